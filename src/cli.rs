@@ -1,0 +1,122 @@
+//! The command line, declared with clap's derive API. Nothing here does any work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::rules::Severity;
+
+/// A fast secret scanner and token-hygiene linter for RemotiveCloud tokens.
+#[derive(Debug, Parser)]
+#[command(name = "tokenlint", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories for hard-coded RemotiveCloud tokens.
+    Scan(ScanArgs),
+    /// List the rules: id, severity and summary.
+    Rules(RulesArgs),
+    /// Print one rule's documentation.
+    Explain(ExplainArgs),
+    /// Print shell completions.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where rules come from.
+#[derive(Debug, Args)]
+pub struct RuleSource {
+    /// Also load the pattern rules (*.toml) in DIR. Repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub rules: RuleSource,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = Severity::Warning, value_name = "SEVERITY")]
+    pub fail_on: Severity,
+
+    /// Show secrets in full. For local triage only: never in CI logs or uploads.
+    #[arg(long)]
+    pub no_redact: bool,
+
+    /// Follow symbolic links.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+
+    /// Scan files that .gitignore, .ignore and .tokenlintignore exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Worker threads (default: one per CPU).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub rules: RuleSource,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule's id, e.g. remotive-personal-access-token.
+    pub id: String,
+
+    #[command(flatten)]
+    pub rules: RuleSource,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics for people, with the source line and a summary.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,33 @@
+//! The errors that stop a run with exit code 2. Problems with single files are not
+//! errors: they are warnings in the report, and the scan goes on.
+
+use std::path::PathBuf;
+
+use crate::rules::RuleError;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(#[from] RuleError),
+
+    #[error("{}: no such file or directory", .0.display())]
+    #[diagnostic(code(tokenlint::path))]
+    PathNotFound(PathBuf),
+
+    #[error("unknown rule `{0}`")]
+    #[diagnostic(code(tokenlint::rule), help("`tokenlint rules` lists the rules"))]
+    UnknownRule(String),
+
+    #[error("cannot write {}", path.display())]
+    #[diagnostic(code(tokenlint::output))]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("cannot read standard input")]
+    #[diagnostic(code(tokenlint::stdin))]
+    Stdin(#[source] std::io::Error),
+}

@@ -1,0 +1,187 @@
+//! What a scan finds: [`Finding`]s, each holding its [`Secret`] in a type that never
+//! prints itself, and a fingerprint that identifies it without the secret.
+
+use std::fmt;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rules::Severity;
+
+/// A secret value. `Debug` and `Display` show only the redacted form; the value itself
+/// comes out through [`Secret::expose`] alone.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Box<str>);
+
+impl Secret {
+    /// A secret from matched text, with the escaped forms of `/` (`\/`, `%2F`) undone so
+    /// that one token has one value however it was written.
+    pub fn from_match(text: &[u8]) -> Secret {
+        let text = String::from_utf8_lossy(text);
+        let canonical = text
+            .replace("\\/", "/")
+            .replace("%2F", "/")
+            .replace("%2f", "/");
+        Secret(canonical.into_boxed_str())
+    }
+
+    /// The secret in full. Call it only to hash, compare, or for `--no-redact`.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The prefix up to the first `/` (if it is short), and a few characters at each end:
+    /// `pa1.0/668D…3C43`.
+    pub fn redacted(&self) -> String {
+        const SHOW: usize = 4;
+        let s = &*self.0;
+        let (prefix, body) = match s.find('/') {
+            Some(i) if i < 12 => s.split_at(i + 1),
+            _ => ("", s),
+        };
+        let chars: Vec<char> = body.chars().collect();
+        if chars.len() < 3 * SHOW {
+            return format!("{prefix}…");
+        }
+        let head: String = chars[..SHOW].iter().collect();
+        let tail: String = chars[chars.len() - SHOW..].iter().collect();
+        format!("{prefix}{head}…{tail}")
+    }
+
+    /// SHA-256 of the secret, hex: safe to show, and the same for every copy of the token.
+    pub fn hash(&self) -> String {
+        hex(&Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.redacted())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The fingerprint of a finding: stable across runs and line moves, since it hashes the
+/// rule id, the path and the secret's hash, never a line number or the secret itself.
+pub fn fingerprint(rule_id: &str, path: &str, secret: &Secret) -> String {
+    let mut h = Sha256::new();
+    for part in [rule_id, path, &secret.hash()] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    hex(&h.finalize()[..16])
+}
+
+/// How the secret was written where it was found, outermost layer first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Plain,
+    JsonEscaped,
+    PercentEncoded,
+    Base64,
+    Utf16le,
+    Utf16be,
+}
+
+/// The source line around a finding, with every secret on it redacted, for text output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    /// The line (or a window of a long line), secrets replaced by their redacted form.
+    pub text: String,
+    /// Byte range of the finding's redacted secret within `text`.
+    pub highlight: std::ops::Range<usize>,
+    /// The 1-based column of `text`'s first character in the real line.
+    pub first_column: usize,
+}
+
+/// One finding. Positions are 1-based; `end_column` is exclusive (the column after the
+/// last character), as in SARIF.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+    pub secret: Secret,
+    pub encoding: Vec<Encoding>,
+    pub fingerprint: String,
+    /// `None` in a binary file.
+    pub snippet: Option<Snippet>,
+}
+
+impl Finding {
+    /// The order of every report: path, line, column, rule.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (&self.path, self.line, self.column, &self.rule_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> String {
+        let groups: Vec<String> = (0..8u32)
+            .map(|i| format!("{:08X}", 0x1234_5678u32.wrapping_mul(i + 3)))
+            .collect();
+        format!("pa1.0/{}", groups.join("-"))
+    }
+
+    #[test]
+    fn debug_and_display_redact() {
+        let t = token();
+        let s = Secret::from_match(t.as_bytes());
+        let shown = format!("{s} {s:?} {:?}", vec![s.clone()]);
+        assert!(!shown.contains(&t), "{shown}");
+        assert!(!shown.contains(&t[6..]), "{shown}");
+        assert!(shown.contains("pa1.0/"), "{shown}");
+    }
+
+    #[test]
+    fn redacted_keeps_prefix_and_ends() {
+        let t = token();
+        let r = Secret::from_match(t.as_bytes()).redacted();
+        assert_eq!(r, format!("pa1.0/{}…{}", &t[6..10], &t[t.len() - 4..]));
+    }
+
+    #[test]
+    fn escaped_slashes_are_one_secret() {
+        let t = token();
+        let plain = Secret::from_match(t.as_bytes());
+        for form in [t.replace('/', "\\/"), t.replace('/', "%2F"), t.replace('/', "%2f")] {
+            assert_eq!(Secret::from_match(form.as_bytes()), plain);
+        }
+    }
+
+    #[test]
+    fn short_secrets_show_nothing() {
+        assert_eq!(Secret::from_match(b"hunter2").redacted(), "…");
+    }
+
+    #[test]
+    fn fingerprint_ignores_position_but_not_path_rule_or_secret() {
+        let s = Secret::from_match(token().as_bytes());
+        let other = Secret::from_match(token().replace('1', "2").as_bytes());
+        let fp = fingerprint("r", "a/b.sh", &s);
+        assert_eq!(fp, fingerprint("r", "a/b.sh", &s));
+        assert_eq!(fp.len(), 32);
+        assert_ne!(fp, fingerprint("r2", "a/b.sh", &s));
+        assert_ne!(fp, fingerprint("r", "a/c.sh", &s));
+        assert_ne!(fp, fingerprint("r", "a/b.sh", &other));
+        assert!(!fp.contains(&s.hash()[..16]));
+    }
+}

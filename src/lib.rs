@@ -1,0 +1,136 @@
+//! tokenlint: finds hard-coded RemotiveCloud tokens.
+//!
+//! The data flow is one-way: arguments → rules → walk → per-file scan → findings → sort →
+//! report. [`run`] is that flow; each step lives in its own module, and nothing below
+//! `run` prints except the reporter it is handed.
+
+pub mod cli;
+pub mod docs;
+mod error;
+pub mod finding;
+mod output;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod walk;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+
+use cli::{Cli, ColorChoice, Command, ScanArgs};
+pub use error::Error;
+use report::{Report, Summary};
+use rules::RuleSet;
+use scan::Scanner;
+use walk::{Outcome, WalkOptions};
+
+/// Exit codes: nothing found at or above `--fail-on`, something found. Errors exit with 2.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FOUND: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Scan(args) => scan(&args),
+        Command::Rules(args) => {
+            let set = RuleSet::load(&args.rules.rule_dirs)?;
+            output::print(&docs::rules_list(&set))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain(args) => {
+            let set = RuleSet::load(&args.rules.rule_dirs)?;
+            let rule = set
+                .get(&args.id)
+                .ok_or_else(|| Error::UnknownRule(args.id.clone()))?;
+            output::print(&docs::explain(rule))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "tokenlint", &mut out);
+            output::print(&String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
+    let set = RuleSet::load(&args.rules.rule_dirs)?;
+    let scanner = Scanner::new(&set, !args.no_redact)?;
+    let outcome = scan_paths(&args.paths, &walk_options(args), &scanner)?;
+    let Outcome {
+        mut findings,
+        mut errors,
+        files,
+        bytes,
+    } = outcome;
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    errors.sort();
+    for e in &errors {
+        eprintln!("warning: {}: {}", e.path, e.message);
+    }
+    let report = Report {
+        summary: Summary::new(&findings, errors.len(), files, bytes),
+        findings: &findings,
+        errors: &errors,
+        rules: &set,
+        show_secrets: args.no_redact,
+    };
+    let color = use_color(args.color, args.output.is_none());
+    let reporter = args.format.reporter(color);
+    output::write_report(args.output.as_deref(), |out| reporter.write(&report, out))?;
+    let failed = findings.iter().any(|f| f.severity >= args.fail_on);
+    Ok(ExitCode::from(if failed { EXIT_FOUND } else { EXIT_CLEAN }))
+}
+
+fn walk_options(args: &ScanArgs) -> WalkOptions {
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    WalkOptions {
+        follow: args.follow,
+        no_ignore: args.no_ignore,
+        threads: threads.max(1),
+    }
+}
+
+/// Scans the paths, where `-` is standard input. A path that does not exist is an error
+/// before anything is scanned.
+fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, scanner: &Scanner) -> Result<Outcome, Error> {
+    let is_stdin = |p: &PathBuf| p.as_os_str() == "-";
+    if let Some(missing) = paths
+        .iter()
+        .find(|p| !is_stdin(p) && p.symlink_metadata().is_err())
+    {
+        return Err(Error::PathNotFound(missing.clone()));
+    }
+    let mut outcome = Outcome::default();
+    if paths.iter().any(is_stdin) {
+        let mut data = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut data)
+            .map_err(Error::Stdin)?;
+        outcome = walk::scan_buffer("<stdin>", &data, scanner);
+    }
+    let files: Vec<PathBuf> = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
+    if !files.is_empty() {
+        outcome.merge(walk::walk(&files, opts, scanner));
+    }
+    Ok(outcome)
+}
+
+fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_stdout
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}

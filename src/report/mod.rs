@@ -1,0 +1,76 @@
+//! Reports: the sorted result of a scan, written in the format the user asked for.
+//! Adding a format means adding one [`Reporter`].
+
+mod json;
+mod text;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::finding::Finding;
+use crate::rules::{RuleSet, Severity};
+use crate::walk::ScanError;
+
+/// Everything a reporter may show.
+pub struct Report<'a> {
+    pub findings: &'a [Finding],
+    pub errors: &'a [ScanError],
+    pub summary: Summary,
+    pub rules: &'a RuleSet,
+    /// Whether `--no-redact` was given.
+    pub show_secrets: bool,
+}
+
+/// Counts for the end of a report.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files: u64,
+    pub bytes: u64,
+    pub findings: usize,
+    pub by_severity: SeverityCounts,
+    /// Paths that could not be scanned.
+    pub errors: usize,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SeverityCounts {
+    pub error: usize,
+    pub warning: usize,
+    pub note: usize,
+}
+
+impl Summary {
+    pub fn new(findings: &[Finding], errors: usize, files: u64, bytes: u64) -> Summary {
+        let mut by_severity = SeverityCounts::default();
+        for f in findings {
+            *match f.severity {
+                Severity::Error => &mut by_severity.error,
+                Severity::Warning => &mut by_severity.warning,
+                Severity::Note => &mut by_severity.note,
+            } += 1;
+        }
+        Summary {
+            files,
+            bytes,
+            findings: findings.len(),
+            by_severity,
+            errors,
+        }
+    }
+}
+
+/// Writes a whole report.
+pub trait Reporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+impl Format {
+    pub fn reporter(self, color: bool) -> Box<dyn Reporter> {
+        match self {
+            Format::Text => Box::new(text::TextReporter { color }),
+            Format::Json => Box::new(json::JsonReporter),
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! `--format text`: one miette diagnostic per finding, then a summary line.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{Report, Reporter, Summary};
+use crate::finding::{Finding, Snippet};
+use crate::rules::Severity;
+
+pub(super) struct TextReporter {
+    pub color: bool,
+}
+
+impl Reporter for TextReporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_width(100)
+            .with_context_lines(1);
+        let mut rendered = String::new();
+        for finding in report.findings {
+            let help = report.rules.get(&finding.rule_id).map(|r| r.docs.fix.trim());
+            let diag = FindingDiagnostic {
+                finding,
+                help,
+                source: finding.snippet.as_ref().map(|s| SnippetSource {
+                    name: finding.path.clone(),
+                    snippet: s,
+                    line: finding.line,
+                    column: finding.column,
+                }),
+            };
+            rendered.clear();
+            handler
+                .render_report(&mut rendered, &diag)
+                .map_err(|_| io::Error::other("cannot render a finding"))?;
+            out.write_all(rendered.as_bytes())?;
+        }
+        writeln!(out, "{}", summary_line(&report.summary))
+    }
+}
+
+fn summary_line(s: &Summary) -> String {
+    let size = human_bytes(s.bytes);
+    let files = plural(s.files as usize, "file");
+    let mut line = if s.findings == 0 {
+        format!("tokenlint: no findings in {files} ({size})")
+    } else {
+        let counts = [
+            (s.by_severity.error, "error"),
+            (s.by_severity.warning, "warning"),
+            (s.by_severity.note, "note"),
+        ];
+        let parts: Vec<String> = counts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| plural(*n, what))
+            .collect();
+        format!(
+            "tokenlint: {} ({}) in {files} ({size})",
+            plural(s.findings, "finding"),
+            parts.join(", ")
+        )
+    };
+    if s.errors > 0 {
+        line.push_str(&format!(
+            "; {} could not be scanned",
+            plural(s.errors, "path")
+        ));
+    }
+    line
+}
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    help: Option<&'a str>,
+    source: Option<SnippetSource<'a>>,
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.finding;
+        if self.source.is_some() {
+            f.write_str(&x.message)
+        } else {
+            // No source line to show (a binary file): say where in the message.
+            write!(
+                f,
+                "{} [{}:{}:{}, binary file]",
+                x.message, x.path, x.line, x.column
+            )
+        }
+    }
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.finding.rule_id))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let source = self.source.as_ref()?;
+        let h = &source.snippet.highlight;
+        let label = LabeledSpan::new_primary_with_span(
+            Some(self.finding.rule_id.clone()),
+            SourceSpan::from(h.start..h.end),
+        );
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// The redacted line of a finding, presented to miette as if it were the whole file, but
+/// with the real line number and column.
+struct SnippetSource<'a> {
+    name: String,
+    snippet: &'a Snippet,
+    line: usize,
+    column: usize,
+}
+
+impl SourceCode for SnippetSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_before: usize,
+        context_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.snippet.text.as_bytes();
+        // miette reads the primary label without context to print `path:line:col`, and
+        // the context to print the line itself.
+        let (span, column) = if context_before == 0 && context_after == 0 {
+            (*span, self.column - 1)
+        } else {
+            (SourceSpan::from(0..text.len()), 0)
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            text,
+            span,
+            self.line - 1,
+            column,
+            1,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_lines() {
+        let mut s = Summary {
+            files: 1,
+            bytes: 10,
+            ..Summary::default()
+        };
+        assert_eq!(summary_line(&s), "tokenlint: no findings in 1 file (10 B)");
+        s.files = 3;
+        s.bytes = 3 * 1024 * 1024 / 2;
+        s.findings = 3;
+        s.by_severity.error = 2;
+        s.by_severity.note = 1;
+        s.errors = 1;
+        assert_eq!(
+            summary_line(&s),
+            "tokenlint: 3 findings (2 errors, 1 note) in 3 files (1.5 MiB); 1 path could not be scanned"
+        );
+    }
+}

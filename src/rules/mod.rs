@@ -1,0 +1,347 @@
+//! Rules are data: one TOML file per rule, built in from `rules/` or added with `--rules DIR`.
+//!
+//! This module parses and validates those files into [`Rule`]s. It knows nothing about
+//! scanning: the scanner compiles the pattern rules of a [`RuleSet`] into one matcher.
+//! Every problem in a rule file is a [`RuleError`] that points into the file with a span.
+
+mod builtin;
+mod error;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+pub use error::RuleError;
+
+/// How serious a finding is. Ordered: `Note < Warning < Error`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule's documentation, shown by `tokenlint explain`, in SARIF `help` and in the README.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    pub summary: String,
+    pub why: String,
+    pub fix: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// How likely a finding of this rule is to be real (SARIF `properties.precision`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    VeryHigh,
+    High,
+    Medium,
+    Low,
+}
+
+/// What SARIF consumers such as GitHub code scanning need to know about a rule.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SarifMeta {
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub precision: Precision,
+    pub security_severity: Spanned<f64>,
+}
+
+/// A pattern rule's matcher: the file-level keyword prefilter and the regex.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    /// The regex runs only on content that contains one of these (ASCII case-insensitive).
+    /// Empty means the regex always runs.
+    #[serde(default)]
+    pub keywords: Vec<Spanned<String>>,
+    pub regex: Spanned<String>,
+}
+
+/// Text that must, and must not, produce a finding of the rule.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub positive: Vec<String>,
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+/// One rule, as written in its file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: Spanned<String>,
+    pub severity: Severity,
+    /// The finding's message; `{secret}` is replaced by the redacted secret.
+    pub message: String,
+    pub docs: Docs,
+    pub sarif: SarifMeta,
+    pub pattern: Option<Pattern>,
+    #[serde(default)]
+    pub examples: Examples,
+    /// Where the rule came from; filled in after parsing.
+    #[serde(skip, default = "Origin::builtin")]
+    pub origin: Origin,
+}
+
+/// The file a rule was read from, kept for error messages.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// `rules/NAME.toml` for a built-in rule, the path for a user rule.
+    pub name: String,
+    pub text: Arc<str>,
+    pub builtin: bool,
+}
+
+impl Origin {
+    fn builtin() -> Origin {
+        Origin {
+            name: String::new(),
+            text: Arc::from(""),
+            builtin: true,
+        }
+    }
+}
+
+impl Rule {
+    pub fn id(&self) -> &str {
+        self.id.get_ref()
+    }
+
+    /// The message of a finding whose secret is shown as `redacted`.
+    pub fn message_for(&self, redacted: &str) -> String {
+        self.message.replace("{secret}", redacted)
+    }
+}
+
+/// Every active rule, in a stable order: built-in rules first, then user rules by path.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The built-in rules plus every `*.toml` file in `extra_dirs`.
+    pub fn load(extra_dirs: &[PathBuf]) -> Result<RuleSet, RuleError> {
+        let mut rules = Vec::new();
+        for (file, text) in builtin::BUILTIN_RULES {
+            rules.push(parse_rule(&format!("rules/{file}"), text, true)?);
+        }
+        for dir in extra_dirs {
+            for path in rule_files(dir)? {
+                let text = std::fs::read_to_string(&path).map_err(|source| RuleError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                let rule = parse_rule(&path.display().to_string(), &text, false)?;
+                if rule.pattern.is_none() {
+                    return Err(RuleError::invalid(
+                        &rule.origin,
+                        rule.id.span(),
+                        "a user rule needs a [pattern] table with a regex",
+                    ));
+                }
+                rules.push(rule);
+            }
+        }
+        check_unique_ids(&rules)?;
+        Ok(RuleSet { rules })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id() == id)
+    }
+}
+
+/// The `*.toml` files directly inside `dir`, sorted by name.
+fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, RuleError> {
+    let read_err = |source| RuleError::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(read_err)? {
+        let path = entry.map_err(read_err)?.path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Parse and validate one rule file.
+pub(crate) fn parse_rule(name: &str, text: &str, builtin: bool) -> Result<Rule, RuleError> {
+    let origin = Origin {
+        name: name.to_string(),
+        text: Arc::from(text),
+        builtin,
+    };
+    let mut rule: Rule = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        RuleError::invalid(&origin, span, e.message())
+    })?;
+    rule.origin = origin;
+    validate(&rule)?;
+    Ok(rule)
+}
+
+fn validate(rule: &Rule) -> Result<(), RuleError> {
+    let bad = |span: Range<usize>, msg: &str| Err(RuleError::invalid(&rule.origin, span, msg));
+    if !is_kebab_case(rule.id()) {
+        return bad(
+            rule.id.span(),
+            "a rule id is kebab-case: lowercase letters, digits and single dashes",
+        );
+    }
+    let sev = *rule.sarif.security_severity.get_ref();
+    if !(0.0..=10.0).contains(&sev) {
+        return bad(
+            rule.sarif.security_severity.span(),
+            "security-severity is a number from 0.0 to 10.0",
+        );
+    }
+    if let Some(pattern) = &rule.pattern {
+        if let Some(k) = pattern.keywords.iter().find(|k| k.get_ref().is_empty()) {
+            return bad(k.span(), "a keyword cannot be empty");
+        }
+        if let Err(e) = compile_check(pattern.regex.get_ref()) {
+            return bad(pattern.regex.span(), &format!("the regex does not compile: {e}"));
+        }
+    }
+    Ok(())
+}
+
+/// The regex size limit for one rule; a larger regex is an error, never an abort.
+pub(crate) const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;
+
+fn compile_check(regex: &str) -> Result<(), regex::Error> {
+    regex::bytes::RegexBuilder::new(regex)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map(drop)
+}
+
+fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn check_unique_ids(rules: &[Rule]) -> Result<(), RuleError> {
+    for (i, rule) in rules.iter().enumerate() {
+        if let Some(first) = rules[..i].iter().find(|r| r.id() == rule.id()) {
+            return Err(RuleError::invalid(
+                &rule.origin,
+                rule.id.span(),
+                &format!(
+                    "duplicate rule id `{}`: {} defines it already",
+                    rule.id(),
+                    first.origin.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load() {
+        let set = RuleSet::load(&[]).unwrap();
+        assert!(set.get("remotive-personal-access-token").is_some());
+        assert!(set.get("remotive-service-account-token").is_some());
+    }
+
+    #[test]
+    fn kebab_case_ids() {
+        assert!(is_kebab_case("token-expired"));
+        assert!(is_kebab_case("rule2"));
+        for bad in ["", "Token", "a--b", "-a", "a-", "a_b", "a b"] {
+            assert!(!is_kebab_case(bad), "{bad:?}");
+        }
+    }
+
+    fn minimal(extra: &str) -> String {
+        format!(
+            "id = \"my-rule\"\nseverity = \"error\"\nmessage = \"m {{secret}}\"\n\
+             [docs]\nsummary = \"s\"\nwhy = \"w\"\nfix = \"f\"\n\
+             [sarif]\nprecision = \"high\"\nsecurity-severity = 7.0\n{extra}"
+        )
+    }
+
+    #[test]
+    fn unknown_field_is_an_error_with_a_span() {
+        let text = minimal("[pattern]\nregex = \"x\"\nkeyword = [\"x\"]\n");
+        let err = parse_rule("r.toml", &text, false).unwrap_err();
+        let RuleError::Invalid { span, message, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(message.contains("unknown field"), "{message}");
+        assert_eq!(&text[span.offset()..span.offset() + 7], "keyword");
+    }
+
+    #[test]
+    fn bad_regex_points_at_the_regex() {
+        let text = minimal("[pattern]\nregex = \"a(b\"\n");
+        let err = parse_rule("r.toml", &text, false).unwrap_err();
+        let RuleError::Invalid { span, message, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(message.contains("does not compile"), "{message}");
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "\"a(b\"");
+    }
+
+    #[test]
+    fn huge_regex_is_an_error_not_an_abort() {
+        let text = minimal("[pattern]\nregex = '\\w{1000}\\w{1000}\\w{1000}'\n");
+        let err = parse_rule("r.toml", &text, false).unwrap_err();
+        assert!(err.to_string().contains("r.toml"), "{err}");
+    }
+
+    #[test]
+    fn security_severity_is_bounded() {
+        let text = minimal("").replace("7.0", "11.0");
+        assert!(parse_rule("r.toml", &text, false).is_err());
+    }
+}

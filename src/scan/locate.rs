@@ -1,0 +1,190 @@
+//! Byte offsets to lines and columns, and the redacted source line of a finding.
+//!
+//! A line ends at `\n` only, as in git, ripgrep and GitHub: a lone CR, a form feed or
+//! U+2028 does not start a new line. A column counts Unicode characters from the start of
+//! the line, 1-based; in invalid UTF-8 each byte that is not part of a character counts as
+//! one column.
+
+use std::ops::Range;
+
+use crate::finding::Snippet;
+
+/// Turns ascending byte offsets into (line, column), counting each byte once.
+pub(crate) struct Locator<'a> {
+    hay: &'a [u8],
+    /// Everything before `pos` has been counted: `line` and `line_start` describe it.
+    pos: usize,
+    line: usize,
+    line_start: usize,
+    /// The column of `col_pos` on the current line, to continue from on a long line.
+    col_pos: usize,
+    col: usize,
+}
+
+impl<'a> Locator<'a> {
+    pub(crate) fn new(hay: &'a [u8]) -> Locator<'a> {
+        Locator {
+            hay,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            col_pos: 0,
+            col: 1,
+        }
+    }
+
+    /// The 1-based line and column of byte `offset`.
+    pub(crate) fn locate(&mut self, offset: usize) -> (usize, usize) {
+        if offset < self.pos {
+            *self = Locator::new(self.hay);
+        }
+        let skipped = &self.hay[self.pos..offset];
+        if let Some(last) = memchr::memrchr(b'\n', skipped) {
+            self.line += memchr::memchr_iter(b'\n', skipped).count();
+            self.line_start = self.pos + last + 1;
+        }
+        self.pos = offset;
+        if self.col_pos < self.line_start || self.col_pos > offset {
+            self.col_pos = self.line_start;
+            self.col = 1;
+        }
+        self.col += char_count(&self.hay[self.col_pos..offset]);
+        self.col_pos = offset;
+        (self.line, self.col)
+    }
+}
+
+/// Characters in `bytes`, each byte of invalid UTF-8 counting as one.
+pub(crate) fn char_count(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
+    bytes
+        .utf8_chunks()
+        .map(|c| c.valid().chars().count() + c.invalid().len())
+        .sum()
+}
+
+/// How much of a long line to show on each side of a finding, in bytes.
+const CONTEXT: usize = 60;
+
+/// The line around `span`, at most a window of it, with every span of `secrets` that
+/// overlaps the window replaced by its redacted text. `secrets` is sorted by start and
+/// contains `span`.
+pub(crate) fn snippet(
+    hay: &[u8],
+    span: &Range<usize>,
+    secrets: &[(Range<usize>, String)],
+    first_column: usize,
+) -> Snippet {
+    let line_start = memchr::memrchr(b'\n', &hay[..span.start]).map_or(0, |i| i + 1);
+    let mut line_end = memchr::memchr(b'\n', &hay[span.end..]).map_or(hay.len(), |i| span.end + i);
+    if line_end > span.end && hay[line_end - 1] == b'\r' {
+        line_end -= 1;
+    }
+    let mut start = span.start.saturating_sub(CONTEXT).max(line_start);
+    let mut end = (span.end + CONTEXT).min(line_end);
+    // Never cut a secret in two: widen the window over any secret it touches.
+    for (s, _) in secrets {
+        if s.start < end && s.end > start {
+            start = start.min(s.start.max(line_start));
+            end = end.max(s.end.min(line_end));
+        }
+    }
+    while start > line_start && start < span.start && is_continuation(hay[start]) {
+        start += 1;
+    }
+    while end < line_end && is_continuation(hay[end]) {
+        end += 1;
+    }
+    let mut text = String::new();
+    if start > line_start {
+        text.push('…');
+    }
+    let mut cursor = start;
+    let mut highlight = 0..0;
+    for (s, redacted) in secrets {
+        if s.start < cursor || s.start >= end {
+            continue;
+        }
+        push_visible(&mut text, &hay[cursor..s.start]);
+        if s == span {
+            highlight = text.len()..text.len() + redacted.len();
+        }
+        text.push_str(redacted);
+        cursor = s.end;
+    }
+    push_visible(&mut text, &hay[cursor.min(end)..end]);
+    if end < line_end {
+        text.push('…');
+    }
+    let first_column = first_column - char_count(&hay[start..span.start]);
+    Snippet {
+        text,
+        highlight,
+        first_column,
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    (0x80..0xC0).contains(&b)
+}
+
+/// Appends `bytes` as text, with control characters other than tab shown as spaces so
+/// that a terminal shows one line.
+fn push_visible(text: &mut String, bytes: &[u8]) {
+    for c in String::from_utf8_lossy(bytes).chars() {
+        text.push(if c.is_control() && c != '\t' { ' ' } else { c });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_end_at_newline_only() {
+        let hay = b"a\r\nb\rc\x0cd\xe2\x80\xa8e\nX";
+        let x = hay.iter().position(|&b| b == b'X').unwrap();
+        let e = hay.iter().position(|&b| b == b'e').unwrap();
+        let mut loc = Locator::new(hay);
+        assert_eq!(loc.locate(e), (2, 7));
+        assert_eq!(loc.locate(x), (3, 1));
+        assert_eq!(loc.locate(0), (1, 1));
+    }
+
+    #[test]
+    fn columns_count_characters_and_invalid_bytes() {
+        let hay = "é€😀X".as_bytes();
+        let mut loc = Locator::new(hay);
+        assert_eq!(loc.locate(hay.len() - 1), (1, 4));
+        let latin1 = b"caf\xe9 \xa9X";
+        assert_eq!(Locator::new(latin1).locate(latin1.len() - 1), (1, 7));
+    }
+
+    #[test]
+    fn columns_continue_along_a_long_line() {
+        let hay = "ä".repeat(1000) + "X" + &"ö".repeat(1000) + "Y";
+        let mut loc = Locator::new(hay.as_bytes());
+        assert_eq!(loc.locate(2000), (1, 1001));
+        assert_eq!(loc.locate(hay.len() - 1), (1, 2002));
+    }
+
+    #[test]
+    fn snippet_redacts_every_secret_and_windows_long_lines() {
+        let line = format!("{}SECRET1 and SECRET2{}\r\nnext", "a".repeat(500), "b".repeat(500));
+        let hay = line.as_bytes();
+        let s1 = 500..507;
+        let s2 = 512..519;
+        let secrets = vec![(s1.clone(), "S…1".to_string()), (s2.clone(), "S…2".to_string())];
+        let snip = snippet(hay, &s1, &secrets, 501);
+        assert!(!snip.text.contains("SECRET"), "{}", snip.text);
+        assert_eq!(&snip.text[snip.highlight.clone()], "S…1");
+        assert!(snip.text.starts_with('…') && snip.text.ends_with('…'));
+        assert!(snip.text.len() < 200);
+        assert_eq!(snip.first_column, 501 - 60);
+        let snip2 = snippet(hay, &s2, &secrets, 513);
+        assert_eq!(&snip2.text[snip2.highlight.clone()], "S…2");
+        assert!(snip2.text.contains("S…1"));
+    }
+}

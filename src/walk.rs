@@ -1,0 +1,214 @@
+//! The parallel walk: paths in, every file's findings out, with per-file problems kept
+//! as warnings so that one bad file never stops a scan.
+//!
+//! Each worker owns its read buffer and scanner scratch, and hands its findings over
+//! once, when the walk drops it. The caller sorts, so thread timing never shows.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+
+use crate::finding::Finding;
+use crate::scan::{Scanner, Scratch};
+
+/// The name of tokenlint's own ignore file, in gitignore syntax, honoured anywhere.
+pub const IGNORE_FILE: &str = ".tokenlintignore";
+
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    pub follow: bool,
+    pub no_ignore: bool,
+    pub threads: usize,
+}
+
+/// A file or directory that could not be scanned.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ScanError {
+    pub path: String,
+    pub message: String,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ScanError>,
+    pub files: u64,
+    pub bytes: u64,
+}
+
+impl Outcome {
+    pub(crate) fn merge(&mut self, other: Outcome) {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.files += other.files;
+        self.bytes += other.bytes;
+    }
+}
+
+/// Scans every file under `paths` in parallel. The paths must exist.
+pub fn walk(paths: &[PathBuf], opts: &WalkOptions, scanner: &Scanner) -> Outcome {
+    let mut builder = WalkBuilder::new(&paths[0]);
+    for path in &paths[1..] {
+        builder.add(path);
+    }
+    let respect = !opts.no_ignore;
+    builder
+        .hidden(false)
+        .follow_links(opts.follow)
+        .threads(opts.threads)
+        .parents(respect)
+        .ignore(respect)
+        .git_ignore(respect)
+        .git_global(respect)
+        .git_exclude(respect)
+        .filter_entry(|e| e.file_name() != ".git");
+    if respect {
+        builder.add_custom_ignore_filename(IGNORE_FILE);
+    }
+    let shared = Mutex::new(Outcome::default());
+    let mut visitors = Visitors {
+        scanner,
+        shared: &shared,
+    };
+    builder.build_parallel().visit(&mut visitors);
+    shared.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Scans one buffer that did not come from the walk, such as standard input.
+pub fn scan_buffer(name: &str, data: &[u8], scanner: &Scanner) -> Outcome {
+    Outcome {
+        findings: scanner.scan(name, data, &mut Scratch::default()),
+        files: 1,
+        bytes: data.len() as u64,
+        ..Outcome::default()
+    }
+}
+
+struct Visitors<'s> {
+    scanner: &'s Scanner,
+    shared: &'s Mutex<Outcome>,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Worker {
+            scanner: self.scanner,
+            shared: self.shared,
+            local: Outcome::default(),
+            buf: Vec::new(),
+            scratch: Scratch::default(),
+        })
+    }
+}
+
+struct Worker<'s> {
+    scanner: &'s Scanner,
+    shared: &'s Mutex<Outcome>,
+    local: Outcome,
+    buf: Vec<u8>,
+    scratch: Scratch,
+}
+
+impl ParallelVisitor for Worker<'_> {
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        match entry {
+            Ok(entry) => self.visit_entry(&entry),
+            Err(err) => self.local.errors.push(walk_error(&err)),
+        }
+        WalkState::Continue
+    }
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        self.shared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .merge(local);
+    }
+}
+
+impl Worker<'_> {
+    fn visit_entry(&mut self, entry: &DirEntry) {
+        let path = entry.path();
+        let Some(kind) = entry.file_type() else {
+            return;
+        };
+        let is_file = if kind.is_symlink() && entry.depth() == 0 {
+            // A link named on the command line is followed, like any named file.
+            path.metadata().is_ok_and(|m| m.is_file())
+        } else {
+            kind.is_file()
+        };
+        if !is_file {
+            if entry.depth() == 0 && !kind.is_dir() {
+                self.error(path, "not a regular file; skipped".to_string());
+            }
+            return;
+        }
+        if let Err(err) = read_into(path, &mut self.buf) {
+            self.error(path, err.to_string());
+            return;
+        }
+        let name = display_path(path);
+        let findings = self.scanner.scan(&name, &self.buf, &mut self.scratch);
+        self.local.findings.extend(findings);
+        self.local.files += 1;
+        self.local.bytes += self.buf.len() as u64;
+    }
+
+    fn error(&mut self, path: &Path, message: String) {
+        self.local.errors.push(ScanError {
+            path: display_path(path),
+            message,
+        });
+    }
+}
+
+/// Reads a whole file into `buf`, reusing its allocation.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    buf.clear();
+    let mut file = File::open(path)?;
+    if let Ok(meta) = file.metadata() {
+        buf.reserve(meta.len() as usize + 1);
+    }
+    file.read_to_end(buf)?;
+    Ok(())
+}
+
+fn walk_error(err: &ignore::Error) -> ScanError {
+    let mut path = None;
+    let mut inner = err;
+    loop {
+        match inner {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(display_path(p));
+                inner = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner = err;
+            }
+            _ => break,
+        }
+    }
+    ScanError {
+        path: path.unwrap_or_default(),
+        message: inner.to_string(),
+    }
+}
+
+/// A path as reports show it: as walked, without a leading `./`, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    let path = path.strip_prefix(".").unwrap_or(path);
+    let shown = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        shown.replace('\\', "/")
+    } else {
+        shown.into_owned()
+    }
+}
