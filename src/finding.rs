@@ -162,7 +162,11 @@ mod tests {
     fn escaped_slashes_are_one_secret() {
         let t = token();
         let plain = Secret::from_match(t.as_bytes());
-        for form in [t.replace('/', "\\/"), t.replace('/', "%2F"), t.replace('/', "%2f")] {
+        for form in [
+            t.replace('/', "\\/"),
+            t.replace('/', "%2F"),
+            t.replace('/', "%2f"),
+        ] {
             assert_eq!(Secret::from_match(form.as_bytes()), plain);
         }
     }

@@ -151,15 +151,16 @@ impl Worker<'_> {
             }
             return;
         }
-        if let Err(err) = read_into(path, &mut self.buf) {
-            self.error(path, err.to_string());
-            return;
-        }
+        let content = match Content::open(path, &mut self.buf) {
+            Ok(content) => content,
+            Err(err) => return self.error(path, err.to_string()),
+        };
+        let data = content.bytes(&self.buf);
         let name = display_path(path);
-        let findings = self.scanner.scan(&name, &self.buf, &mut self.scratch);
+        let findings = self.scanner.scan(&name, data, &mut self.scratch);
         self.local.findings.extend(findings);
         self.local.files += 1;
-        self.local.bytes += self.buf.len() as u64;
+        self.local.bytes += data.len() as u64;
     }
 
     fn error(&mut self, path: &Path, message: String) {
@@ -170,15 +171,45 @@ impl Worker<'_> {
     }
 }
 
-/// Reads a whole file into `buf`, reusing its allocation.
-fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    buf.clear();
-    let mut file = File::open(path)?;
-    if let Ok(meta) = file.metadata() {
-        buf.reserve(meta.len() as usize + 1);
+/// Files at least this large are memory-mapped rather than read: the scan then touches
+/// the page cache directly instead of copying the file.
+const MMAP_THRESHOLD: u64 = 1 << 20;
+
+/// What is read of a file before its size matters.
+const FIRST_READ: u64 = 64 << 10;
+
+/// A file's bytes: read into the worker's buffer, or mapped.
+enum Content {
+    Read,
+    Mapped(memmap2::Mmap),
+}
+
+impl Content {
+    fn open(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Content> {
+        buf.clear();
+        let mut file = File::open(path)?;
+        // Most files are small: read them whole without asking their size first.
+        if (&mut file).take(FIRST_READ).read_to_end(buf)? < FIRST_READ as usize {
+            return Ok(Content::Read);
+        }
+        if file.metadata()?.len() >= MMAP_THRESHOLD {
+            // SAFETY: the map is read-only and dropped before the scan of this file ends.
+            // A file truncated meanwhile by another process can fault; ripgrep accepts
+            // the same risk for the same speed.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+                return Ok(Content::Mapped(map));
+            }
+        }
+        file.read_to_end(buf)?;
+        Ok(Content::Read)
     }
-    file.read_to_end(buf)?;
-    Ok(())
+
+    fn bytes<'a>(&'a self, buf: &'a [u8]) -> &'a [u8] {
+        match self {
+            Content::Read => buf,
+            Content::Mapped(map) => map,
+        }
+    }
 }
 
 fn walk_error(err: &ignore::Error) -> ScanError {

@@ -29,7 +29,10 @@ impl Reporter for TextReporter {
             .with_context_lines(1);
         let mut rendered = String::new();
         for finding in report.findings {
-            let help = report.rules.get(&finding.rule_id).map(|r| r.docs.fix.trim());
+            let help = report
+                .rules
+                .get(&finding.rule_id)
+                .map(|r| r.docs.fix.trim());
             let diag = FindingDiagnostic {
                 finding,
                 help,

@@ -9,16 +9,10 @@ use super::Origin;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RuleError {
-    #[error("invalid rule file {name}: {message}")]
-    #[diagnostic(code(tokenlint::rule_file))]
-    Invalid {
-        name: String,
-        message: String,
-        #[source_code]
-        src: NamedSource<String>,
-        #[label("here")]
-        span: SourceSpan,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(Box<InvalidRule>),
+
     #[error("cannot read rules from {}", path.display())]
     #[diagnostic(code(tokenlint::rule_file))]
     Read {
@@ -28,13 +22,26 @@ pub enum RuleError {
     },
 }
 
+/// A rule file that does not parse or does not validate, with the place in it.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("invalid rule file {name}: {message}")]
+#[diagnostic(code(tokenlint::rule_file))]
+pub struct InvalidRule {
+    pub name: String,
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label("here")]
+    pub span: SourceSpan,
+}
+
 impl RuleError {
     pub(crate) fn invalid(origin: &Origin, span: Range<usize>, message: &str) -> RuleError {
-        RuleError::Invalid {
+        RuleError::Invalid(Box::new(InvalidRule {
             name: origin.name.clone(),
             message: message.trim().to_string(),
             src: NamedSource::new(origin.name.clone(), origin.text.to_string()),
             span: span.into(),
-        }
+        }))
     }
 }

@@ -18,7 +18,17 @@ pub use error::RuleError;
 
 /// How serious a finding is. Ordered: `Note < Warning < Error`.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -239,7 +249,10 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
             return bad(k.span(), "a keyword cannot be empty");
         }
         if let Err(e) = compile_check(pattern.regex.get_ref()) {
-            return bad(pattern.regex.span(), &format!("the regex does not compile: {e}"));
+            return bad(
+                pattern.regex.span(),
+                &format!("the regex does not compile: {e}"),
+            );
         }
     }
     Ok(())
@@ -314,9 +327,10 @@ mod tests {
     fn unknown_field_is_an_error_with_a_span() {
         let text = minimal("[pattern]\nregex = \"x\"\nkeyword = [\"x\"]\n");
         let err = parse_rule("r.toml", &text, false).unwrap_err();
-        let RuleError::Invalid { span, message, .. } = &err else {
+        let RuleError::Invalid(invalid) = &err else {
             panic!("{err:?}")
         };
+        let (span, message) = (&invalid.span, &invalid.message);
         assert!(message.contains("unknown field"), "{message}");
         assert_eq!(&text[span.offset()..span.offset() + 7], "keyword");
     }
@@ -325,9 +339,10 @@ mod tests {
     fn bad_regex_points_at_the_regex() {
         let text = minimal("[pattern]\nregex = \"a(b\"\n");
         let err = parse_rule("r.toml", &text, false).unwrap_err();
-        let RuleError::Invalid { span, message, .. } = &err else {
+        let RuleError::Invalid(invalid) = &err else {
             panic!("{err:?}")
         };
+        let (span, message) = (&invalid.span, &invalid.message);
         assert!(message.contains("does not compile"), "{message}");
         assert_eq!(&text[span.offset()..span.offset() + span.len()], "\"a(b\"");
     }

@@ -31,7 +31,7 @@ pub(crate) fn utf16_text(data: &[u8]) -> Option<(String, Encoding)> {
     Some((text, encoding))
 }
 
-/// The value of a base64 character (standard or URL-safe alphabet), or `INVALID`.
+/// The value of a base64 character (the standard alphabet), or `INVALID`.
 const INVALID: u8 = 0xFF;
 static BASE64: [u8; 256] = {
     let mut table = [INVALID; 256];
@@ -41,8 +41,6 @@ static BASE64: [u8; 256] = {
         table[alphabet[i] as usize] = i as u8;
         i += 1;
     }
-    table[b'-' as usize] = 62;
-    table[b'_' as usize] = 63;
     table
 };
 
@@ -50,41 +48,125 @@ fn is_base64(b: u8) -> bool {
     BASE64[b as usize] != INVALID
 }
 
+/// Bytes checked at each sample point, all at once.
+const WINDOW: usize = 16;
+
 /// Calls `f` with every maximal run of base64 characters in `hay` that is at least
-/// `min_run` bytes long.
-pub(crate) fn base64_runs(hay: &[u8], min_run: usize, mut f: impl FnMut(Range<usize>)) {
-    let stride = (min_run / 2).max(1);
-    let mut p = stride;
-    while p < hay.len() {
-        if !(is_base64(hay[p]) && is_base64(hay[p - stride])) {
+/// `min_run` (≥ 16) bytes long and has a sample point in `samples`. Returns where the
+/// next call should start sampling, so that a caller can sample `hay` block by block.
+pub(crate) fn base64_runs(
+    hay: &[u8],
+    samples: Range<usize>,
+    min_run: usize,
+    mut f: impl FnMut(Range<usize>),
+) -> usize {
+    // Every run of `min_run` bytes holds a whole window that starts at a sample point.
+    let stride = min_run.max(WINDOW) - WINDOW + 1;
+    let mut p = samples.start;
+    while p < samples.end && p + WINDOW <= hay.len() {
+        if base64_mask(window(hay, p)) != ALL {
             p += stride;
             continue;
         }
-        let mut start = p;
-        while start > 0 && is_base64(hay[start - 1]) {
-            start -= 1;
-        }
-        if start > p - stride {
-            // The run does not reach back to the previous sample; if it is long
-            // enough, the next pair of samples lies inside it.
-            p += stride;
-            continue;
-        }
-        let mut end = p + 1;
-        while end < hay.len() && is_base64(hay[end]) {
-            end += 1;
-        }
+        let (start, end) = (run_start(hay, p), run_end(hay, p + WINDOW));
         if end - start >= min_run {
             f(start..end);
         }
-        p = end + stride;
+        p = end + 1;
+    }
+    p
+}
+
+/// A mask with a bit for every byte of a window.
+const ALL: u32 = (1 << WINDOW) - 1;
+
+fn window(hay: &[u8], at: usize) -> &[u8; WINDOW] {
+    hay[at..at + WINDOW].try_into().expect("a whole window")
+}
+
+/// Where the run of base64 characters that ends at `end` starts.
+fn run_start(hay: &[u8], mut start: usize) -> usize {
+    while start >= WINDOW {
+        let valid = base64_mask(window(hay, start - WINDOW));
+        if valid != ALL {
+            // The valid bytes at the end of the window, above its last invalid one.
+            return start - (valid << (32 - WINDOW)).leading_ones() as usize;
+        }
+        start -= WINDOW;
+    }
+    while start > 0 && is_base64(hay[start - 1]) {
+        start -= 1;
+    }
+    start
+}
+
+/// Where the run of base64 characters that continues at `end` ends.
+fn run_end(hay: &[u8], mut end: usize) -> usize {
+    while end + WINDOW <= hay.len() {
+        let valid = base64_mask(window(hay, end));
+        if valid != ALL {
+            return end + valid.trailing_ones() as usize;
+        }
+        end += WINDOW;
+    }
+    while end < hay.len() && is_base64(hay[end]) {
+        end += 1;
+    }
+    end
+}
+
+/// A bit for each byte of the window, set where the byte is a base64 character.
+#[cfg(target_arch = "x86_64")]
+fn base64_mask(window: &[u8; WINDOW]) -> u32 {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86_64, and the load reads exactly the 16 bytes of `window`.
+    unsafe {
+        let x = _mm_loadu_si128(window.as_ptr().cast());
+        let in_range = |v: __m128i, lo: u8, hi: u8| {
+            // Signed compares: bytes above 0x7F are negative and never in range.
+            let above = _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1));
+            let below = _mm_cmpgt_epi8(_mm_set1_epi8(hi as i8 + 1), v);
+            _mm_and_si128(above, below)
+        };
+        // Setting bit 5 folds A-Z onto a-z and moves no other byte into a-z.
+        let letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
+        let slash_digits = in_range(x, b'/', b'9');
+        let plus = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'+' as i8));
+        let valid = _mm_or_si128(letters, _mm_or_si128(slash_digits, plus));
+        _mm_movemask_epi8(valid) as u32
     }
 }
 
-/// Decodes base64 text into `out` (cleared first), ignoring a trailing partial quantum.
+#[cfg(not(target_arch = "x86_64"))]
+fn base64_mask(window: &[u8; WINDOW]) -> u32 {
+    window
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (i, &b)| mask | (u32::from(is_base64(b)) << i))
+}
+
+/// Decodes base64 text into `out` (cleared first). Decoding stops at the first character
+/// outside the alphabet; a trailing partial quantum yields the bytes it completes.
 pub(crate) fn base64_decode(text: &[u8], out: &mut Vec<u8>) {
     out.clear();
-    out.reserve(text.len() / 4 * 3 + 2);
+    out.resize(text.len() / 4 * 3, 0);
+    let mut written = 0;
+    let mut quads = text.chunks_exact(4);
+    for (quad, bytes) in (&mut quads).zip(out.chunks_exact_mut(3)) {
+        let [a, b, c, d] = [quad[0], quad[1], quad[2], quad[3]].map(|x| BASE64[x as usize]);
+        if (a | b | c | d) > 63 {
+            out.truncate(written);
+            return decode_tail(quad, out);
+        }
+        let v = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
+        bytes.copy_from_slice(&v.to_be_bytes()[1..]);
+        written += 3;
+    }
+    decode_tail(quads.remainder(), out);
+}
+
+/// Decodes up to four characters, stopping at the first invalid one.
+fn decode_tail(text: &[u8], out: &mut Vec<u8>) {
     let mut acc: u32 = 0;
     let mut bits = 0;
     for &c in text {
@@ -116,7 +198,11 @@ mod tests {
         let mut out = String::new();
         for chunk in data.chunks(3) {
             let n = chunk.len();
-            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
             let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
             for i in 0..=n {
                 out.push(A[(v >> (18 - 6 * i) & 63) as usize] as char);
@@ -153,9 +239,40 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_window_mask_agrees_with_the_table() {
+        for b in 0..=255u8 {
+            for pos in 0..WINDOW {
+                let mut w = [b'A'; WINDOW];
+                w[pos] = b;
+                let expected = if is_base64(b) { ALL } else { ALL & !(1 << pos) };
+                assert_eq!(base64_mask(&w), expected, "byte {b:#x} at {pos}");
+            }
+        }
+    }
+
+    #[test]
+    fn runs_end_exactly_at_any_offset() {
+        for before in 0..40 {
+            for len in 16..60 {
+                let hay = format!(
+                    "{}\"{}\"{}",
+                    " ".repeat(before),
+                    "Q".repeat(len),
+                    ", x".repeat(10)
+                );
+                assert_eq!(
+                    runs(&hay, 16),
+                    vec!["Q".repeat(len).as_str()],
+                    "{before} {len}"
+                );
+            }
+        }
+    }
+
     fn runs(hay: &str, min: usize) -> Vec<&str> {
         let mut found = Vec::new();
-        base64_runs(hay.as_bytes(), min, |r| found.push(&hay[r]));
+        base64_runs(hay.as_bytes(), 0..hay.len(), min, |r| found.push(&hay[r]));
         found
     }
 

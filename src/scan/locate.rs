@@ -9,7 +9,8 @@ use std::ops::Range;
 
 use crate::finding::Snippet;
 
-/// Turns ascending byte offsets into (line, column), counting each byte once.
+/// Turns byte offsets into (line, column). Offsets in ascending order are counted from the
+/// previous one; an offset before the previous one starts the count again.
 pub(crate) struct Locator<'a> {
     hay: &'a [u8],
     /// Everything before `pos` has been counted: `line` and `line_start` describe it.
@@ -172,11 +173,18 @@ mod tests {
 
     #[test]
     fn snippet_redacts_every_secret_and_windows_long_lines() {
-        let line = format!("{}SECRET1 and SECRET2{}\r\nnext", "a".repeat(500), "b".repeat(500));
+        let line = format!(
+            "{}SECRET1 and SECRET2{}\r\nnext",
+            "a".repeat(500),
+            "b".repeat(500)
+        );
         let hay = line.as_bytes();
         let s1 = 500..507;
         let s2 = 512..519;
-        let secrets = vec![(s1.clone(), "S…1".to_string()), (s2.clone(), "S…2".to_string())];
+        let secrets = vec![
+            (s1.clone(), "S…1".to_string()),
+            (s2.clone(), "S…2".to_string()),
+        ];
         let snip = snippet(hay, &s1, &secrets, 501);
         assert!(!snip.text.contains("SECRET"), "{}", snip.text);
         assert_eq!(&snip.text[snip.highlight.clone()], "S…1");

@@ -22,6 +22,12 @@ const BINARY_SNIFF: usize = 8192;
 /// Base64 runs shorter than this are not decoded, whatever the rules' shortest match.
 const MIN_BASE64_RUN: usize = 16;
 
+/// Views larger than this are scanned block by block.
+const BLOCK: usize = 1 << 16;
+
+/// Base64 runs up to this long are also decoded from their 2nd, 3rd and 4th character.
+const MAX_REALIGNED_RUN: usize = 4096;
+
 /// What a finding needs from its rule, copied out of the rule set once.
 struct RuleInfo {
     id: String,
@@ -81,9 +87,9 @@ impl Scanner {
 
     /// Every finding in `data`, the content of the file shown as `path`, in order.
     pub fn scan(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<Finding> {
-        let (view, outer, binary) = match decode::utf16_text(data) {
-            Some((text, encoding)) => (Cow::Owned(text.into_bytes()), Some(encoding), false),
-            None => (Cow::Borrowed(data), None, is_binary(data)),
+        let (view, outer) = match decode::utf16_text(data) {
+            Some((text, encoding)) => (Cow::Owned(text.into_bytes()), Some(encoding)),
+            None => (Cow::Borrowed(data), None),
         };
         let mut hits = self.hits(&view, outer, scratch);
         if hits.is_empty() {
@@ -91,9 +97,13 @@ impl Scanner {
         }
         hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end));
         hits.dedup_by_key(|h| (h.span.start, h.pattern, h.span.end));
+        let binary = outer.is_none() && is_binary(data);
         self.findings(path, &view, binary, hits)
     }
 
+    /// Matches in the view and in the base64 runs in it. A large view is taken block by
+    /// block, each searched by the regex and then sampled for base64 while it is still in
+    /// the CPU cache.
     fn hits(&self, view: &[u8], outer: Option<Encoding>, scratch: &mut Scratch) -> Vec<Hit> {
         let mut hits = Vec::new();
         let Scratch {
@@ -101,28 +111,56 @@ impl Scanner {
             raw,
             decoded,
         } = scratch;
-        raw.clear();
-        self.matcher.find_all(view, matches, raw);
-        for m in raw.drain(..) {
-            hits.push(hit(&m, view, outer, None));
-        }
-        decode::base64_runs(view, self.min_base64_run, |run| {
-            // The secret may start at any byte of the decoded text, but decoding must
-            // start on a quantum boundary, which the run's start need not be.
-            for skip in 0..4.min(run.len()) {
-                let start = run.start + skip;
-                decode::base64_decode(&view[start..run.end], decoded);
-                self.matcher.find_all(decoded, matches, raw);
-                for m in raw.drain(..) {
-                    let enc = decode::base64_encoded_span(&m.span);
-                    let span = start + enc.start..(start + enc.end).min(run.end);
-                    let mut h = hit(&m, decoded, outer, Some(Encoding::Base64));
-                    h.span = span;
-                    hits.push(h);
-                }
+        let gated_in = self.matcher.gate(view, matches);
+        // Blocks need an overlap as long as the longest match, so only bounded rules allow them.
+        let (block, overlap) = match self.matcher.max_match_len {
+            Some(max) => (BLOCK, max),
+            None => (view.len().max(1), 0),
+        };
+        let mut next_sample = 0;
+        for start in (0..view.len()).step_by(block) {
+            let end = (start + block).min(view.len());
+            if gated_in {
+                let limit = (end + overlap).min(view.len());
+                let from = hits.last().map_or(start, |h: &Hit| h.span.end.max(start));
+                self.matcher
+                    .find_starting_in(view, from..end, limit, matches, raw);
+                hits.extend(raw.drain(..).map(|m| hit(&m, view, outer, None)));
             }
-        });
+            next_sample = decode::base64_runs(view, next_sample..end, self.min_base64_run, |run| {
+                self.base64_hits(view, run, outer, matches, raw, decoded, &mut hits);
+            });
+        }
         hits
+    }
+
+    /// Matches in one base64 run of the view, placed where their encoded text stands.
+    #[allow(clippy::too_many_arguments)]
+    fn base64_hits(
+        &self,
+        view: &[u8],
+        run: Range<usize>,
+        outer: Option<Encoding>,
+        matches: &mut MatchScratch,
+        raw: &mut Vec<RawMatch>,
+        decoded: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        // The secret may start at any byte of the decoded text, but decoding must start on
+        // a quantum boundary. A run's start usually is one; for short runs, which may have
+        // base64-like text glued before them, try the others too.
+        let skips = if run.len() <= MAX_REALIGNED_RUN { 4 } else { 1 };
+        for skip in 0..skips {
+            let start = run.start + skip;
+            decode::base64_decode(&view[start..run.end], decoded);
+            self.matcher.find_all(decoded, matches, raw);
+            for m in raw.drain(..) {
+                let enc = decode::base64_encoded_span(&m.span);
+                let mut h = hit(&m, decoded, outer, Some(Encoding::Base64));
+                h.span = start + enc.start..(start + enc.end).min(run.end);
+                hits.push(h);
+            }
+        }
     }
 
     fn findings(&self, path: &str, view: &[u8], binary: bool, hits: Vec<Hit>) -> Vec<Finding> {
@@ -130,16 +168,14 @@ impl Scanner {
             .iter()
             .map(|h| (h.span.clone(), self.shown(&h.secret)))
             .collect();
-        let mut starts = locate::Locator::new(view);
-        let mut ends = locate::Locator::new(view);
+        let mut locator = locate::Locator::new(view);
         hits.into_iter()
             .zip(&redacted)
             .map(|(h, (_, shown))| {
                 let rule = &self.rules[h.pattern];
-                let (line, column) = starts.locate(h.span.start);
-                let (end_line, end_column) = ends.locate(h.span.end);
-                let snippet =
-                    (!binary).then(|| locate::snippet(view, &h.span, &redacted, column));
+                let (line, column) = locator.locate(h.span.start);
+                let (end_line, end_column) = locator.locate(h.span.end);
+                let snippet = (!binary).then(|| locate::snippet(view, &h.span, &redacted, column));
                 Finding {
                     rule_id: rule.id.clone(),
                     severity: rule.severity,
@@ -161,12 +197,7 @@ impl Scanner {
 
 /// A hit for match `m` of `hay`, whose encodings are `outer`, then `layer`, then whatever
 /// escaping the matched text itself shows.
-fn hit(
-    m: &RawMatch,
-    hay: &[u8],
-    outer: Option<Encoding>,
-    layer: Option<Encoding>,
-) -> Hit {
+fn hit(m: &RawMatch, hay: &[u8], outer: Option<Encoding>, layer: Option<Encoding>) -> Hit {
     let text = &hay[m.span.clone()];
     let escaped = if memchr::memmem::find(text, b"\\/").is_some() {
         Some(Encoding::JsonEscaped)
