@@ -83,6 +83,10 @@ pub struct ScanArgs {
 pub struct RulesArgs {
     #[command(flatten)]
     pub rules: RuleSource,
+
+    /// Run every rule's positive and negative examples; exit 1 when one fails.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -93,6 +93,20 @@ pub enum Encoding {
     Utf16be,
 }
 
+impl Encoding {
+    /// How messages name the encoding.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Encoding::Plain => "plain text",
+            Encoding::JsonEscaped => "JSON-escaped",
+            Encoding::PercentEncoded => "percent-encoded",
+            Encoding::Base64 => "base64-encoded",
+            Encoding::Utf16le => "in UTF-16LE text",
+            Encoding::Utf16be => "in UTF-16BE text",
+        }
+    }
+}
+
 /// The source line around a finding, with every secret on it redacted, for text output.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snippet {

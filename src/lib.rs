@@ -38,6 +38,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Scan(args) => scan(&args),
         Command::Rules(args) => {
             let set = RuleSet::load(&args.rules.rule_dirs)?;
+            if args.check {
+                return check_rules(&set);
+            }
             output::print(&docs::rules_list(&set))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -85,6 +88,25 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     output::write_report(args.output.as_deref(), |out| reporter.write(&report, out))?;
     let failed = findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(ExitCode::from(if failed { EXIT_FOUND } else { EXIT_CLEAN }))
+}
+
+fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
+    let (count, failures) = scan::check_examples(set)?;
+    let mut text = String::new();
+    for failure in &failures {
+        text.push_str(&format!("{failure}\n"));
+    }
+    text.push_str(&format!(
+        "{} rules, {count} examples, {} failed\n",
+        set.rules().len(),
+        failures.len()
+    ));
+    output::print(&text)?;
+    Ok(ExitCode::from(if failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FOUND
+    }))
 }
 
 fn walk_options(args: &ScanArgs) -> WalkOptions {

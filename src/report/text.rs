@@ -28,7 +28,10 @@ impl Reporter for TextReporter {
             .with_width(100)
             .with_context_lines(1);
         let mut rendered = String::new();
-        for finding in report.findings {
+        for (i, finding) in report.findings.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
             let help = report
                 .rules
                 .get(&finding.rule_id)
@@ -117,8 +120,8 @@ impl fmt::Display for FindingDiagnostic<'_> {
             // No source line to show (a binary file): say where in the message.
             write!(
                 f,
-                "{} [{}:{}:{}, binary file]",
-                x.message, x.path, x.line, x.column
+                "{}:{}:{}: {} (binary file)",
+                x.path, x.line, x.column, x.message
             )
         }
     }

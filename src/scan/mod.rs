@@ -6,6 +6,7 @@
 //! placed at its line and column in the view, where the encoded text stands.
 
 mod decode;
+mod examples;
 mod locate;
 mod matcher;
 
@@ -14,6 +15,7 @@ use std::ops::Range;
 
 use crate::finding::{fingerprint, Encoding, Finding, Secret};
 use crate::rules::{RuleError, RuleSet, Severity};
+pub use examples::{check_examples, ExampleFailure};
 use matcher::{MatchScratch, Matcher, RawMatch};
 
 /// Bytes examined for a NUL to call a file binary, as git and ripgrep do.
@@ -157,7 +159,16 @@ impl Scanner {
             for m in raw.drain(..) {
                 let enc = decode::base64_encoded_span(&m.span);
                 let mut h = hit(&m, decoded, outer, Some(Encoding::Base64));
-                h.span = start + enc.start..(start + enc.end).min(run.end);
+                let mut end = (start + enc.end).min(run.end);
+                if end == run.end {
+                    // The padding belongs to the encoded secret.
+                    end += view[end..]
+                        .iter()
+                        .take(2)
+                        .take_while(|&&b| b == b'=')
+                        .count();
+                }
+                h.span = start + enc.start..end;
                 hits.push(h);
             }
         }
@@ -184,7 +195,7 @@ impl Scanner {
                     column,
                     end_line,
                     end_column,
-                    message: rule.message.replace("{secret}", shown),
+                    message: message(&rule.message, shown, &h.encoding),
                     fingerprint: fingerprint(&rule.id, path, &h.secret),
                     secret: h.secret,
                     encoding: h.encoding,
@@ -228,6 +239,20 @@ impl Scanner {
             secret.expose().to_string()
         }
     }
+}
+
+/// A rule's message for one finding, saying how the secret was encoded if it was.
+fn message(template: &str, shown: &str, encoding: &[Encoding]) -> String {
+    let mut message = template.replace("{secret}", shown);
+    let layers: Vec<&str> = encoding
+        .iter()
+        .filter(|e| **e != Encoding::Plain)
+        .map(|e| e.describe())
+        .collect();
+    if !layers.is_empty() {
+        message.push_str(&format!(" ({})", layers.join(", ")));
+    }
+    message
 }
 
 fn is_binary(data: &[u8]) -> bool {

@@ -1,0 +1,646 @@
+//! End-to-end behaviour of `tokenlint scan`: each test builds its files in a temp directory,
+//! runs the binary, and checks what it reports. Tokens are built here, never written out.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// A synthetic token of `kind` (`pa` or `sa`): eight groups derived from `seed`.
+fn token(kind: &str, seed: u32) -> String {
+    let groups: Vec<String> = (0..8u32)
+        .map(|i| {
+            format!(
+                "{:08X}",
+                seed.wrapping_mul(2_654_435_761).rotate_left(i * 4) ^ i
+            )
+        })
+        .collect();
+    format!("{kind}1.0/{}", groups.join("-"))
+}
+
+fn base64(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(v >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A temp directory to scan, with files written inline.
+struct Dir {
+    tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Dir {
+        Dir {
+            tmp: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    fn write(&self, rel: &str, data: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, data).unwrap();
+        path
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenlint"));
+        cmd.current_dir(self.path())
+            .args(args)
+            .env_remove("NO_COLOR");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    /// `scan --format json` plus `args`: the exit code and the document.
+    fn json(&self, args: &[&str]) -> (i32, Value) {
+        let mut all = vec!["scan", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("{e}: {}", String::from_utf8_lossy(&out.stdout));
+        });
+        (out.status.code().unwrap(), doc)
+    }
+
+    /// The (path, line, column) of every finding of a JSON scan.
+    fn places(&self, args: &[&str]) -> Vec<(String, u64, u64)> {
+        let (_, doc) = self.json(args);
+        findings(&doc)
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+}
+
+fn findings(doc: &Value) -> &Vec<Value> {
+    doc["findings"].as_array().unwrap()
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn finds_a_token_and_exits_1() {
+    let dir = Dir::new();
+    let t = token("pa", 1);
+    dir.write("deploy.sh", format!("#!/bin/sh\nexport T={t}\n"));
+    let (code, doc) = dir.json(&[]);
+    assert_eq!(code, 1);
+    let f = &findings(&doc)[0];
+    assert_eq!(f["rule_id"], "remotive-personal-access-token");
+    assert_eq!(f["path"], "deploy.sh");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(2), Some(10))
+    );
+    assert_eq!(f["end_column"].as_u64(), Some(10 + t.len() as u64));
+    assert_eq!(doc["summary"]["findings"], 1);
+}
+
+#[test]
+fn a_clean_tree_exits_0() {
+    let dir = Dir::new();
+    dir.write("a.sh", "export T=${REMOTIVE_CLOUD_AUTH_TOKEN}\n");
+    let (code, doc) = dir.json(&[]);
+    assert_eq!(code, 0);
+    assert!(findings(&doc).is_empty());
+    assert_eq!(doc["summary"]["files"], 1);
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let dir = Dir::new();
+    dir.write("rules/note.toml", note_rule());
+    dir.write("a.txt", "magic-word-1234\n");
+    assert_eq!(
+        dir.json(&["--rules", "rules", "a.txt"]).0,
+        0,
+        "notes pass by default"
+    );
+    assert_eq!(
+        dir.json(&["--rules", "rules", "--fail-on", "warning", "a.txt"])
+            .0,
+        0
+    );
+    assert_eq!(
+        dir.json(&["--rules", "rules", "--fail-on", "note", "a.txt"])
+            .0,
+        1
+    );
+}
+
+fn note_rule() -> &'static str {
+    r#"id = "magic-word"
+severity = "note"
+message = "magic word {secret}"
+[docs]
+summary = "A magic word."
+why = "Because."
+fix = "Remove it."
+[sarif]
+precision = "low"
+security-severity = 1.0
+[pattern]
+keywords = ["magic"]
+regex = 'magic-word-(?P<secret>[0-9]{4})'
+[examples]
+positive = ["magic-word-0000"]
+negative = ["magic-word-x"]
+"#
+}
+
+#[test]
+fn fail_on_note_counts_notes_but_default_ignores_them() {
+    let dir = Dir::new();
+    dir.write("rules/note.toml", note_rule());
+    dir.write("a.txt", "magic-word-1234\n");
+    let (code, doc) = dir.json(&["--rules", "rules", "--fail-on", "error", "a.txt"]);
+    assert_eq!(code, 0);
+    let f = &findings(&doc)[0];
+    assert_eq!(f["severity"], "note");
+    // The `secret` group narrows the secret to the digits.
+    assert_eq!(f["redacted"], "…");
+    assert!(!doc.to_string().contains("1234"));
+}
+
+#[test]
+fn every_encoding_is_found_at_the_encoded_text() {
+    let dir = Dir::new();
+    let t = token("sa", 2);
+    dir.write(
+        "escaped.json",
+        format!("{{\"t\": \"{}\"}}\n", t.replace('/', "\\/")),
+    );
+    dir.write(
+        "url.txt",
+        format!("x\nhttps://h.test/?t={}\n", t.replace('/', "%2f")),
+    );
+    // The token at every byte alignment of the decoded text, and after base64-like text.
+    for pad in 0..3 {
+        let plain = format!("{}token: {t}", "#".repeat(pad));
+        dir.write(
+            &format!("b64-{pad}.yaml"),
+            format!("data:\n  v: {}\n", base64(plain.as_bytes())),
+        );
+    }
+    dir.write(
+        "glued.txt",
+        format!("prefix_{}\n", base64(format!("t={t}").as_bytes())),
+    );
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            format!("a\r\n$t = \"{t}\"")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(format!("é {t}").encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    dir.write("le.ps1", le);
+    dir.write("be.txt", be);
+    let (_, doc) = dir.json(&[]);
+    let got: Vec<(String, u64, u64, String)> = findings(&doc)
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["encoding"].to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("b64-0.yaml", 2, 6, r#"["base64"]"#),
+        ("b64-1.yaml", 2, 6, r#"["base64"]"#),
+        ("b64-2.yaml", 2, 6, r#"["base64"]"#),
+        ("be.txt", 1, 3, r#"["utf16be"]"#),
+        ("escaped.json", 1, 8, r#"["json-escaped"]"#),
+        ("glued.txt", 1, 8, r#"["base64"]"#),
+        ("le.ps1", 2, 7, r#"["utf16le"]"#),
+        ("url.txt", 2, 19, r#"["percent-encoded"]"#),
+    ];
+    let want: Vec<(String, u64, u64, String)> = want
+        .iter()
+        .map(|(p, l, c, e)| (p.to_string(), *l, *c, e.to_string()))
+        .collect();
+    // Base64 findings point at the quantum holding the token's first byte.
+    let fuzzy: Vec<_> = got
+        .iter()
+        .map(|(p, l, c, e)| {
+            let c = if e.contains("base64") { 0 } else { *c };
+            (p.clone(), *l, c, e.clone())
+        })
+        .collect();
+    let want_fuzzy: Vec<_> = want
+        .iter()
+        .map(|(p, l, c, e)| {
+            let c = if e.contains("base64") { 0 } else { *c };
+            (p.clone(), *l, c, e.clone())
+        })
+        .collect();
+    assert_eq!(fuzzy, want_fuzzy);
+    for f in findings(&doc) {
+        assert!(f["message"].as_str().unwrap().contains("sa1.0/"), "{f}");
+        assert_eq!(f["redacted"].as_str(), Some(redacted(&t).as_str()));
+    }
+}
+
+fn redacted(t: &str) -> String {
+    format!("{}…{}", &t[..10], &t[t.len() - 4..])
+}
+
+#[test]
+fn lines_and_columns_survive_crlf_lone_cr_invalid_utf8_and_no_final_newline() {
+    let dir = Dir::new();
+    let t = token("pa", 3);
+    dir.write("crlf.txt", format!("a\r\nb\r\n  {t}\r\n"));
+    dir.write("cr.txt", format!("a\rb\r{t}"));
+    let mut latin1 = b"caf\xe9 \xff\xfe ".to_vec();
+    latin1.extend_from_slice(t.as_bytes());
+    dir.write("latin1.txt", latin1);
+    dir.write("unicode.txt", format!("ünïcödé 😀 {t}"));
+    dir.write("last.txt", format!("\n\n{t}"));
+    let places = dir.places(&[]);
+    assert_eq!(
+        places,
+        vec![
+            ("cr.txt".to_string(), 1, 5),
+            ("crlf.txt".to_string(), 3, 3),
+            ("last.txt".to_string(), 3, 1),
+            ("latin1.txt".to_string(), 1, 9),
+            ("unicode.txt".to_string(), 1, 11),
+        ]
+    );
+}
+
+#[test]
+fn a_3_mb_minified_line_is_windowed() {
+    let dir = Dir::new();
+    let t = token("pa", 4);
+    let filler = "var a=function(b){return b+1};".repeat(50_000);
+    dir.write(
+        "bundle.min.js",
+        format!("{filler}window.T=\"{t}\";{filler}"),
+    );
+    let out = dir.run(&["scan", "--color", "never"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains(&format!("bundle.min.js:1:{}", filler.chars().count() + 11)));
+    assert!(
+        stdout.lines().all(|l| l.chars().count() < 400),
+        "a line is too long"
+    );
+    assert!(!stdout.contains(&t));
+}
+
+#[test]
+fn binary_files_are_scanned_without_a_snippet() {
+    let dir = Dir::new();
+    let t = token("pa", 5);
+    let mut data = vec![0u8, 1, 2, 3, 0xFF, 0];
+    data.extend_from_slice(t.as_bytes());
+    data.extend_from_slice(&[0, 0, 7]);
+    dir.write("cache.pyc", data);
+    let out = dir.run(&["scan", "--color", "never"]);
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("cache.pyc:1:7: hard-coded"), "{stdout}");
+    assert!(stdout.contains("(binary file)"));
+    assert!(!stdout.contains("╭─["));
+}
+
+#[test]
+fn secrets_are_redacted_everywhere_unless_no_redact() {
+    let dir = Dir::new();
+    let t = token("pa", 6);
+    let u = token("sa", 7);
+    dir.write("two.sh", format!("A={t} B={u}\n"));
+    dir.write("b64.yaml", format!("v: {}\n", base64(t.as_bytes())));
+    for format in ["text", "json"] {
+        let out = dir.run(&["scan", "--format", format, "--color", "never"]);
+        let all = format!("{}{}", text(&out).0, text(&out).1);
+        for secret in [&t, &u] {
+            assert!(!all.contains(secret.as_str()), "{format} shows a secret");
+            assert!(
+                !all.contains(&secret[6..]),
+                "{format} shows a secret's body"
+            );
+        }
+        assert!(
+            !all.contains(&base64(t.as_bytes())[..40]),
+            "{format} shows the base64"
+        );
+    }
+    let (_, doc) = dir.json(&["--no-redact"]);
+    assert!(doc.to_string().contains(&t));
+    assert!(findings(&doc).iter().all(|f| f["secret"].is_string()));
+}
+
+#[test]
+fn output_is_sorted_and_the_same_for_any_thread_count() {
+    let dir = Dir::new();
+    for i in 0..60 {
+        let t = token(if i % 2 == 0 { "pa" } else { "sa" }, i);
+        dir.write(&format!("d{}/f{i}.txt", i % 7), format!("x\n{t} {t}\n"));
+    }
+    let one = dir.run(&["scan", "--format", "json", "-j", "1"]).stdout;
+    let many = dir.run(&["scan", "--format", "json", "-j", "8"]).stdout;
+    assert_eq!(one, many);
+    let places = dir.places(&[]);
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted);
+    assert_eq!(places.len(), 120);
+}
+
+#[test]
+fn standard_input_is_scanned() {
+    let dir = Dir::new();
+    let t = token("pa", 8);
+    let mut child = dir
+        .cmd(&["scan", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("x\n{t}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(findings(&doc)[0]["path"], "<stdin>");
+    assert_eq!(findings(&doc)[0]["line"], 2);
+}
+
+#[test]
+fn gitignore_applies_in_a_git_repository_only() {
+    let dir = Dir::new();
+    let t = token("pa", 9);
+    dir.write(".gitignore", "ignored.txt\n");
+    dir.write("ignored.txt", &t);
+    dir.write("kept.txt", &t);
+    assert_eq!(
+        dir.places(&[]).len(),
+        2,
+        "no repository: .gitignore is not read"
+    );
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir.path())
+        .status();
+    if !git.is_ok_and(|s| s.success()) {
+        eprintln!("git is not available; skipping the repository half");
+        return;
+    }
+    let places = dir.places(&[]);
+    assert_eq!(places.len(), 1);
+    assert_eq!(places[0].0, "kept.txt");
+    assert_eq!(dir.places(&["--no-ignore"]).len(), 2);
+    // A file named on the command line is scanned even when ignored.
+    assert_eq!(dir.places(&["ignored.txt"]).len(), 1);
+}
+
+#[test]
+fn tokenlintignore_applies_anywhere_and_hidden_files_are_scanned_but_not_git() {
+    let dir = Dir::new();
+    let t = token("sa", 10);
+    dir.write(".tokenlintignore", "/vendor/\n*.snap\n");
+    dir.write("vendor/lib.js", &t);
+    dir.write("sub/x.snap", &t);
+    dir.write(".env", format!("T={t}\n"));
+    dir.write(".config/app.yml", format!("t: {t}\n"));
+    dir.write(".git/config", format!("t = {t}\n"));
+    let paths: Vec<String> = dir.places(&[]).into_iter().map(|p| p.0).collect();
+    assert_eq!(paths, vec![".config/app.yml", ".env"]);
+    assert_eq!(dir.places(&["--no-ignore"]).len(), 4);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_followed_only_when_asked_or_named() {
+    let dir = Dir::new();
+    let t = token("pa", 11);
+    let outside = Dir::new();
+    outside.write("secret.txt", &t);
+    fs::create_dir(dir.path().join("tree")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        dir.path().join("tree/link.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.path().join("tree"), dir.path().join("tree/loop")).unwrap();
+    assert_eq!(dir.places(&["tree"]).len(), 0);
+    assert_eq!(dir.places(&["tree/link.txt"]).len(), 1);
+    let (code, doc) = dir.json(&["-L", "tree"]);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&doc).len(), 1, "the loop is not followed twice");
+    assert!(
+        !doc["errors"].as_array().unwrap().is_empty(),
+        "the loop is reported"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_are_never_opened() {
+    let dir = Dir::new();
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available; skipping");
+        return;
+    }
+    dir.write("a.txt", "nothing\n");
+    // Inside a directory: skipped silently. Named: skipped with a warning. Neither hangs.
+    let out = dir.run(&["scan"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).1.is_empty(), "{}", text(&out).1);
+    let out = dir.run(&["scan", "pipe"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out).1.contains("pipe: not a regular file"),
+        "{}",
+        text(&out).1
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_broken_link_is_a_warning_and_the_scan_goes_on() {
+    let dir = Dir::new();
+    let t = token("pa", 12);
+    dir.write("a.txt", &t);
+    std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("dangling")).unwrap();
+    let out = dir.run(&["scan", "-L", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = text(&out);
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["errors"], 1);
+    assert_eq!(doc["summary"]["findings"], 1);
+}
+
+#[test]
+fn a_missing_path_exits_2_and_names_it() {
+    let dir = Dir::new();
+    let out = dir.run(&["scan", "no/such/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("no/such/dir"));
+    assert!(text(&out).0.is_empty());
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = Dir::new();
+    dir.write("a.txt", token("pa", 13));
+    let out = dir.run(&[
+        "scan",
+        "--format",
+        "json",
+        "--output",
+        "report.json",
+        "a.txt",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let doc: Value =
+        serde_json::from_slice(&fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(doc["summary"]["findings"], 1);
+    let out = dir.run(&["scan", "--output", "missing/report.txt", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("missing/report.txt"));
+    assert!(!dir.path().join("missing").exists());
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let dir = Dir::new();
+    for i in 0..200 {
+        dir.write(&format!("f{i}.txt"), token("pa", 100 + i));
+    }
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' scan --color never | head -1",
+            env!("CARGO_BIN_EXE_tokenlint")
+        ))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(stdout.lines().count(), 1);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn a_broken_rule_file_exits_2_and_points_into_it() {
+    let dir = Dir::new();
+    let broken = note_rule().replace(
+        "regex = 'magic-word-(?P<secret>[0-9]{4})'",
+        "regex = 'magic-(word'",
+    );
+    dir.write("rules/broken.toml", broken);
+    dir.write("a.txt", "x");
+    let out = dir.run(&["scan", "--rules", "rules", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let (_, stderr) = text(&out);
+    assert!(stderr.contains("broken.toml"), "{stderr}");
+    assert!(stderr.contains("does not compile"), "{stderr}");
+    assert!(
+        stderr.contains("'magic-(word'"),
+        "the span is shown: {stderr}"
+    );
+}
+
+#[test]
+fn a_duplicate_rule_id_is_an_error() {
+    let dir = Dir::new();
+    dir.write("rules/a.toml", note_rule());
+    dir.write("rules/b.toml", note_rule());
+    let out = dir.run(&["rules", "--rules", "rules"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("duplicate rule id `magic-word`"),
+        "{}",
+        text(&out).1
+    );
+}
+
+#[test]
+fn rules_check_runs_user_examples() {
+    let dir = Dir::new();
+    dir.write("rules/ok.toml", note_rule());
+    let out = dir.run(&["rules", "--check", "--rules", "rules"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).0);
+    let wrong = note_rule().replace(
+        "negative = [\"magic-word-x\"]",
+        "negative = [\"magic-word-9999\"]",
+    );
+    dir.write("rules/ok.toml", wrong);
+    let out = dir.run(&["rules", "--check", "--rules", "rules"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out)
+        .0
+        .contains("magic-word: example is reported: magic-word-9999"));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = Dir::new();
+    dir.write("a.txt", token("pa", 14));
+    let plain = dir.run(&["scan"]);
+    assert!(!plain.stdout.contains(&0x1b), "piped output has no colour");
+    let forced = dir.run(&["scan", "--color", "always"]);
+    assert!(forced.stdout.contains(&0x1b));
+}
