@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::rules::Severity;
@@ -20,6 +21,9 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the rules: id, severity and summary.
     Rules(RulesArgs),
+    /// Audit this machine's RemotiveCloud token files: the token stores, ~/Downloads,
+    /// ~/Desktop and files directly in ~, plus any PATHs given.
+    Audit(AuditArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
     /// Print shell completions.
@@ -37,15 +41,9 @@ pub struct RuleSource {
     pub rule_dirs: Vec<PathBuf>,
 }
 
+/// How the report is written, and when the run fails.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
-    pub paths: Vec<PathBuf>,
-
-    #[command(flatten)]
-    pub rules: RuleSource,
-
+pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -62,6 +60,50 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_redact: bool,
 
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// The hygiene thresholds and the date they are measured from.
+#[derive(Debug, Args)]
+pub struct HygieneArgs {
+    /// Take this date as today, for reproducible runs (default: the local date).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub now: Option<NaiveDate>,
+
+    /// Warn when a token expires within this many days [default: 14].
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_soon_days: Option<u32>,
+
+    /// Warn when a token was created more than this many days ago [default: 90].
+    #[arg(long, value_name = "DAYS")]
+    pub rotation_days: Option<u32>,
+
+    /// Warn when a token was issued for more than this many days [default: 365].
+    #[arg(long, value_name = "DAYS")]
+    pub max_lifetime_days: Option<u32>,
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub rules: RuleSource,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub hygiene: HygieneArgs,
+
     /// Follow symbolic links.
     #[arg(short = 'L', long)]
     pub follow: bool,
@@ -74,9 +116,25 @@ pub struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// When to colour text output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    /// Do not read the local token store to say which token a hard-coded one is.
+    #[arg(long)]
+    pub no_store: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// More files or directories to look in for token files.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub rules: RuleSource,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub hygiene: HygieneArgs,
 }
 
 #[derive(Debug, Args)]

@@ -72,9 +72,10 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The fingerprint of a finding: stable across runs and line moves, since it hashes the
 /// rule id, the path and the secret's hash, never a line number or the secret itself.
-pub fn fingerprint(rule_id: &str, path: &str, secret: &Secret) -> String {
+pub fn fingerprint(rule_id: &str, path: &str, secret: Option<&Secret>) -> String {
     let mut h = Sha256::new();
-    for part in [rule_id, path, &secret.hash()] {
+    let hash = secret.map(Secret::hash).unwrap_or_default();
+    for part in [rule_id, path, &hash] {
         h.update(part.as_bytes());
         h.update([0]);
     }
@@ -112,10 +113,8 @@ impl Encoding {
 pub struct Snippet {
     /// The line (or a window of a long line), secrets replaced by their redacted form.
     pub text: String,
-    /// Byte range of the finding's redacted secret within `text`.
+    /// Byte range of the finding's redacted secret (or other highlighted text) within `text`.
     pub highlight: std::ops::Range<usize>,
-    /// The 1-based column of `text`'s first character in the real line.
-    pub first_column: usize,
 }
 
 /// One finding. Positions are 1-based; `end_column` is exclusive (the column after the
@@ -130,7 +129,8 @@ pub struct Finding {
     pub end_line: usize,
     pub end_column: usize,
     pub message: String,
-    pub secret: Secret,
+    /// The secret, for findings about one; hygiene findings of a broken file have none.
+    pub secret: Option<Secret>,
     pub encoding: Vec<Encoding>,
     pub fingerprint: String,
     /// `None` in a binary file.
@@ -194,12 +194,13 @@ mod tests {
     fn fingerprint_ignores_position_but_not_path_rule_or_secret() {
         let s = Secret::from_match(token().as_bytes());
         let other = Secret::from_match(token().replace('1', "2").as_bytes());
-        let fp = fingerprint("r", "a/b.sh", &s);
-        assert_eq!(fp, fingerprint("r", "a/b.sh", &s));
+        let fp = fingerprint("r", "a/b.sh", Some(&s));
+        assert_eq!(fp, fingerprint("r", "a/b.sh", Some(&s)));
         assert_eq!(fp.len(), 32);
-        assert_ne!(fp, fingerprint("r2", "a/b.sh", &s));
-        assert_ne!(fp, fingerprint("r", "a/c.sh", &s));
-        assert_ne!(fp, fingerprint("r", "a/b.sh", &other));
+        assert_ne!(fp, fingerprint("r2", "a/b.sh", Some(&s)));
+        assert_ne!(fp, fingerprint("r", "a/c.sh", Some(&s)));
+        assert_ne!(fp, fingerprint("r", "a/b.sh", Some(&other)));
+        assert_ne!(fp, fingerprint("r", "a/b.sh", None));
         assert!(!fp.contains(&s.hash()[..16]));
     }
 }

@@ -1,17 +1,23 @@
-//! tokenlint: finds hard-coded RemotiveCloud tokens.
+//! tokenlint: finds hard-coded RemotiveCloud tokens, and token files that are misplaced,
+//! expired, old, long-lived or readable by others.
 //!
-//! The data flow is one-way: arguments → rules → walk → per-file scan → findings → sort →
+//! The data flow is one-way: arguments → rules → walk → per-file check → findings → sort →
 //! report. [`run`] is that flow; each step lives in its own module, and nothing below
 //! `run` prints except the reporter it is handed.
 
+pub mod audit;
+pub mod check;
 pub mod cli;
 pub mod docs;
 mod error;
 pub mod finding;
+pub mod hygiene;
 mod output;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod store;
+pub mod token_file;
 pub mod walk;
 
 use std::io::{IsTerminal, Read};
@@ -20,11 +26,13 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use cli::{Cli, ColorChoice, Command, ScanArgs};
+use check::{Checker, Settings};
+use cli::{Cli, ColorChoice, Command, HygieneArgs, ReportArgs, ScanArgs};
 pub use error::Error;
-use report::{Report, Summary};
+use hygiene::Thresholds;
+use report::{Report, Summary, TokenFileRow};
 use rules::RuleSet;
-use scan::Scanner;
+use store::{StoreIndex, Stores};
 use walk::{Outcome, WalkOptions};
 
 /// Exit codes: nothing found at or above `--fail-on`, something found. Errors exit with 2.
@@ -36,6 +44,18 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Scan(args) => scan(&args),
+        Command::Audit(args) => {
+            let set = RuleSet::load(&args.rules.rule_dirs)?;
+            let settings = settings(&set, &args.hygiene, &args.report, true, false);
+            let checker = Checker::new(&set, settings)?;
+            let audited = audit::audit(&args.paths, &checker)?;
+            report(
+                &set,
+                &args.report,
+                audited.outcome,
+                Some(audited.token_files),
+            )
+        }
         Command::Rules(args) => {
             let set = RuleSet::load(&args.rules.rule_dirs)?;
             if args.check {
@@ -63,8 +83,47 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     let set = RuleSet::load(&args.rules.rule_dirs)?;
-    let scanner = Scanner::new(&set, !args.no_redact)?;
-    let outcome = scan_paths(&args.paths, &walk_options(args), &scanner)?;
+    let settings = settings(&set, &args.hygiene, &args.report, false, !args.no_store);
+    let checker = Checker::new(&set, settings)?;
+    let outcome = scan_paths(&args.paths, &walk_options(args), &checker)?;
+    report(&set, &args.report, outcome, None)
+}
+
+/// The checks' settings from the command line and the environment.
+fn settings(
+    set: &RuleSet,
+    hygiene: &HygieneArgs,
+    report: &ReportArgs,
+    audit: bool,
+    index: bool,
+) -> Settings {
+    let stores = Stores::from_env();
+    Settings {
+        today: hygiene
+            .now
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        thresholds: Thresholds::new(
+            set,
+            [
+                hygiene.expiring_soon_days,
+                hygiene.rotation_days,
+                hygiene.max_lifetime_days,
+            ],
+        ),
+        store_index: index.then(|| StoreIndex::load(&stores)),
+        stores,
+        audit,
+        redact: !report.no_redact,
+    }
+}
+
+/// Sorts the outcome, writes the report, and decides the exit code.
+fn report(
+    set: &RuleSet,
+    args: &ReportArgs,
+    outcome: Outcome,
+    token_files: Option<Vec<TokenFileRow>>,
+) -> Result<ExitCode, Error> {
     let Outcome {
         mut findings,
         mut errors,
@@ -80,8 +139,9 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
         summary: Summary::new(&findings, errors.len(), files, bytes),
         findings: &findings,
         errors: &errors,
-        rules: &set,
+        rules: set,
         show_secrets: args.no_redact,
+        token_files: token_files.as_deref(),
     };
     let color = use_color(args.color, args.output.is_none());
     let reporter = args.format.reporter(color);
@@ -122,7 +182,7 @@ fn walk_options(args: &ScanArgs) -> WalkOptions {
 
 /// Scans the paths, where `-` is standard input. A path that does not exist is an error
 /// before anything is scanned.
-fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, scanner: &Scanner) -> Result<Outcome, Error> {
+fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Result<Outcome, Error> {
     let is_stdin = |p: &PathBuf| p.as_os_str() == "-";
     if let Some(missing) = paths
         .iter()
@@ -136,11 +196,11 @@ fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, scanner: &Scanner) -> Resul
         std::io::stdin()
             .read_to_end(&mut data)
             .map_err(Error::Stdin)?;
-        outcome = walk::scan_buffer("<stdin>", &data, scanner);
+        outcome = walk::scan_buffer("<stdin>", &data, checker);
     }
     let files: Vec<PathBuf> = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
     if !files.is_empty() {
-        outcome.merge(walk::walk(&files, opts, scanner));
+        outcome.merge(walk::walk(&files, opts, checker));
     }
     Ok(outcome)
 }

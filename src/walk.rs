@@ -11,8 +11,9 @@ use std::sync::Mutex;
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
+use crate::check::Checker;
 use crate::finding::Finding;
-use crate::scan::{Scanner, Scratch};
+use crate::scan::Scratch;
 
 /// The name of tokenlint's own ignore file, in gitignore syntax, honoured anywhere.
 pub const IGNORE_FILE: &str = ".tokenlintignore";
@@ -50,7 +51,7 @@ impl Outcome {
 }
 
 /// Scans every file under `paths` in parallel. The paths must exist.
-pub fn walk(paths: &[PathBuf], opts: &WalkOptions, scanner: &Scanner) -> Outcome {
+pub fn walk(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Outcome {
     let mut builder = WalkBuilder::new(&paths[0]);
     for path in &paths[1..] {
         builder.add(path);
@@ -71,7 +72,7 @@ pub fn walk(paths: &[PathBuf], opts: &WalkOptions, scanner: &Scanner) -> Outcome
     }
     let shared = Mutex::new(Outcome::default());
     let mut visitors = Visitors {
-        scanner,
+        checker,
         shared: &shared,
     };
     builder.build_parallel().visit(&mut visitors);
@@ -79,9 +80,11 @@ pub fn walk(paths: &[PathBuf], opts: &WalkOptions, scanner: &Scanner) -> Outcome
 }
 
 /// Scans one buffer that did not come from the walk, such as standard input.
-pub fn scan_buffer(name: &str, data: &[u8], scanner: &Scanner) -> Outcome {
+pub fn scan_buffer(name: &str, data: &[u8], checker: &Checker) -> Outcome {
     Outcome {
-        findings: scanner.scan(name, data, &mut Scratch::default()),
+        findings: checker
+            .check(None, name, data, &mut Scratch::default())
+            .findings,
         files: 1,
         bytes: data.len() as u64,
         ..Outcome::default()
@@ -89,14 +92,14 @@ pub fn scan_buffer(name: &str, data: &[u8], scanner: &Scanner) -> Outcome {
 }
 
 struct Visitors<'s> {
-    scanner: &'s Scanner,
+    checker: &'s Checker<'s>,
     shared: &'s Mutex<Outcome>,
 }
 
 impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
         Box::new(Worker {
-            scanner: self.scanner,
+            checker: self.checker,
             shared: self.shared,
             local: Outcome::default(),
             buf: Vec::new(),
@@ -106,7 +109,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
 }
 
 struct Worker<'s> {
-    scanner: &'s Scanner,
+    checker: &'s Checker<'s>,
     shared: &'s Mutex<Outcome>,
     local: Outcome,
     buf: Vec<u8>,
@@ -157,8 +160,10 @@ impl Worker<'_> {
         };
         let data = content.bytes(&self.buf);
         let name = display_path(path);
-        let findings = self.scanner.scan(&name, data, &mut self.scratch);
-        self.local.findings.extend(findings);
+        let checked = self
+            .checker
+            .check(Some(path), &name, data, &mut self.scratch);
+        self.local.findings.extend(checked.findings);
         self.local.files += 1;
         self.local.bytes += data.len() as u64;
     }

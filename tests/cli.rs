@@ -3,7 +3,11 @@
 
 #[test]
 fn cli_snapshots() {
+    // No token store, and a fixed "today": the same output on every machine, every day.
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
+        .env("HOME", "/nonexistent-home")
+        .env("XDG_CONFIG_HOME", "")
+        .env("REMOTIVE_CONFIG_DIR", "")
         .case("tests/cmd/*.toml");
 }

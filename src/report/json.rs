@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Report, Reporter, Summary};
-use crate::finding::{Encoding, Finding};
+use super::{Report, Reporter, Summary, TokenFileRow};
+use crate::finding::{Encoding, Finding, Secret};
 use crate::rules::Severity;
 use crate::walk::ScanError;
 
@@ -21,6 +21,9 @@ struct Document<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    /// `audit` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_files: Option<&'a [TokenFileRow]>,
     summary: &'a Summary,
 }
 
@@ -40,7 +43,7 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     message: &'a str,
-    redacted: String,
+    redacted: Option<String>,
     /// Only with `--no-redact`.
     #[serde(skip_serializing_if = "Option::is_none")]
     secret: Option<&'a str>,
@@ -65,8 +68,12 @@ impl<'a> JsonFinding<'a> {
             end_line: f.end_line,
             end_column: f.end_column,
             message: &f.message,
-            redacted: f.secret.redacted(),
-            secret: show_secret.then(|| f.secret.expose()),
+            redacted: f.secret.as_ref().map(Secret::redacted),
+            secret: f
+                .secret
+                .as_ref()
+                .filter(|_| show_secret)
+                .map(Secret::expose),
             encoding: &f.encoding,
             fingerprint: &f.fingerprint,
         }
@@ -94,6 +101,7 @@ impl Reporter for JsonReporter {
                     message: &e.message,
                 })
                 .collect(),
+            token_files: report.token_files,
             summary: &report.summary,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

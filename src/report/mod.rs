@@ -6,11 +6,13 @@ mod text;
 
 use std::io::{self, Write};
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::Format;
 use crate::finding::Finding;
 use crate::rules::{RuleSet, Severity};
+use crate::token_file::TokenKind;
 use crate::walk::ScanError;
 
 /// Everything a reporter may show.
@@ -21,6 +23,22 @@ pub struct Report<'a> {
     pub rules: &'a RuleSet,
     /// Whether `--no-redact` was given.
     pub show_secrets: bool,
+    /// `audit`'s token files, one row each; `None` for `scan`.
+    pub token_files: Option<&'a [TokenFileRow]>,
+}
+
+/// A token file as `audit` lists it. Never the token itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct TokenFileRow {
+    pub path: String,
+    pub name: Option<String>,
+    pub kind: Option<TokenKind>,
+    pub created: Option<NaiveDate>,
+    pub expires: Option<NaiveDate>,
+    /// Days until `expires`; negative once expired.
+    pub days_left: Option<i64>,
+    /// What is wrong with it (`ok` when nothing is).
+    pub status: Vec<String>,
 }
 
 /// Counts for the end of a report.

@@ -8,7 +8,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Report, Reporter, Summary};
+use super::{Report, Reporter, Summary, TokenFileRow};
 use crate::finding::{Finding, Snippet};
 use crate::rules::Severity;
 
@@ -52,8 +52,65 @@ impl Reporter for TextReporter {
                 .map_err(|_| io::Error::other("cannot render a finding"))?;
             out.write_all(rendered.as_bytes())?;
         }
+        if let Some(rows) = report.token_files {
+            if !report.findings.is_empty() {
+                writeln!(out)?;
+            }
+            out.write_all(token_file_table(rows).as_bytes())?;
+        }
         writeln!(out, "{}", summary_line(&report.summary))
     }
+}
+
+/// `audit`'s table: one row per token file, never the token.
+fn token_file_table(rows: &[TokenFileRow]) -> String {
+    if rows.is_empty() {
+        return "No token files found.\n".to_string();
+    }
+    let header = [
+        "NAME",
+        "KIND",
+        "CREATED",
+        "EXPIRES",
+        "DAYS LEFT",
+        "STATUS",
+        "LOCATION",
+    ];
+    let date = |d: Option<chrono::NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+    let cells: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.name.clone().unwrap_or_else(|| "-".to_string()),
+                r.kind.map_or("-", |k| k.describe()).to_string(),
+                date(r.created),
+                date(r.expires),
+                r.days_left.map_or("-".to_string(), |d| d.to_string()),
+                r.status.join(", "),
+                r.path.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut table = String::new();
+    let line = |cells: &[&str]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_string() + "\n"
+    };
+    table.push_str(&line(&header));
+    for row in &cells {
+        table.push_str(&line(&row.each_ref().map(String::as_str)));
+    }
+    table
 }
 
 fn summary_line(s: &Summary) -> String {
@@ -118,11 +175,7 @@ impl fmt::Display for FindingDiagnostic<'_> {
             f.write_str(&x.message)
         } else {
             // No source line to show (a binary file): say where in the message.
-            write!(
-                f,
-                "{}:{}:{}: {} (binary file)",
-                x.path, x.line, x.column, x.message
-            )
+            write!(f, "{}:{}:{}: {}", x.path, x.line, x.column, x.message)
         }
     }
 }

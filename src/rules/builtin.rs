@@ -16,6 +16,16 @@ macro_rules! rule {
 pub(crate) const BUILTIN_RULES: &[(&str, &str)] = &[
     rule!("remotive-personal-access-token.toml"),
     rule!("remotive-service-account-token.toml"),
+    rule!("token-file-outside-store.toml"),
+    rule!("legacy-plaintext-token-file.toml"),
+    rule!("token-file-invalid.toml"),
+    rule!("token-expired.toml"),
+    rule!("token-expiring-soon.toml"),
+    rule!("token-rotation-overdue.toml"),
+    rule!("token-lifetime-too-long.toml"),
+    rule!("token-file-permissions.toml"),
+    rule!("legacy-token-store.toml"),
+    rule!("duplicate-token-file.toml"),
 ];
 
 #[cfg(test)]

@@ -111,8 +111,12 @@ pub struct Examples {
 pub struct Rule {
     pub id: Spanned<String>,
     pub severity: Severity,
-    /// The finding's message; `{secret}` is replaced by the redacted secret.
+    /// The finding's message; `{secret}` is replaced by the redacted secret, and a
+    /// hygiene rule's own `{placeholders}` by their values.
     pub message: String,
+    /// A hygiene rule's threshold in days, which a command-line flag may override.
+    #[serde(default, rename = "default-days")]
+    pub default_days: Option<u32>,
     pub docs: Docs,
     pub sarif: SarifMeta,
     pub pattern: Option<Pattern>,
@@ -147,9 +151,11 @@ impl Rule {
         self.id.get_ref()
     }
 
-    /// The message of a finding whose secret is shown as `redacted`.
-    pub fn message_for(&self, redacted: &str) -> String {
-        self.message.replace("{secret}", redacted)
+    /// The message with each `{name}` of `values` filled in.
+    pub fn message_with(&self, values: &[(&str, &str)]) -> String {
+        values.iter().fold(self.message.clone(), |m, (k, v)| {
+            m.replace(&format!("{{{k}}}"), v)
+        })
     }
 }
 

@@ -70,13 +70,12 @@ pub(crate) fn char_count(bytes: &[u8]) -> usize {
 const CONTEXT: usize = 60;
 
 /// The line around `span`, at most a window of it, with every span of `secrets` that
-/// overlaps the window replaced by its redacted text. `secrets` is sorted by start and
-/// contains `span`.
+/// overlaps the window replaced by its redacted text. `secrets` is sorted by start; `span`
+/// is highlighted, redacted when it is one of `secrets` and shown as it is otherwise.
 pub(crate) fn snippet(
     hay: &[u8],
     span: &Range<usize>,
     secrets: &[(Range<usize>, String)],
-    first_column: usize,
 ) -> Snippet {
     let line_start = memchr::memrchr(b'\n', &hay[..span.start]).map_or(0, |i| i + 1);
     let mut line_end = memchr::memchr(b'\n', &hay[span.end..]).map_or(hay.len(), |i| span.end + i);
@@ -98,33 +97,38 @@ pub(crate) fn snippet(
     while end < line_end && is_continuation(hay[end]) {
         end += 1;
     }
+    let mut parts: Vec<(&Range<usize>, Option<&str>)> =
+        secrets.iter().map(|(r, s)| (r, Some(s.as_str()))).collect();
+    if !secrets.iter().any(|(r, _)| r == span) {
+        let at = parts.partition_point(|(r, _)| r.start < span.start);
+        parts.insert(at, (span, None));
+    }
     let mut text = String::new();
     if start > line_start {
         text.push('…');
     }
     let mut cursor = start;
     let mut highlight = 0..0;
-    for (s, redacted) in secrets {
+    for (s, redacted) in parts {
         if s.start < cursor || s.start >= end {
             continue;
         }
         push_visible(&mut text, &hay[cursor..s.start]);
-        if s == span {
-            highlight = text.len()..text.len() + redacted.len();
+        let from = text.len();
+        match redacted {
+            Some(redacted) => text.push_str(redacted),
+            None => push_visible(&mut text, &hay[s.clone()]),
         }
-        text.push_str(redacted);
+        if s == span {
+            highlight = from..text.len();
+        }
         cursor = s.end;
     }
     push_visible(&mut text, &hay[cursor.min(end)..end]);
     if end < line_end {
         text.push('…');
     }
-    let first_column = first_column - char_count(&hay[start..span.start]);
-    Snippet {
-        text,
-        highlight,
-        first_column,
-    }
+    Snippet { text, highlight }
 }
 
 fn is_continuation(b: u8) -> bool {
@@ -185,13 +189,12 @@ mod tests {
             (s1.clone(), "S…1".to_string()),
             (s2.clone(), "S…2".to_string()),
         ];
-        let snip = snippet(hay, &s1, &secrets, 501);
+        let snip = snippet(hay, &s1, &secrets);
         assert!(!snip.text.contains("SECRET"), "{}", snip.text);
         assert_eq!(&snip.text[snip.highlight.clone()], "S…1");
         assert!(snip.text.starts_with('…') && snip.text.ends_with('…'));
         assert!(snip.text.len() < 200);
-        assert_eq!(snip.first_column, 501 - 60);
-        let snip2 = snippet(hay, &s2, &secrets, 513);
+        let snip2 = snippet(hay, &s2, &secrets);
         assert_eq!(&snip2.text[snip2.highlight.clone()], "S…2");
         assert!(snip2.text.contains("S…1"));
     }

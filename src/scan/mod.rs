@@ -13,7 +13,7 @@ mod matcher;
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::finding::{fingerprint, Encoding, Finding, Secret};
+use crate::finding::{fingerprint, Encoding, Finding, Secret, Snippet};
 use crate::rules::{RuleError, RuleSet, Severity};
 pub use examples::{check_examples, ExampleFailure};
 use matcher::{MatchScratch, Matcher, RawMatch};
@@ -186,7 +186,11 @@ impl Scanner {
                 let rule = &self.rules[h.pattern];
                 let (line, column) = locator.locate(h.span.start);
                 let (end_line, end_column) = locator.locate(h.span.end);
-                let snippet = (!binary).then(|| locate::snippet(view, &h.span, &redacted, column));
+                let snippet = (!binary).then(|| locate::snippet(view, &h.span, &redacted));
+                let mut message = message(&rule.message, shown, &h.encoding);
+                if binary {
+                    message.push_str(" (binary file)");
+                }
                 Finding {
                     rule_id: rule.id.clone(),
                     severity: rule.severity,
@@ -195,9 +199,9 @@ impl Scanner {
                     column,
                     end_line,
                     end_column,
-                    message: message(&rule.message, shown, &h.encoding),
-                    fingerprint: fingerprint(&rule.id, path, &h.secret),
-                    secret: h.secret,
+                    message,
+                    fingerprint: fingerprint(&rule.id, path, Some(&h.secret)),
+                    secret: Some(h.secret),
                     encoding: h.encoding,
                     snippet,
                 }
@@ -253,6 +257,20 @@ fn message(template: &str, shown: &str, encoding: &[Encoding]) -> String {
         message.push_str(&format!(" ({})", layers.join(", ")));
     }
     message
+}
+
+/// Where `span` of a text stands, and its redacted line: for findings made outside the
+/// scanner, such as those of token files.
+pub(crate) fn place(
+    text: &[u8],
+    span: &Range<usize>,
+    secrets: &[(Range<usize>, String)],
+) -> (usize, usize, usize, usize, Snippet) {
+    let mut locator = locate::Locator::new(text);
+    let (line, column) = locator.locate(span.start);
+    let (end_line, end_column) = locator.locate(span.end);
+    let snippet = locate::snippet(text, span, secrets);
+    (line, column, end_line, end_column, snippet)
 }
 
 fn is_binary(data: &[u8]) -> bool {

@@ -1,0 +1,236 @@
+//! `tokenlint audit`: this machine's token files. It looks in every token store that
+//! exists, in the places a downloaded token file lands (`~/Downloads`, `~/Desktop`, files
+//! directly in `~`), and in the paths it is given, with no ignore files.
+//!
+//! Beyond what `scan` checks, it checks who can read the files and the stores, notes the
+//! legacy store, and reports token files that hold the same token.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::check::Checker;
+use crate::finding::Finding;
+use crate::hygiene::{self, Anchor, Problem};
+use crate::report::TokenFileRow;
+use crate::scan::Scratch;
+use crate::token_file::{self, TokenFile};
+use crate::walk::{Outcome, ScanError};
+use crate::Error;
+
+/// What an audit found: the findings, and a row for every token file.
+pub struct Audited {
+    pub outcome: Outcome,
+    pub token_files: Vec<TokenFileRow>,
+}
+
+/// A file to look at, and whether to read it whatever its size.
+struct Candidate {
+    path: PathBuf,
+    read_any: bool,
+}
+
+/// A token file found, kept for the duplicate check.
+struct Found {
+    shown: String,
+    data: Vec<u8>,
+    file: TokenFile,
+}
+
+pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
+    if let Some(missing) = extra.iter().find(|p| p.symlink_metadata().is_err()) {
+        return Err(Error::PathNotFound(missing.clone()));
+    }
+    let settings = checker.settings();
+    let mut outcome = Outcome::default();
+    let mut candidates = Vec::new();
+    for store in settings.stores.existing() {
+        if let Some(problem) = hygiene::permission_problem(&store.path, true) {
+            outcome
+                .findings
+                .extend(checker.finding(&shown(&store.path), &problem, None));
+        }
+        list_dir(&store.path, true, &mut candidates, &mut outcome.errors);
+    }
+    if let Some(home) = &settings.stores.home {
+        for dir in [home.join("Downloads"), home.join("Desktop"), home.clone()] {
+            if dir.is_dir() {
+                list_dir(&dir, false, &mut candidates, &mut outcome.errors);
+            }
+        }
+    }
+    for path in extra {
+        walk_all(path, &mut candidates, &mut outcome.errors);
+    }
+    let candidates = dedup(candidates);
+    let mut found: Vec<Found> = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut rows = Vec::new();
+    for c in candidates {
+        let Some(data) = read(&c, &mut outcome.errors) else {
+            continue;
+        };
+        let shown = shown(&c.path);
+        let checked = checker.check(Some(&c.path), &shown, &data, &mut scratch);
+        outcome.files += 1;
+        outcome.bytes += data.len() as u64;
+        let mut findings = checked.findings;
+        if let Some(file) = checked.token_file {
+            if let Some(problem) = hygiene::permission_problem(&c.path, false) {
+                findings.extend(checker.token_file_findings(&shown, &data, &file, &[problem]));
+            }
+            rows.push(row(&shown, &file, &findings, settings.today));
+            found.push(Found { shown, data, file });
+        }
+        outcome.findings.extend(findings);
+    }
+    outcome.findings.extend(duplicates(&found, checker));
+    rows.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Audited {
+        outcome,
+        token_files: rows,
+    })
+}
+
+/// The files directly in `dir`.
+fn list_dir(dir: &Path, read_any: bool, out: &mut Vec<Candidate>, errors: &mut Vec<ScanError>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return errors.push(error(dir, &e)),
+    };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            out.push(Candidate {
+                path: entry.path(),
+                read_any,
+            });
+        }
+    }
+}
+
+/// Every regular file under `path`, ignore files or not.
+fn walk_all(path: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<ScanError>) {
+    let walker = ignore::WalkBuilder::new(path)
+        .standard_filters(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => out.push(Candidate {
+                path: e.into_path(),
+                read_any: true,
+            }),
+            Ok(_) => {}
+            Err(e) => errors.push(ScanError {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// Each file once, however many places named it, in path order.
+fn dedup(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut by_path: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
+    for c in candidates {
+        let key = c.path.canonicalize().unwrap_or_else(|_| c.path.clone());
+        let entry = by_path.entry(key).or_insert(Candidate {
+            path: c.path.clone(),
+            read_any: false,
+        });
+        entry.read_any |= c.read_any;
+    }
+    by_path.into_values().collect()
+}
+
+/// The file's content, unless it is too large to be a token file and was not named.
+fn read(c: &Candidate, errors: &mut Vec<ScanError>) -> Option<Vec<u8>> {
+    let name = c.path.file_name()?.to_string_lossy();
+    let small = c
+        .path
+        .metadata()
+        .is_ok_and(|m| m.len() <= token_file::MAX_TOKEN_FILE as u64);
+    if !(c.read_any || small || token_file::is_token_file_name(&name)) {
+        return None;
+    }
+    fs::read(&c.path)
+        .map_err(|e| errors.push(error(&c.path, &e)))
+        .ok()
+}
+
+fn error(path: &Path, e: &std::io::Error) -> ScanError {
+    ScanError {
+        path: shown(path),
+        message: e.to_string(),
+    }
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// One finding for every token held by more than one file, at the first of them.
+fn duplicates(found: &[Found], checker: &Checker) -> Vec<Finding> {
+    let mut by_token: BTreeMap<String, Vec<&Found>> = BTreeMap::new();
+    for f in found {
+        if let Some(token) = &f.file.token {
+            by_token.entry(token.value.hash()).or_default().push(f);
+        }
+    }
+    let mut findings = Vec::new();
+    for group in by_token.values().filter(|g| g.len() > 1) {
+        let first = group[0];
+        let others: Vec<&str> = group[1..].iter().map(|f| f.shown.as_str()).collect();
+        let problem = Problem {
+            rule_id: hygiene::DUPLICATE,
+            anchor: Anchor::Token,
+            values: vec![("other", others.join(", "))],
+        };
+        findings.extend(checker.token_file_findings(
+            &first.shown,
+            &first.data,
+            &first.file,
+            &[problem],
+        ));
+    }
+    findings
+}
+
+/// The table row of a token file: what it is, and what is wrong with it.
+fn row(shown: &str, file: &TokenFile, findings: &[Finding], today: NaiveDate) -> TokenFileRow {
+    let mut status: Vec<String> = findings
+        .iter()
+        .filter_map(|f| status_label(&f.rule_id))
+        .map(str::to_string)
+        .collect();
+    status.dedup();
+    if status.is_empty() {
+        status.push("ok".to_string());
+    }
+    TokenFileRow {
+        path: shown.to_string(),
+        name: file.name.clone(),
+        kind: file.kind(),
+        created: file.created.as_ref().map(|f| f.value),
+        expires: file.expires.as_ref().map(|f| f.value),
+        days_left: file.expires.as_ref().map(|f| (f.value - today).num_days()),
+        status,
+    }
+}
+
+fn status_label(rule_id: &str) -> Option<&'static str> {
+    Some(match rule_id {
+        hygiene::EXPIRED => "expired",
+        hygiene::EXPIRING_SOON => "expires soon",
+        hygiene::ROTATION_OVERDUE => "rotation overdue",
+        hygiene::LIFETIME_TOO_LONG => "lifetime too long",
+        hygiene::OUTSIDE_STORE => "outside the store",
+        hygiene::LEGACY_PLAINTEXT => "legacy plaintext file",
+        hygiene::INVALID => "invalid",
+        hygiene::PERMISSIONS => "readable by others",
+        hygiene::LEGACY_STORE => "legacy store",
+        _ => return None,
+    })
+}

@@ -1,0 +1,228 @@
+//! One file, every rule: the pattern rules through the scanner, then, when the file is a
+//! token file, the token-file and hygiene rules in its place. The walker, standard input
+//! and `audit` all check files through a [`Checker`].
+
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::finding::{fingerprint, Encoding, Finding, Secret};
+use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
+use crate::rules::{RuleError, RuleSet};
+use crate::scan::{self, Scanner, Scratch};
+use crate::store::{StoreIndex, Stores};
+use crate::token_file::{self, TokenFile, TokenKind};
+
+/// What the checks need beyond the rules.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// "Today", for the date rules.
+    pub today: NaiveDate,
+    pub thresholds: Thresholds,
+    pub stores: Stores,
+    /// The local stores' tokens, to say which token a hard-coded one is (`None`: don't).
+    pub store_index: Option<StoreIndex>,
+    /// `audit` rules too: legacy store, and (by the caller) permissions and duplicates.
+    pub audit: bool,
+    /// Redact secrets in messages and snippets (false only with `--no-redact`).
+    pub redact: bool,
+}
+
+pub struct Checker<'r> {
+    scanner: Scanner,
+    rules: &'r RuleSet,
+    settings: Settings,
+}
+
+/// A file's findings, and the token file it is, if it is one.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub token_file: Option<TokenFile>,
+}
+
+impl<'r> Checker<'r> {
+    pub fn new(rules: &'r RuleSet, settings: Settings) -> Result<Checker<'r>, RuleError> {
+        Ok(Checker {
+            scanner: Scanner::new(rules, settings.redact)?,
+            rules,
+            settings,
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Every finding in `data`, the content of the file at `path` (`None` for standard
+    /// input), shown as `shown`.
+    pub fn check(
+        &self,
+        path: Option<&Path>,
+        shown: &str,
+        data: &[u8],
+        scratch: &mut Scratch,
+    ) -> Checked {
+        let mut findings = self.scanner.scan(shown, data, scratch);
+        let name = path.and_then(Path::file_name).map(|n| n.to_string_lossy());
+        let candidate =
+            !findings.is_empty() || name.as_deref().is_some_and(token_file::is_token_file_name);
+        let token_file = candidate
+            .then(|| token_file::recognise(name.as_deref().unwrap_or(""), data))
+            .flatten();
+        match &token_file {
+            Some(file) => {
+                // One finding per problem: the file's own token is reported as a token file.
+                if let Some(token) = &file.token {
+                    findings.retain(|f| f.secret.as_ref() != Some(&token.value));
+                }
+                let whereabouts = self.whereabouts(path);
+                let mut problems = hygiene::file_problems(file, whereabouts, self.settings.audit);
+                problems.extend(hygiene::date_problems(
+                    file,
+                    self.settings.today,
+                    &self.settings.thresholds,
+                ));
+                findings.extend(self.token_file_findings(shown, data, file, &problems));
+                findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            }
+            None => self.cross_reference(&mut findings),
+        }
+        Checked {
+            findings,
+            token_file,
+        }
+    }
+
+    fn whereabouts(&self, path: Option<&Path>) -> Whereabouts {
+        match path.map(|p| self.settings.stores.containing(p)) {
+            None => Whereabouts::Unknown,
+            Some(None) => Whereabouts::OutsideStore,
+            Some(Some(store)) => Whereabouts::InStore {
+                legacy: store.legacy,
+            },
+        }
+    }
+
+    /// Findings for `problems` of the token file `file`, whose content is `data`.
+    pub fn token_file_findings(
+        &self,
+        shown: &str,
+        data: &[u8],
+        file: &TokenFile,
+        problems: &[Problem],
+    ) -> Vec<Finding> {
+        let secret = file.token.as_ref().map(|t| t.value.clone());
+        let secrets: Vec<(Range<usize>, String)> = file
+            .token
+            .as_ref()
+            .map(|t| (t.span.clone(), self.shown(&t.value)))
+            .into_iter()
+            .collect();
+        problems
+            .iter()
+            .filter_map(|p| {
+                let mut finding = self.finding(shown, p, secret.as_ref())?;
+                let span = match p.anchor {
+                    Anchor::Token => file.token.as_ref().map(|t| t.span.clone()),
+                    Anchor::Created => file.created.as_ref().map(|f| f.span.clone()),
+                    Anchor::Expires => file.expires.as_ref().map(|f| f.span.clone()),
+                };
+                if let Some(span) = span.filter(|s| !s.is_empty() && s.end <= data.len()) {
+                    let (line, column, end_line, end_column, snippet) =
+                        scan::place(data, &span, &secrets);
+                    finding.line = line;
+                    finding.column = column;
+                    finding.end_line = end_line;
+                    finding.end_column = end_column;
+                    finding.snippet = Some(snippet);
+                }
+                Some(finding)
+            })
+            .collect()
+    }
+
+    /// The finding for `problem` of the file or directory shown as `shown`, at its start
+    /// (1:1) and without a snippet; `None` when the rule is not active.
+    pub fn finding(
+        &self,
+        shown: &str,
+        problem: &Problem,
+        secret: Option<&Secret>,
+    ) -> Option<Finding> {
+        let rule = self.rules.get(problem.rule_id)?;
+        let values: Vec<(&str, &str)> = problem
+            .values
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        Some(Finding {
+            rule_id: problem.rule_id.to_string(),
+            severity: rule.severity,
+            path: shown.to_string(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            message: rule.message_with(&values),
+            fingerprint: fingerprint(problem.rule_id, shown, secret),
+            secret: secret.cloned(),
+            encoding: vec![Encoding::Plain],
+            snippet: None,
+        })
+    }
+
+    /// Says which token a hard-coded token is, when a local store holds it.
+    fn cross_reference(&self, findings: &mut [Finding]) {
+        let Some(index) = &self.settings.store_index else {
+            return;
+        };
+        if index.is_empty() {
+            return;
+        }
+        for f in findings {
+            let Some(stored) = f.secret.as_ref().and_then(|s| index.get(&s.hash())) else {
+                continue;
+            };
+            f.message.push_str(&format!(
+                " — it is {}",
+                describe(&stored.file, self.settings.today)
+            ));
+        }
+    }
+
+    fn shown(&self, secret: &Secret) -> String {
+        if self.settings.redact {
+            secret.redacted()
+        } else {
+            secret.expose().to_string()
+        }
+    }
+}
+
+/// "the personal token "laptop" (created 2026-01-02, expires 2027-01-02, expired)".
+pub fn describe(file: &TokenFile, today: NaiveDate) -> String {
+    let kind = file.kind().map_or("token", |k| match k {
+        TokenKind::Personal => "personal token",
+        TokenKind::ServiceAccount => "service-account token",
+    });
+    let mut facts = Vec::new();
+    if let Some(c) = &file.created {
+        facts.push(format!("created {}", c.value));
+    }
+    if let Some(e) = &file.expires {
+        facts.push(format!("expires {}", e.value));
+        if today > e.value {
+            facts.push("expired".to_string());
+        }
+    }
+    let mut text = format!(
+        "the {kind} {} in the local token store",
+        hygiene::display_name(file)
+    );
+    if !facts.is_empty() {
+        text.push_str(&format!(" ({})", facts.join(", ")));
+    }
+    text
+}

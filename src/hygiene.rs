@@ -1,0 +1,413 @@
+//! Token hygiene: what is wrong with a token file beyond the token being written down.
+//! Where it lies, whether it has expired or soon will, how old it is, how long it was
+//! issued for, and who can read it.
+//!
+//! The checks return [`Problem`]s: a rule id, the field the finding points at, and the
+//! values for the rule's message. Turning them into findings is the caller's business.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::rules::RuleSet;
+use crate::token_file::{Layout, TokenFile};
+
+/// The hygiene thresholds, in days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    pub expiring_soon_days: i64,
+    pub rotation_days: i64,
+    pub max_lifetime_days: i64,
+}
+
+impl Thresholds {
+    /// The defaults of the rule files, each overridden where `overrides` says.
+    pub fn new(set: &RuleSet, overrides: [Option<u32>; 3]) -> Thresholds {
+        let days = |id: &str, over: Option<u32>, fallback: u32| {
+            i64::from(
+                over.or_else(|| set.get(id).and_then(|r| r.default_days))
+                    .unwrap_or(fallback),
+            )
+        };
+        Thresholds {
+            expiring_soon_days: days(EXPIRING_SOON, overrides[0], 14),
+            rotation_days: days(ROTATION_OVERDUE, overrides[1], 90),
+            max_lifetime_days: days(LIFETIME_TOO_LONG, overrides[2], 365),
+        }
+    }
+}
+
+pub const OUTSIDE_STORE: &str = "token-file-outside-store";
+pub const LEGACY_PLAINTEXT: &str = "legacy-plaintext-token-file";
+pub const INVALID: &str = "token-file-invalid";
+pub const EXPIRED: &str = "token-expired";
+pub const EXPIRING_SOON: &str = "token-expiring-soon";
+pub const ROTATION_OVERDUE: &str = "token-rotation-overdue";
+pub const LIFETIME_TOO_LONG: &str = "token-lifetime-too-long";
+pub const PERMISSIONS: &str = "token-file-permissions";
+pub const LEGACY_STORE: &str = "legacy-token-store";
+pub const DUPLICATE: &str = "duplicate-token-file";
+
+/// The part of a token file a finding points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// The `token` value (location, permissions, duplicates).
+    Token,
+    /// The `created` value (rotation).
+    Created,
+    /// The `expires` value (expiry, lifetime).
+    Expires,
+}
+
+/// One thing wrong with a token file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub rule_id: &'static str,
+    pub anchor: Anchor,
+    /// Values for the rule message's `{placeholders}`.
+    pub values: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    fn new(rule_id: &'static str, anchor: Anchor, values: Vec<(&'static str, String)>) -> Problem {
+        Problem {
+            rule_id,
+            anchor,
+            values,
+        }
+    }
+}
+
+/// Where a token file lies, as far as the stores go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Whereabouts {
+    InStore {
+        legacy: bool,
+    },
+    OutsideStore,
+    /// Standard input: nobody knows.
+    Unknown,
+}
+
+/// The problems of where the file lies and of its shape. Legacy-store notes are for
+/// `audit` only (`audit` is true).
+pub fn file_problems(file: &TokenFile, whereabouts: Whereabouts, audit: bool) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let token = file
+        .token
+        .as_ref()
+        .map_or_else(|| "(no token)".to_string(), |t| t.value.redacted());
+    if file.layout == Layout::Plaintext {
+        problems.push(Problem::new(
+            LEGACY_PLAINTEXT,
+            Anchor::Token,
+            vec![("token", token)],
+        ));
+    } else if whereabouts == Whereabouts::OutsideStore {
+        problems.push(Problem::new(
+            OUTSIDE_STORE,
+            Anchor::Token,
+            vec![("token", token)],
+        ));
+    }
+    if audit && whereabouts == (Whereabouts::InStore { legacy: true }) {
+        problems.push(Problem::new(LEGACY_STORE, Anchor::Token, vec![]));
+    }
+    if !file.problems.is_empty() {
+        problems.push(Problem::new(
+            INVALID,
+            Anchor::Token,
+            vec![("problem", file.problems.join("; "))],
+        ));
+    }
+    problems
+}
+
+/// The problems of the file's dates, as of `today`.
+pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let name = display_name(file);
+    let expires = file.expires.as_ref().map(|f| f.value);
+    let created = file.created.as_ref().map(|f| f.value);
+    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    if let Some(expires) = expires {
+        let left = (expires - today).num_days();
+        if left < 0 {
+            problems.push(Problem::new(
+                EXPIRED,
+                Anchor::Expires,
+                vec![
+                    ("name", name),
+                    ("expires", date(expires)),
+                    ("days", (-left).to_string()),
+                ],
+            ));
+            // An expired token needs deleting; how old it is no longer matters.
+            return problems;
+        }
+        if left <= t.expiring_soon_days {
+            problems.push(Problem::new(
+                EXPIRING_SOON,
+                Anchor::Expires,
+                vec![
+                    ("name", name.clone()),
+                    ("expires", date(expires)),
+                    ("days", left.to_string()),
+                ],
+            ));
+        }
+    }
+    if let Some(created) = created {
+        let age = (today - created).num_days();
+        if age > t.rotation_days {
+            problems.push(Problem::new(
+                ROTATION_OVERDUE,
+                Anchor::Created,
+                vec![
+                    ("name", name.clone()),
+                    ("created", date(created)),
+                    ("days", age.to_string()),
+                ],
+            ));
+        }
+    }
+    if let (Some(created), Some(expires)) = (created, expires) {
+        let lifetime = (expires - created).num_days();
+        if lifetime > t.max_lifetime_days {
+            problems.push(Problem::new(
+                LIFETIME_TOO_LONG,
+                Anchor::Expires,
+                vec![
+                    ("name", name),
+                    ("created", date(created)),
+                    ("expires", date(expires)),
+                    ("days", lifetime.to_string()),
+                ],
+            ));
+        }
+    }
+    problems
+}
+
+/// How messages name a token file's token: its `name` in quotes, or "(unnamed)".
+pub fn display_name(file: &TokenFile) -> String {
+    file.name
+        .as_deref()
+        .map_or_else(|| "(unnamed)".to_string(), |n| format!("\"{n}\""))
+}
+
+/// A token file (mode 0600 wanted) or store directory (0700 wanted) that the group or
+/// others can read or write.
+#[cfg(unix)]
+pub fn permission_problem(path: &Path, is_store: bool) -> Option<Problem> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = path.metadata().ok()?.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return None;
+    }
+    let (what, want) = if is_store {
+        ("token store directory", "700")
+    } else {
+        ("token file", "600")
+    };
+    Some(Problem::new(
+        PERMISSIONS,
+        Anchor::Token,
+        vec![
+            ("what", what.to_string()),
+            ("mode", format!("{mode:04o}")),
+            ("want", want.to_string()),
+            ("path", shell_quote(&path.display().to_string())),
+        ],
+    ))
+}
+
+#[cfg(not(unix))]
+pub fn permission_problem(_path: &Path, _is_store: bool) -> Option<Problem> {
+    None
+}
+
+/// `path` quoted for a POSIX shell when it needs quoting.
+fn shell_quote(path: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-~+@%:,".contains(c);
+    if !path.is_empty() && path.chars().all(plain) {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Secret;
+    use crate::token_file::Field;
+
+    const T: Thresholds = Thresholds {
+        expiring_soon_days: 14,
+        rotation_days: 90,
+        max_lifetime_days: 365,
+    };
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn file(created: &str, expires: &str) -> TokenFile {
+        TokenFile {
+            layout: Layout::Json,
+            name: Some("laptop".into()),
+            email: None,
+            token: Some(Field {
+                value: Secret::from_match(b"pa1.0/synthetic"),
+                span: 0..0,
+            }),
+            created: Some(Field {
+                value: day(created),
+                span: 0..0,
+            }),
+            expires: Some(Field {
+                value: day(expires),
+                span: 0..0,
+            }),
+            problems: vec![],
+        }
+    }
+
+    fn rules(created: &str, expires: &str, today: &str) -> Vec<&'static str> {
+        date_problems(&file(created, expires), day(today), &T)
+            .into_iter()
+            .map(|p| p.rule_id)
+            .collect()
+    }
+
+    #[test]
+    fn expiry_edges() {
+        let created = "2026-11-01";
+        assert_eq!(
+            rules(created, "2026-11-29", "2026-11-29"),
+            [EXPIRING_SOON],
+            "expires today"
+        );
+        assert_eq!(
+            rules(created, "2026-11-28", "2026-11-29"),
+            [EXPIRED],
+            "expired yesterday"
+        );
+        assert_eq!(
+            rules(created, "2026-11-30", "2026-11-29"),
+            [EXPIRING_SOON],
+            "tomorrow"
+        );
+        assert_eq!(
+            rules(created, "2026-12-13", "2026-11-29"),
+            [EXPIRING_SOON],
+            "14 days out"
+        );
+        assert!(
+            rules(created, "2026-12-14", "2026-11-29").is_empty(),
+            "15 days out"
+        );
+    }
+
+    #[test]
+    fn rotation_edges() {
+        let expires = "2027-06-01";
+        assert!(
+            rules("2026-08-31", expires, "2026-11-29").is_empty(),
+            "exactly 90 days ago"
+        );
+        assert_eq!(
+            rules("2026-08-30", expires, "2026-11-29"),
+            [ROTATION_OVERDUE],
+            "91 days ago"
+        );
+    }
+
+    #[test]
+    fn lifetime_edges() {
+        let today = "2026-11-29";
+        assert!(
+            rules("2026-11-01", "2027-11-01", today).is_empty(),
+            "exactly 365 days"
+        );
+        assert_eq!(
+            rules("2026-11-01", "2027-11-02", today),
+            [LIFETIME_TOO_LONG],
+            "366 days"
+        );
+        // The docs' example: issued for ten years, created long ago.
+        assert_eq!(
+            rules("2023-06-21", "2033-06-21", today),
+            [ROTATION_OVERDUE, LIFETIME_TOO_LONG]
+        );
+    }
+
+    #[test]
+    fn an_expired_token_is_only_expired() {
+        assert_eq!(rules("2020-01-01", "2030-01-01", "2031-01-01"), [EXPIRED]);
+    }
+
+    #[test]
+    fn messages_carry_the_values() {
+        let p = &date_problems(&file("2026-11-01", "2026-11-28"), day("2026-11-29"), &T)[0];
+        assert_eq!(
+            p.values,
+            vec![
+                ("name", "\"laptop\"".to_string()),
+                ("expires", "2026-11-28".to_string()),
+                ("days", "1".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn location_problems() {
+        let f = file("2026-11-01", "2027-01-01");
+        let ids = |w, audit| -> Vec<&str> {
+            file_problems(&f, w, audit)
+                .into_iter()
+                .map(|p| p.rule_id)
+                .collect()
+        };
+        assert_eq!(ids(Whereabouts::OutsideStore, false), [OUTSIDE_STORE]);
+        assert!(ids(Whereabouts::InStore { legacy: false }, true).is_empty());
+        assert_eq!(
+            ids(Whereabouts::InStore { legacy: true }, true),
+            [LEGACY_STORE]
+        );
+        assert!(ids(Whereabouts::InStore { legacy: true }, false).is_empty());
+        let mut plain = f.clone();
+        plain.layout = Layout::Plaintext;
+        assert_eq!(
+            file_problems(&plain, Whereabouts::OutsideStore, false)[0].rule_id,
+            LEGACY_PLAINTEXT
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("personal-token-x.json");
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(permission_problem(&path, false).is_none());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let p = permission_problem(&path, false).unwrap();
+        assert!(p.values.contains(&("mode", "0644".to_string())));
+        assert!(p.values.contains(&("want", "600".to_string())));
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(permission_problem(dir.path(), true).is_some());
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("/home/me/x.json"), "/home/me/x.json");
+        assert_eq!(
+            shell_quote("/home/m e/it's.json"),
+            r"'/home/m e/it'\''s.json'"
+        );
+    }
+}

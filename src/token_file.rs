@@ -1,0 +1,450 @@
+//! The RemotiveCloud token file: how to recognise one, and what it holds.
+//!
+//! The CLI writes JSON files (`version`, `type`, `name`, `token`, `created`, `expires`,
+//! `account.email`; older ones only `expires`, `token`, `created`, `name`), and very old
+//! CLIs a plaintext `cloud.secret.token`. A file is a token file by its name, or by its
+//! content: a JSON object whose `token` is a RemotiveCloud token.
+
+use std::ops::Range;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+
+use crate::finding::Secret;
+
+/// The legacy plaintext token file of very old CLIs.
+pub const LEGACY_PLAINTEXT_NAME: &str = "cloud.secret.token";
+
+/// Token files are tiny; a larger file is not parsed as one.
+pub const MAX_TOKEN_FILE: usize = 64 * 1024;
+
+/// Personal or service-account, decided as the CLI decides: by the token's prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenKind {
+    Personal,
+    ServiceAccount,
+}
+
+impl TokenKind {
+    pub fn of(token: &str) -> Option<TokenKind> {
+        match token.get(..2) {
+            Some("pa") => Some(TokenKind::Personal),
+            Some("sa") => Some(TokenKind::ServiceAccount),
+            _ => None,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            TokenKind::Personal => "personal",
+            TokenKind::ServiceAccount => "service account",
+        }
+    }
+}
+
+/// Which file layout a token file has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// JSON, current or older.
+    Json,
+    /// `cloud.secret.token`: the token alone.
+    Plaintext,
+}
+
+/// A field of a token file: its value and the byte range of the value in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+/// A recognised token file. Fields the file lacks, or that do not parse, are `None`, and
+/// `problems` says what is wrong.
+#[derive(Clone, Debug)]
+pub struct TokenFile {
+    pub layout: Layout,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub token: Option<Field<Secret>>,
+    pub created: Option<Field<NaiveDate>>,
+    pub expires: Option<Field<NaiveDate>>,
+    /// Why the file is not a complete, valid token file (empty when it is).
+    pub problems: Vec<String>,
+}
+
+impl TokenFile {
+    pub fn kind(&self) -> Option<TokenKind> {
+        self.token
+            .as_ref()
+            .and_then(|t| TokenKind::of(t.value.expose()))
+    }
+}
+
+/// Whether a file name is one the CLI gives token files, in any of its versions.
+pub fn is_token_file_name(name: &str) -> bool {
+    let json = |stem: &str| {
+        name.strip_suffix(".json")
+            .is_some_and(|s| s.len() > stem.len())
+    };
+    name == LEGACY_PLAINTEXT_NAME
+        || (name.starts_with("personal-token-") && json("personal-token-"))
+        || (name.starts_with("service-account-token-") && json("service-account-token-"))
+        || (name.starts_with("service-account-")
+            && name.ends_with("-token.json")
+            && name.len() > "service-account--token.json".len())
+}
+
+/// Whether `text` is a whole RemotiveCloud token: `pa`/`sa`, a version, `/`, and eight
+/// groups of eight hex digits joined by `-`.
+pub fn is_remotive_token(text: &str) -> bool {
+    if TokenKind::of(text).is_none() {
+        return false;
+    }
+    let Some((version, body)) = text[2..].split_once('/') else {
+        return false;
+    };
+    let version_ok = version.split_once('.').is_some_and(|(major, minor)| {
+        [major, minor]
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_digit()))
+    });
+    let groups: Vec<&str> = body.split('-').collect();
+    version_ok
+        && groups.len() == 8
+        && groups
+            .iter()
+            .all(|g| g.len() == 8 && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The file as a token file, if it is one: by its name, or by its content.
+/// `name` is the file name alone.
+pub fn recognise(name: &str, data: &[u8]) -> Option<TokenFile> {
+    let by_name = is_token_file_name(name);
+    if data.len() > MAX_TOKEN_FILE {
+        return by_name.then(|| broken(Layout::Json, "the file is too large to be a token file"));
+    }
+    if name == LEGACY_PLAINTEXT_NAME {
+        return Some(plaintext(data));
+    }
+    let parsed = parse_json(data);
+    match parsed {
+        Ok(file) if file.token.is_some() || by_name => Some(file),
+        Ok(_) => None,
+        Err(problem) => by_name.then(|| broken(Layout::Json, &problem)),
+    }
+}
+
+fn broken(layout: Layout, problem: &str) -> TokenFile {
+    TokenFile {
+        layout,
+        name: None,
+        email: None,
+        token: None,
+        created: None,
+        expires: None,
+        problems: vec![problem.to_string()],
+    }
+}
+
+fn plaintext(data: &[u8]) -> TokenFile {
+    let text = String::from_utf8_lossy(data);
+    let trimmed = text.trim();
+    let start = text.find(trimmed).unwrap_or(0);
+    let mut file = broken(Layout::Plaintext, "");
+    file.problems.clear();
+    if is_remotive_token(trimmed) {
+        file.token = Some(Field {
+            value: Secret::from_match(trimmed.as_bytes()),
+            span: start..start + trimmed.len(),
+        });
+    } else {
+        file.problems
+            .push("it does not hold a RemotiveCloud token".to_string());
+    }
+    file
+}
+
+/// The JSON layouts, as serde sees them. Unknown fields are allowed: the CLI adds some.
+#[derive(Deserialize)]
+struct RawTokenFile {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    expires: Option<String>,
+    #[serde(default)]
+    account: Option<RawAccount>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawAccount {
+    #[serde(default)]
+    email: Option<String>,
+}
+
+/// A JSON token file. `Err` when the data is not a JSON object of the expected shape;
+/// `Ok` with `token: None` when it is JSON but holds no RemotiveCloud token.
+fn parse_json(data: &[u8]) -> Result<TokenFile, String> {
+    let raw: RawTokenFile =
+        serde_json::from_slice(data).map_err(|e| format!("it is not valid JSON: {e}"))?;
+    let text = String::from_utf8_lossy(data);
+    let mut problems = Vec::new();
+    let token = match raw.token {
+        Some(t) if is_remotive_token(&t) => Some(Field {
+            span: value_span(&text, "token").unwrap_or(0..0),
+            value: Secret::from_match(t.as_bytes()),
+        }),
+        Some(_) => {
+            problems.push("its `token` is not a RemotiveCloud token".to_string());
+            None
+        }
+        None => {
+            problems.push("it has no `token`".to_string());
+            None
+        }
+    };
+    if token.is_none() {
+        // Not a token file by content; by name, a broken one.
+        return Ok(TokenFile {
+            layout: Layout::Json,
+            name: raw.name,
+            email: None,
+            token: None,
+            created: None,
+            expires: None,
+            problems,
+        });
+    }
+    let created = date_field(&text, "created", raw.created, &mut problems);
+    let expires = date_field(&text, "expires", raw.expires, &mut problems);
+    if let (Some(kind), Some(t)) = (raw.kind.as_deref(), &token) {
+        let expected = match TokenKind::of(t.value.expose()) {
+            Some(TokenKind::Personal) => "authorized_user",
+            _ => "service_account",
+        };
+        if kind != expected {
+            problems.push(format!(
+                "its `type` is `{kind}`, but the token is a {expected} token"
+            ));
+        }
+    }
+    Ok(TokenFile {
+        layout: Layout::Json,
+        name: raw.name,
+        email: raw.account.and_then(|a| a.email),
+        token,
+        created,
+        expires,
+        problems,
+    })
+}
+
+fn date_field(
+    text: &str,
+    key: &str,
+    value: Option<String>,
+    problems: &mut Vec<String>,
+) -> Option<Field<NaiveDate>> {
+    let Some(value) = value else {
+        problems.push(format!("it has no `{key}`"));
+        return None;
+    };
+    match parse_date(&value) {
+        Some(date) => Some(Field {
+            value: date,
+            span: value_span(text, key).unwrap_or(0..0),
+        }),
+        None => {
+            problems.push(format!("its `{key}` is not an ISO 8601 date: `{value}`"));
+            None
+        }
+    }
+}
+
+/// An ISO 8601 date or date-time, reduced to its date as the CLI does: the date as
+/// written, in the offset it was written in.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(date);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Some(dt.date_naive());
+    }
+    let naive = text.trim_end_matches('Z');
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok())
+    .map(|dt| dt.date())
+}
+
+/// The byte range of the string value of the top-level `"key": "value"` in `text`.
+fn value_span(text: &str, key: &str) -> Option<Range<usize>> {
+    let pattern = format!(r#""{key}"\s*:\s*"((?:[^"\\]|\\.)*)""#);
+    let re = regex::Regex::new(&pattern).ok()?;
+    re.captures(text).and_then(|c| c.get(1)).map(|m| m.range())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(kind: &str) -> String {
+        let groups: Vec<String> = (1..=8u32)
+            .map(|i| format!("{:08X}", i * 0x1111_1111))
+            .collect();
+        format!("{kind}1.0/{}", groups.join("-"))
+    }
+
+    #[test]
+    fn names() {
+        for name in [
+            "personal-token-laptop-me@example.com.json",
+            "personal-token-laptop.json",
+            "service-account-token-ci-me@example.com.json",
+            "service-account-ci-deploy-token.json",
+            "cloud.secret.token",
+        ] {
+            assert!(is_token_file_name(name), "{name}");
+        }
+        for name in [
+            "personal-token-.json",
+            "personal-token-x.json.bak",
+            "service-account.json",
+            "token.json",
+            "cloud.secret.token.txt",
+        ] {
+            assert!(!is_token_file_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(is_remotive_token(&token("pa")));
+        assert!(is_remotive_token(&token("sa")));
+        assert!(is_remotive_token(&token("pa").to_lowercase()));
+        assert!(!is_remotive_token(&token("PA")));
+        assert!(!is_remotive_token(&token("pa")[..70]));
+        assert!(!is_remotive_token(&token("pa").replace("1.0", "10")));
+        assert!(!is_remotive_token("pa1.0/<your-token>"));
+    }
+
+    #[test]
+    fn dates() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_date("2033-06-21"), d(2033, 6, 21));
+        assert_eq!(parse_date("2023-06-21T13:01:19.447+02:00"), d(2023, 6, 21));
+        // The date as written, not converted to UTC.
+        assert_eq!(parse_date("2023-06-21T00:30:00+02:00"), d(2023, 6, 21));
+        assert_eq!(parse_date("2023-06-21T23:59:59Z"), d(2023, 6, 21));
+        assert_eq!(parse_date("2023-06-21T13:01:19.447"), d(2023, 6, 21));
+        assert_eq!(parse_date("21/06/2023"), None);
+        assert_eq!(parse_date("2023-02-30"), None);
+    }
+
+    fn current(t: &str) -> String {
+        format!(
+            r#"{{
+  "version": "1.0",
+  "type": "authorized_user",
+  "name": "laptop",
+  "token": "{t}",
+  "created": "2023-06-21T13:01:19.447+02:00",
+  "expires": "2033-06-21",
+  "account": {{ "email": "me@example.com" }}
+}}"#
+        )
+    }
+
+    #[test]
+    fn current_layout() {
+        let t = token("pa");
+        let text = current(&t);
+        let file = recognise("anything.txt", text.as_bytes()).unwrap();
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        assert_eq!(file.name.as_deref(), Some("laptop"));
+        assert_eq!(file.email.as_deref(), Some("me@example.com"));
+        assert_eq!(file.kind(), Some(TokenKind::Personal));
+        let tok = file.token.unwrap();
+        assert_eq!(&text[tok.span.clone()], t);
+        let expires = file.expires.unwrap();
+        assert_eq!(&text[expires.span], "2033-06-21");
+        assert_eq!(
+            file.created.unwrap().value,
+            NaiveDate::from_ymd_opt(2023, 6, 21).unwrap()
+        );
+    }
+
+    #[test]
+    fn older_layout() {
+        let t = token("sa");
+        let text = format!(
+            r#"{{"expires": "2024-06-21", "token": "{t}", "created": "2023-06-21", "name": "ci"}}"#
+        );
+        let file = recognise("service-account-ci-deploy-token.json", text.as_bytes()).unwrap();
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        assert_eq!(file.kind(), Some(TokenKind::ServiceAccount));
+    }
+
+    #[test]
+    fn broken_files_are_token_files_by_name_only() {
+        let bad = b"{\"token\": ";
+        let file = recognise("personal-token-x.json", bad).unwrap();
+        assert!(
+            file.problems[0].contains("not valid JSON"),
+            "{:?}",
+            file.problems
+        );
+        assert!(recognise("notes.json", bad).is_none());
+    }
+
+    #[test]
+    fn a_json_without_a_remotive_token_is_not_a_token_file() {
+        let other = br#"{"token": "ghp_abcdef", "expires": "2030-01-01"}"#;
+        assert!(recognise("config.json", other).is_none());
+        let named = recognise("personal-token-x.json", other).unwrap();
+        assert!(named.token.is_none());
+        assert!(named.problems[0].contains("not a RemotiveCloud token"));
+    }
+
+    #[test]
+    fn missing_and_bad_fields_are_problems() {
+        let t = token("pa");
+        let text = format!(r#"{{"token": "{t}", "created": "yesterday"}}"#);
+        let file = recognise("x.json", text.as_bytes()).unwrap();
+        assert!(file.expires.is_none() && file.created.is_none());
+        assert_eq!(file.problems.len(), 2, "{:?}", file.problems);
+        let text = format!(
+            r#"{{"token": "{t}", "type": "service_account", "created": "2024-01-01", "expires": "2024-02-01"}}"#
+        );
+        let file = recognise("x.json", text.as_bytes()).unwrap();
+        assert!(file.problems[0].contains("`type`"));
+    }
+
+    #[test]
+    fn plaintext_legacy_file() {
+        let t = token("pa");
+        let file = recognise(LEGACY_PLAINTEXT_NAME, format!("{t}\n").as_bytes()).unwrap();
+        assert_eq!(file.layout, Layout::Plaintext);
+        assert_eq!(file.token.unwrap().span, 0..t.len());
+        let empty = recognise(LEGACY_PLAINTEXT_NAME, b"").unwrap();
+        assert!(!empty.problems.is_empty());
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let t = token("pa");
+        let file = recognise("x.json", current(&t).as_bytes()).unwrap();
+        assert!(!format!("{file:?}").contains(&t[6..]));
+    }
+}
