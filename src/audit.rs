@@ -40,8 +40,14 @@ struct Found {
 }
 
 pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
-    if let Some(missing) = extra.iter().find(|p| p.symlink_metadata().is_err()) {
-        return Err(Error::PathNotFound(missing.clone()));
+    if let Some((path, source)) = extra
+        .iter()
+        .find_map(|p| p.symlink_metadata().err().map(|e| (p, e)))
+    {
+        return Err(Error::Path {
+            path: path.clone(),
+            error: source,
+        });
     }
     let settings = checker.settings();
     let mut outcome = Outcome::default();

@@ -63,6 +63,10 @@ pub struct ReportArgs {
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    /// SARIF `automationDetails.id`: tells apart several uploads for one repository.
+    #[arg(long, value_name = "NAME")]
+    pub sarif_category: Option<String>,
 }
 
 /// The hygiene thresholds and the date they are measured from.
@@ -162,6 +166,10 @@ pub enum Format {
     Text,
     /// One JSON document.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -23,6 +23,15 @@ pub fn rules_list(set: &RuleSet) -> String {
 
 /// `tokenlint explain ID`: the rule's documentation, as Markdown.
 pub fn explain(rule: &Rule) -> String {
+    markdown(rule, true)
+}
+
+/// The rule's documentation without its examples: SARIF's `help.markdown`.
+pub fn explain_without_examples(rule: &Rule) -> String {
+    markdown(rule, false)
+}
+
+fn markdown(rule: &Rule, with_examples: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} ({})\n", rule.id(), rule.severity);
     let _ = writeln!(out, "{}\n", rule.docs.summary.trim());
@@ -32,7 +41,7 @@ pub fn explain(rule: &Rule) -> String {
         ("## Reported", &rule.examples.positive),
         ("## Not reported", &rule.examples.negative),
     ];
-    for (heading, list) in examples {
+    for (heading, list) in examples.into_iter().filter(|_| with_examples) {
         if !list.is_empty() {
             let _ = writeln!(out, "{heading}\n\n```text");
             for example in list {

@@ -11,9 +11,12 @@ pub enum Error {
     #[diagnostic(transparent)]
     Rules(#[from] RuleError),
 
-    #[error("{}: no such file or directory", .0.display())]
+    #[error("cannot scan {}: {error}", path.display())]
     #[diagnostic(code(tokenlint::path))]
-    PathNotFound(PathBuf),
+    Path {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 
     #[error("unknown rule `{0}`")]
     #[diagnostic(code(tokenlint::rule), help("`tokenlint rules` lists the rules"))]

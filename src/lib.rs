@@ -30,7 +30,7 @@ use check::{Checker, Settings};
 use cli::{Cli, ColorChoice, Command, HygieneArgs, ReportArgs, ScanArgs};
 pub use error::Error;
 use hygiene::Thresholds;
-use report::{Report, Summary, TokenFileRow};
+use report::{Report, RunContext, Summary, TokenFileRow};
 use rules::RuleSet;
 use store::{StoreIndex, Stores};
 use walk::{Outcome, WalkOptions};
@@ -39,6 +39,9 @@ use walk::{Outcome, WalkOptions};
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FOUND: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
+
+/// More worker threads than this only cost memory.
+const MAX_THREADS: usize = 256;
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -49,12 +52,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             let settings = settings(&set, &args.hygiene, &args.report, true, false);
             let checker = Checker::new(&set, settings)?;
             let audited = audit::audit(&args.paths, &checker)?;
-            report(
-                &set,
-                &args.report,
-                audited.outcome,
-                Some(audited.token_files),
-            )
+            let context = run_context(&[], true, &args.report);
+            let rows = Some(audited.token_files);
+            report(&set, &args.report, &context, audited.outcome, rows)
         }
         Command::Rules(args) => {
             let set = RuleSet::load(&args.rules.rule_dirs)?;
@@ -86,7 +86,23 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     let settings = settings(&set, &args.hygiene, &args.report, false, !args.no_store);
     let checker = Checker::new(&set, settings)?;
     let outcome = scan_paths(&args.paths, &walk_options(args), &checker)?;
-    report(&set, &args.report, outcome, None)
+    let context = run_context(&args.paths, false, &args.report);
+    report(&set, &args.report, &context, outcome, None)
+}
+
+/// The scan root is the one directory scanned, or else the current directory.
+fn run_context(paths: &[PathBuf], absolute_uris: bool, args: &ReportArgs) -> RunContext {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = match paths {
+        [one] if one.is_dir() => one.canonicalize().unwrap_or_else(|_| cwd.join(one)),
+        _ => cwd.clone(),
+    };
+    RunContext {
+        cwd,
+        root,
+        absolute_uris,
+        sarif_category: args.sarif_category.clone(),
+    }
 }
 
 /// The checks' settings from the command line and the environment.
@@ -121,6 +137,7 @@ fn settings(
 fn report(
     set: &RuleSet,
     args: &ReportArgs,
+    context: &RunContext,
     outcome: Outcome,
     token_files: Option<Vec<TokenFileRow>>,
 ) -> Result<ExitCode, Error> {
@@ -142,10 +159,13 @@ fn report(
         rules: set,
         show_secrets: args.no_redact,
         token_files: token_files.as_deref(),
+        context,
     };
     let color = use_color(args.color, args.output.is_none());
     let reporter = args.format.reporter(color);
-    output::write_report(args.output.as_deref(), |out| reporter.write(&report, out))?;
+    output::write_report(args.output.as_deref(), args.no_redact, |out| {
+        reporter.write(&report, out)
+    })?;
     let failed = findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(ExitCode::from(if failed { EXIT_FOUND } else { EXIT_CLEAN }))
 }
@@ -176,7 +196,8 @@ fn walk_options(args: &ScanArgs) -> WalkOptions {
     WalkOptions {
         follow: args.follow,
         no_ignore: args.no_ignore,
-        threads: threads.max(1),
+        // Each thread needs a stack: a huge count fails to spawn rather than helping.
+        threads: threads.clamp(1, MAX_THREADS),
     }
 }
 
@@ -184,11 +205,15 @@ fn walk_options(args: &ScanArgs) -> WalkOptions {
 /// before anything is scanned.
 fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Result<Outcome, Error> {
     let is_stdin = |p: &PathBuf| p.as_os_str() == "-";
-    if let Some(missing) = paths
-        .iter()
-        .find(|p| !is_stdin(p) && p.symlink_metadata().is_err())
-    {
-        return Err(Error::PathNotFound(missing.clone()));
+    if let Some(missing) = paths.iter().find_map(|p| {
+        (!is_stdin(p))
+            .then(|| p.symlink_metadata().err().map(|e| (p, e)))
+            .flatten()
+    }) {
+        return Err(Error::Path {
+            path: missing.0.clone(),
+            error: missing.1,
+        });
     }
     let mut outcome = Outcome::default();
     if paths.iter().any(is_stdin) {

@@ -10,14 +10,16 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 
-/// Writes with `write` to `path`, or to standard output when `path` is `None`.
+/// Writes with `write` to `path`, or to standard output when `path` is `None`. A
+/// `private` report (one with secrets in it) is readable by its owner alone.
 pub(crate) fn write_report(
     path: Option<&Path>,
+    private: bool,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Error> {
     match path {
         None => to_stdout(write),
-        Some(path) => atomic_write(path, write).map_err(|source| Error::Output {
+        Some(path) => atomic_write(path, private, write).map_err(|source| Error::Output {
             path: path.to_path_buf(),
             source,
         }),
@@ -43,6 +45,7 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(),
 
 fn atomic_write(
     path: &Path,
+    private: bool,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = match path.parent() {
@@ -52,13 +55,9 @@ fn atomic_write(
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tokenlint-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let (tmp, file) = create_temporary(dir, &name.to_string_lossy(), private)?;
     let result = (|| {
-        let mut out = BufWriter::new(File::create(&tmp)?);
+        let mut out = BufWriter::new(file);
         write(&mut out)?;
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         fs::rename(&tmp, path)
@@ -67,6 +66,37 @@ fn atomic_write(
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// A new file beside the report, never one that exists already (nor a link's target).
+fn create_temporary(dir: &Path, name: &str, private: bool) -> io::Result<(PathBuf, File)> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(if private { 0o600 } else { 0o644 });
+    }
+    let _ = private;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    for attempt in 0..100u32 {
+        let tmp = dir.join(format!(
+            ".{name}.tokenlint-{}-{}.tmp",
+            std::process::id(),
+            nanos.wrapping_add(attempt)
+        ));
+        match options.open(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "cannot create a temporary file beside the report",
+    ))
 }
 
 #[cfg(test)]
@@ -78,7 +108,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         fs::write(&path, "old").unwrap();
-        atomic_write(&path, |out| out.write_all(b"new")).unwrap();
+        atomic_write(&path, false, |out| out.write_all(b"new")).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -88,7 +118,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         fs::write(&path, "old").unwrap();
-        let err = atomic_write(&path, |out| {
+        let err = atomic_write(&path, false, |out| {
             out.write_all(b"half")?;
             Err(io::Error::other("disk full"))
         });
@@ -97,11 +127,22 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_private_report_is_readable_by_its_owner_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        atomic_write(&path, true, |out| out.write_all(b"secret")).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
     #[test]
     fn a_missing_directory_is_an_error_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nope/report.json");
-        assert!(atomic_write(&path, |out| out.write_all(b"x")).is_err());
+        assert!(atomic_write(&path, false, |out| out.write_all(b"x")).is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

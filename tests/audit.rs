@@ -7,17 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn token(kind: &str, seed: u32) -> String {
-    let groups: Vec<String> = (0..8u32)
-        .map(|i| {
-            format!(
-                "{:08X}",
-                seed.wrapping_mul(2_246_822_519).rotate_left(i * 3) ^ i
-            )
-        })
-        .collect();
-    format!("{kind}1.0/{}", groups.join("-"))
-}
+mod common;
+use common::{snapshot, token};
 
 /// A token file in the current CLI's layout.
 fn current(name: &str, token: &str, created: &str, expires: &str) -> String {
@@ -437,23 +428,6 @@ fn a_hard_coded_token_is_named_from_the_store() {
         .as_str()
         .unwrap()
         .contains("laptop"));
-}
-
-/// Compares `actual` with `tests/snapshots/NAME`; `TOKENLINT_BLESS=1` rewrites it.
-fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("TOKENLINT_BLESS").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        actual, expected,
-        "snapshot {name} differs; re-bless with TOKENLINT_BLESS=1 cargo test --test audit"
-    );
 }
 
 #[test]

@@ -7,39 +7,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// A synthetic token of `kind` (`pa` or `sa`): eight groups derived from `seed`.
-fn token(kind: &str, seed: u32) -> String {
-    let groups: Vec<String> = (0..8u32)
-        .map(|i| {
-            format!(
-                "{:08X}",
-                seed.wrapping_mul(2_654_435_761).rotate_left(i * 4) ^ i
-            )
-        })
-        .collect();
-    format!("{kind}1.0/{}", groups.join("-"))
-}
-
-fn base64(data: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(v >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+mod common;
+use common::{base64, token};
 
 /// A temp directory to scan, with files written inline.
 struct Dir {
@@ -248,13 +217,15 @@ fn every_encoding_is_found_at_the_encoded_text() {
             )
         })
         .collect();
+    // A base64 finding starts at the character that holds the token's first byte.
+    let b64_column = |text_column: u64, byte: u64| text_column + byte / 3 * 4 + byte % 3;
     let want = [
-        ("b64-0.yaml", 2, 6, r#"["base64"]"#),
-        ("b64-1.yaml", 2, 6, r#"["base64"]"#),
-        ("b64-2.yaml", 2, 6, r#"["base64"]"#),
+        ("b64-0.yaml", 2, b64_column(6, 7), r#"["base64"]"#),
+        ("b64-1.yaml", 2, b64_column(6, 8), r#"["base64"]"#),
+        ("b64-2.yaml", 2, b64_column(6, 9), r#"["base64"]"#),
         ("be.txt", 1, 3, r#"["utf16be"]"#),
         ("escaped.json", 1, 8, r#"["json-escaped"]"#),
-        ("glued.txt", 1, 8, r#"["base64"]"#),
+        ("glued.txt", 1, b64_column(8, 2), r#"["base64"]"#),
         ("le.ps1", 2, 7, r#"["utf16le"]"#),
         ("url.txt", 2, 19, r#"["percent-encoded"]"#),
     ];
@@ -262,22 +233,7 @@ fn every_encoding_is_found_at_the_encoded_text() {
         .iter()
         .map(|(p, l, c, e)| (p.to_string(), *l, *c, e.to_string()))
         .collect();
-    // Base64 findings point at the quantum holding the token's first byte.
-    let fuzzy: Vec<_> = got
-        .iter()
-        .map(|(p, l, c, e)| {
-            let c = if e.contains("base64") { 0 } else { *c };
-            (p.clone(), *l, c, e.clone())
-        })
-        .collect();
-    let want_fuzzy: Vec<_> = want
-        .iter()
-        .map(|(p, l, c, e)| {
-            let c = if e.contains("base64") { 0 } else { *c };
-            (p.clone(), *l, c, e.clone())
-        })
-        .collect();
-    assert_eq!(fuzzy, want_fuzzy);
+    assert_eq!(got, want);
     for f in findings(&doc) {
         assert!(f["message"].as_str().unwrap().contains("sa1.0/"), "{f}");
         assert_eq!(f["redacted"].as_str(), Some(redacted(&t).as_str()));
@@ -643,4 +599,127 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!plain.stdout.contains(&0x1b), "piped output has no colour");
     let forced = dir.run(&["scan", "--color", "always"]);
     assert!(forced.stdout.contains(&0x1b));
+}
+
+fn custom_rule(id: &str, keywords: &str, regex: &str) -> String {
+    format!(
+        r#"id = "{id}"
+severity = "note"
+message = "{id} {{secret}}"
+[docs]
+summary = "s"
+why = "w"
+fix = "f"
+[sarif]
+precision = "low"
+security-severity = 1.0
+[pattern]
+keywords = [{keywords}]
+regex = '{regex}'
+"#
+    )
+}
+
+#[test]
+fn regression_a_custom_rule_never_hides_a_builtin_finding() {
+    let dir = Dir::new();
+    let t = token("pa", 30);
+    let bearer = custom_rule(
+        "generic-bearer",
+        "",
+        r"Bearer\s+(?P<secret>[A-Za-z0-9._~+/-]{20,})",
+    );
+    dir.write("rules/bearer.toml", bearer);
+    dir.write(
+        "src/call.sh",
+        format!("curl -H \"Authorization: Bearer {t}\"\n"),
+    );
+    let (code, doc) = dir.json(&["--rules", "rules", "src"]);
+    let rules: Vec<&str> = findings(&doc)
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["generic-bearer", "remotive-personal-access-token"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn regression_overlapping_secrets_never_show_in_a_snippet() {
+    let dir = Dir::new();
+    let t = token("pa", 31);
+    let prefix = custom_rule(
+        "env-token",
+        "",
+        r"REMOTIVE_CLOUD_AUTH_TOKEN=(?P<secret>\S{1,20})",
+    );
+    dir.write("rules/env.toml", prefix);
+    dir.write(
+        "src/run.sh",
+        format!("export REMOTIVE_CLOUD_AUTH_TOKEN={t}\n"),
+    );
+    let out = dir.run(&["scan", "--color", "never", "--rules", "rules", "src"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(
+        stdout.matches("remotive-personal-access-token").count(),
+        2,
+        "{stdout}"
+    );
+    for group in t[6..].split('-').skip(1).take(6) {
+        assert!(!stdout.contains(group), "{group} shows in\n{stdout}");
+    }
+}
+
+#[test]
+fn regression_a_large_base64_run_across_blocks_does_not_panic() {
+    let dir = Dir::new();
+    let t = token("pa", 32);
+    let mut payload = vec![b'A'; 90_000];
+    payload.extend_from_slice(format!(" {t} ").as_bytes());
+    payload.extend_from_slice(&[b'B'; 90_000]);
+    dir.write(
+        "b.txt",
+        format!("{} {}\n", "x".repeat(60_000), base64(&payload)),
+    );
+    let (code, doc) = dir.json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&doc).len(), 1);
+    assert_eq!(findings(&doc)[0]["encoding"], serde_json::json!(["base64"]));
+}
+
+#[test]
+fn regression_escapes_before_a_token_are_not_glue() {
+    let dir = Dir::new();
+    let t = token("pa", 33);
+    let pct = t.replace('/', "%2F");
+    dir.write(
+        "a.log",
+        format!("GET /cb?h=Bearer%20{pct}\nGET /cb?token%3D{pct}\n"),
+    );
+    dir.write("b.json", format!("{{\"m\": \"a\\t{t}\"}}\n"));
+    let places = dir.places(&[]);
+    assert_eq!(
+        places,
+        [
+            ("a.log".to_string(), 1, 20),
+            ("a.log".to_string(), 2, 17),
+            ("b.json".to_string(), 1, 11)
+        ]
+    );
+}
+
+#[test]
+fn regression_keywords_stay_active_after_a_base64_run_in_a_large_file() {
+    let dir = Dir::new();
+    dir.write(
+        "rules/magic.toml",
+        custom_rule("magic", "\"magic\"", r"magic-[0-9]{4}"),
+    );
+    let blob = base64(&[7u8; 3000]);
+    let filler = "lorem ipsum dolor sit amet\n".repeat(4000);
+    dir.write(
+        "with-b64.txt",
+        format!("magic-1234\n{blob}\n{filler}magic-5678\n"),
+    );
+    let places = dir.places(&["--rules", "rules", "--fail-on", "note"]);
+    assert_eq!(places.len(), 2, "{places:?}");
 }

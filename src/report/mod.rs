@@ -1,10 +1,13 @@
 //! Reports: the sorted result of a scan, written in the format the user asked for.
 //! Adding a format means adding one [`Reporter`].
 
+mod github;
 mod json;
+pub mod sarif;
 mod text;
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -25,6 +28,20 @@ pub struct Report<'a> {
     pub show_secrets: bool,
     /// `audit`'s token files, one row each; `None` for `scan`.
     pub token_files: Option<&'a [TokenFileRow]>,
+    pub context: &'a RunContext,
+}
+
+/// Where the run happened, for formats that place paths (SARIF).
+#[derive(Clone, Debug)]
+pub struct RunContext {
+    /// The directory paths are shown relative to.
+    pub cwd: PathBuf,
+    /// The scan root: `%SRCROOT%` in SARIF.
+    pub root: PathBuf,
+    /// Every path as an absolute URI (`audit`, whose files live outside any repository).
+    pub absolute_uris: bool,
+    /// SARIF `automationDetails.id`, so that a monorepo can upload several logs.
+    pub sarif_category: Option<String>,
 }
 
 /// A token file as `audit` lists it. Never the token itself.
@@ -89,6 +106,8 @@ impl Format {
         match self {
             Format::Text => Box::new(text::TextReporter { color }),
             Format::Json => Box::new(json::JsonReporter),
+            Format::Sarif => Box::new(sarif::SarifReporter),
+            Format::Github => Box::new(github::GithubReporter),
         }
     }
 }

@@ -93,6 +93,10 @@ pub struct Pattern {
     #[serde(default)]
     pub keywords: Vec<Spanned<String>>,
     pub regex: Spanned<String>,
+    /// The secret must stand alone: not glued to a letter, digit or `_` on either side.
+    /// An escape before it (`%3D`, `\t`, `\u0022`) is not glue.
+    #[serde(default)]
+    pub standalone: bool,
 }
 
 /// Text that must, and must not, produce a finding of the rule.
@@ -133,7 +137,6 @@ pub struct Origin {
     /// `rules/NAME.toml` for a built-in rule, the path for a user rule.
     pub name: String,
     pub text: Arc<str>,
-    pub builtin: bool,
 }
 
 impl Origin {
@@ -141,7 +144,6 @@ impl Origin {
         Origin {
             name: String::new(),
             text: Arc::from(""),
-            builtin: true,
         }
     }
 }
@@ -170,7 +172,7 @@ impl RuleSet {
     pub fn load(extra_dirs: &[PathBuf]) -> Result<RuleSet, RuleError> {
         let mut rules = Vec::new();
         for (file, text) in builtin::BUILTIN_RULES {
-            rules.push(parse_rule(&format!("rules/{file}"), text, true)?);
+            rules.push(parse_rule(&format!("rules/{file}"), text)?);
         }
         for dir in extra_dirs {
             for path in rule_files(dir)? {
@@ -178,7 +180,7 @@ impl RuleSet {
                     path: path.clone(),
                     source,
                 })?;
-                let rule = parse_rule(&path.display().to_string(), &text, false)?;
+                let rule = parse_rule(&path.display().to_string(), &text)?;
                 if rule.pattern.is_none() {
                     return Err(RuleError::invalid(
                         &rule.origin,
@@ -220,11 +222,10 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, RuleError> {
 }
 
 /// Parse and validate one rule file.
-pub(crate) fn parse_rule(name: &str, text: &str, builtin: bool) -> Result<Rule, RuleError> {
+pub(crate) fn parse_rule(name: &str, text: &str) -> Result<Rule, RuleError> {
     let origin = Origin {
         name: name.to_string(),
         text: Arc::from(text),
-        builtin,
     };
     let mut rule: Rule = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
@@ -259,6 +260,9 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
                 pattern.regex.span(),
                 &format!("the regex does not compile: {e}"),
             );
+        }
+        if regex::bytes::Regex::new(pattern.regex.get_ref()).is_ok_and(|re| re.is_match(b"")) {
+            return bad(pattern.regex.span(), "the regex matches the empty string");
         }
     }
     Ok(())
@@ -332,7 +336,7 @@ mod tests {
     #[test]
     fn unknown_field_is_an_error_with_a_span() {
         let text = minimal("[pattern]\nregex = \"x\"\nkeyword = [\"x\"]\n");
-        let err = parse_rule("r.toml", &text, false).unwrap_err();
+        let err = parse_rule("r.toml", &text).unwrap_err();
         let RuleError::Invalid(invalid) = &err else {
             panic!("{err:?}")
         };
@@ -344,7 +348,7 @@ mod tests {
     #[test]
     fn bad_regex_points_at_the_regex() {
         let text = minimal("[pattern]\nregex = \"a(b\"\n");
-        let err = parse_rule("r.toml", &text, false).unwrap_err();
+        let err = parse_rule("r.toml", &text).unwrap_err();
         let RuleError::Invalid(invalid) = &err else {
             panic!("{err:?}")
         };
@@ -356,13 +360,20 @@ mod tests {
     #[test]
     fn huge_regex_is_an_error_not_an_abort() {
         let text = minimal("[pattern]\nregex = '\\w{1000}\\w{1000}\\w{1000}'\n");
-        let err = parse_rule("r.toml", &text, false).unwrap_err();
+        let err = parse_rule("r.toml", &text).unwrap_err();
         assert!(err.to_string().contains("r.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_regex_that_matches_nothing_at_all_is_an_error() {
+        let text = minimal("[pattern]\nregex = 'x*'\n");
+        let err = parse_rule("r.toml", &text).unwrap_err();
+        assert!(err.to_string().contains("empty string"), "{err}");
     }
 
     #[test]
     fn security_severity_is_bounded() {
         let text = minimal("").replace("7.0", "11.0");
-        assert!(parse_rule("r.toml", &text, false).is_err());
+        assert!(parse_rule("r.toml", &text).is_err());
     }
 }

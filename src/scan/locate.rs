@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use crate::finding::Snippet;
 
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Turns byte offsets into (line, column). Offsets in ascending order are counted from the
 /// previous one; an offset before the previous one starts the count again.
 pub(crate) struct Locator<'a> {
@@ -29,7 +31,8 @@ impl<'a> Locator<'a> {
             pos: 0,
             line: 1,
             line_start: 0,
-            col_pos: 0,
+            // A UTF-8 byte-order mark is not a column.
+            col_pos: if hay.starts_with(UTF8_BOM) { 3 } else { 0 },
             col: 1,
         }
     }
@@ -48,6 +51,9 @@ impl<'a> Locator<'a> {
         if self.col_pos < self.line_start || self.col_pos > offset {
             self.col_pos = self.line_start;
             self.col = 1;
+            if self.line_start == 0 && offset >= 3 && self.hay.starts_with(UTF8_BOM) {
+                self.col_pos = 3;
+            }
         }
         self.col += char_count(&self.hay[self.col_pos..offset]);
         self.col_pos = offset;
@@ -69,14 +75,38 @@ pub(crate) fn char_count(bytes: &[u8]) -> usize {
 /// How much of a long line to show on each side of a finding, in bytes.
 const CONTEXT: usize = 60;
 
-/// The line around `span`, at most a window of it, with every span of `secrets` that
-/// overlaps the window replaced by its redacted text. `secrets` is sorted by start; `span`
-/// is highlighted, redacted when it is one of `secrets` and shown as it is otherwise.
-pub(crate) fn snippet(
-    hay: &[u8],
-    span: &Range<usize>,
-    secrets: &[(Range<usize>, String)],
-) -> Snippet {
+/// The parts of a text that snippets must not show: the union of the secrets' spans, each
+/// shown as the redacted text of the first secret in it. The spans are disjoint and
+/// sorted, so a snippet finds its own in logarithmic time.
+pub(crate) struct Masks {
+    spans: Vec<(Range<usize>, String)>,
+}
+
+impl Masks {
+    /// `secrets` sorted by start; spans may overlap.
+    pub(crate) fn new(secrets: impl IntoIterator<Item = (Range<usize>, String)>) -> Masks {
+        let mut spans: Vec<(Range<usize>, String)> = Vec::new();
+        for (span, shown) in secrets {
+            match spans.last_mut() {
+                Some((last, _)) if span.start < last.end => last.end = last.end.max(span.end),
+                _ => spans.push((span, shown)),
+            }
+        }
+        Masks { spans }
+    }
+
+    /// The masks that overlap `range`.
+    fn overlapping(&self, range: &Range<usize>) -> &[(Range<usize>, String)] {
+        let from = self.spans.partition_point(|(s, _)| s.end <= range.start);
+        let to = self.spans.partition_point(|(s, _)| s.start < range.end);
+        &self.spans[from..to.max(from)]
+    }
+}
+
+/// The line around `span`, at most a window of it, with every mask that overlaps the window
+/// replaced by its redacted text. `span` is highlighted: as its mask's text when it is
+/// (part of) a secret, as it is otherwise.
+pub(crate) fn snippet(hay: &[u8], span: &Range<usize>, masks: &Masks) -> Snippet {
     let line_start = memchr::memrchr(b'\n', &hay[..span.start]).map_or(0, |i| i + 1);
     let mut line_end = memchr::memchr(b'\n', &hay[span.end..]).map_or(hay.len(), |i| span.end + i);
     if line_end > span.end && hay[line_end - 1] == b'\r' {
@@ -84,12 +114,11 @@ pub(crate) fn snippet(
     }
     let mut start = span.start.saturating_sub(CONTEXT).max(line_start);
     let mut end = (span.end + CONTEXT).min(line_end);
-    // Never cut a secret in two: widen the window over any secret it touches.
-    for (s, _) in secrets {
-        if s.start < end && s.end > start {
-            start = start.min(s.start.max(line_start));
-            end = end.max(s.end.min(line_end));
-        }
+    // Never cut a mask in two: widen the window over any mask it touches. Masks are
+    // disjoint, so one look at each end is enough.
+    for (s, _) in masks.overlapping(&(start..end)) {
+        start = start.min(s.start.max(line_start));
+        end = end.max(s.end.min(line_end));
     }
     while start > line_start && start < span.start && is_continuation(hay[start]) {
         start += 1;
@@ -97,38 +126,45 @@ pub(crate) fn snippet(
     while end < line_end && is_continuation(hay[end]) {
         end += 1;
     }
-    let mut parts: Vec<(&Range<usize>, Option<&str>)> =
-        secrets.iter().map(|(r, s)| (r, Some(s.as_str()))).collect();
-    if !secrets.iter().any(|(r, _)| r == span) {
-        let at = parts.partition_point(|(r, _)| r.start < span.start);
-        parts.insert(at, (span, None));
-    }
     let mut text = String::new();
     if start > line_start {
         text.push('…');
     }
     let mut cursor = start;
-    let mut highlight = 0..0;
-    for (s, redacted) in parts {
-        if s.start < cursor || s.start >= end {
-            continue;
+    let mut highlight = None;
+    for (s, shown) in masks.overlapping(&(start..end)) {
+        if s.start > cursor {
+            if cursor <= span.start && span.end <= s.start && highlight.is_none() {
+                push_visible(&mut text, &hay[cursor..span.start]);
+                let from = text.len();
+                push_visible(&mut text, &hay[span.clone()]);
+                highlight = Some(from..text.len());
+                cursor = span.end;
+            }
+            push_visible(&mut text, &hay[cursor..s.start]);
         }
-        push_visible(&mut text, &hay[cursor..s.start]);
         let from = text.len();
-        match redacted {
-            Some(redacted) => text.push_str(redacted),
-            None => push_visible(&mut text, &hay[s.clone()]),
+        text.push_str(shown);
+        if s.start < span.end && span.start < s.end {
+            highlight.get_or_insert(from..text.len());
         }
-        if s == span {
-            highlight = from..text.len();
-        }
-        cursor = s.end;
+        cursor = cursor.max(s.end);
+    }
+    if highlight.is_none() && cursor <= span.start {
+        push_visible(&mut text, &hay[cursor..span.start]);
+        let from = text.len();
+        push_visible(&mut text, &hay[span.clone()]);
+        highlight = Some(from..text.len());
+        cursor = span.end;
     }
     push_visible(&mut text, &hay[cursor.min(end)..end]);
     if end < line_end {
         text.push('…');
     }
-    Snippet { text, highlight }
+    Snippet {
+        text,
+        highlight: highlight.unwrap_or(0..0),
+    }
 }
 
 fn is_continuation(b: u8) -> bool {
@@ -168,6 +204,14 @@ mod tests {
     }
 
     #[test]
+    fn a_utf8_byte_order_mark_is_not_a_column() {
+        let hay = b"\xEF\xBB\xBFX\nY";
+        let mut loc = Locator::new(hay);
+        assert_eq!(loc.locate(3), (1, 1));
+        assert_eq!(loc.locate(5), (2, 1));
+    }
+
+    #[test]
     fn columns_continue_along_a_long_line() {
         let hay = "ä".repeat(1000) + "X" + &"ö".repeat(1000) + "Y";
         let mut loc = Locator::new(hay.as_bytes());
@@ -185,17 +229,55 @@ mod tests {
         let hay = line.as_bytes();
         let s1 = 500..507;
         let s2 = 512..519;
-        let secrets = vec![
+        let masks = Masks::new(vec![
             (s1.clone(), "S…1".to_string()),
             (s2.clone(), "S…2".to_string()),
-        ];
-        let snip = snippet(hay, &s1, &secrets);
+        ]);
+        let snip = snippet(hay, &s1, &masks);
         assert!(!snip.text.contains("SECRET"), "{}", snip.text);
         assert_eq!(&snip.text[snip.highlight.clone()], "S…1");
         assert!(snip.text.starts_with('…') && snip.text.ends_with('…'));
         assert!(snip.text.len() < 200);
-        let snip2 = snippet(hay, &s2, &secrets);
+        let snip2 = snippet(hay, &s2, &masks);
         assert_eq!(&snip2.text[snip2.highlight.clone()], "S…2");
         assert!(snip2.text.contains("S…1"));
+    }
+
+    #[test]
+    fn overlapping_secrets_are_masked_whole() {
+        // A custom rule's secret inside a longer match, overlapping a token: nothing of
+        // either may show.
+        let hay = b"export TOKEN=pa1.0/AAAA-BBBB-CCCC-DDDD end";
+        let custom = 7..25;
+        let token = 13..38;
+        let masks = Masks::new(vec![
+            (custom.clone(), "C…".to_string()),
+            (token.clone(), "pa1.0/AAAA…DDDD".to_string()),
+        ]);
+        for span in [&custom, &token] {
+            let snip = snippet(hay, span, &masks);
+            assert_eq!(snip.text, "export C… end");
+            assert_eq!(&snip.text[snip.highlight.clone()], "C…");
+        }
+    }
+
+    #[test]
+    fn plain_fields_are_highlighted_as_they_are() {
+        let hay = b"{\"token\": \"SECRET\", \"expires\": \"2030-01-01\"}";
+        let masks = Masks::new(vec![(11..17, "S…".to_string())]);
+        let date = 32..42;
+        let snip = snippet(hay, &date, &masks);
+        assert_eq!(
+            snip.text,
+            "{\"token\": \"S…\", \"expires\": \"2030-01-01\"}"
+        );
+        assert_eq!(&snip.text[snip.highlight.clone()], "2030-01-01");
+        let before = snippet(
+            b"\"2030-01-01\" then SECRET",
+            &(1..11),
+            &Masks::new(vec![(18..24, "S…".to_string())]),
+        );
+        assert_eq!(before.text, "\"2030-01-01\" then S…");
+        assert_eq!(&before.text[before.highlight.clone()], "2030-01-01");
     }
 }

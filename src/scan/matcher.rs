@@ -21,16 +21,27 @@ pub(crate) struct RawMatch {
     pub secret: Range<usize>,
 }
 
-/// Per-thread scratch space, so that matching allocates nothing per file.
+/// Per-thread scratch space, so that matching allocates nothing per file. One haystack
+/// at a time: [`Matcher::gate`] starts a new one.
 #[derive(Default)]
 pub(crate) struct MatchScratch {
+    /// For each pattern: whether its keywords occur in the haystack.
     active: Vec<bool>,
+    /// For each pattern: where its previous match ended. A pattern's matches never
+    /// overlap each other, as with one regex alone; matches of different rules may.
+    next_start: Vec<usize>,
 }
 
 pub(crate) struct Matcher {
     /// For each pattern id, the index of its rule in the rule set.
     pub rules: Vec<usize>,
     regex: meta::Regex,
+    /// Each pattern alone, to search inside another pattern's match.
+    singles: Vec<meta::Regex>,
+    /// Each pattern's longest match, when it has a limit.
+    max_len: Vec<Option<usize>>,
+    /// Each pattern's `standalone` setting.
+    standalone: Vec<bool>,
     /// Capture regexes for the patterns that name a `secret` group.
     secret_groups: Vec<Option<regex::bytes::Regex>>,
     /// The keyword prefilter over every keyword of every pattern rule.
@@ -55,6 +66,8 @@ impl Matcher {
         let mut secret_groups = Vec::new();
         let mut min_match_len = usize::MAX;
         let mut max_match_len = Some(0);
+        let mut max_len = Vec::new();
+        let mut standalone = Vec::new();
         for (index, rule) in set.rules().iter().enumerate() {
             let Some(pattern) = &rule.pattern else {
                 continue;
@@ -83,21 +96,32 @@ impl Matcher {
             let has_group = compiled.capture_names().any(|n| n == Some("secret"));
             secret_groups.push(has_group.then_some(compiled));
             let (min, max) = match_len(regex);
+            max_len.push(max);
+            standalone.push(pattern.standalone);
             min_match_len = min_match_len.min(min);
             max_match_len = max_match_len.zip(max).map(|(a, b)| a.max(b));
         }
-        let regex = meta::Builder::new()
-            .syntax(syntax::Config::new().utf8(false))
-            .configure(
+        let builder = || {
+            let mut b = meta::Builder::new();
+            b.syntax(syntax::Config::new().utf8(false)).configure(
                 meta::Config::new()
                     .utf8_empty(false)
                     .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
-            )
+            );
+            b
+        };
+        let compile_err = |e: regex_automata::meta::BuildError, at: usize| {
+            let index = e.pattern().map_or(rules[at], |p| rules[p.as_usize()]);
+            compile_error(set, index, e.to_string())
+        };
+        let regex = builder()
             .build_many(&regexes)
-            .map_err(|e| {
-                let index = e.pattern().map_or(rules[0], |p| rules[p.as_usize()]);
-                compile_error(set, index, e.to_string())
-            })?;
+            .map_err(|e| compile_err(e, 0))?;
+        let singles = regexes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| builder().build(r).map_err(|e| compile_err(e, i)))
+            .collect::<Result<Vec<_>, _>>()?;
         let gate = if keywords.is_empty() {
             None
         } else {
@@ -112,6 +136,9 @@ impl Matcher {
         Ok(Matcher {
             rules,
             regex,
+            singles,
+            max_len,
+            standalone,
             secret_groups,
             gate,
             implied,
@@ -131,41 +158,85 @@ impl Matcher {
     /// Checks which patterns may match in `hay` (the keyword prefilter), for the
     /// following [`Matcher::find_starting_in`] calls; false when none can.
     pub(crate) fn gate(&self, hay: &[u8], scratch: &mut MatchScratch) -> bool {
+        scratch.next_start.clear();
+        scratch.next_start.resize(self.rules.len(), 0);
         !self.rules.is_empty() && self.prefilter(hay, &mut scratch.active)
     }
 
-    /// The matches in `hay` that start in `starts` and end by `limit`, in order. Matches
-    /// are searched for from `starts.start`, with the text before it as context.
+    /// The matches in `hay` that start in `starts` and end by `limit`, in order of
+    /// discovery. Matches are searched for from `starts.start`, with the text before it as
+    /// context.
+    ///
+    /// Every rule matches as if it ran alone. The combined regex finds the leftmost match
+    /// of any rule, so no rule has a match starting between two of its matches; inside
+    /// each of its matches, every other rule is searched for on its own. A rule's match
+    /// therefore never hides another rule's.
     pub(crate) fn find_starting_in(
         &self,
         hay: &[u8],
         starts: Range<usize>,
         limit: usize,
-        scratch: &MatchScratch,
+        scratch: &mut MatchScratch,
         out: &mut Vec<RawMatch>,
     ) {
-        let input = meta_input(hay, starts.start..limit);
-        for m in self.regex.find_iter(input) {
+        let mut at = starts.start;
+        while at < starts.end {
+            let Some(m) = self.regex.search(&meta_input(hay, at..limit)) else {
+                break;
+            };
             if m.start() >= starts.end {
                 break;
             }
-            let pattern = m.pattern().as_usize();
-            if !scratch.active[pattern] {
-                continue;
+            let window_end = m.end().min(starts.end).max(m.start() + 1);
+            for q in 0..self.rules.len() {
+                let mut from = m.start().max(scratch.next_start[q]);
+                while scratch.active[q] && from < window_end {
+                    let found = if q == m.pattern().as_usize() && from == m.start() {
+                        Some(m.range())
+                    } else {
+                        let end =
+                            self.max_len[q].map_or(limit, |max| (window_end + max).min(limit));
+                        self.singles[q]
+                            .search(&meta_input(hay, from..end))
+                            .map(|x| x.range())
+                            .filter(|r| r.start < window_end)
+                    };
+                    let Some(range) = found else {
+                        break;
+                    };
+                    scratch.next_start[q] = range.end.max(range.start + 1);
+                    from = scratch.next_start[q];
+                    self.accept(hay, q, range, limit, out);
+                }
             }
-            let secret = match &self.secret_groups[pattern] {
-                Some(re) => re
-                    .captures_at(&hay[..limit], m.start())
-                    .and_then(|c| c.name("secret"))
-                    .map_or(m.range(), |g| g.range()),
-                None => m.range(),
-            };
-            out.push(RawMatch {
-                pattern,
-                span: m.range(),
-                secret,
-            });
+            at = m.end().max(m.start() + 1);
         }
+    }
+
+    /// Records a match of pattern `q`, unless its rule wants it standing alone and it is not.
+    fn accept(
+        &self,
+        hay: &[u8],
+        q: usize,
+        span: Range<usize>,
+        limit: usize,
+        out: &mut Vec<RawMatch>,
+    ) {
+        let secret = match &self.secret_groups[q] {
+            Some(re) => re
+                .captures_at(&hay[..limit], span.start)
+                .and_then(|c| c.name("secret"))
+                .map_or(span.clone(), |g| g.range()),
+            None => span.clone(),
+        };
+        if self.standalone[q] && !stands_alone(hay, &secret) {
+            return;
+        }
+        out.push(RawMatch {
+            pattern: q,
+            span,
+            secret,
+        });
     }
 
     /// Marks in `active` the patterns whose keywords occur in `hay`; false when none do.
@@ -195,6 +266,56 @@ impl Matcher {
         }
         active.iter().any(|a| *a)
     }
+}
+
+/// Whether the text at `span` stands alone: not glued to a letter, digit or `_` on either
+/// side. Before it, the end of an escape (`%3D`, `\t`, `\u0022`) is a separator, not glue;
+/// after it, `-` and a letter or digit is glue (a longer string of the same shape).
+pub(crate) fn stands_alone(hay: &[u8], span: &Range<usize>) -> bool {
+    !glued_before(&hay[..span.start]) && !glued_after(&hay[span.end..])
+}
+
+fn glued_before(before: &[u8]) -> bool {
+    let Some(c) = last_char(before) else {
+        return false;
+    };
+    if !is_word(c) {
+        return false;
+    }
+    let n = before.len();
+    let hex = |b: &u8| b.is_ascii_hexdigit();
+    let percent = n >= 3 && before[n - 3] == b'%' && before[n - 2..].iter().all(hex);
+    let escape = n >= 2 && before[n - 2] == b'\\' && b"bfnrt".contains(&before[n - 1]);
+    let unicode = n >= 6 && before[n - 6..n - 4] == *b"\\u" && before[n - 4..].iter().all(hex);
+    !(percent || escape || unicode)
+}
+
+fn glued_after(after: &[u8]) -> bool {
+    match first_char(after) {
+        Some('-') => first_char(&after[1..]).is_some_and(|c| c.is_alphanumeric()),
+        Some(c) => is_word(c),
+        None => false,
+    }
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The character that `bytes` ends with, if they end with valid UTF-8.
+fn last_char(bytes: &[u8]) -> Option<char> {
+    let from = bytes.len().saturating_sub(4);
+    (from..bytes.len())
+        .find_map(|i| std::str::from_utf8(&bytes[i..]).ok())
+        .and_then(|s| s.chars().next_back())
+}
+
+/// The character that `bytes` start with, if they start with valid UTF-8.
+fn first_char(bytes: &[u8]) -> Option<char> {
+    let to = bytes.len().min(4);
+    (1..=to)
+        .find_map(|i| std::str::from_utf8(&bytes[..i]).ok())
+        .and_then(|s| s.chars().next())
 }
 
 fn meta_input(hay: &[u8], range: Range<usize>) -> regex_automata::Input<'_> {
@@ -287,6 +408,22 @@ mod tests {
         assert!(keywords_implied(r"secret_[a-z]+", &["SECRET"]));
         assert!(!keywords_implied(r"[a-z]+_secret", &["secret"]));
         assert!(!keywords_implied(r"(pa|xy)1", &["pa"]));
+    }
+
+    #[test]
+    fn standing_alone() {
+        let alone = |text: &str| {
+            let start = text.find('T').unwrap();
+            stands_alone(text.as_bytes(), &(start..start + 1))
+        };
+        for ok in [
+            "T", " T ", "=T;", "%3DT%0A", "\\tT", "\\u003dT", "\"T\"", "T-", "T-\n",
+        ] {
+            assert!(alone(ok), "{ok:?}");
+        }
+        for glued in ["xT", "Tx", "éT", "Tö", "_T", "T-A1", "9T", "%3GT"] {
+            assert!(!alone(glued), "{glued:?}");
+        }
     }
 
     #[test]

@@ -10,7 +10,6 @@ mod examples;
 mod locate;
 mod matcher;
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::finding::{fingerprint, Encoding, Finding, Secret, Snippet};
@@ -49,7 +48,10 @@ pub struct Scanner {
 /// A worker's reusable buffers.
 #[derive(Default)]
 pub struct Scratch {
+    /// For the view; the decoded base64 runs have their own, since the view's is still in
+    /// use while they are searched.
     matches: MatchScratch,
+    decoded_matches: MatchScratch,
     raw: Vec<RawMatch>,
     decoded: Vec<u8>,
 }
@@ -89,18 +91,35 @@ impl Scanner {
 
     /// Every finding in `data`, the content of the file shown as `path`, in order.
     pub fn scan(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<Finding> {
-        let (view, outer) = match decode::utf16_text(data) {
-            Some((text, encoding)) => (Cow::Owned(text.into_bytes()), Some(encoding)),
-            None => (Cow::Borrowed(data), None),
+        let binary = is_binary(data);
+        let Some((text, encoding)) = decode::utf16_text(data) else {
+            return self.view_findings(path, data, None, binary, scratch);
         };
-        let mut hits = self.hits(&view, outer, scratch);
+        let mut findings =
+            self.view_findings(path, text.as_bytes(), Some(encoding), false, scratch);
+        // A binary file may start with a byte-order mark by chance: its bytes count too.
+        if binary {
+            findings.extend(self.view_findings(path, data, None, true, scratch));
+        }
+        findings
+    }
+
+    /// The findings of one view of a file: its bytes, or its decoded text.
+    fn view_findings(
+        &self,
+        path: &str,
+        view: &[u8],
+        outer: Option<Encoding>,
+        binary: bool,
+        scratch: &mut Scratch,
+    ) -> Vec<Finding> {
+        let mut hits = self.hits(view, outer, scratch);
         if hits.is_empty() {
             return Vec::new();
         }
         hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end));
         hits.dedup_by_key(|h| (h.span.start, h.pattern, h.span.end));
-        let binary = outer.is_none() && is_binary(data);
-        self.findings(path, &view, binary, hits)
+        self.findings(path, view, binary, hits)
     }
 
     /// Matches in the view and in the base64 runs in it. A large view is taken block by
@@ -110,6 +129,7 @@ impl Scanner {
         let mut hits = Vec::new();
         let Scratch {
             matches,
+            decoded_matches,
             raw,
             decoded,
         } = scratch;
@@ -124,13 +144,12 @@ impl Scanner {
             let end = (start + block).min(view.len());
             if gated_in {
                 let limit = (end + overlap).min(view.len());
-                let from = hits.last().map_or(start, |h: &Hit| h.span.end.max(start));
                 self.matcher
-                    .find_starting_in(view, from..end, limit, matches, raw);
+                    .find_starting_in(view, start..end, limit, matches, raw);
                 hits.extend(raw.drain(..).map(|m| hit(&m, view, outer, None)));
             }
             next_sample = decode::base64_runs(view, next_sample..end, self.min_base64_run, |run| {
-                self.base64_hits(view, run, outer, matches, raw, decoded, &mut hits);
+                self.base64_hits(view, run, outer, decoded_matches, raw, decoded, &mut hits);
             });
         }
         hits
@@ -179,6 +198,7 @@ impl Scanner {
             .iter()
             .map(|h| (h.span.clone(), self.shown(&h.secret)))
             .collect();
+        let masks = locate::Masks::new(redacted.iter().cloned());
         let mut locator = locate::Locator::new(view);
         hits.into_iter()
             .zip(&redacted)
@@ -186,7 +206,7 @@ impl Scanner {
                 let rule = &self.rules[h.pattern];
                 let (line, column) = locator.locate(h.span.start);
                 let (end_line, end_column) = locator.locate(h.span.end);
-                let snippet = (!binary).then(|| locate::snippet(view, &h.span, &redacted));
+                let snippet = (!binary).then(|| locate::snippet(view, &h.span, &masks));
                 let mut message = message(&rule.message, shown, &h.encoding);
                 if binary {
                     message.push_str(" (binary file)");
@@ -269,7 +289,7 @@ pub(crate) fn place(
     let mut locator = locate::Locator::new(text);
     let (line, column) = locator.locate(span.start);
     let (end_line, end_column) = locator.locate(span.end);
-    let snippet = locate::snippet(text, span, secrets);
+    let snippet = locate::snippet(text, span, &locate::Masks::new(secrets.iter().cloned()));
     (line, column, end_line, end_column, snippet)
 }
 

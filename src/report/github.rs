@@ -1,0 +1,56 @@
+//! `--format github`: one GitHub Actions workflow command per finding, which the runner
+//! turns into an annotation on the file and line.
+
+use std::io::{self, Write};
+
+use super::{Report, Reporter};
+use crate::rules::Severity;
+
+pub(super) struct GithubReporter;
+
+impl Reporter for GithubReporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for f in report.findings {
+            let command = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "notice",
+            };
+            writeln!(
+                out,
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                property(&f.path),
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+                property(&f.rule_id),
+                data(&f.message)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A command's message, escaped as the runner expects.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A command's property value, escaped as the runner expects.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(data("50% done\r\nnext: a, b"), "50%25 done%0D%0Anext: a, b");
+        assert_eq!(property("C:\\a,b%.txt"), "C%3A\\a%2Cb%25.txt");
+    }
+}
