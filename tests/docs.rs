@@ -67,3 +67,21 @@ fn every_rule_explains_itself() {
         );
     }
 }
+
+#[test]
+fn the_action_scans_to_sarif_and_uploads_it() {
+    let action =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
+    for needle in [
+        "using: composite",
+        "--format sarif",
+        "--sarif-category",
+        "github/codeql-action/upload-sarif",
+        "fail-on:",
+        "category:",
+        "paths:",
+        "args:",
+    ] {
+        assert!(action.contains(needle), "action.yml lacks {needle}");
+    }
+}

@@ -37,7 +37,7 @@ impl Reporter for SarifReporter {
 
 fn build(report: &Report) -> sarif::Sarif {
     let rules = report.rules.rules();
-    let (kept, dropped) = keep_most_severe(report.findings);
+    let (kept, dropped) = keep_most_severe(report.findings, MAX_RESULTS);
     let mut notifications: Vec<sarif::Notification> = report
         .errors
         .iter()
@@ -99,18 +99,18 @@ fn build(report: &Report) -> sarif::Sarif {
         .build()
 }
 
-/// At most [`MAX_RESULTS`] findings, the most severe first chosen, in report order; and
-/// how many were dropped.
-fn keep_most_severe(findings: &[Finding]) -> (Vec<&Finding>, usize) {
-    if findings.len() <= MAX_RESULTS {
+/// At most `max` findings, the most severe chosen first, in report order; and how many
+/// were dropped.
+fn keep_most_severe(findings: &[Finding], max: usize) -> (Vec<&Finding>, usize) {
+    if findings.len() <= max {
         return (findings.iter().collect(), 0);
     }
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(findings[i].severity));
-    let mut keep: Vec<usize> = order[..MAX_RESULTS].to_vec();
+    let mut keep: Vec<usize> = order[..max].to_vec();
     keep.sort_unstable();
     let kept = keep.iter().map(|&i| &findings[i]).collect();
-    (kept, findings.len() - MAX_RESULTS)
+    (kept, findings.len() - max)
 }
 
 fn message(text: &str) -> sarif::Message {
@@ -322,6 +322,35 @@ mod tests {
         assert_eq!(encode_path(Path::new("ü/#x")), "%C3%BC/%23x");
         assert_eq!(file_uri(Path::new("/tmp/a b"), true), "file:///tmp/a%20b/");
         assert_eq!(file_uri(Path::new("/"), true), "file:///");
+    }
+
+    #[test]
+    fn the_most_severe_results_are_kept() {
+        let finding = |line: usize, severity: Severity| Finding {
+            rule_id: "r".into(),
+            severity,
+            path: "p".into(),
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 2,
+            message: "m".into(),
+            secret: None,
+            encoding: vec![],
+            fingerprint: "f".into(),
+            snippet: None,
+        };
+        let all = vec![
+            finding(1, Severity::Note),
+            finding(2, Severity::Error),
+            finding(3, Severity::Warning),
+            finding(4, Severity::Error),
+        ];
+        let (kept, dropped) = keep_most_severe(&all, 3);
+        assert_eq!(dropped, 1);
+        let lines: Vec<usize> = kept.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        assert_eq!(keep_most_severe(&all, 4).1, 0);
     }
 
     #[test]
