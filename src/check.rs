@@ -3,7 +3,7 @@
 //! and `audit` all check files through a [`Checker`].
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -12,10 +12,11 @@ use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
 use crate::rules::{RuleError, RuleSet};
 use crate::scan::{self, Scanner, Scratch};
 use crate::store::{StoreIndex, Stores};
+use crate::suppress::{self, Allowlist};
 use crate::token_file::{self, TokenFile, TokenKind};
 
 /// What the checks need beyond the rules.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Settings {
     /// "Today", for the date rules.
     pub today: NaiveDate,
@@ -27,6 +28,14 @@ pub struct Settings {
     pub audit: bool,
     /// Redact secrets in messages and snippets (false only with `--no-redact`).
     pub redact: bool,
+    /// The current directory, and the directory paths are keyed from (see
+    /// [`Finding::key`]).
+    pub cwd: PathBuf,
+    pub project_root: PathBuf,
+    /// The configuration's allowlist.
+    pub allowlist: Allowlist,
+    /// Honour `gitleaks:allow` and `pragma: allowlist secret` too.
+    pub foreign_markers: bool,
 }
 
 pub struct Checker<'r> {
@@ -89,9 +98,74 @@ impl<'r> Checker<'r> {
             }
             None => self.cross_reference(&mut findings),
         }
+        if !findings.is_empty() {
+            let key = path.map_or_else(|| shown.to_string(), |p| self.key(p));
+            for f in &mut findings {
+                f.fingerprint = fingerprint(&f.rule_id, &key, f.secret.as_ref());
+                f.key.clone_from(&key);
+            }
+            self.suppress(data, &mut findings);
+        }
         Checked {
             findings,
             token_file,
+        }
+    }
+
+    /// `path` relative to the project root, with `/` separators; absolute outside it.
+    pub fn key(&self, path: &Path) -> String {
+        let absolute = normalize(&self.settings.cwd.join(path));
+        let relative = absolute
+            .strip_prefix(&self.settings.project_root)
+            .unwrap_or(&absolute);
+        relative
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/")
+    }
+
+    /// Marks the findings that an inline marker or the allowlist accepts.
+    fn suppress(&self, data: &[u8], findings: &mut [Finding]) {
+        let settings = &self.settings;
+        let markers = suppress::may_have_markers(data, settings.foreign_markers);
+        if !markers && settings.allowlist.is_empty() {
+            return;
+        }
+        let wanted = markers || settings.allowlist.wants_lines();
+        let max_line = findings.iter().map(|f| f.line).max().unwrap_or(0);
+        let lines = if wanted {
+            line_ranges(data, max_line)
+        } else {
+            Vec::new()
+        };
+        let text = |line: usize| {
+            let range = lines.get(line.checked_sub(1)?)?;
+            Some(String::from_utf8_lossy(&data[range.clone()]).into_owned())
+        };
+        for f in findings.iter_mut() {
+            // Lines of a UTF-16 file are lines of its decoded text, not of its bytes.
+            let decoded = f
+                .encoding
+                .iter()
+                .any(|e| matches!(e, Encoding::Utf16le | Encoding::Utf16be));
+            let line = if decoded { None } else { text(f.line) };
+            if markers {
+                let previous = if decoded {
+                    None
+                } else {
+                    text(f.line.wrapping_sub(1))
+                };
+                if let Some(line) = &line {
+                    f.suppression = suppress::inline(
+                        line,
+                        previous.as_deref(),
+                        &f.rule_id,
+                        settings.foreign_markers,
+                    );
+                }
+            }
+            if f.suppression.is_none() {
+                f.suppression = settings.allowlist.suppression(f, &f.key, line.as_deref());
+            }
         }
     }
 
@@ -161,6 +235,7 @@ impl<'r> Checker<'r> {
             rule_id: problem.rule_id.to_string(),
             severity: rule.severity,
             path: shown.to_string(),
+            key: shown.to_string(),
             line: 1,
             column: 1,
             end_line: 1,
@@ -170,6 +245,7 @@ impl<'r> Checker<'r> {
             secret: secret.cloned(),
             encoding: vec![Encoding::Plain],
             snippet: None,
+            suppression: None,
         })
     }
 
@@ -199,6 +275,40 @@ impl<'r> Checker<'r> {
             secret.expose().to_string()
         }
     }
+}
+
+/// The byte ranges of the first `count` lines of `data`, without their line ends.
+fn line_ranges(data: &[u8], count: usize) -> Vec<Range<usize>> {
+    let mut lines = Vec::with_capacity(count);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len())) {
+        if lines.len() == count {
+            break;
+        }
+        let trimmed = if end > start && data[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        lines.push(start..trimmed);
+        start = end + 1;
+    }
+    lines
+}
+
+/// `path` without `.` and `..` components, as far as it can tell without the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// "the personal token "laptop" (created 2026-01-02, expires 2027-01-02, expired)".

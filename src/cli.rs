@@ -24,6 +24,8 @@ pub enum Command {
     /// Audit this machine's RemotiveCloud token files: the token stores, ~/Downloads,
     /// ~/Desktop and files directly in ~, plus any PATHs given.
     Audit(AuditArgs),
+    /// Record the current findings in a baseline file, whose findings later scans hide.
+    Baseline(BaselineArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
     /// Print shell completions.
@@ -52,9 +54,9 @@ pub struct ReportArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Exit with 1 when a finding is at least this severe.
-    #[arg(long, value_enum, default_value_t = Severity::Warning, value_name = "SEVERITY")]
-    pub fail_on: Severity,
+    /// Exit with 1 when a finding is at least this severe [default: warning].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
 
     /// Show secrets in full. For local triage only: never in CI logs or uploads.
     #[arg(long)]
@@ -93,21 +95,21 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD: {e}"))
 }
 
+/// Which configuration file to use.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
-    pub paths: Vec<PathBuf>,
+pub struct ConfigArgs {
+    /// Use this configuration file instead of looking for tokenlint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
 
-    #[command(flatten)]
-    pub rules: RuleSource,
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+}
 
-    #[command(flatten)]
-    pub report: ReportArgs,
-
-    #[command(flatten)]
-    pub hygiene: HygieneArgs,
-
+/// How directories are walked.
+#[derive(Debug, Args)]
+pub struct WalkArgs {
     /// Follow symbolic links.
     #[arg(short = 'L', long)]
     pub follow: bool,
@@ -119,10 +121,72 @@ pub struct ScanArgs {
     /// Worker threads (default: one per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub rules: RuleSource,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub hygiene: HygieneArgs,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
 
     /// Do not read the local token store to say which token a hard-coded one is.
     #[arg(long)]
     pub no_store: bool,
+
+    /// Hide the findings this baseline file lists (overrides the configuration's).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Show suppressed findings too, with why they are suppressed.
+    #[arg(long)]
+    pub show_suppressed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Files or directories to scan.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Where to write the baseline.
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = ".tokenlint-baseline.json"
+    )]
+    pub output: PathBuf,
+
+    /// Drop the entries of this baseline that match nothing any more, and add none.
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub prune: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub rules: RuleSource,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub hygiene: HygieneArgs,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +197,9 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub rules: RuleSource,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     #[command(flatten)]
     pub report: ReportArgs,

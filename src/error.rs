@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::baseline::BaselineError;
+use crate::config::ConfigError;
 use crate::rules::RuleError;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -10,6 +12,14 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Rules(#[from] RuleError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] Box<ConfigError>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Baseline(#[from] BaselineError),
 
     #[error("cannot scan {}: {error}", path.display())]
     #[diagnostic(code(tokenlint::path))]

@@ -125,7 +125,12 @@ pub struct Snippet {
 pub struct Finding {
     pub rule_id: String,
     pub severity: Severity,
+    /// The path as shown: as walked, relative to the current directory.
     pub path: String,
+    /// The path relative to the project root (the configuration file's directory, else
+    /// the repository root): what fingerprints, baselines and allowlist globs use, so
+    /// that they do not depend on where tokenlint runs from.
+    pub key: String,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -137,6 +142,8 @@ pub struct Finding {
     pub fingerprint: String,
     /// `None` in a binary file.
     pub snippet: Option<Snippet>,
+    /// Why it is not reported, when it is not.
+    pub suppression: Option<crate::suppress::Suppression>,
 }
 
 impl Finding {

@@ -1,13 +1,16 @@
 //! tokenlint: finds hard-coded RemotiveCloud tokens, and token files that are misplaced,
 //! expired, old, long-lived or readable by others.
 //!
-//! The data flow is one-way: arguments → rules → walk → per-file check → findings → sort →
-//! report. [`run`] is that flow; each step lives in its own module, and nothing below
-//! `run` prints except the reporter it is handed.
+//! The data flow is one-way: arguments → configuration and rules → walk → per-file check
+//! (scan, token files, inline suppression) → findings → sort → baseline → report. [`run`]
+//! is that flow; each step lives in its own module, and nothing below `run` prints except
+//! the reporter it is handed.
 
 pub mod audit;
+pub mod baseline;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod docs;
 mod error;
 pub mod finding;
@@ -16,7 +19,9 @@ mod output;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod setup;
 pub mod store;
+pub mod suppress;
 pub mod token_file;
 pub mod walk;
 
@@ -26,36 +31,43 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use check::{Checker, Settings};
-use cli::{Cli, ColorChoice, Command, HygieneArgs, ReportArgs, ScanArgs};
+use baseline::Baseline;
+use check::Checker;
+use cli::{BaselineArgs, Cli, ColorChoice, Command, ReportArgs, ScanArgs};
 pub use error::Error;
-use hygiene::Thresholds;
 use report::{Report, RunContext, Summary, TokenFileRow};
-use rules::RuleSet;
-use store::{StoreIndex, Stores};
-use walk::{Outcome, WalkOptions};
+use rules::{RuleSet, Severity};
+use setup::{walk_options, Setup};
+use walk::{display_path, Outcome, WalkOptions};
 
 /// Exit codes: nothing found at or above `--fail-on`, something found. Errors exit with 2.
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FOUND: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-/// More worker threads than this only cost memory.
-const MAX_THREADS: usize = 256;
-
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Audit(args) => {
-            let set = RuleSet::load(&args.rules.rule_dirs)?;
-            let settings = settings(&set, &args.hygiene, &args.report, true, false);
-            let checker = Checker::new(&set, settings)?;
+            let setup = Setup::new(&args.rules.rule_dirs, &args.config, &[])?;
+            let settings = setup.settings(&args.hygiene, !args.report.no_redact, true, false)?;
+            let checker = setup.checker(settings)?;
             let audited = audit::audit(&args.paths, &checker)?;
             let context = run_context(&[], true, &args.report);
             let rows = Some(audited.token_files);
-            report(&set, &args.report, &context, audited.outcome, rows)
+            let fail_on = fail_on(&args.report, &setup);
+            report(
+                &setup.rules,
+                &args.report,
+                fail_on,
+                &context,
+                audited.outcome,
+                rows,
+                false,
+            )
         }
+        Command::Baseline(args) => write_baseline(&args),
         Command::Rules(args) => {
             let set = RuleSet::load(&args.rules.rule_dirs)?;
             if args.check {
@@ -82,12 +94,112 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
-    let set = RuleSet::load(&args.rules.rule_dirs)?;
-    let settings = settings(&set, &args.hygiene, &args.report, false, !args.no_store);
-    let checker = Checker::new(&set, settings)?;
-    let outcome = scan_paths(&args.paths, &walk_options(args), &checker)?;
+    let setup = Setup::new(&args.rules.rule_dirs, &args.config, &args.paths)?;
+    let settings = setup.settings(&args.hygiene, !args.report.no_redact, false, !args.no_store)?;
+    let checker = setup.checker(settings)?;
+    let mut outcome = scan_paths(&args.paths, &walk_options(&args.walk), &checker)?;
+    let baseline = args.baseline.clone().or_else(|| {
+        setup
+            .config
+            .baseline
+            .as_ref()
+            .map(|b| setup.config.resolve(b))
+    });
+    if let Some(path) = baseline {
+        let baseline = Baseline::load(&path)?;
+        let used = baseline.apply(&mut outcome.findings);
+        let scope = scope(&args.paths, &checker);
+        let stale = baseline.stale_findings(
+            &used,
+            |p| in_scope(&scope, p),
+            &display_path(&path),
+            &setup.rules,
+        );
+        outcome.findings.extend(stale);
+    }
     let context = run_context(&args.paths, false, &args.report);
-    report(&set, &args.report, &context, outcome, None)
+    let fail_on = fail_on(&args.report, &setup);
+    report(
+        &setup.rules,
+        &args.report,
+        fail_on,
+        &context,
+        outcome,
+        None,
+        args.show_suppressed,
+    )
+}
+
+/// `tokenlint baseline`: write the current findings, or prune a baseline to the entries
+/// that still match.
+fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
+    let setup = Setup::new(&args.rules.rule_dirs, &args.config, &args.paths)?;
+    let settings = setup.settings(&args.hygiene, true, false, false)?;
+    let checker = setup.checker(settings)?;
+    let mut outcome = scan_paths(&args.paths, &walk_options(&args.walk), &checker)?;
+    for e in &outcome.errors {
+        eprintln!("warning: {}: {}", e.path, e.message);
+    }
+    outcome.findings.retain(|f| f.suppression.is_none());
+    let entries_of = |n: usize| match n {
+        1 => "1 entry".to_string(),
+        n => format!("{n} entries"),
+    };
+    let (path, entries, said) = match &args.prune {
+        Some(path) => {
+            let baseline = Baseline::load(path)?;
+            let used = baseline.apply(&mut outcome.findings);
+            let kept = baseline.pruned(&used);
+            let dropped = baseline.entries.len() - kept.len();
+            let said = format!(
+                "dropped {} that matched nothing from {}, kept {}",
+                entries_of(dropped),
+                path.display(),
+                kept.len()
+            );
+            (path, kept, said)
+        }
+        None => {
+            let entries = baseline::entries(&outcome.findings);
+            let said = format!(
+                "wrote {} to {}",
+                entries_of(entries.len()),
+                args.output.display()
+            );
+            (&args.output, entries, said)
+        }
+    };
+    let text = baseline::render(&entries);
+    output::write_report(Some(path), false, |out| out.write_all(text.as_bytes()))?;
+    output::print(&format!("tokenlint: {said}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The keys of the scanned paths: a baseline entry outside them is not stale, only not looked at.
+fn scope(paths: &[PathBuf], checker: &Checker) -> Vec<String> {
+    paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| checker.key(p))
+        .collect()
+}
+
+fn in_scope(scope: &[String], key: &str) -> bool {
+    scope.iter().any(|s| {
+        s.is_empty()
+            || s == "."
+            || key == s
+            || key
+                .strip_prefix(s.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// `--fail-on`, else the configuration's, else `warning`.
+fn fail_on(args: &ReportArgs, setup: &Setup) -> Severity {
+    args.fail_on
+        .or(setup.config.fail_on)
+        .unwrap_or(Severity::Warning)
 }
 
 /// The scan root is the one directory scanned, or else the current directory.
@@ -105,41 +217,15 @@ fn run_context(paths: &[PathBuf], absolute_uris: bool, args: &ReportArgs) -> Run
     }
 }
 
-/// The checks' settings from the command line and the environment.
-fn settings(
-    set: &RuleSet,
-    hygiene: &HygieneArgs,
-    report: &ReportArgs,
-    audit: bool,
-    index: bool,
-) -> Settings {
-    let stores = Stores::from_env();
-    Settings {
-        today: hygiene
-            .now
-            .unwrap_or_else(|| chrono::Local::now().date_naive()),
-        thresholds: Thresholds::new(
-            set,
-            [
-                hygiene.expiring_soon_days,
-                hygiene.rotation_days,
-                hygiene.max_lifetime_days,
-            ],
-        ),
-        store_index: index.then(|| StoreIndex::load(&stores)),
-        stores,
-        audit,
-        redact: !report.no_redact,
-    }
-}
-
 /// Sorts the outcome, writes the report, and decides the exit code.
 fn report(
     set: &RuleSet,
     args: &ReportArgs,
+    fail_on: Severity,
     context: &RunContext,
     outcome: Outcome,
     token_files: Option<Vec<TokenFileRow>>,
+    show_suppressed: bool,
 ) -> Result<ExitCode, Error> {
     let Outcome {
         mut findings,
@@ -152,8 +238,12 @@ fn report(
     for e in &errors {
         eprintln!("warning: {}: {}", e.path, e.message);
     }
+    let summary = Summary::new(&findings, errors.len(), files, bytes);
+    if !show_suppressed {
+        findings.retain(|f| f.suppression.is_none());
+    }
     let report = Report {
-        summary: Summary::new(&findings, errors.len(), files, bytes),
+        summary,
         findings: &findings,
         errors: &errors,
         rules: set,
@@ -166,7 +256,9 @@ fn report(
     output::write_report(args.output.as_deref(), args.no_redact, |out| {
         reporter.write(&report, out)
     })?;
-    let failed = findings.iter().any(|f| f.severity >= args.fail_on);
+    let failed = findings
+        .iter()
+        .any(|f| f.suppression.is_none() && f.severity >= fail_on);
     Ok(ExitCode::from(if failed { EXIT_FOUND } else { EXIT_CLEAN }))
 }
 
@@ -187,18 +279,6 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
     } else {
         EXIT_FOUND
     }))
-}
-
-fn walk_options(args: &ScanArgs) -> WalkOptions {
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
-    WalkOptions {
-        follow: args.follow,
-        no_ignore: args.no_ignore,
-        // Each thread needs a stack: a huge count fails to spawn rather than helping.
-        threads: threads.clamp(1, MAX_THREADS),
-    }
 }
 
 /// Scans the paths, where `-` is standard input. A path that does not exist is an error

@@ -69,6 +69,19 @@ impl Stores {
         stores
     }
 
+    /// Adds more store directories (from the configuration).
+    pub fn add(&mut self, dirs: impl IntoIterator<Item = PathBuf>) {
+        for path in dirs {
+            if self.dirs.iter().all(|d| d.path != path) {
+                self.dirs.push(StoreDir {
+                    canonical: path.canonicalize().ok(),
+                    legacy: false,
+                    path,
+                });
+            }
+        }
+    }
+
     /// The store `file` lies in, if any. Symbolic links are resolved on both sides.
     pub fn containing(&self, file: &Path) -> Option<&StoreDir> {
         let file = file.canonicalize().ok().or_else(|| absolute(file))?;

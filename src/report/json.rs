@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{Report, Reporter, Summary, TokenFileRow};
 use crate::finding::{Encoding, Finding, Secret};
 use crate::rules::Severity;
+use crate::suppress::Suppression;
 use crate::walk::ScanError;
 
 /// The version of the JSON document's shape; it changes only when a field changes meaning
@@ -49,6 +50,9 @@ struct JsonFinding<'a> {
     secret: Option<&'a str>,
     encoding: &'a [Encoding],
     fingerprint: &'a str,
+    /// Only with `--show-suppressed`, on suppressed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<&'a Suppression>,
 }
 
 #[derive(Serialize)]
@@ -76,6 +80,7 @@ impl<'a> JsonFinding<'a> {
                 .map(Secret::expose),
             encoding: &f.encoding,
             fingerprint: &f.fingerprint,
+            suppression: f.suppression.as_ref(),
         }
     }
 }

@@ -63,8 +63,11 @@ pub struct TokenFileRow {
 pub struct Summary {
     pub files: u64,
     pub bytes: u64,
+    /// Findings reported: not suppressed.
     pub findings: usize,
     pub by_severity: SeverityCounts,
+    /// Findings that an inline marker, the allowlist or the baseline suppressed.
+    pub suppressed: usize,
     /// Paths that could not be scanned.
     pub errors: usize,
 }
@@ -77,9 +80,11 @@ pub struct SeverityCounts {
 }
 
 impl Summary {
+    /// Counts `findings`, telling suppressed ones apart.
     pub fn new(findings: &[Finding], errors: usize, files: u64, bytes: u64) -> Summary {
         let mut by_severity = SeverityCounts::default();
-        for f in findings {
+        let suppressed = findings.iter().filter(|f| f.suppression.is_some()).count();
+        for f in findings.iter().filter(|f| f.suppression.is_none()) {
             *match f.severity {
                 Severity::Error => &mut by_severity.error,
                 Severity::Warning => &mut by_severity.warning,
@@ -89,8 +94,9 @@ impl Summary {
         Summary {
             files,
             bytes,
-            findings: findings.len(),
+            findings: findings.len() - suppressed,
             by_severity,
+            suppressed,
             errors,
         }
     }

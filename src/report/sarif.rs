@@ -7,14 +7,16 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use serde_sarif::sarif;
 
 use super::{Report, Reporter};
+use crate::check::normalize;
 use crate::docs;
 use crate::finding::Finding;
 use crate::rules::{Precision, Rule, Severity};
+use crate::suppress::SuppressionKind;
 use crate::walk::ScanError;
 
 /// GitHub code scanning takes at most this many results per run.
@@ -227,6 +229,17 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
         )]))
         .build();
     result.rule_index = index.map(|i| i as i64);
+    if let Some(s) = &f.suppression {
+        let kind = match s.kind {
+            SuppressionKind::InSource => "inSource",
+            SuppressionKind::External => "external",
+        };
+        let mut suppression = sarif::Suppression::builder()
+            .kind(serde_json::json!(kind))
+            .build();
+        suppression.justification = s.reason.clone();
+        result.suppressions = Some(vec![suppression]);
+    }
     result
 }
 
@@ -257,21 +270,6 @@ fn artifact(shown: &str, report: &Report) -> sarif::ArtifactLocation {
             .uri(file_uri(&absolute, false))
             .build(),
     }
-}
-
-/// `path` without `.` and `..` components, as far as it can tell without the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `file:///abs/path`, ending in `/` for a directory.
@@ -330,6 +328,7 @@ mod tests {
             rule_id: "r".into(),
             severity,
             path: "p".into(),
+            key: "p".into(),
             line,
             column: 1,
             end_line: line,
@@ -339,6 +338,7 @@ mod tests {
             encoding: vec![],
             fingerprint: "f".into(),
             snippet: None,
+            suppression: None,
         };
         let all = vec![
             finding(1, Severity::Note),
@@ -359,10 +359,5 @@ mod tests {
             pascal_case("token-file-outside-store"),
             "TokenFileOutsideStore"
         );
-    }
-
-    #[test]
-    fn normalize_drops_dots() {
-        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
     }
 }

@@ -135,6 +135,9 @@ fn summary_line(s: &Summary) -> String {
             parts.join(", ")
         )
     };
+    if s.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", s.suppressed));
+    }
     if s.errors > 0 {
         line.push_str(&format!(
             "; {} could not be scanned",
@@ -171,12 +174,19 @@ struct FindingDiagnostic<'a> {
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = self.finding;
-        if self.source.is_some() {
-            f.write_str(&x.message)
-        } else {
+        if self.source.is_none() {
             // No source line to show (a binary file): say where in the message.
-            write!(f, "{}:{}:{}: {}", x.path, x.line, x.column, x.message)
+            write!(f, "{}:{}:{}: ", x.path, x.line, x.column)?;
         }
+        f.write_str(&x.message)?;
+        if let Some(s) = &x.suppression {
+            write!(
+                f,
+                " [suppressed: {}]",
+                s.reason.as_deref().unwrap_or("no reason given")
+            )?;
+        }
+        Ok(())
     }
 }
 

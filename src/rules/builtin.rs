@@ -26,6 +26,7 @@ pub(crate) const BUILTIN_RULES: &[(&str, &str)] = &[
     rule!("token-file-permissions.toml"),
     rule!("legacy-token-store.toml"),
     rule!("duplicate-token-file.toml"),
+    rule!("stale-baseline-entry.toml"),
 ];
 
 #[cfg(test)]

@@ -202,6 +202,18 @@ impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id() == id)
     }
+
+    /// Keeps the rules `keep` says yes to.
+    pub fn retain(&mut self, keep: impl FnMut(&Rule) -> bool) {
+        self.rules.retain(keep);
+    }
+
+    /// Changes a rule's severity.
+    pub fn set_severity(&mut self, id: &str, severity: Severity) {
+        if let Some(rule) = self.rules.iter_mut().find(|r| r.id() == id) {
+            rule.severity = severity;
+        }
+    }
 }
 
 /// The `*.toml` files directly inside `dir`, sorted by name.

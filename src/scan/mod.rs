@@ -215,6 +215,7 @@ impl Scanner {
                     rule_id: rule.id.clone(),
                     severity: rule.severity,
                     path: path.to_string(),
+                    key: path.to_string(),
                     line,
                     column,
                     end_line,
@@ -224,6 +225,7 @@ impl Scanner {
                     secret: Some(h.secret),
                     encoding: h.encoding,
                     snippet,
+                    suppression: None,
                 }
             })
             .collect()

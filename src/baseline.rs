@@ -1,0 +1,191 @@
+//! Baselines: the findings a team has accepted, recorded by fingerprint so that adopting
+//! tokenlint on an old repository is one command, and the next scan shows only what is new.
+//!
+//! A baseline holds no line numbers and no timestamps — moving code or writing the file
+//! again changes nothing — and no secret: a fingerprint hashes the rule, the path and the
+//! secret's hash. A changed secret has a new fingerprint, so it is reported again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Encoding, Finding};
+use crate::rules::RuleSet;
+use crate::scan;
+use crate::suppress::{Suppression, SuppressionKind};
+
+/// The rule of an entry that no longer matches anything.
+pub const STALE: &str = "stale-baseline-entry";
+
+/// The file's shape; it changes only when a field changes meaning or goes away.
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub path: String,
+    pub rule_id: String,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    version: u32,
+    entries: Vec<Entry>,
+}
+
+/// A baseline read from its file.
+#[derive(Debug)]
+pub struct Baseline {
+    pub path: PathBuf,
+    text: String,
+    pub entries: Vec<Entry>,
+    by_fingerprint: HashMap<String, usize>,
+}
+
+/// A baseline file that cannot be read or parsed.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot use baseline {}: {message}", path.display())]
+#[diagnostic(
+    code(tokenlint::baseline),
+    help("`tokenlint baseline` writes a new one")
+)]
+pub struct BaselineError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl Baseline {
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let error = |message: String| BaselineError {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+        let file: File = serde_json::from_str(&text).map_err(|e| error(e.to_string()))?;
+        if file.version != FORMAT_VERSION {
+            return Err(error(format!(
+                "version {} is not {FORMAT_VERSION}",
+                file.version
+            )));
+        }
+        let by_fingerprint = file
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.fingerprint.clone(), i))
+            .collect();
+        Ok(Baseline {
+            path: path.to_path_buf(),
+            text,
+            entries: file.entries,
+            by_fingerprint,
+        })
+    }
+
+    /// Marks the findings the baseline lists as suppressed; returns, for each entry,
+    /// whether a finding matched it.
+    pub fn apply(&self, findings: &mut [Finding]) -> Vec<bool> {
+        let mut used = vec![false; self.entries.len()];
+        for f in findings.iter_mut() {
+            if let Some(&i) = self.by_fingerprint.get(&f.fingerprint) {
+                used[i] = true;
+                if f.suppression.is_none() {
+                    f.suppression = Some(Suppression {
+                        kind: SuppressionKind::External,
+                        reason: Some("in the baseline".to_string()),
+                    });
+                }
+            }
+        }
+        used
+    }
+
+    /// A `stale-baseline-entry` finding for every entry that matched nothing and whose path
+    /// `in_scope` says was scanned.
+    pub fn stale_findings(
+        &self,
+        used: &[bool],
+        in_scope: impl Fn(&str) -> bool,
+        shown: &str,
+        rules: &RuleSet,
+    ) -> Vec<Finding> {
+        let Some(rule) = rules.get(STALE) else {
+            return Vec::new();
+        };
+        self.entries
+            .iter()
+            .zip(used)
+            .filter(|(e, used)| !**used && in_scope(&e.path))
+            .map(|(e, _)| {
+                let at = self.text.find(&e.fingerprint).unwrap_or(0);
+                let span = at..at + e.fingerprint.len();
+                let (line, column, end_line, end_column, snippet) =
+                    scan::place(self.text.as_bytes(), &span, &[]);
+                Finding {
+                    rule_id: STALE.to_string(),
+                    severity: rule.severity,
+                    path: shown.to_string(),
+                    key: shown.to_string(),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    message: rule.message_with(&[
+                        ("rule", &e.rule_id),
+                        ("path", &e.path),
+                        ("baseline", shown),
+                    ]),
+                    secret: None,
+                    encoding: vec![Encoding::Plain],
+                    fingerprint: e.fingerprint.clone(),
+                    snippet: (span.end > span.start).then_some(snippet),
+                    suppression: None,
+                }
+            })
+            .collect()
+    }
+
+    /// The entries that matched a finding, in file order: what `--prune` keeps.
+    pub fn pruned(&self, used: &[bool]) -> Vec<Entry> {
+        self.entries
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| **used)
+            .map(|(e, _)| e.clone())
+            .collect()
+    }
+}
+
+/// The entries for `findings`: one per fingerprint, sorted.
+pub fn entries(findings: &[Finding]) -> Vec<Entry> {
+    let unique: BTreeMap<&str, Entry> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.fingerprint.as_str(),
+                Entry {
+                    path: f.key.clone(),
+                    rule_id: f.rule_id.clone(),
+                    fingerprint: f.fingerprint.clone(),
+                },
+            )
+        })
+        .collect();
+    let mut entries: Vec<Entry> = unique.into_values().collect();
+    entries.sort();
+    entries
+}
+
+/// The baseline file's text: pretty-printed, sorted, one trailing newline.
+pub fn render(entries: &[Entry]) -> String {
+    let file = File {
+        version: FORMAT_VERSION,
+        entries: entries.to_vec(),
+    };
+    let mut text = serde_json::to_string_pretty(&file).expect("a baseline serializes");
+    text.push('\n');
+    text
+}
