@@ -1,0 +1,512 @@
+//! Configuration, inline suppression and baselines, end to end: each test builds a small
+//! repository in a temp directory. Tokens are built here, never written out.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+mod common;
+use common::{snapshot, token};
+
+struct Repo {
+    tmp: tempfile::TempDir,
+}
+
+impl Repo {
+    /// A directory with `.git`, so that it is a repository root.
+    fn new() -> Repo {
+        let repo = Repo {
+            tmp: tempfile::tempdir().unwrap(),
+        };
+        fs::create_dir(repo.path().join(".git")).unwrap();
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn run_in(&self, dir: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+            .current_dir(self.path().join(dir))
+            .args(args)
+            .env("HOME", "/nonexistent-home")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("REMOTIVE_CONFIG_DIR")
+            .output()
+            .unwrap()
+    }
+
+    /// `scan --format json ARGS` in `dir`: the exit code and the document.
+    fn json_in(&self, dir: &str, args: &[&str]) -> (i32, Value) {
+        let mut all = vec!["scan", "--format", "json", "--now", "2026-11-29"];
+        all.extend_from_slice(args);
+        let out = self.run_in(dir, &all);
+        let doc = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code().unwrap(), doc)
+    }
+
+    fn rules_in(&self, dir: &str, args: &[&str]) -> Vec<(String, u64, String)> {
+        let (_, doc) = self.json_in(dir, args);
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["rule_id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A token file in the older layout, outside any store.
+fn token_file(t: &str, created: &str, expires: &str) -> String {
+    format!("{{\"name\": \"ci\", \"token\": \"{t}\", \"created\": \"{created}\", \"expires\": \"{expires}\"}}\n")
+}
+
+#[test]
+fn the_config_is_found_from_a_subdirectory_and_for_one_file() {
+    let repo = Repo::new();
+    repo.write(
+        "tokenlint.toml",
+        "[rules]\ndisabled = [\"token-rotation-overdue\"]\n",
+    );
+    repo.write(
+        "a/b/personal-token-x.json",
+        &token_file(&token("pa", 1), "2026-01-01", "2026-12-31"),
+    );
+    for (dir, args) in [
+        ("a/b", vec![]),
+        ("a", vec!["b/personal-token-x.json"]),
+        (".", vec![]),
+    ] {
+        let got = repo.rules_in(dir, &args);
+        let rules: Vec<&str> = got.iter().map(|(_, _, r)| r.as_str()).collect();
+        assert_eq!(rules, ["token-file-outside-store"], "from {dir}");
+    }
+    // --no-config ignores it; --config names one.
+    let rules = repo.rules_in("a/b", &["--no-config"]);
+    assert_eq!(rules.len(), 2);
+    repo.write(
+        "other.toml",
+        "[rules]\ndisabled = [\"token-file-outside-store\"]\n",
+    );
+    let rules = repo.rules_in("a/b", &["--config", "../../other.toml"]);
+    assert_eq!(rules[0].2, "token-rotation-overdue");
+}
+
+#[test]
+fn a_config_above_the_repository_is_not_used() {
+    let outer = tempfile::tempdir().unwrap();
+    fs::write(outer.path().join("tokenlint.toml"), "fail-on = \"error\"\n").unwrap();
+    let repo = outer.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::write(
+        repo.join("personal-token-x.json"),
+        token_file(&token("pa", 2), "2026-11-01", "2026-12-01"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(&repo)
+        .args([
+            "scan",
+            "--now",
+            "2026-11-29",
+            "--fail-on",
+            "warning",
+            "--rules",
+            ".",
+            "--no-config",
+        ])
+        .env("HOME", "/nonexistent-home")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn flags_override_the_config_which_overrides_the_defaults() {
+    let repo = Repo::new();
+    // Expires in 20 days: a warning only with a threshold of 20 or more.
+    repo.write(
+        "personal-token-x.json",
+        &token_file(&token("pa", 3), "2026-11-01", "2026-12-19"),
+    );
+    let soon = |args: &[&str]| {
+        repo.rules_in(".", args)
+            .iter()
+            .any(|(_, _, r)| r == "token-expiring-soon")
+    };
+    assert!(!soon(&[]), "default: 14 days");
+    repo.write("tokenlint.toml", "[hygiene]\nexpiring-soon-days = 30\n");
+    assert!(soon(&[]), "config: 30 days");
+    assert!(!soon(&["--expiring-soon-days", "10"]), "flag: 10 days");
+    // fail-on: the token file is an error; a config of "note" still fails, a flag of error too.
+    repo.write(
+        "tokenlint.toml",
+        "fail-on = \"error\"\n[rules.severity]\ntoken-file-outside-store = \"warning\"\n",
+    );
+    let (code, doc) = repo.json_in(".", &[]);
+    assert_eq!(doc["findings"][0]["severity"], "warning");
+    assert_eq!(code, 0, "config: fail on errors only");
+    assert_eq!(
+        repo.json_in(".", &["--fail-on", "warning"]).0,
+        1,
+        "the flag wins"
+    );
+}
+
+#[test]
+fn bad_configs_exit_2_and_point_into_the_file() {
+    let repo = Repo::new();
+    repo.write("x.txt", "nothing");
+    for (text, needle) in [
+        ("[hygiene]\nrotation-dayz = 30\n", "rotation-dayz"),
+        ("fail-on = 3\n", "fail-on = 3"),
+        (
+            "[rules]\ndisabled = [\"no-such-rule\"]\n",
+            "\"no-such-rule\"",
+        ),
+        ("[[allowlist]]\nsecrets = [\"a(\"]\n", "\"a(\""),
+    ] {
+        repo.write("tokenlint.toml", text);
+        let out = repo.run_in(".", &["scan"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
+        assert!(stderr.contains("tokenlint.toml"), "{stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{text}: the span is shown: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_example_config_parses_and_applies() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("<!-- config-example -->")
+        .expect("README marks its example config");
+    let block = &readme[start..];
+    let body = &block[block.find("```toml\n").unwrap() + 8..];
+    let body = &body[..body.find("```").unwrap()];
+    let config = tokenlint::config::Config::parse("README.md", body).unwrap();
+    let mut rules = tokenlint::rules::RuleSet::load(&[]).unwrap();
+    config.apply_to_rules(&mut rules).unwrap();
+    assert!(tokenlint::suppress::Allowlist::new(&config).is_ok());
+    // And as a file, the way a team copies it.
+    let repo = Repo::new();
+    repo.write("tokenlint.toml", body);
+    repo.write("ci/tokenlint-rules/.keep", "");
+    repo.write(
+        ".tokenlint-baseline.json",
+        "{\"version\": 1, \"entries\": []}\n",
+    );
+    let out = repo.run_in(".", &["scan"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_inline_marker_form_in_several_languages() {
+    let repo = Repo::new();
+    let (p, s) = (token("pa", 4), token("sa", 5));
+    let files = [
+        ("a.sh", format!("export T={p} # tokenlint:allow rotated\n")),
+        (
+            "b.py",
+            format!("T = \"{p}\"  # tokenlint:allow(remotive-personal-access-token) fixture\n"),
+        ),
+        (
+            "c.js",
+            format!("// tokenlint:allow-next-line example only\nconst t = \"{p}\";\n"),
+        ),
+        (
+            "d.yaml",
+            format!("# tokenlint:allow-next-line(remotive-personal-access-token)\nt: {p}\n"),
+        ),
+        (
+            "e.html",
+            format!("<meta content=\"{p}\"> <!-- tokenlint:allow docs -->\n"),
+        ),
+        ("f.rs", format!("let t = \"{p}\"; /* tokenlint:allow */\n")),
+        ("g.env", format!("T={p} # gitleaks:allow\n")),
+        ("h.py", format!("T = \"{p}\"  # pragma: allowlist secret\n")),
+        (
+            "i.py",
+            format!("# pragma: allowlist nextline secret\nT = \"{p}\"\n"),
+        ),
+        // allow for one rule leaves another on the same line reported
+        (
+            "j.sh",
+            format!("A={p} B={s} # tokenlint:allow(remotive-personal-access-token)\n"),
+        ),
+        // a marker for another rule, and a marker two lines up, do not apply
+        (
+            "k.sh",
+            format!("A={p} # tokenlint:allow(remotive-service-account-token)\n"),
+        ),
+        ("l.sh", format!("# tokenlint:allow-next-line\n\nA={p}\n")),
+    ];
+    for (name, text) in &files {
+        repo.write(name, text);
+    }
+    let (_, doc) = repo.json_in(".", &["--show-suppressed"]);
+    let got: Vec<(String, Option<String>, Option<String>)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["suppression"]["kind"].as_str().map(String::from),
+                f["suppression"]["reason"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    let s = |kind: &str, reason: Option<&str>| (Some(kind.to_string()), reason.map(String::from));
+    let want = vec![
+        ("a.sh", s("in-source", Some("rotated"))),
+        ("b.py", s("in-source", Some("fixture"))),
+        ("c.js", s("in-source", Some("example only"))),
+        ("d.yaml", s("in-source", None)),
+        ("e.html", s("in-source", Some("docs"))),
+        ("f.rs", s("in-source", None)),
+        ("g.env", s("in-source", None)),
+        ("h.py", s("in-source", None)),
+        ("i.py", s("in-source", None)),
+        ("j.sh", s("in-source", None)),
+        ("j.sh", (None, None)),
+        ("k.sh", (None, None)),
+        ("l.sh", (None, None)),
+    ];
+    let want: Vec<(String, Option<String>, Option<String>)> = want
+        .into_iter()
+        .map(|(p, (k, r))| (p.to_string(), k, r))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(doc["summary"]["suppressed"], 10);
+    assert_eq!(doc["summary"]["findings"], 3);
+    // Hidden by default, but counted.
+    let (code, doc) = repo.json_in(".", &[]);
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["summary"]["suppressed"], 10);
+    assert_eq!(code, 1);
+    // Foreign markers can be turned off.
+    repo.write("tokenlint.toml", "[inline]\nforeign-markers = false\n");
+    let (_, doc) = repo.json_in(".", &[]);
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn the_allowlist_accepts_by_path_secret_line_and_fingerprint() {
+    let repo = Repo::new();
+    let ts: Vec<String> = (0..5).map(|i| token("pa", 10 + i)).collect();
+    repo.write("docs/examples/a.md", &format!("{}\n", ts[0]));
+    repo.write("src/b.sh", &format!("T={}\n", ts[1]));
+    repo.write("src/c.sh", &format!("SAMPLE_TOKEN={}\n", ts[2]));
+    repo.write("src/d.sh", &format!("T={}\n", ts[3]));
+    repo.write("src/e.sh", &format!("T={}\n", ts[4]));
+    let (_, doc) = repo.json_in(".", &[]);
+    let fp_of = |path: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap()["fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let config = format!(
+        "[[allowlist]]\npaths = [\"docs/examples/**\"]\nreason = \"documentation samples, revoked\"\n\
+         [[allowlist]]\nsecrets = ['^pa1\\.0/{}']\n\
+         [[allowlist]]\nlines = ['^SAMPLE_TOKEN=']\n\
+         [[allowlist]]\nfingerprints = [\"{}\"]\nrules = [\"remotive-personal-access-token\"]\n",
+        &ts[1][6..14],
+        fp_of("src/d.sh")
+    );
+    repo.write("tokenlint.toml", &config);
+    let (code, doc) = repo.json_in("src", &["--show-suppressed"]);
+    let findings = doc["findings"].as_array().unwrap();
+    let open: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["suppression"].is_null())
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(open, ["e.sh"]);
+    assert!(findings
+        .iter()
+        .all(|f| f["suppression"].is_null() || f["suppression"]["kind"] == "external"));
+    assert_eq!(code, 1);
+    let (_, doc) = repo.json_in(".", &["--show-suppressed", "docs"]);
+    assert_eq!(
+        doc["findings"][0]["suppression"]["reason"],
+        "documentation samples, revoked"
+    );
+}
+
+#[test]
+fn baselines_survive_moves_and_catch_changes() {
+    let repo = Repo::new();
+    let ts: Vec<String> = (0..3)
+        .map(|i| token(if i == 1 { "sa" } else { "pa" }, 20 + i))
+        .collect();
+    repo.write(
+        "app/deploy.sh",
+        &format!("#!/bin/sh\nexport A={}\nexport B={}\n", ts[0], ts[1]),
+    );
+    repo.write(
+        "personal-token-ci.json",
+        &token_file(&ts[2], "2026-11-01", "2027-05-01"),
+    );
+    let out = repo.run_in(".", &["baseline", "--now", "2026-11-29"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("wrote 3 entries"));
+    let baseline = fs::read_to_string(repo.path().join(".tokenlint-baseline.json")).unwrap();
+    for t in &ts {
+        assert!(!baseline.contains(&t[6..]), "the baseline holds no secret");
+    }
+    assert!(!baseline.contains("\"line\""));
+    let (code, doc) = repo.json_in(".", &["--baseline", ".tokenlint-baseline.json"]);
+    assert_eq!((code, doc["summary"]["findings"].as_u64()), (0, Some(0)));
+    // Insert 20 lines above each finding: still nothing, and the baseline does not churn.
+    let moved = format!(
+        "#!/bin/sh\n{}export A={}\n{}export B={}\n",
+        "\n".repeat(20),
+        ts[0],
+        "# x\n".repeat(20),
+        ts[1]
+    );
+    repo.write("app/deploy.sh", &moved);
+    let (_, doc) = repo.json_in("app", &["--baseline", "../.tokenlint-baseline.json"]);
+    assert_eq!(doc["summary"]["findings"], 0, "from a subdirectory too");
+    let out = repo.run_in(".", &["baseline", "--now", "2026-11-29"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        fs::read_to_string(repo.path().join(".tokenlint-baseline.json")).unwrap(),
+        baseline
+    );
+    // Change one token: one finding.
+    let changed = token("pa", 99);
+    repo.write("app/deploy.sh", &moved.replace(&ts[0], &changed));
+    let (code, doc) = repo.json_in(".", &["--baseline", ".tokenlint-baseline.json"]);
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    // The new token is reported; the entry of the old one matches nothing now (a note).
+    assert_eq!(
+        rules,
+        ["stale-baseline-entry", "remotive-personal-access-token"],
+        "{doc}"
+    );
+    assert_eq!(code, 1);
+    // Delete one: one stale entry, which --prune drops.
+    repo.write(
+        "app/deploy.sh",
+        &moved.replace(&format!("export A={}\n", ts[0]), ""),
+    );
+    let (_, doc) = repo.json_in(".", &["--baseline", ".tokenlint-baseline.json"]);
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["stale-baseline-entry"]);
+    assert_eq!(doc["findings"][0]["path"], ".tokenlint-baseline.json");
+    let out = repo.run_in(
+        ".",
+        &[
+            "baseline",
+            "--now",
+            "2026-11-29",
+            "--prune",
+            ".tokenlint-baseline.json",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("dropped 1 entry"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let (code, doc) = repo.json_in(".", &["--baseline", ".tokenlint-baseline.json"]);
+    assert_eq!((code, doc["summary"]["findings"].as_u64()), (0, Some(0)));
+    // A scan of a subdirectory does not call entries elsewhere stale.
+    let (_, doc) = repo.json_in("app", &["--baseline", "../.tokenlint-baseline.json"]);
+    assert_eq!(doc["summary"]["findings"], 0);
+}
+
+#[test]
+fn the_config_names_the_baseline() {
+    let repo = Repo::new();
+    repo.write("a.sh", &format!("T={}\n", token("pa", 30)));
+    fs::create_dir(repo.path().join("ci")).unwrap();
+    let out = repo.run_in(".", &["baseline", "--output", "ci/baseline.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    repo.write("tokenlint.toml", "baseline = \"ci/baseline.json\"\n");
+    let (code, _) = repo.json_in(".", &[]);
+    assert_eq!(code, 0);
+    repo.write("tokenlint.toml", "baseline = \"ci/missing.json\"\n");
+    let out = repo.run_in(".", &["scan"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json"));
+}
+
+#[test]
+fn suppressed_output_snapshots() {
+    let repo = Repo::new();
+    repo.write(
+        "a.sh",
+        &format!("T={} # tokenlint:allow revoked 2026-01\n", token("pa", 40)),
+    );
+    repo.write("b.sh", &format!("T={}\n", token("sa", 41)));
+    repo.write("docs/c.md", &format!("{}\n", token("pa", 42)));
+    repo.write(
+        "tokenlint.toml",
+        "[[allowlist]]\npaths = [\"docs/**\"]\nreason = \"samples\"\n",
+    );
+    let json = repo.run_in(".", &["scan", "--format", "json", "--show-suppressed"]);
+    let json =
+        String::from_utf8_lossy(&json.stdout).replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    snapshot("suppressed.json", &json);
+    let sarif = repo.run_in(".", &["scan", "--format", "sarif", "--show-suppressed"]);
+    let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let results: Vec<Value> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::json!({"ruleId": r["ruleId"], "suppressions": r["suppressions"]}))
+        .collect();
+    snapshot(
+        "suppressed.sarif-results.json",
+        &(serde_json::to_string_pretty(&results).unwrap() + "\n"),
+    );
+}
