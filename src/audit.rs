@@ -37,6 +37,7 @@ struct Found {
     shown: String,
     data: Vec<u8>,
     file: TokenFile,
+    secrets: Vec<(std::ops::Range<usize>, String)>,
 }
 
 pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
@@ -73,7 +74,6 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
     let candidates = dedup(candidates);
     let mut found: Vec<Found> = Vec::new();
     let mut scratch = Scratch::default();
-    let mut rows = Vec::new();
     for c in candidates {
         let Some(data) = read(&c, &mut outcome.errors) else {
             continue;
@@ -85,15 +85,30 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
         let mut findings = checked.findings;
         if let Some(file) = checked.token_file {
             if let Some(problem) = hygiene::permission_problem(&c.path, false) {
-                findings.extend(checker.token_file_findings(&shown, &data, &file, &[problem]));
+                let secrets = &checked.secrets;
+                findings.extend(checker.token_file_findings(
+                    &shown,
+                    &data,
+                    &file,
+                    &[problem],
+                    secrets,
+                ));
             }
-            rows.push(row(&shown, &file, &findings, settings.today));
-            found.push(Found { shown, data, file });
+            let secrets = checked.secrets;
+            found.push(Found {
+                shown,
+                data,
+                file,
+                secrets,
+            });
         }
         outcome.findings.extend(findings);
     }
     outcome.findings.extend(duplicates(&found, checker));
-    rows.sort_by(|a, b| a.path.cmp(&b.path));
+    let rows = found
+        .iter()
+        .map(|f| row(&f.shown, &f.file, &outcome.findings, settings.today))
+        .collect();
     Ok(Audited {
         outcome,
         token_files: rows,
@@ -199,25 +214,28 @@ fn duplicates(found: &[Found], checker: &Checker) -> Vec<Finding> {
             &first.data,
             &first.file,
             &[problem],
+            &first.secrets,
         ));
     }
     findings
 }
 
-/// The table row of a token file: what it is, and what is wrong with it.
+/// The table row of a token file: what it is, and what is wrong with it, worst first.
 fn row(shown: &str, file: &TokenFile, findings: &[Finding], today: NaiveDate) -> TokenFileRow {
-    let mut status: Vec<String> = findings
+    let mut labels: Vec<(usize, &str)> = findings
         .iter()
+        .filter(|f| f.path == shown)
         .filter_map(|f| status_label(&f.rule_id))
-        .map(str::to_string)
         .collect();
-    status.dedup();
+    labels.sort();
+    labels.dedup();
+    let mut status: Vec<String> = labels.into_iter().map(|(_, l)| l.to_string()).collect();
     if status.is_empty() {
         status.push("ok".to_string());
     }
     TokenFileRow {
         path: shown.to_string(),
-        name: file.name.clone(),
+        name: file.name.as_deref().map(hygiene::clean_text),
         kind: file.kind(),
         created: file.created.as_ref().map(|f| f.value),
         expires: file.expires.as_ref().map(|f| f.value),
@@ -226,17 +244,19 @@ fn row(shown: &str, file: &TokenFile, findings: &[Finding], today: NaiveDate) ->
     }
 }
 
-fn status_label(rule_id: &str) -> Option<&'static str> {
+/// A rule's label in the table's status column, and its rank: the worst comes first.
+fn status_label(rule_id: &str) -> Option<(usize, &'static str)> {
     Some(match rule_id {
-        hygiene::EXPIRED => "expired",
-        hygiene::EXPIRING_SOON => "expires soon",
-        hygiene::ROTATION_OVERDUE => "rotation overdue",
-        hygiene::LIFETIME_TOO_LONG => "lifetime too long",
-        hygiene::OUTSIDE_STORE => "outside the store",
-        hygiene::LEGACY_PLAINTEXT => "legacy plaintext file",
-        hygiene::INVALID => "invalid",
-        hygiene::PERMISSIONS => "readable by others",
-        hygiene::LEGACY_STORE => "legacy store",
+        hygiene::LEGACY_PLAINTEXT => (0, "legacy plaintext file"),
+        hygiene::OUTSIDE_STORE => (1, "outside the store"),
+        hygiene::PERMISSIONS => (2, "readable by others"),
+        hygiene::EXPIRED => (3, "expired"),
+        hygiene::INVALID => (4, "invalid"),
+        hygiene::EXPIRING_SOON => (5, "expires soon"),
+        hygiene::ROTATION_OVERDUE => (6, "rotation overdue"),
+        hygiene::LIFETIME_TOO_LONG => (7, "lifetime too long"),
+        hygiene::DUPLICATE => (8, "duplicate"),
+        hygiene::LEGACY_STORE => (9, "legacy store"),
         _ => return None,
     })
 }

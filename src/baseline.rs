@@ -142,6 +142,7 @@ impl Baseline {
                     encoding: vec![Encoding::Plain],
                     fingerprint: e.fingerprint.clone(),
                     snippet: (span.end > span.start).then_some(snippet),
+                    span: Some(span),
                     suppression: None,
                 }
             })

@@ -2,12 +2,13 @@
 //! token file, the token-file and hygiene rules in its place. The walker, standard input
 //! and `audit` all check files through a [`Checker`].
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::finding::{fingerprint, Encoding, Finding, Secret};
+use crate::finding::{fingerprint, nth_fingerprint, Encoding, Finding, Secret};
 use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
 use crate::rules::{RuleError, RuleSet};
 use crate::scan::{self, Scanner, Scratch};
@@ -49,6 +50,9 @@ pub struct Checker<'r> {
 pub struct Checked {
     pub findings: Vec<Finding>,
     pub token_file: Option<TokenFile>,
+    /// Every secret the scanner found in the file's bytes, shown redacted: what a snippet
+    /// of the file must mask.
+    pub secrets: Vec<(Range<usize>, String)>,
 }
 
 impl<'r> Checker<'r> {
@@ -74,34 +78,43 @@ impl<'r> Checker<'r> {
         scratch: &mut Scratch,
     ) -> Checked {
         let mut findings = self.scanner.scan(shown, data, scratch);
+        let secrets: Vec<(Range<usize>, String)> = findings
+            .iter()
+            .filter_map(|f| Some((f.span.clone()?, self.shown(f.secret.as_ref()?))))
+            .collect();
         let name = path.and_then(Path::file_name).map(|n| n.to_string_lossy());
         let candidate =
             !findings.is_empty() || name.as_deref().is_some_and(token_file::is_token_file_name);
         let token_file = candidate
             .then(|| token_file::recognise(name.as_deref().unwrap_or(""), data))
             .flatten();
-        match &token_file {
-            Some(file) => {
-                // One finding per problem: the file's own token is reported as a token file.
-                if let Some(token) = &file.token {
-                    findings.retain(|f| f.secret.as_ref() != Some(&token.value));
-                }
-                let whereabouts = self.whereabouts(path);
-                let mut problems = hygiene::file_problems(file, whereabouts, self.settings.audit);
-                problems.extend(hygiene::date_problems(
-                    file,
-                    self.settings.today,
-                    &self.settings.thresholds,
-                ));
-                findings.extend(self.token_file_findings(shown, data, file, &problems));
-                findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        if let Some(file) = &token_file {
+            // One finding per problem: the file's own token is reported as a token file.
+            if let Some(token) = &file.token {
+                findings.retain(|f| f.secret.as_ref() != Some(&token.value));
             }
-            None => self.cross_reference(&mut findings),
+            let whereabouts = self.whereabouts(path);
+            let mut problems = hygiene::file_problems(file, whereabouts, self.settings.audit);
+            problems.extend(hygiene::date_problems(
+                file,
+                self.settings.today,
+                &self.settings.thresholds,
+            ));
+            findings.extend(self.token_file_findings(shown, data, file, &problems, &secrets));
+            findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         }
+        self.cross_reference(&mut findings);
         if !findings.is_empty() {
             let key = path.map_or_else(|| shown.to_string(), |p| self.key(p));
+            let mut seen: HashMap<String, usize> = HashMap::new();
             for f in &mut findings {
-                f.fingerprint = fingerprint(&f.rule_id, &key, f.secret.as_ref());
+                let base = fingerprint(&f.rule_id, &key, f.secret.as_ref());
+                let repeat = seen.entry(base.clone()).or_insert(0);
+                f.fingerprint = match *repeat {
+                    0 => base,
+                    n => nth_fingerprint(&base, n),
+                };
+                *repeat += 1;
                 f.key.clone_from(&key);
             }
             self.suppress(data, &mut findings);
@@ -109,6 +122,7 @@ impl<'r> Checker<'r> {
         Checked {
             findings,
             token_file,
+            secrets,
         }
     }
 
@@ -186,14 +200,17 @@ impl<'r> Checker<'r> {
         data: &[u8],
         file: &TokenFile,
         problems: &[Problem],
+        others: &[(Range<usize>, String)],
     ) -> Vec<Finding> {
         let secret = file.token.as_ref().map(|t| t.value.clone());
-        let secrets: Vec<(Range<usize>, String)> = file
+        let mut secrets: Vec<(Range<usize>, String)> = file
             .token
             .as_ref()
             .map(|t| (t.span.clone(), self.shown(&t.value)))
             .into_iter()
+            .chain(others.iter().cloned())
             .collect();
+        secrets.sort_by_key(|(r, _)| (r.start, r.end));
         problems
             .iter()
             .filter_map(|p| {
@@ -211,6 +228,7 @@ impl<'r> Checker<'r> {
                     finding.end_line = end_line;
                     finding.end_column = end_column;
                     finding.snippet = Some(snippet);
+                    finding.span = Some(span);
                 }
                 Some(finding)
             })
@@ -245,11 +263,13 @@ impl<'r> Checker<'r> {
             secret: secret.cloned(),
             encoding: vec![Encoding::Plain],
             snippet: None,
+            span: None,
             suppression: None,
         })
     }
 
-    /// Says which token a hard-coded token is, when a local store holds it.
+    /// Says which token a hard-coded token, or a token file outside the store, holds,
+    /// when a local store holds it too.
     fn cross_reference(&self, findings: &mut [Finding]) {
         let Some(index) = &self.settings.store_index else {
             return;
@@ -257,7 +277,11 @@ impl<'r> Checker<'r> {
         if index.is_empty() {
             return;
         }
-        for f in findings {
+        let hygiene_rule = |id: &str| {
+            ![hygiene::OUTSIDE_STORE, hygiene::LEGACY_PLAINTEXT].contains(&id)
+                && self.rules.get(id).is_some_and(|r| r.pattern.is_none())
+        };
+        for f in findings.iter_mut().filter(|f| !hygiene_rule(&f.rule_id)) {
             let Some(stored) = f.secret.as_ref().and_then(|s| index.get(&s.hash())) else {
                 continue;
             };

@@ -72,6 +72,15 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The fingerprint of the `n`-th (from 1) repeat of a finding in the same file: GitHub
+/// merges results with equal fingerprints, and each occurrence is a leak of its own.
+pub fn nth_fingerprint(base: &str, n: usize) -> String {
+    let mut h = Sha256::new();
+    h.update(base.as_bytes());
+    h.update(format!("#{n}").as_bytes());
+    hex(&h.finalize()[..16])
+}
+
 /// The fingerprint of a finding: stable across runs and line moves, since it hashes the
 /// rule id, the path and the secret's hash, never a line number or the secret itself.
 pub fn fingerprint(rule_id: &str, path: &str, secret: Option<&Secret>) -> String {
@@ -142,6 +151,9 @@ pub struct Finding {
     pub fingerprint: String,
     /// `None` in a binary file.
     pub snippet: Option<Snippet>,
+    /// The finding's bytes in the file, when it was found in them rather than in a
+    /// decoded view (UTF-16): what snippets of other findings in the file must mask.
+    pub span: Option<std::ops::Range<usize>>,
     /// Why it is not reported, when it is not.
     pub suppression: Option<crate::suppress::Suppression>,
 }

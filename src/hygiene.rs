@@ -9,6 +9,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use crate::finding::Secret;
 use crate::rules::RuleSet;
 use crate::token_file::{Layout, TokenFile};
 
@@ -139,7 +140,7 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
                 vec![
                     ("name", name),
                     ("expires", date(expires)),
-                    ("days", (-left).to_string()),
+                    ("days", days(-left)),
                 ],
             ));
             // An expired token needs deleting; how old it is no longer matters.
@@ -152,7 +153,7 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
                 vec![
                     ("name", name.clone()),
                     ("expires", date(expires)),
-                    ("days", left.to_string()),
+                    ("days", days(left)),
                 ],
             ));
         }
@@ -166,7 +167,7 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
                 vec![
                     ("name", name.clone()),
                     ("created", date(created)),
-                    ("days", age.to_string()),
+                    ("days", days(age)),
                 ],
             ));
         }
@@ -181,7 +182,7 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
                     ("name", name),
                     ("created", date(created)),
                     ("expires", date(expires)),
-                    ("days", lifetime.to_string()),
+                    ("days", days(lifetime)),
                 ],
             ));
         }
@@ -191,9 +192,44 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
 
 /// How messages name a token file's token: its `name` in quotes, or "(unnamed)".
 pub fn display_name(file: &TokenFile) -> String {
-    file.name
-        .as_deref()
-        .map_or_else(|| "(unnamed)".to_string(), |n| format!("\"{n}\""))
+    file.name.as_deref().map_or_else(
+        || "(unnamed)".to_string(),
+        |n| format!("\"{}\"", clean_text(n)),
+    )
+}
+
+/// Text from a token file, fit to print: no control characters (which would drive the
+/// terminal), any token in it redacted, and at most 64 characters.
+pub fn clean_text(text: &str) -> String {
+    const MAX: usize = 64;
+    let mut out = String::new();
+    for word in text.split_inclusive(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+        let bare = word.trim_end_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+        if bare.contains('/') && (bare.contains("pa") || bare.contains("sa")) && bare.len() > 20 {
+            out.push_str(&Secret::from_match(bare.as_bytes()).redacted());
+            out.push_str(&word[bare.len()..]);
+        } else {
+            out.push_str(word);
+        }
+    }
+    let mut clean: String = out
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX)
+        .collect();
+    if out.chars().count() > MAX {
+        clean.push('…');
+    }
+    clean
+}
+
+/// "1 day", "N days".
+fn days(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
 }
 
 /// A token file (mode 0600 wanted) or store directory (0700 wanted) that the group or
@@ -240,7 +276,6 @@ fn shell_quote(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Secret;
     use crate::token_file::Field;
 
     const T: Thresholds = Thresholds {
@@ -356,7 +391,7 @@ mod tests {
             vec![
                 ("name", "\"laptop\"".to_string()),
                 ("expires", "2026-11-28".to_string()),
-                ("days", "1".to_string())
+                ("days", "1 day".to_string())
             ]
         );
     }
@@ -400,6 +435,16 @@ mod tests {
         assert!(p.values.contains(&("want", "600".to_string())));
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         assert!(permission_problem(dir.path(), true).is_some());
+    }
+
+    #[test]
+    fn names_are_cleaned() {
+        let t = "pa1.0/0F1E2D3C-4B5A6978-8796A5B4-C3D2E1F0-01234567-89ABCDEF-FEDCBA98-76543210";
+        assert_eq!(clean_text("ci\u{1b}[31mRED\nx"), "ci [31mRED x");
+        let named = clean_text(&format!("token {t} here"));
+        assert!(!named.contains(&t[6..14]), "{named}");
+        assert!(named.starts_with("token pa1.0/0F1E…3210 here"), "{named}");
+        assert_eq!(clean_text(&"x".repeat(100)).chars().count(), 65);
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub fn recognise(name: &str, data: &[u8]) -> Option<TokenFile> {
     if name == LEGACY_PLAINTEXT_NAME {
         return Some(plaintext(data));
     }
-    let parsed = parse_json(data);
+    let parsed = parse_json(data, by_name);
     match parsed {
         Ok(file) if file.token.is_some() || by_name => Some(file),
         Ok(_) => None,
@@ -180,6 +180,8 @@ struct RawTokenFile {
     account: Option<RawAccount>,
     #[serde(default, rename = "type")]
     kind: Option<String>,
+    #[serde(default)]
+    version: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -189,15 +191,16 @@ struct RawAccount {
 }
 
 /// A JSON token file. `Err` when the data is not a JSON object of the expected shape;
-/// `Ok` with `token: None` when it is JSON but holds no RemotiveCloud token.
-fn parse_json(data: &[u8]) -> Result<TokenFile, String> {
-    let raw: RawTokenFile =
-        serde_json::from_slice(data).map_err(|e| format!("it is not valid JSON: {e}"))?;
+/// `Ok` with `token: None` when it is JSON but holds no RemotiveCloud token. A file that
+/// is a token file by its content alone, and has none of the CLI's other fields, is not
+/// faulted for lacking them.
+fn parse_json(data: &[u8], by_name: bool) -> Result<TokenFile, String> {
+    let raw: RawTokenFile = serde_json::from_slice(data).map_err(|e| json_problem(&e))?;
     let text = String::from_utf8_lossy(data);
     let mut problems = Vec::new();
     let token = match raw.token {
         Some(t) if is_remotive_token(&t) => Some(Field {
-            span: value_span(&text, "token").unwrap_or(0..0),
+            span: top_level_value(&text, "token").unwrap_or(0..0),
             value: Secret::from_match(t.as_bytes()),
         }),
         Some(_) => {
@@ -221,16 +224,25 @@ fn parse_json(data: &[u8]) -> Result<TokenFile, String> {
             problems,
         });
     }
-    let created = date_field(&text, "created", raw.created, &mut problems);
-    let expires = date_field(&text, "expires", raw.expires, &mut problems);
+    let cli_shaped = by_name
+        || raw.created.is_some()
+        || raw.expires.is_some()
+        || raw.kind.is_some()
+        || raw.version.is_some();
+    let mut missing = Vec::new();
+    let created = date_field(&text, "created", raw.created, &mut missing);
+    let expires = date_field(&text, "expires", raw.expires, &mut missing);
+    if cli_shaped {
+        problems.extend(missing);
+    }
     if let (Some(kind), Some(t)) = (raw.kind.as_deref(), &token) {
-        let expected = match TokenKind::of(t.value.expose()) {
-            Some(TokenKind::Personal) => "authorized_user",
-            _ => "service_account",
+        let (expected, what) = match TokenKind::of(t.value.expose()) {
+            Some(TokenKind::Personal) => ("authorized_user", "a personal"),
+            _ => ("service_account", "a service-account"),
         };
         if kind != expected {
             problems.push(format!(
-                "its `type` is `{kind}`, but the token is a {expected} token"
+                "its `type` is not `{expected}`, though the token is {what} token"
             ));
         }
     }
@@ -243,6 +255,18 @@ fn parse_json(data: &[u8]) -> Result<TokenFile, String> {
         expires,
         problems,
     })
+}
+
+/// What is wrong with JSON that serde rejected, without quoting the file: serde's own
+/// messages quote values, and a value may be a token.
+fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax | Category::Eof => "it is not valid JSON",
+        Category::Data => "it is not a JSON object with the fields of a token file",
+        Category::Io => "it cannot be read",
+    };
+    format!("{what} (line {}, column {})", e.line(), e.column())
 }
 
 fn date_field(
@@ -258,10 +282,10 @@ fn date_field(
     match parse_date(&value) {
         Some(date) => Some(Field {
             value: date,
-            span: value_span(text, key).unwrap_or(0..0),
+            span: top_level_value(text, key).unwrap_or(0..0),
         }),
         None => {
-            problems.push(format!("its `{key}` is not an ISO 8601 date: `{value}`"));
+            problems.push(format!("its `{key}` is not an ISO 8601 date"));
             None
         }
     }
@@ -288,11 +312,54 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     .map(|dt| dt.date())
 }
 
-/// The byte range of the string value of the top-level `"key": "value"` in `text`.
-fn value_span(text: &str, key: &str) -> Option<Range<usize>> {
-    let pattern = format!(r#""{key}"\s*:\s*"((?:[^"\\]|\\.)*)""#);
-    let re = regex::Regex::new(&pattern).ok()?;
-    re.captures(text).and_then(|c| c.get(1)).map(|m| m.range())
+/// The byte range of the string value of `key` in the top-level object of `text`: not a
+/// key of the same name in a nested object, and found however the key is escaped.
+fn top_level_value(text: &str, key: &str) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let end = string_end(bytes, i)?;
+                let after = skip_space(bytes, end + 1);
+                if depth == 1 && bytes.get(after) == Some(&b':') {
+                    let name: Option<String> = serde_json::from_str(&text[i..=end]).ok();
+                    let value = skip_space(bytes, after + 1);
+                    if name.as_deref() == Some(key) && bytes.get(value) == Some(&b'"') {
+                        let value_end = string_end(bytes, value)?;
+                        return Some(value + 1..value_end);
+                    }
+                }
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index of the quote that closes the string opening at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -428,7 +495,52 @@ mod tests {
             r#"{{"token": "{t}", "type": "service_account", "created": "2024-01-01", "expires": "2024-02-01"}}"#
         );
         let file = recognise("x.json", text.as_bytes()).unwrap();
-        assert!(file.problems[0].contains("`type`"));
+        assert!(
+            file.problems[0].contains("`type` is not `authorized_user`"),
+            "{:?}",
+            file.problems
+        );
+    }
+
+    #[test]
+    fn fields_are_found_at_the_top_level_only() {
+        let t = token("pa");
+        let text = format!(
+            r#"{{"meta": {{"token": "x", "expires": "1999-01-01"}}, "\u0074oken": "{t}", "expires": "2030-01-01"}}"#
+        );
+        let file = recognise("personal-token-x.json", text.as_bytes()).unwrap();
+        assert_eq!(&text[file.token.unwrap().span], t);
+        assert_eq!(&text[file.expires.unwrap().span], "2030-01-01");
+    }
+
+    #[test]
+    fn problems_never_quote_the_file() {
+        let t = token("pa");
+        for text in [
+            format!("\"{t}\""),
+            format!(
+                r#"{{"token": "{t}", "type": "{t}", "created": "{t}", "expires": "2030-01-01"}}"#
+            ),
+            format!(r#"{{"token": "{t}", "account": "{t}"}}"#),
+        ] {
+            let file = recognise("personal-token-x.json", text.as_bytes()).unwrap();
+            assert!(!file.problems.is_empty(), "{text}");
+            assert!(
+                !file.problems.join(" ").contains(&t[6..14]),
+                "{:?}",
+                file.problems
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_in_plain_config_json_is_a_token_file_without_other_faults() {
+        let t = token("pa");
+        let text = format!(r#"{{"url": "https://example.test", "token": "{t}"}}"#);
+        let file = recognise("config.json", text.as_bytes()).unwrap();
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        let named = recognise("personal-token-x.json", text.as_bytes()).unwrap();
+        assert_eq!(named.problems.len(), 2);
     }
 
     #[test]

@@ -465,3 +465,87 @@ fn audit_snapshots() {
         assert!(!json.contains(&t[6..]));
     }
 }
+
+#[test]
+fn regression_invalid_token_files_never_quote_a_token() {
+    let home = Home::new();
+    let t = token("pa", 50);
+    home.write("repo/personal-token-a.json", &format!("\"{t}\"\n"), 0o600);
+    home.write(
+        "repo/personal-token-b.json",
+        &format!(
+            "{{\"token\": \"{t}\", \"type\": \"{t}\", \"created\": \"{t}\", \"name\": \"x {t}\"}}"
+        ),
+        0o600,
+    );
+    for format in ["text", "json", "sarif", "github"] {
+        let out = home.run(&args(&["scan", "--format", format, "repo"], &[]));
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.contains("token-file-invalid"), "{format}: {all}");
+        assert!(!all.contains(&t[6..]), "{format} quotes the token:\n{all}");
+    }
+}
+
+#[test]
+fn regression_other_tokens_in_a_token_file_are_masked_in_every_snippet() {
+    let home = Home::new();
+    let (t, u) = (token("pa", 51), token("pa", 52));
+    home.write(
+        "repo/personal-token-ci.json",
+        &format!("{{\"name\":\"ci\",\"token\":\"{t}\",\"created\":\"2026-01-01\",\"previous\":\"{u}\",\"expires\":\"2026-12-01\"}}\n"),
+        0o600,
+    );
+    let out = home.run(&args(&["scan", "--color", "never", "repo"], &[]));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("token-rotation-overdue") && stdout.contains("token-expiring-soon"));
+    for group in u[6..].split('-').chain(t[6..].split('-')).skip(1).take(6) {
+        assert!(!stdout.contains(group), "{group} shows:\n{stdout}");
+    }
+}
+
+#[test]
+fn regression_a_token_in_plain_config_json_is_named_from_the_store() {
+    let home = Home::new();
+    let t = token("pa", 53);
+    home.write(
+        ".config/remotive/personal-token-ok.json",
+        &current("ok", &t, "2026-11-01", "2027-05-01"),
+        0o600,
+    );
+    home.write(
+        "repo/config.json",
+        &format!("{{\"url\": \"https://example.test\", \"token\": \"{t}\"}}"),
+        0o600,
+    );
+    let (_, doc) = home.json(&args(&["scan", "--format", "json", "repo"], &[]));
+    let findings = doc["findings"].as_array().unwrap();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["token-file-outside-store"], "{doc}");
+    assert!(findings[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("the personal token \"ok\" in the local token store"));
+}
+
+#[test]
+fn regression_repeated_tokens_have_distinct_fingerprints() {
+    let home = Home::new();
+    let t = token("pa", 54);
+    home.write("repo/x.sh", &format!("a={t}\nb={t}\n"), 0o600);
+    let (_, doc) = home.json(&args(&["scan", "--format", "json", "repo"], &[]));
+    let fps: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fps.len(), 2);
+    assert_ne!(fps[0], fps[1]);
+}

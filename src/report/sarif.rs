@@ -338,6 +338,7 @@ mod tests {
             encoding: vec![],
             fingerprint: "f".into(),
             snippet: None,
+            span: None,
             suppression: None,
         };
         let all = vec![

@@ -119,7 +119,7 @@ impl Scanner {
         }
         hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end));
         hits.dedup_by_key(|h| (h.span.start, h.pattern, h.span.end));
-        self.findings(path, view, binary, hits)
+        self.findings(path, view, outer.is_some(), binary, hits)
     }
 
     /// Matches in the view and in the base64 runs in it. A large view is taken block by
@@ -193,7 +193,14 @@ impl Scanner {
         }
     }
 
-    fn findings(&self, path: &str, view: &[u8], binary: bool, hits: Vec<Hit>) -> Vec<Finding> {
+    fn findings(
+        &self,
+        path: &str,
+        view: &[u8],
+        decoded: bool,
+        binary: bool,
+        hits: Vec<Hit>,
+    ) -> Vec<Finding> {
         let redacted: Vec<(Range<usize>, String)> = hits
             .iter()
             .map(|h| (h.span.clone(), self.shown(&h.secret)))
@@ -224,6 +231,7 @@ impl Scanner {
                     fingerprint: fingerprint(&rule.id, path, Some(&h.secret)),
                     secret: Some(h.secret),
                     encoding: h.encoding,
+                    span: (!decoded).then(|| h.span.clone()),
                     snippet,
                     suppression: None,
                 }
