@@ -26,6 +26,12 @@ pub enum Command {
     Audit(AuditArgs),
     /// Record the current findings in a baseline file, whose findings later scans hide.
     Baseline(BaselineArgs),
+    /// Write a git pre-commit hook that runs `tokenlint scan --staged`.
+    InstallHook {
+        /// Replace an existing pre-commit hook.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print one rule's documentation.
     Explain(ExplainArgs),
     /// Print shell completions.
@@ -125,9 +131,18 @@ pub struct WalkArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files or directories to scan; `-` reads standard input [default: .].
+    #[arg(value_name = "PATH", conflicts_with = "staged")]
     pub paths: Vec<PathBuf>,
+
+    /// Scan what is staged in git's index (the blobs, not the working tree), for hooks.
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Run as a hook that passes file names: scan exactly the files given, and say so
+    /// when there are none (instead of scanning `.`).
+    #[arg(long)]
+    pub hook: bool,
 
     #[command(flatten)]
     pub rules: RuleSource,

@@ -21,6 +21,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Baseline(#[from] BaselineError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Git(#[from] crate::git::GitError),
+
     #[error("cannot scan {}: {error}", path.display())]
     #[diagnostic(code(tokenlint::path))]
     Path {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod docs;
 mod error;
 pub mod finding;
+pub mod git;
 pub mod hygiene;
 mod output;
 pub mod report;
@@ -68,6 +69,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             )
         }
         Command::Baseline(args) => write_baseline(&args),
+        Command::InstallHook { force } => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let path = git::install_hook(&cwd, force)?;
+            output::print(&format!(
+                "tokenlint: installed {}; commits that stage a token are refused\n",
+                path.display()
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules(args) => {
             let set = RuleSet::load(&args.rules.rule_dirs)?;
             if args.check {
@@ -94,10 +104,24 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
-    let setup = Setup::new(&args.rules.rule_dirs, &args.config, &args.paths)?;
+    if args.hook && args.paths.is_empty() && !args.staged {
+        // A silent hook is a broken hook: say that there was nothing to do.
+        eprintln!("tokenlint: the hook was given no files to scan");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let setup = Setup::new(&args.rules.rule_dirs, &args.config, &paths)?;
     let settings = setup.settings(&args.hygiene, !args.report.no_redact, false, !args.no_store)?;
     let checker = setup.checker(settings)?;
-    let mut outcome = scan_paths(&args.paths, &walk_options(&args.walk), &checker)?;
+    let mut outcome = if args.staged {
+        scan_staged(&setup.cwd, &checker)?
+    } else {
+        scan_paths(&paths, &walk_options(&args.walk), &checker)?
+    };
     let baseline = args.baseline.clone().or_else(|| {
         setup
             .config
@@ -108,7 +132,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     if let Some(path) = baseline {
         let baseline = Baseline::load(&path)?;
         let used = baseline.apply(&mut outcome.findings);
-        let scope = scope(&args.paths, &checker);
+        let scope = scope(&paths, &checker);
         let stale = baseline.stale_findings(
             &used,
             |p| in_scope(&scope, p),
@@ -117,7 +141,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
         );
         outcome.findings.extend(stale);
     }
-    let context = run_context(&args.paths, false, &args.report);
+    let context = run_context(&paths, false, &args.report);
     let fail_on = fail_on(&args.report, &setup);
     report(
         &setup.rules,
@@ -128,6 +152,34 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
         None,
         args.show_suppressed,
     )
+}
+
+/// The blobs staged in the index of the repository around `dir`.
+fn scan_staged(dir: &std::path::Path, checker: &Checker) -> Result<Outcome, Error> {
+    let top = git::toplevel(dir)?;
+    let files = git::staged_files(&top)?;
+    if files.is_empty() {
+        eprintln!("tokenlint: nothing is staged to scan");
+    }
+    let mut cat = git::CatFile::new(&top)?;
+    let mut outcome = Outcome::default();
+    let mut scratch = scan::Scratch::default();
+    for file in files {
+        match cat.read(&format!(":{file}")) {
+            Ok(Some(data)) => {
+                let checked = checker.check(Some(&top.join(&file)), &file, &data, &mut scratch);
+                outcome.findings.extend(checked.findings);
+                outcome.files += 1;
+                outcome.bytes += data.len() as u64;
+            }
+            Ok(None) => {}
+            Err(e) => outcome.errors.push(walk::ScanError {
+                path: file,
+                message: e.to_string(),
+            }),
+        }
+    }
+    Ok(outcome)
 }
 
 /// `tokenlint baseline`: write the current findings, or prune a baseline to the entries

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The pre-commit hooks, for real: pre-commit from PyPI, a temporary repository whose
+# .pre-commit-config.yaml uses this checkout at HEAD, and three commits.
+#
+#   tests/precommit.sh [--rust]     (--rust also covers the hook that pre-commit builds)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin_dir="$here/target/debug"
+[ -x "$bin_dir/tokenlint" ] || (cd "$here" && cargo build --quiet)
+command -v pre-commit >/dev/null || python3 -m pip install --quiet pre-commit
+rev=$(git -C "$here" rev-parse HEAD)
+hooks=(tokenlint-system)
+[ "${1:-}" = "--rust" ] && hooks+=(tokenlint)
+
+# Synthetic tokens, built here.
+hex() { python3 -c "import hashlib,sys; h=hashlib.sha256(sys.argv[1].encode()).hexdigest().upper(); print('-'.join(h[i:i+8] for i in range(0,64,8)))" "$1"; }
+token="pa1.0/$(hex one)"
+token2="sa1.0/$(hex two)"
+
+fail=0
+for hook in "${hooks[@]}"; do
+  work=$(mktemp -d)
+  cd "$work"
+  git init -q
+  git config user.email ci@example.test
+  git config user.name ci
+  cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $here
+    rev: $rev
+    hooks:
+      - id: $hook
+YAML
+  export PATH="$bin_dir:$PATH" HOME="$work/home" PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$here/target/pre-commit-home}"
+  mkdir -p "$HOME"
+  git add .pre-commit-config.yaml
+  pre-commit install -q >/dev/null
+  git commit -qm "config" >/dev/null 2>&1 || { echo "[$hook] the first, clean commit failed"; fail=1; }
+
+  echo "export REMOTIVE_CLOUD_AUTH_TOKEN=$token" > deploy.sh
+  git add deploy.sh
+  if out=$(git commit -m "token" 2>&1); then
+    echo "[$hook] FAIL: a commit with a token was accepted"; fail=1
+  elif ! grep -q "remotive-personal-access-token" <<<"$out"; then
+    echo "[$hook] FAIL: refused, but the finding is not on screen:"; echo "$out"; fail=1
+  else
+    echo "[$hook] ok: a staged token is refused, and the finding is shown"
+  fi
+  git reset -q deploy.sh; rm deploy.sh
+
+  printf '{"name": "ci", "token": "%s", "created": "2026-01-01", "expires": "2026-12-31"}\n' "$token2" > personal-token-ci.json
+  git add personal-token-ci.json
+  if out=$(git commit -m "token file" 2>&1); then
+    echo "[$hook] FAIL: a staged token file was accepted"; fail=1
+  elif ! grep -q "token-file-outside-store" <<<"$out"; then
+    echo "[$hook] FAIL: refused, but not as a token file:"; echo "$out"; fail=1
+  else
+    echo "[$hook] ok: a staged personal-token-*.json is refused"
+  fi
+  git reset -q personal-token-ci.json; rm personal-token-ci.json
+
+  echo 'export REMOTIVE_CLOUD_AUTH_TOKEN=$(remotive cloud auth print-access-token)' > deploy.sh
+  git add deploy.sh
+  if out=$(git commit -m "clean" 2>&1); then
+    echo "[$hook] ok: a clean commit passes"
+  else
+    echo "[$hook] FAIL: a clean commit was refused:"; echo "$out"; fail=1
+  fi
+  cd "$here"
+  rm -rf "$work"
+done
+exit $fail
