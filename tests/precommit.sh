@@ -34,7 +34,7 @@ YAML
   export PATH="$bin_dir:$PATH" HOME="$work/home" PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$here/target/pre-commit-home}"
   mkdir -p "$HOME"
   git add .pre-commit-config.yaml
-  pre-commit install -q >/dev/null
+  pre-commit install >/dev/null
   git commit -qm "config" >/dev/null 2>&1 || { echo "[$hook] the first, clean commit failed"; fail=1; }
 
   echo "export REMOTIVE_CLOUD_AUTH_TOKEN=$token" > deploy.sh
