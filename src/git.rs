@@ -34,13 +34,19 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
         .map_err(|e| error(format!("cannot run git: {e}")))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(error(format!("`git {}` failed: {}", args.join(" "), stderr.trim())));
+        return Err(error(format!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            stderr.trim()
+        )));
     }
     Ok(out.stdout)
 }
 
 fn one_line(bytes: Vec<u8>) -> String {
-    String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']).to_string()
+    String::from_utf8_lossy(&bytes)
+        .trim_end_matches(['\n', '\r'])
+        .to_string()
 }
 
 /// The top of the working tree that holds `dir`.
@@ -58,7 +64,14 @@ pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
 pub fn staged_files(top: &Path) -> Result<Vec<String>, GitError> {
     let out = git(
         top,
-        &["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT"],
+        &[
+            "diff",
+            "--cached",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            "--diff-filter=ACMRT",
+        ],
     )?;
     Ok(out
         .split(|b| *b == 0)
@@ -141,7 +154,11 @@ exec tokenlint scan --staged\n";
 /// replaced only with `force`.
 pub fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
     let hooks = PathBuf::from(one_line(git(dir, &["rev-parse", "--git-path", "hooks"])?));
-    let hooks = if hooks.is_relative() { dir.join(hooks) } else { hooks };
+    let hooks = if hooks.is_relative() {
+        dir.join(hooks)
+    } else {
+        hooks
+    };
     let path = hooks.join("pre-commit");
     if path.exists() && !force {
         return Err(GitError {
@@ -153,8 +170,10 @@ pub fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
             ),
         });
     }
-    std::fs::create_dir_all(&hooks).map_err(|e| error(format!("cannot create {}: {e}", hooks.display())))?;
-    std::fs::write(&path, HOOK).map_err(|e| error(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::create_dir_all(&hooks)
+        .map_err(|e| error(format!("cannot create {}: {e}", hooks.display())))?;
+    std::fs::write(&path, HOOK)
+        .map_err(|e| error(format!("cannot write {}: {e}", path.display())))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -9,6 +9,8 @@ bin_dir="$here/target/debug"
 [ -x "$bin_dir/tokenlint" ] || (cd "$here" && cargo build --quiet)
 command -v pre-commit >/dev/null || python3 -m pip install --quiet pre-commit
 rev=$(git -C "$here" rev-parse HEAD)
+# The hooks run with a throw-away HOME (no token store); cargo and rustup keep theirs.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 hooks=(tokenlint-system)
 [ "${1:-}" = "--rust" ] && hooks+=(tokenlint)
 

@@ -1,0 +1,147 @@
+//! `scan --staged`, `scan --hook` and `install-hook`, in real temporary git repositories.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+mod common;
+use common::token;
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.test")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.test")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    dir
+}
+
+fn tokenlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir)
+        .args(args)
+        .env("HOME", "/nonexistent-home")
+        .output()
+        .unwrap()
+}
+
+fn staged_paths(dir: &Path) -> (i32, Vec<String>, String) {
+    let out = tokenlint(dir, &["scan", "--staged", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    (
+        out.status.code().unwrap(),
+        paths,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn staged_scans_the_index_not_the_working_tree() {
+    let dir = repo();
+    let p = dir.path();
+    let t = token("pa", 1);
+    fs::write(p.join("a.sh"), format!("T={t}\n")).unwrap();
+    git(p, &["add", "a.sh"]);
+    fs::write(p.join("a.sh"), "T=clean\n").unwrap();
+    fs::write(p.join("unstaged.sh"), format!("T={t}\n")).unwrap();
+    let (code, paths, _) = staged_paths(p);
+    assert_eq!((code, paths), (1, vec!["a.sh".to_string()]));
+}
+
+#[test]
+fn staged_skips_deleted_files_and_follows_renames() {
+    let dir = repo();
+    let p = dir.path();
+    let t = token("sa", 2);
+    fs::write(p.join("old.sh"), format!("T={t}\n")).unwrap();
+    fs::write(p.join("gone.sh"), format!("T={}\n", token("pa", 3))).unwrap();
+    git(p, &["add", "."]);
+    git(p, &["commit", "-qm", "x", "--no-verify"]);
+    git(p, &["mv", "old.sh", "new name.sh"]);
+    git(p, &["rm", "-q", "gone.sh"]);
+    let (code, paths, _) = staged_paths(p);
+    assert_eq!((code, paths), (1, vec!["new name.sh".to_string()]));
+}
+
+#[test]
+fn staged_with_nothing_staged_says_so() {
+    let dir = repo();
+    let (code, paths, stderr) = staged_paths(dir.path());
+    assert_eq!(code, 0);
+    assert!(paths.is_empty());
+    assert!(stderr.contains("nothing is staged"), "{stderr}");
+}
+
+#[test]
+fn staged_outside_a_repository_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokenlint(dir.path(), &["scan", "--staged"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("git"));
+}
+
+#[test]
+fn a_hook_given_no_files_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.sh"), token("pa", 4)).unwrap();
+    let out = tokenlint(dir.path(), &["scan", "--hook"]);
+    assert_eq!(out.status.code(), Some(0), "it does not scan `.` instead");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no files"));
+    let out = tokenlint(dir.path(), &["scan", "--hook", "a.sh"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn install_hook_writes_refuses_and_forces() {
+    let dir = repo();
+    let p = dir.path();
+    let out = tokenlint(p, &["install-hook"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hook = p.join(".git/hooks/pre-commit");
+    let text = fs::read_to_string(&hook).unwrap();
+    assert!(text.contains("tokenlint scan --staged"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&hook).unwrap().permissions().mode() & 0o111,
+            0o111
+        );
+    }
+    fs::write(&hook, "#!/bin/sh\necho mine\n").unwrap();
+    let out = tokenlint(p, &["install-hook"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("exists already") && stderr.contains("tokenlint scan --staged || exit 1"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&hook).unwrap(), "#!/bin/sh\necho mine\n");
+    let out = tokenlint(p, &["install-hook", "--force"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(fs::read_to_string(&hook)
+        .unwrap()
+        .contains("tokenlint scan --staged"));
+}
