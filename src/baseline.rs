@@ -144,6 +144,7 @@ impl Baseline {
                     snippet: (span.end > span.start).then_some(snippet),
                     span: Some(span),
                     suppression: None,
+                    commit: None,
                 }
             })
             .collect()

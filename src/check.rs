@@ -265,6 +265,7 @@ impl<'r> Checker<'r> {
             snippet: None,
             span: None,
             suppression: None,
+            commit: None,
         })
     }
 

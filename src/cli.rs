@@ -139,6 +139,19 @@ pub struct ScanArgs {
     #[arg(long)]
     pub staged: bool,
 
+    /// Scan every blob reachable from all refs (each once), and name the commit that
+    /// first added each finding's blob. PATH is the repository [default: .].
+    #[arg(long, conflicts_with = "staged")]
+    pub history: bool,
+
+    /// With --history: only commits after REV.
+    #[arg(long, value_name = "REV", requires = "history")]
+    pub since: Option<String>,
+
+    /// With --history: only the history of REF, not all refs.
+    #[arg(long, value_name = "REF", requires = "history")]
+    pub branch: Option<String>,
+
     /// Run as a hook that passes file names: scan exactly the files given, and say so
     /// when there are none (instead of scanning `.`).
     #[arg(long)]

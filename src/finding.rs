@@ -156,6 +156,8 @@ pub struct Finding {
     pub span: Option<std::ops::Range<usize>>,
     /// Why it is not reported, when it is not.
     pub suppression: Option<crate::suppress::Suppression>,
+    /// In a history scan: the commit that first added the blob.
+    pub commit: Option<crate::git::Commit>,
 }
 
 impl Finding {

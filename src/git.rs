@@ -83,7 +83,8 @@ pub fn staged_files(top: &Path) -> Result<Vec<String>, GitError> {
 /// One `git cat-file --batch` for the whole run.
 pub struct CatFile {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once handed to a feeding thread.
+    stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
 }
 
@@ -101,7 +102,7 @@ impl CatFile {
         let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         Ok(CatFile {
             child,
-            stdin,
+            stdin: Some(stdin),
             stdout,
         })
     }
@@ -109,9 +110,18 @@ impl CatFile {
     /// The content of the object `spec` names (`:path` for the staged blob), or `None`
     /// when git has no such object.
     pub fn read(&mut self, spec: &str) -> io::Result<Option<Vec<u8>>> {
-        self.stdin.write_all(spec.as_bytes())?;
-        self.stdin.write_all(b"\0")?;
-        self.stdin.flush()?;
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| io::Error::other("git cat-file's input is closed"))?;
+        stdin.write_all(spec.as_bytes())?;
+        stdin.write_all(b"\0")?;
+        stdin.flush()?;
+        self.receive()
+    }
+
+    /// The answer to the next request.
+    fn receive(&mut self) -> io::Result<Option<Vec<u8>>> {
         let mut header = Vec::new();
         self.stdout.read_until(0, &mut header)?;
         let header = String::from_utf8_lossy(&header);
@@ -132,6 +142,41 @@ impl CatFile {
         self.stdout.read_exact(&mut terminator)?;
         Ok(Some(data))
     }
+}
+
+/// Reads the objects `specs` name, in order, through one `git cat-file --batch` that is
+/// fed by a thread of its own, so that no request waits for the previous answer. `each`
+/// gets every spec's index and content (`None` when git has no such object).
+pub fn read_all(
+    top: &Path,
+    specs: Vec<String>,
+    mut each: impl FnMut(usize, Option<Vec<u8>>),
+) -> Result<(), GitError> {
+    let mut cat = CatFile::new(top)?;
+    let count = specs.len();
+    let mut stdin = cat.stdin.take().expect("a fresh cat-file has its input");
+    let writer = std::thread::spawn(move || -> io::Result<()> {
+        let mut out = io::BufWriter::new(&mut stdin);
+        for spec in specs {
+            out.write_all(spec.as_bytes())?;
+            out.write_all(b"\0")?;
+        }
+        out.flush()?;
+        drop(out);
+        drop(stdin);
+        Ok(())
+    });
+    for i in 0..count {
+        let data = cat
+            .receive()
+            .map_err(|e| error(format!("cannot read from git cat-file: {e}")))?;
+        each(i, data);
+    }
+    writer
+        .join()
+        .map_err(|_| error("the thread feeding git cat-file panicked"))?
+        .map_err(|e| error(format!("cannot write to git cat-file: {e}")))?;
+    Ok(())
 }
 
 impl Drop for CatFile {
@@ -181,4 +226,120 @@ pub fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
             .map_err(|e| error(format!("cannot make {} executable: {e}", path.display())))?;
     }
     Ok(path)
+}
+
+/// A blob of the history, with the path it was found under.
+#[derive(Clone, Debug)]
+pub struct HistoryBlob {
+    pub oid: String,
+    pub path: String,
+}
+
+/// Which history to read: all refs, or one branch, optionally after a revision.
+#[derive(Clone, Debug, Default)]
+pub struct Revisions {
+    pub branch: Option<String>,
+    pub since: Option<String>,
+}
+
+impl Revisions {
+    fn args(&self) -> Vec<String> {
+        let mut args = vec![self.branch.clone().unwrap_or_else(|| "--all".to_string())];
+        if let Some(since) = &self.since {
+            args.push(format!("^{since}"));
+        }
+        args
+    }
+}
+
+/// Every blob reachable from the revisions, each once, with a path it has in some commit.
+pub fn history_blobs(top: &Path, revs: &Revisions) -> Result<Vec<HistoryBlob>, GitError> {
+    let mut args = vec![
+        "rev-list".to_string(),
+        "--objects".to_string(),
+        "--filter=object:type=blob".to_string(),
+        "--missing=allow-any".to_string(),
+    ];
+    args.extend(revs.args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = git(top, &args)?;
+    Ok(String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|line| {
+            let (oid, path) = line.split_once(' ')?;
+            (!path.is_empty()).then(|| HistoryBlob {
+                oid: oid.to_string(),
+                path: path.to_string(),
+            })
+        })
+        .collect())
+}
+
+/// The commit that first added a blob.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Commit {
+    pub id: String,
+    pub author: String,
+    pub date: String,
+    /// The path the blob had in that commit.
+    pub path: String,
+}
+
+/// For every blob, the oldest commit of the revisions that adds it, in one pass over the
+/// history.
+pub fn first_commits(
+    top: &Path,
+    revs: &Revisions,
+) -> Result<std::collections::HashMap<String, Commit>, GitError> {
+    let mut found = std::collections::HashMap::new();
+    let mut args = vec![
+        "log".to_string(),
+        "--reverse".to_string(),
+        "--raw".to_string(),
+        "--no-abbrev".to_string(),
+        "--no-renames".to_string(),
+        "--format=%x01%H%x00%an <%ae>%x00%aI".to_string(),
+    ];
+    args.extend(revs.args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = git(top, &args)?;
+    let text = String::from_utf8_lossy(&out);
+    let mut commit: Option<(&str, &str, &str)> = None;
+    for line in text.lines() {
+        if let Some(header) = line.strip_prefix('\u{1}') {
+            let mut parts = header.split('\0');
+            commit = match (parts.next(), parts.next(), parts.next()) {
+                (Some(id), Some(author), Some(date)) => Some((id, author, date)),
+                _ => None,
+            };
+            continue;
+        }
+        // :100644 100644 <old> <new> M\tpath
+        let (Some(meta), Some((id, author, date))) = (line.strip_prefix(':'), commit) else {
+            continue;
+        };
+        let Some((fields, path)) = meta.split_once('\t') else {
+            continue;
+        };
+        let Some(new) = fields.split(' ').nth(3) else {
+            continue;
+        };
+        if !found.contains_key(new) {
+            found.insert(
+                new.to_string(),
+                Commit {
+                    id: id.to_string(),
+                    author: author.to_string(),
+                    date: date.to_string(),
+                    path: path.to_string(),
+                },
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Whether the repository is a shallow clone, whose history is cut short.
+pub fn is_shallow(top: &Path) -> bool {
+    git(top, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|out| one_line(out) == "true")
 }

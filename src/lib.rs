@@ -15,6 +15,7 @@ pub mod docs;
 mod error;
 pub mod finding;
 pub mod git;
+pub mod history;
 pub mod hygiene;
 mod output;
 pub mod report;
@@ -119,6 +120,12 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     let checker = setup.checker(settings)?;
     let mut outcome = if args.staged {
         scan_staged(&setup.cwd, &checker)?
+    } else if args.history {
+        let revs = git::Revisions {
+            branch: args.branch.clone(),
+            since: args.since.clone(),
+        };
+        history::scan(&paths[0], &revs, &checker)?
     } else {
         scan_paths(&paths, &walk_options(&args.walk), &checker)?
     };

@@ -145,3 +145,133 @@ fn install_hook_writes_refuses_and_forces() {
         .unwrap()
         .contains("tokenlint scan --staged"));
 }
+
+fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", message, "--no-verify"]);
+}
+
+fn history(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec![
+        "scan",
+        "--history",
+        "--format",
+        "json",
+        "--now",
+        "2026-11-29",
+    ];
+    all.extend_from_slice(args);
+    let out = tokenlint(dir, &all);
+    assert!(
+        out.status.code().unwrap() < 2,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn history_finds_what_was_deleted_and_names_the_commit() {
+    let dir = repo();
+    let p = dir.path();
+    let t = token("pa", 10);
+    fs::write(p.join("a.sh"), format!("T={t}\n")).unwrap();
+    fs::write(p.join("copy.sh"), format!("T={t}\n")).unwrap();
+    commit_all(p, "add a token");
+    fs::remove_file(p.join("a.sh")).unwrap();
+    fs::remove_file(p.join("copy.sh")).unwrap();
+    fs::write(
+        p.join("personal-token-ci.json"),
+        format!("{{\"name\": \"ci\", \"token\": \"{}\", \"created\": \"2026-11-01\", \"expires\": \"2027-01-01\"}}", token("sa", 11)),
+    )
+    .unwrap();
+    commit_all(p, "remove it, commit a token file");
+    fs::remove_file(p.join("personal-token-ci.json")).unwrap();
+    commit_all(p, "remove the token file");
+    assert_eq!(
+        tokenlint(p, &["scan"]).status.code(),
+        Some(0),
+        "the working tree is clean"
+    );
+    let doc = history(p, &[]);
+    let findings = doc["findings"].as_array().unwrap();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    // The same blob under two paths is one blob, scanned once.
+    assert_eq!(
+        rules,
+        ["remotive-personal-access-token", "token-file-outside-store"],
+        "{doc}"
+    );
+    for f in findings {
+        let commit = &f["commit"];
+        assert_eq!(commit["id"].as_str().unwrap().len(), 40);
+        assert!(commit["author"]
+            .as_str()
+            .unwrap()
+            .contains("t@example.test"));
+        assert!(f["message"].as_str().unwrap().contains("(added in commit "));
+    }
+    assert!(!doc.to_string().contains(&t[6..]));
+}
+
+#[test]
+fn history_since_and_branch_narrow_it() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("old.sh"), format!("T={}\n", token("pa", 12))).unwrap();
+    commit_all(p, "old");
+    git(p, &["tag", "v1"]);
+    fs::write(p.join("new.sh"), format!("T={}\n", token("pa", 13))).unwrap();
+    commit_all(p, "new");
+    git(p, &["checkout", "-qb", "side", "v1"]);
+    fs::write(p.join("side.sh"), format!("T={}\n", token("pa", 14))).unwrap();
+    commit_all(p, "side");
+    let paths = |doc: serde_json::Value| -> Vec<String> {
+        let mut v: Vec<String> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(paths(history(p, &[])), ["new.sh", "old.sh", "side.sh"]);
+    assert_eq!(paths(history(p, &["--since", "v1"])), ["new.sh", "side.sh"]);
+    assert_eq!(
+        paths(history(p, &["--branch", "side"])),
+        ["old.sh", "side.sh"]
+    );
+}
+
+#[test]
+fn a_shallow_clone_is_a_warning() {
+    let dir = repo();
+    let p = dir.path();
+    for i in 0..3 {
+        fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 20 + i))).unwrap();
+        commit_all(p, "c");
+    }
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", p.display());
+    let target = clone.path().join("c");
+    git(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            target.to_str().unwrap(),
+        ],
+    );
+    let out = tokenlint(&target, &["scan", "--history", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shallow clone"));
+}

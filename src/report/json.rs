@@ -53,6 +53,9 @@ struct JsonFinding<'a> {
     /// Only with `--show-suppressed`, on suppressed findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppression: Option<&'a Suppression>,
+    /// Only with `--history`: the commit that first added the blob.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a crate::git::Commit>,
 }
 
 #[derive(Serialize)]
@@ -81,6 +84,7 @@ impl<'a> JsonFinding<'a> {
             encoding: &f.encoding,
             fingerprint: &f.fingerprint,
             suppression: f.suppression.as_ref(),
+            commit: f.commit.as_ref(),
         }
     }
 }

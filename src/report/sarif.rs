@@ -229,6 +229,16 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
         )]))
         .build();
     result.rule_index = index.map(|i| i as i64);
+    if let Some(commit) = &f.commit {
+        let properties = sarif::PropertyBag::builder()
+            .additional_properties(BTreeMap::from([
+                ("commit".to_string(), serde_json::json!(commit.id)),
+                ("author".to_string(), serde_json::json!(commit.author)),
+                ("date".to_string(), serde_json::json!(commit.date)),
+            ]))
+            .build();
+        result.properties = Some(properties);
+    }
     if let Some(s) = &f.suppression {
         let kind = match s.kind {
             SuppressionKind::InSource => "inSource",
@@ -340,6 +350,7 @@ mod tests {
             snippet: None,
             span: None,
             suppression: None,
+            commit: None,
         };
         let all = vec![
             finding(1, Severity::Note),

@@ -234,6 +234,7 @@ impl Scanner {
                     span: (!decoded).then(|| h.span.clone()),
                     snippet,
                     suppression: None,
+                    commit: None,
                 }
             })
             .collect()

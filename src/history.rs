@@ -1,0 +1,99 @@
+//! `scan --history`: every blob reachable from the refs, each scanned once, read through
+//! one long-lived `git cat-file --batch`, and scanned in parallel batches of bounded size.
+//! A finding names the commit that first added its blob: a token deleted later is still
+//! in the history, and still leaked.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::check::Checker;
+use crate::git::{self, Commit, HistoryBlob, Revisions};
+use crate::scan::Scratch;
+use crate::walk::{Outcome, ScanError};
+use crate::Error;
+
+/// Blob bytes read before a batch is scanned: memory stays bounded whatever the history.
+const BATCH_BYTES: usize = 64 << 20;
+
+pub fn scan(dir: &Path, revs: &Revisions, checker: &Checker) -> Result<Outcome, Error> {
+    let top = git::toplevel(dir)?;
+    let mut outcome = Outcome::default();
+    if git::is_shallow(&top) {
+        outcome.errors.push(ScanError {
+            path: top.display().to_string(),
+            message: "a shallow clone: the history before its first commit is not scanned".into(),
+        });
+    }
+    // Which commit added which blob: read from `git log` while the blobs are scanned.
+    let log = {
+        let (top, revs) = (top.clone(), revs.clone());
+        std::thread::spawn(move || git::first_commits(&top, &revs))
+    };
+    let blobs = git::history_blobs(&top, revs)?;
+    let specs: Vec<String> = blobs.iter().map(|b| b.oid.clone()).collect();
+    let mut batch: Vec<(HistoryBlob, Vec<u8>)> = Vec::new();
+    let mut batch_bytes = 0;
+    let mut found: Vec<(String, crate::finding::Finding)> = Vec::new();
+    git::read_all(&top, specs, |i, data| {
+        let blob = blobs[i].clone();
+        match data {
+            Some(data) => {
+                batch_bytes += data.len();
+                batch.push((blob, data));
+            }
+            None => outcome.errors.push(ScanError {
+                message: format!("object {} is missing", blob.oid),
+                path: blob.path,
+            }),
+        }
+        if batch_bytes >= BATCH_BYTES {
+            scan_batch(&top, &mut batch, checker, &mut outcome, &mut found);
+            batch_bytes = 0;
+        }
+    })?;
+    scan_batch(&top, &mut batch, checker, &mut outcome, &mut found);
+    let commits: HashMap<String, Commit> = log.join().map_err(|_| {
+        Error::Git(git::GitError {
+            message: "the thread reading `git log` panicked".into(),
+            help: None,
+        })
+    })??;
+    for (oid, mut finding) in found {
+        if let Some(commit) = commits.get(&oid) {
+            finding.path.clone_from(&commit.path);
+            let short = &commit.id[..commit.id.len().min(10)];
+            finding.message.push_str(&format!(
+                " (added in commit {short} by {} on {})",
+                commit.author,
+                &commit.date[..commit.date.len().min(10)]
+            ));
+            finding.commit = Some(commit.clone());
+        }
+        outcome.findings.push(finding);
+    }
+    Ok(outcome)
+}
+
+fn scan_batch(
+    top: &Path,
+    batch: &mut Vec<(HistoryBlob, Vec<u8>)>,
+    checker: &Checker,
+    outcome: &mut Outcome,
+    found: &mut Vec<(String, crate::finding::Finding)>,
+) {
+    let results: Vec<(String, Vec<crate::finding::Finding>, u64)> = batch
+        .par_iter()
+        .map_init(Scratch::default, |scratch, (blob, data)| {
+            let checked = checker.check(Some(&top.join(&blob.path)), &blob.path, data, scratch);
+            (blob.oid.clone(), checked.findings, data.len() as u64)
+        })
+        .collect();
+    for (oid, findings, bytes) in results {
+        outcome.files += 1;
+        outcome.bytes += bytes;
+        found.extend(findings.into_iter().map(|f| (oid.clone(), f)));
+    }
+    batch.clear();
+}
