@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/debug/tokenlint}
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
 tools=${SARIF_TOOLS:-target/sarif-multitool}
 multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ ! -x "$multitool" ]; then
@@ -41,6 +42,13 @@ sed 's/$/ # tokenlint:allow sample/' fixtures/leaky/scripts/deploy.sh > "$work/s
 cp fixtures/leaky/.env "$work/suppressed/docs/.env"
 printf '[[allowlist]]\npaths = ["docs/**"]\nreason = "samples"\n' > "$work/suppressed/tokenlint.toml"
 run suppressed scan --show-suppressed "$work/suppressed"
+git init -q "$work/history"
+cp fixtures/leaky/scripts/deploy.sh fixtures/leaky/ci/service-account-pipeline-deploy-token.json "$work/history/"
+git -C "$work/history" add -A
+git -C "$work/history" -c user.name=ci -c user.email=ci@example.test commit -qm "tokens"
+git -C "$work/history" rm -q deploy.sh
+git -C "$work/history" -c user.name=ci -c user.email=ci@example.test commit -qm "gone"
+(cd "$work/history" && run history scan --history) && logs+=("$work/history.sarif")
 
 failed=0
 for log in "${logs[@]}"; do

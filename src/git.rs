@@ -343,3 +343,15 @@ pub fn first_commits(
 pub fn is_shallow(top: &Path) -> bool {
     git(top, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|out| one_line(out) == "true")
 }
+
+/// Where the repository comes from and which revision is checked out, for SARIF's
+/// `versionControlProvenance`: the `origin` remote's URL, else the working tree's file URI.
+pub fn provenance(top: &Path) -> Option<(String, String)> {
+    let revision = one_line(git(top, &["rev-parse", "HEAD"]).ok()?);
+    let uri = git(top, &["remote", "get-url", "origin"])
+        .ok()
+        .map(one_line)
+        .filter(|u| u.contains("://"))
+        .unwrap_or_else(|| format!("file://{}", top.display()));
+    Some((uri, revision))
+}

@@ -33,10 +33,22 @@ pub fn scan(dir: &Path, revs: &Revisions, checker: &Checker) -> Result<Outcome, 
     };
     let blobs = git::history_blobs(&top, revs)?;
     let specs: Vec<String> = blobs.iter().map(|b| b.oid.clone()).collect();
+    // Drawn only when standard error is a terminal: nothing in CI logs.
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(specs.len() as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} scanning history {pos}/{len} blobs {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
     let mut batch: Vec<(HistoryBlob, Vec<u8>)> = Vec::new();
     let mut batch_bytes = 0;
     let mut found: Vec<(String, crate::finding::Finding)> = Vec::new();
     git::read_all(&top, specs, |i, data| {
+        progress.inc(1);
         let blob = blobs[i].clone();
         match data {
             Some(data) => {
@@ -54,6 +66,7 @@ pub fn scan(dir: &Path, revs: &Revisions, checker: &Checker) -> Result<Outcome, 
         }
     })?;
     scan_batch(&top, &mut batch, checker, &mut outcome, &mut found);
+    progress.finish_and_clear();
     let commits: HashMap<String, Commit> = log.join().map_err(|_| {
         Error::Git(git::GitError {
             message: "the thread reading `git log` panicked".into(),

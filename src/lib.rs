@@ -148,7 +148,12 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
         );
         outcome.findings.extend(stale);
     }
-    let context = run_context(&paths, false, &args.report);
+    let mut context = run_context(&paths, false, &args.report);
+    if args.history {
+        context.provenance = git::toplevel(&paths[0])
+            .ok()
+            .and_then(|top| git::provenance(&top));
+    }
     let fail_on = fail_on(&args.report, &setup);
     report(
         &setup.rules,
@@ -273,6 +278,7 @@ fn run_context(paths: &[PathBuf], absolute_uris: bool, args: &ReportArgs) -> Run
         root,
         absolute_uris,
         sarif_category: args.sarif_category.clone(),
+        provenance: None,
     }
 }
 

@@ -42,6 +42,8 @@ pub struct RunContext {
     pub absolute_uris: bool,
     /// SARIF `automationDetails.id`, so that a monorepo can upload several logs.
     pub sarif_category: Option<String>,
+    /// A history scan's repository URI and revision (SARIF `versionControlProvenance`).
+    pub provenance: Option<(String, String)>,
 }
 
 /// A token file as `audit` lists it. Never the token itself.

@@ -85,6 +85,18 @@ fn build(report: &Report) -> sarif::Sarif {
             .build();
         run.original_uri_base_ids = Some(BTreeMap::from([(SRCROOT.to_string(), root)]));
     }
+    if let Some((uri, revision)) = &report.context.provenance {
+        let details = sarif::VersionControlDetails::builder()
+            .repository_uri(uri.clone())
+            .revision_id(revision.clone())
+            .mapped_to(
+                sarif::ArtifactLocation::builder()
+                    .uri_base_id(SRCROOT)
+                    .build(),
+            )
+            .build();
+        run.version_control_provenance = Some(vec![details]);
+    }
     if let Some(category) = &report.context.sarif_category {
         // GitHub reads the category as everything up to the last `/` of the id.
         let id = if category.ends_with('/') {
