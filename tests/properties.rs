@@ -1,0 +1,89 @@
+//! Properties of the scanner over random input: a token planted anywhere, in any supported
+//! encoding, is found at the right line and column; and nothing it reports carries the token.
+
+use proptest::prelude::*;
+use tokenlint::rules::RuleSet;
+use tokenlint::scan::{Scanner, Scratch};
+
+mod common;
+use common::{base64, token};
+
+fn scanner() -> Scanner {
+    Scanner::new(&RuleSet::load(&[]).unwrap(), true).unwrap()
+}
+
+/// Text lines without word characters at their ends, so that a token planted between
+/// them stands alone: words, spaces, punctuation, CR, form feeds, and non-ASCII letters.
+fn line() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[a-zA-Z0-9 _.,;:=\"'(){}é€😀\r\u{c}\u{2028}-]{0,40}").unwrap()
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn a_planted_token_is_found_where_it_stands(
+        before in proptest::collection::vec(line(), 0..8),
+        prefix in line(),
+        suffix in line(),
+        after in proptest::collection::vec(line(), 0..8),
+        seed in any::<u32>(),
+        service in any::<bool>(),
+    ) {
+        let t = token(if service { "sa" } else { "pa" }, seed);
+        let mut text = String::new();
+        for l in &before {
+            text.push_str(l);
+            text.push('\n');
+        }
+        let line_no = before.len() + 1;
+        let column = chars(&prefix) + 2;
+        text.push_str(&format!("{prefix} {t} {suffix}\n"));
+        for l in &after {
+            text.push_str(l);
+            text.push('\n');
+        }
+        let findings = scanner().scan("f", text.as_bytes(), &mut Scratch::default());
+        let found = findings.iter().find(|f| f.line == line_no && f.column == column);
+        prop_assert!(found.is_some(), "not at {line_no}:{column}: {:?}", findings.iter().map(|f| (f.line, f.column)).collect::<Vec<_>>());
+        for f in &findings {
+            let shown = format!("{} {:?} {:?} {:?}", f.message, f.snippet, f.secret, f);
+            prop_assert!(!shown.contains(&t[6..]), "a finding shows the token");
+        }
+    }
+
+    #[test]
+    fn every_encoding_is_found_on_its_line(
+        before in proptest::collection::vec(line(), 0..5),
+        seed in any::<u32>(),
+        encoding in 0..5usize,
+        lead in 0..3usize,
+    ) {
+        let t = token("pa", seed);
+        let mut text = String::new();
+        for l in &before {
+            text.push_str(l);
+            text.push('\n');
+        }
+        let payload = format!("{}{t}", "#".repeat(lead));
+        let encoded = match encoding {
+            0 => format!("v: {payload}"),
+            1 => format!("\"v\": \"{}\"", payload.replace('/', "\\/")),
+            2 => format!("?v={}", payload.replace('/', "%2F")),
+            _ => format!("v: {}", base64(format!("token: {payload}").as_bytes())),
+        };
+        text.push_str(&encoded);
+        text.push('\n');
+        let data: Vec<u8> = if encoding == 4 {
+            [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+        } else {
+            text.into_bytes()
+        };
+        let findings = scanner().scan("f", &data, &mut Scratch::default());
+        prop_assert!(findings.iter().any(|f| f.line == before.len() + 1), "encoding {encoding} not found");
+    }
+}
