@@ -43,6 +43,8 @@ pub struct Baseline {
     text: String,
     pub entries: Vec<Entry>,
     by_fingerprint: HashMap<String, usize>,
+    /// Where each fingerprint stands in the file, for pointing at stale entries.
+    offsets: HashMap<String, usize>,
 }
 
 /// A baseline file that cannot be read or parsed.
@@ -77,11 +79,13 @@ impl Baseline {
             .enumerate()
             .map(|(i, e)| (e.fingerprint.clone(), i))
             .collect();
+        let offsets = fingerprint_offsets(&text);
         Ok(Baseline {
             path: path.to_path_buf(),
             text,
             entries: file.entries,
             by_fingerprint,
+            offsets,
         })
     }
 
@@ -120,7 +124,7 @@ impl Baseline {
             .zip(used)
             .filter(|(e, used)| !**used && in_scope(&e.path))
             .map(|(e, _)| {
-                let at = self.text.find(&e.fingerprint).unwrap_or(0);
+                let at = self.offsets.get(&e.fingerprint).copied().unwrap_or(0);
                 let span = at..at + e.fingerprint.len();
                 let (line, column, end_line, end_column, snippet) =
                     scan::place(self.text.as_bytes(), &span, &[]);
@@ -150,15 +154,31 @@ impl Baseline {
             .collect()
     }
 
-    /// The entries that matched a finding, in file order: what `--prune` keeps.
-    pub fn pruned(&self, used: &[bool]) -> Vec<Entry> {
+    /// What `--prune` keeps: the entries that matched a finding, and those whose path was
+    /// not scanned (`in_scope` says no), in file order.
+    pub fn pruned(&self, used: &[bool], in_scope: impl Fn(&str) -> bool) -> Vec<Entry> {
         self.entries
             .iter()
             .zip(used)
-            .filter(|(_, used)| **used)
+            .filter(|(e, used)| **used || !in_scope(&e.path))
             .map(|(e, _)| e.clone())
             .collect()
     }
+}
+
+/// Where each `"fingerprint": "…"` value starts in a baseline's text, in one pass.
+fn fingerprint_offsets(text: &str) -> HashMap<String, usize> {
+    let mut offsets = HashMap::new();
+    for (at, key) in text.match_indices("\"fingerprint\"") {
+        let rest = &text[at + key.len()..];
+        let Some(open) = rest.find('"') else { continue };
+        let value = &rest[open + 1..];
+        if let Some(close) = value.find('"') {
+            let start = at + key.len() + open + 1;
+            offsets.entry(value[..close].to_string()).or_insert(start);
+        }
+    }
+    offsets
 }
 
 /// The entries for `findings`: one per fingerprint, sorted.

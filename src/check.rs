@@ -178,7 +178,8 @@ impl<'r> Checker<'r> {
                 }
             }
             if f.suppression.is_none() {
-                f.suppression = settings.allowlist.suppression(f, &f.key, line.as_deref());
+                let path = settings.project_root.join(&f.key);
+                f.suppression = settings.allowlist.suppression(f, &path, line.as_deref());
             }
         }
     }

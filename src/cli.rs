@@ -191,14 +191,10 @@ pub struct BaselineArgs {
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Where to write the baseline.
-    #[arg(
-        short,
-        long,
-        value_name = "FILE",
-        default_value = ".tokenlint-baseline.json"
-    )]
-    pub output: PathBuf,
+    /// Where to write the baseline [default: the configuration's `baseline`, else
+    /// .tokenlint-baseline.json].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Drop the entries of this baseline that match nothing any more, and add none.
     #[arg(long, value_name = "FILE", conflicts_with = "output")]

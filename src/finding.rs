@@ -72,6 +72,29 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Text from a file, fit to print in a message: any RemotiveCloud token in it redacted
+/// (escaped slashes included), no control characters (which would drive a terminal), and
+/// at most `max` characters.
+pub fn printable(text: &str, max: usize) -> String {
+    static TOKEN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let token = TOKEN.get_or_init(|| {
+        regex::Regex::new(r#"(?i)[ps]a[0-9]{1,8}\.[0-9]{1,8}(?:/|\\/|%2f)[^\s"'<>,;]*"#)
+            .expect("a valid regex")
+    });
+    let redacted = token.replace_all(text, |c: &regex::Captures| {
+        Secret::from_match(c[0].as_bytes()).redacted()
+    });
+    let mut clean: String = redacted
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .collect();
+    if redacted.chars().count() > max {
+        clean.push('…');
+    }
+    clean
+}
+
 /// The fingerprint of the `n`-th (from 1) repeat of a finding in the same file: GitHub
 /// merges results with equal fingerprints, and each occurrence is a leak of its own.
 pub fn nth_fingerprint(base: &str, n: usize) -> String {
@@ -206,6 +229,20 @@ mod tests {
         ] {
             assert_eq!(Secret::from_match(form.as_bytes()), plain);
         }
+    }
+
+    #[test]
+    fn printable_text_redacts_tokens_and_controls() {
+        let t = token();
+        for form in [t.clone(), t.replace('/', "\\/"), t.replace('/', "%2F")] {
+            let shown = printable(&format!("note \"{form}\", done\u{1b}[31m"), 200);
+            assert!(!shown.contains(&t[10..30]), "{shown}");
+            assert!(
+                shown.contains("pa1.0/") && shown.ends_with("done [31m"),
+                "{shown}"
+            );
+        }
+        assert_eq!(printable(&"x".repeat(10), 4), "xxxx…");
     }
 
     #[test]

@@ -243,27 +243,36 @@ pub struct Revisions {
 }
 
 impl Revisions {
-    fn args(&self) -> Vec<String> {
+    /// The revision arguments; a value that git would read as an option is refused.
+    fn args(&self) -> Result<Vec<String>, GitError> {
+        for value in [&self.branch, &self.since].into_iter().flatten() {
+            if value.starts_with('-') || value.is_empty() {
+                return Err(error(format!("`{value}` is not a revision")));
+            }
+        }
         let mut args = vec![self.branch.clone().unwrap_or_else(|| "--all".to_string())];
         if let Some(since) = &self.since {
             args.push(format!("^{since}"));
         }
-        args
+        Ok(args)
     }
 }
 
-/// Every blob reachable from the revisions, each once, with a path it has in some commit.
-pub fn history_blobs(top: &Path, revs: &Revisions) -> Result<Vec<HistoryBlob>, GitError> {
+/// Every blob reachable from the revisions, each once, with a path it has in some commit;
+/// and how many blobs the repository lacks (a partial clone).
+pub fn history_blobs(top: &Path, revs: &Revisions) -> Result<(Vec<HistoryBlob>, usize), GitError> {
     let mut args = vec![
         "rev-list".to_string(),
         "--objects".to_string(),
         "--filter=object:type=blob".to_string(),
-        "--missing=allow-any".to_string(),
+        "--missing=print".to_string(),
     ];
-    args.extend(revs.args());
+    args.extend(revs.args()?);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = git(top, &args)?;
-    Ok(String::from_utf8_lossy(&out)
+    let text = String::from_utf8_lossy(&out);
+    let missing = text.lines().filter(|l| l.starts_with('?')).count();
+    let blobs = text
         .lines()
         .filter_map(|line| {
             let (oid, path) = line.split_once(' ')?;
@@ -272,7 +281,41 @@ pub fn history_blobs(top: &Path, revs: &Revisions) -> Result<Vec<HistoryBlob>, G
                 path: path.to_string(),
             })
         })
-        .collect())
+        .collect();
+    Ok((blobs, missing))
+}
+
+/// A path as git prints it: C-quoted (`"caf\303\251"`) when it has unusual bytes.
+fn unquote(path: &str) -> String {
+    let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
+        return path.to_string();
+    };
+    let mut bytes = Vec::new();
+    let mut chars = inner.bytes().peekable();
+    while let Some(b) = chars.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match chars.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(b'r') => bytes.push(b'\r'),
+            Some(d @ b'0'..=b'7') => {
+                let mut value = u32::from(d - b'0');
+                for _ in 0..2 {
+                    if let Some(&next @ b'0'..=b'7') = chars.peek() {
+                        value = value * 8 + u32::from(next - b'0');
+                        chars.next();
+                    }
+                }
+                bytes.push(value as u8);
+            }
+            Some(other) => bytes.push(other),
+            None => {}
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// The commit that first added a blob.
@@ -296,11 +339,13 @@ pub fn first_commits(
         "log".to_string(),
         "--reverse".to_string(),
         "--raw".to_string(),
+        // Merges too: a blob may first appear in a conflict resolution.
+        "-m".to_string(),
         "--no-abbrev".to_string(),
         "--no-renames".to_string(),
         "--format=%x01%H%x00%an <%ae>%x00%aI".to_string(),
     ];
-    args.extend(revs.args());
+    args.extend(revs.args()?);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = git(top, &args)?;
     let text = String::from_utf8_lossy(&out);
@@ -331,7 +376,7 @@ pub fn first_commits(
                     id: id.to_string(),
                     author: author.to_string(),
                     date: date.to_string(),
-                    path: path.to_string(),
+                    path: unquote(path),
                 },
             );
         }
@@ -354,4 +399,25 @@ pub fn provenance(top: &Path) -> Option<(String, String)> {
         .filter(|u| u.contains("://"))
         .unwrap_or_else(|| format!("file://{}", top.display()));
     Some((uri, revision))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_paths_are_unquoted() {
+        assert_eq!(unquote("plain.sh"), "plain.sh");
+        assert_eq!(unquote("\"caf\\303\\251 dir.sh\""), "café dir.sh");
+        assert_eq!(unquote("\"a\\tb\\\"c\\\\\""), "a\tb\"c\\");
+    }
+
+    #[test]
+    fn option_like_revisions_are_refused() {
+        let revs = Revisions {
+            branch: Some("--output=/tmp/x".into()),
+            since: None,
+        };
+        assert!(revs.args().is_err());
+    }
 }

@@ -17,7 +17,12 @@ use crate::Error;
 /// Blob bytes read before a batch is scanned: memory stays bounded whatever the history.
 const BATCH_BYTES: usize = 64 << 20;
 
-pub fn scan(dir: &Path, revs: &Revisions, checker: &Checker) -> Result<Outcome, Error> {
+pub fn scan(
+    dir: &Path,
+    revs: &Revisions,
+    checker: &Checker,
+    ignore: &crate::setup::ProjectIgnore,
+) -> Result<Outcome, Error> {
     let top = git::toplevel(dir)?;
     let mut outcome = Outcome::default();
     if git::is_shallow(&top) {
@@ -31,7 +36,16 @@ pub fn scan(dir: &Path, revs: &Revisions, checker: &Checker) -> Result<Outcome, 
         let (top, revs) = (top.clone(), revs.clone());
         std::thread::spawn(move || git::first_commits(&top, &revs))
     };
-    let blobs = git::history_blobs(&top, revs)?;
+    let (mut blobs, missing) = git::history_blobs(&top, revs)?;
+    blobs.retain(|b| !ignore.ignores(&top.join(&b.path)));
+    if missing > 0 {
+        outcome.errors.push(ScanError {
+            path: top.display().to_string(),
+            message: format!(
+                "{missing} blobs are not in this clone (a partial clone?) and were not scanned"
+            ),
+        });
+    }
     let specs: Vec<String> = blobs.iter().map(|b| b.oid.clone()).collect();
     // Drawn only when standard error is a terminal: nothing in CI logs.
     let progress = indicatif::ProgressBar::with_draw_target(

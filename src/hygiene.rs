@@ -9,7 +9,6 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::finding::Secret;
 use crate::rules::RuleSet;
 use crate::token_file::{Layout, TokenFile};
 
@@ -198,29 +197,9 @@ pub fn display_name(file: &TokenFile) -> String {
     )
 }
 
-/// Text from a token file, fit to print: no control characters (which would drive the
-/// terminal), any token in it redacted, and at most 64 characters.
+/// Text from a token file, fit to print: see [`crate::finding::printable`].
 pub fn clean_text(text: &str) -> String {
-    const MAX: usize = 64;
-    let mut out = String::new();
-    for word in text.split_inclusive(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
-        let bare = word.trim_end_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
-        if bare.contains('/') && (bare.contains("pa") || bare.contains("sa")) && bare.len() > 20 {
-            out.push_str(&Secret::from_match(bare.as_bytes()).redacted());
-            out.push_str(&word[bare.len()..]);
-        } else {
-            out.push_str(word);
-        }
-    }
-    let mut clean: String = out
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX)
-        .collect();
-    if out.chars().count() > MAX {
-        clean.push('…');
-    }
-    clean
+    crate::finding::printable(text, 64)
 }
 
 /// "1 day", "N days".
@@ -276,6 +255,7 @@ fn shell_quote(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Secret;
     use crate::token_file::Field;
 
     const T: Thresholds = Thresholds {

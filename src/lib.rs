@@ -39,7 +39,7 @@ use cli::{BaselineArgs, Cli, ColorChoice, Command, ReportArgs, ScanArgs};
 pub use error::Error;
 use report::{Report, RunContext, Summary, TokenFileRow};
 use rules::{RuleSet, Severity};
-use setup::{walk_options, Setup};
+use setup::{walk_options, ProjectIgnore, Setup};
 use walk::{display_path, Outcome, WalkOptions};
 
 /// Exit codes: nothing found at or above `--fail-on`, something found. Errors exit with 2.
@@ -118,14 +118,34 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     let setup = Setup::new(&args.rules.rule_dirs, &args.config, &paths)?;
     let settings = setup.settings(&args.hygiene, !args.report.no_redact, false, !args.no_store)?;
     let checker = setup.checker(settings)?;
+    let ignore = ProjectIgnore::new(&setup.project_root, !args.walk.no_ignore);
+    // A hook's file list goes through the project's .tokenlintignore too.
+    let paths: Vec<PathBuf> = if args.hook {
+        let kept: Vec<PathBuf> = paths
+            .into_iter()
+            .filter(|p| !ignore.ignores(&check::normalize(&setup.cwd.join(p))))
+            .collect();
+        if kept.is_empty() {
+            eprintln!("tokenlint: every file the hook was given is ignored by .tokenlintignore");
+            return Ok(ExitCode::SUCCESS);
+        }
+        kept
+    } else {
+        paths
+    };
+    // The paths a baseline's entries are judged for: an entry elsewhere is not stale.
+    let mut scope = scope(&paths, &checker);
     let mut outcome = if args.staged {
-        scan_staged(&setup.cwd, &checker)?
+        let (outcome, staged) = scan_staged(&setup.cwd, &checker, &ignore)?;
+        scope = staged;
+        outcome
     } else if args.history {
+        scope = vec![String::new()];
         let revs = git::Revisions {
             branch: args.branch.clone(),
             since: args.since.clone(),
         };
-        history::scan(&paths[0], &revs, &checker)?
+        history::scan(&paths[0], &revs, &checker, &ignore)?
     } else {
         scan_paths(&paths, &walk_options(&args.walk), &checker)?
     };
@@ -139,7 +159,6 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     if let Some(path) = baseline {
         let baseline = Baseline::load(&path)?;
         let used = baseline.apply(&mut outcome.findings);
-        let scope = scope(&paths, &checker);
         let stale = baseline.stale_findings(
             &used,
             |p| in_scope(&scope, p),
@@ -150,9 +169,12 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     }
     let mut context = run_context(&paths, false, &args.report);
     if args.history {
-        context.provenance = git::toplevel(&paths[0])
-            .ok()
-            .and_then(|top| git::provenance(&top));
+        // History paths are relative to the top of the working tree.
+        if let Ok(top) = git::toplevel(&paths[0]) {
+            context.root = top.canonicalize().unwrap_or(top.clone());
+            context.cwd.clone_from(&context.root);
+            context.provenance = git::provenance(&top);
+        }
     }
     let fail_on = fail_on(&args.report, &setup);
     report(
@@ -166,16 +188,23 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     )
 }
 
-/// The blobs staged in the index of the repository around `dir`.
-fn scan_staged(dir: &std::path::Path, checker: &Checker) -> Result<Outcome, Error> {
+/// The blobs staged in the index of the repository around `dir`, and the keys of the
+/// staged files.
+fn scan_staged(
+    dir: &std::path::Path,
+    checker: &Checker,
+    ignore: &ProjectIgnore,
+) -> Result<(Outcome, Vec<String>), Error> {
     let top = git::toplevel(dir)?;
-    let files = git::staged_files(&top)?;
+    let mut files = git::staged_files(&top)?;
+    files.retain(|f| !ignore.ignores(&top.join(f)));
     if files.is_empty() {
         eprintln!("tokenlint: nothing is staged to scan");
     }
     let mut cat = git::CatFile::new(&top)?;
     let mut outcome = Outcome::default();
     let mut scratch = scan::Scratch::default();
+    let keys = files.iter().map(|f| checker.key(&top.join(f))).collect();
     for file in files {
         match cat.read(&format!(":{file}")) {
             Ok(Some(data)) => {
@@ -191,7 +220,7 @@ fn scan_staged(dir: &std::path::Path, checker: &Checker) -> Result<Outcome, Erro
             }),
         }
     }
-    Ok(outcome)
+    Ok((outcome, keys))
 }
 
 /// `tokenlint baseline`: write the current findings, or prune a baseline to the entries
@@ -213,7 +242,8 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
         Some(path) => {
             let baseline = Baseline::load(path)?;
             let used = baseline.apply(&mut outcome.findings);
-            let kept = baseline.pruned(&used);
+            let scope = scope(&args.paths, &checker);
+            let kept = baseline.pruned(&used, |p| in_scope(&scope, p));
             let dropped = baseline.entries.len() - kept.len();
             let said = format!(
                 "dropped {} that matched nothing from {}, kept {}",
@@ -221,20 +251,26 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
                 path.display(),
                 kept.len()
             );
-            (path, kept, said)
+            (path.clone(), kept, said)
         }
         None => {
             let entries = baseline::entries(&outcome.findings);
+            let output = args.output.clone().unwrap_or_else(|| {
+                setup.config.baseline.as_ref().map_or_else(
+                    || PathBuf::from(".tokenlint-baseline.json"),
+                    |b| setup.config.resolve(b),
+                )
+            });
             let said = format!(
                 "wrote {} to {}",
                 entries_of(entries.len()),
-                args.output.display()
+                output.display()
             );
-            (&args.output, entries, said)
+            (output, entries, said)
         }
     };
     let text = baseline::render(&entries);
-    output::write_report(Some(path), false, |out| out.write_all(text.as_bytes()))?;
+    output::write_report(Some(&path), false, |out| out.write_all(text.as_bytes()))?;
     output::print(&format!("tokenlint: {said}\n"))?;
     Ok(ExitCode::SUCCESS)
 }

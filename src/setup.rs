@@ -21,8 +21,8 @@ pub struct Setup {
     pub config: Config,
     pub rules: RuleSet,
     pub cwd: PathBuf,
-    /// Where [`crate::finding::Finding::key`]s start: the configuration file's directory,
-    /// else the repository root, else the current directory.
+    /// Where [`crate::finding::Finding::key`]s start: the repository root, else the
+    /// configuration file's directory, else the current directory.
     pub project_root: PathBuf,
 }
 
@@ -51,10 +51,9 @@ impl Setup {
         dirs.extend(config.rules.paths.iter().map(|p| config.resolve(p)));
         let mut rules = RuleSet::load(&dirs)?;
         config.apply_to_rules(&mut rules)?;
-        let project_root = match config.dir() {
-            Some(dir) => canonical(dir),
-            None => repository_root(&root).unwrap_or_else(|| cwd.clone()),
-        };
+        let project_root = repository_root(&root)
+            .or_else(|| config.dir().map(canonical))
+            .unwrap_or_else(|| cwd.clone());
         Ok(Setup {
             config,
             rules,
@@ -92,13 +91,42 @@ impl Setup {
             redact,
             cwd: self.cwd.clone(),
             project_root: self.project_root.clone(),
-            allowlist: Allowlist::new(&self.config)?,
+            allowlist: Allowlist::new(&self.config, &self.rules)?,
             foreign_markers: self.config.inline.foreign_markers,
         })
     }
 
     pub fn checker(&self, settings: Settings) -> Result<Checker<'_>, Error> {
         Ok(Checker::new(&self.rules, settings)?)
+    }
+}
+
+/// The project's `.tokenlintignore` (at the project root), for the scans that do not walk
+/// a directory: staged files, hook file lists and history blobs.
+pub struct ProjectIgnore {
+    root: PathBuf,
+    matcher: Option<ignore::gitignore::Gitignore>,
+}
+
+impl ProjectIgnore {
+    pub fn new(project_root: &Path, enabled: bool) -> ProjectIgnore {
+        let file = project_root.join(crate::walk::IGNORE_FILE);
+        let matcher = (enabled && file.is_file()).then(|| {
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(project_root);
+            builder.add(&file);
+            builder.build().ok()
+        });
+        ProjectIgnore {
+            root: project_root.to_path_buf(),
+            matcher: matcher.flatten(),
+        }
+    }
+
+    /// Whether the file at the absolute `path` is ignored.
+    pub fn ignores(&self, path: &Path) -> bool {
+        self.matcher.as_ref().is_some_and(|m| {
+            path.starts_with(&self.root) && m.matched_path_or_any_parents(path, false).is_ignore()
+        })
     }
 }
 

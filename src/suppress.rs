@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use regex::Regex;
 use serde::Serialize;
 
@@ -107,18 +107,22 @@ fn reason_text(text: &str) -> Option<String> {
         t = t.strip_suffix(closer).unwrap_or(t).trim_end();
     }
     let t = t.trim_start_matches([':', '-', '—', ' ', '\t']).trim();
-    (!t.is_empty()).then(|| t.to_string())
+    // A reason is shown in every format: never with a token in it.
+    (!t.is_empty()).then(|| crate::finding::printable(t, 120))
 }
 
 /// The configuration's allowlist, compiled.
 #[derive(Debug, Default)]
 pub struct Allowlist {
     entries: Vec<Entry>,
+    /// The configuration file's directory: path patterns match files under it only.
+    root: std::path::PathBuf,
 }
 
 #[derive(Debug)]
 struct Entry {
-    paths: Option<GlobSet>,
+    /// Gitignore-style patterns, rooted at the configuration file's directory.
+    paths: Option<Gitignore>,
     secrets: Vec<Regex>,
     lines: Vec<Regex>,
     fingerprints: HashSet<String>,
@@ -129,20 +133,31 @@ struct Entry {
 impl Allowlist {
     /// Compiles the configuration's `[[allowlist]]` entries; a bad glob or regex is an error
     /// that points at it.
-    pub fn new(config: &Config) -> Result<Allowlist, Box<ConfigError>> {
+    pub fn new(
+        config: &Config,
+        rules: &crate::rules::RuleSet,
+    ) -> Result<Allowlist, Box<ConfigError>> {
+        let root = config
+            .dir()
+            .map(|d| d.canonicalize().unwrap_or_else(|_| d.to_path_buf()))
+            .unwrap_or_default();
         let mut entries = Vec::new();
         for e in &config.allowlist {
+            if let Some(id) = e.rules.iter().find(|id| rules.get(id.get_ref()).is_none()) {
+                return Err(config.invalid(id.span(), &format!("unknown rule `{}`", id.get_ref())));
+            }
             let paths = if e.paths.is_empty() {
                 None
             } else {
-                let mut set = GlobSetBuilder::new();
+                let mut builder = GitignoreBuilder::new(&root);
                 for glob in &e.paths {
-                    let compiled = Glob::new(glob.get_ref().trim_start_matches("./"))
-                        .map_err(|err| config.invalid(glob.span(), &format!("bad glob: {err}")))?;
-                    set.add(compiled);
+                    builder.add_line(None, glob.get_ref()).map_err(|err| {
+                        config.invalid(glob.span(), &format!("bad pattern: {err}"))
+                    })?;
                 }
                 Some(
-                    set.build()
+                    builder
+                        .build()
                         .map_err(|err| config.invalid(0..0, &err.to_string()))?,
                 )
             };
@@ -163,7 +178,7 @@ impl Allowlist {
                 reason: e.reason.clone(),
             });
         }
-        Ok(Allowlist { entries })
+        Ok(Allowlist { entries, root })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -175,21 +190,24 @@ impl Allowlist {
         self.entries.iter().any(|e| !e.lines.is_empty())
     }
 
-    /// The entry that accepts `finding`, whose path relative to the configuration's
-    /// directory is `key`, on source line `line`.
+    /// The entry that accepts `finding`, whose file is at the absolute `path`, on source
+    /// line `line`.
     pub fn suppression(
         &self,
         finding: &Finding,
-        key: &str,
+        path: &std::path::Path,
         line: Option<&str>,
     ) -> Option<Suppression> {
         let entry = self.entries.iter().find(|e| {
-            e.paths.as_ref().is_none_or(|p| p.is_match(key))
-                && (e.secrets.is_empty()
-                    || finding
-                        .secret
-                        .as_ref()
-                        .is_some_and(|s| e.secrets.iter().any(|r| r.is_match(s.expose()))))
+            e.paths.as_ref().is_none_or(|p| {
+                // The matcher panics on a path outside its root; such a path never matches.
+                path.starts_with(&self.root)
+                    && p.matched_path_or_any_parents(path, false).is_ignore()
+            }) && (e.secrets.is_empty()
+                || finding
+                    .secret
+                    .as_ref()
+                    .is_some_and(|s| e.secrets.iter().any(|r| r.is_match(s.expose()))))
                 && (e.lines.is_empty()
                     || line.is_some_and(|l| e.lines.iter().any(|r| r.is_match(l))))
                 && (e.fingerprints.is_empty() || e.fingerprints.contains(&finding.fingerprint))

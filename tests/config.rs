@@ -207,7 +207,7 @@ fn the_readme_example_config_parses_and_applies() {
     let config = tokenlint::config::Config::parse("README.md", body).unwrap();
     let mut rules = tokenlint::rules::RuleSet::load(&[]).unwrap();
     config.apply_to_rules(&mut rules).unwrap();
-    assert!(tokenlint::suppress::Allowlist::new(&config).is_ok());
+    assert!(tokenlint::suppress::Allowlist::new(&config, &rules).is_ok());
     // And as a file, the way a team copies it.
     let repo = Repo::new();
     repo.write("tokenlint.toml", body);

@@ -10,7 +10,8 @@ pub(super) struct GithubReporter;
 
 impl Reporter for GithubReporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        for f in report.findings {
+        // Annotations are for what needs fixing: suppressed findings get none.
+        for f in report.findings.iter().filter(|f| f.suppression.is_none()) {
             let command = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

@@ -1,0 +1,246 @@
+//! Regression tests for defects found in review, each named after the bug it pins.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+mod common;
+use common::token;
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir)
+        .args(args)
+        .env("HOME", "/nonexistent-home")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("REMOTIVE_CONFIG_DIR")
+        .output()
+        .unwrap()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
+        .args(args)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    dir
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn suppression_reasons_never_carry_a_token() {
+    let dir = repo();
+    let (t, u) = (token("pa", 1), token("sa", 2));
+    fs::write(
+        dir.path().join("e.json"),
+        format!("{{\"note\": \"tokenlint:allow test\", \"token\": \"{t}\"}}\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("f.sh"),
+        format!("# tokenlint:allow-next-line note {u}\nT={t}\n"),
+    )
+    .unwrap();
+    for format in ["text", "json", "sarif", "github"] {
+        let out = run(
+            dir.path(),
+            &[
+                "scan",
+                "--show-suppressed",
+                "--format",
+                format,
+                "--color",
+                "never",
+            ],
+        );
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for secret in [&t, &u] {
+            assert!(
+                !all.contains(&secret[6..]),
+                "{format} shows a token:\n{all}"
+            );
+        }
+    }
+}
+
+#[test]
+fn prune_from_a_subdirectory_keeps_the_entries_it_did_not_scan() {
+    let dir = repo();
+    let p = dir.path();
+    fs::create_dir_all(p.join("docs")).unwrap();
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 3))).unwrap();
+    fs::write(p.join("docs/b.md"), format!("{}\n", token("pa", 4))).unwrap();
+    assert_eq!(run(p, &["baseline"]).status.code(), Some(0));
+    let out = run(
+        &p.join("docs"),
+        &["baseline", "--prune", "../.tokenlint-baseline.json"],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("dropped 0 entries"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let doc = json(&run(
+        p,
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--baseline",
+            ".tokenlint-baseline.json",
+        ],
+    ));
+    assert_eq!(doc["summary"]["findings"], 0);
+}
+
+#[test]
+fn staged_scans_judge_only_staged_baseline_entries() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 5))).unwrap();
+    assert_eq!(run(p, &["baseline"]).status.code(), Some(0));
+    fs::write(
+        p.join("tokenlint.toml"),
+        "baseline = \".tokenlint-baseline.json\"\nfail-on = \"note\"\n",
+    )
+    .unwrap();
+    fs::write(p.join("clean.sh"), "echo ok\n").unwrap();
+    git(p, &["add", "clean.sh"]);
+    let out = run(p, &["scan", "--staged", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(json(&out)["summary"]["findings"], 0);
+}
+
+#[test]
+fn the_github_format_annotates_no_suppressed_finding() {
+    let dir = repo();
+    fs::write(
+        dir.path().join("a.sh"),
+        format!("T={} # tokenlint:allow\n", token("pa", 6)),
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["scan", "--format", "github", "--show-suppressed"],
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("::error"));
+}
+
+#[test]
+fn allowlist_paths_are_gitignore_patterns() {
+    let dir = repo();
+    let p = dir.path();
+    fs::create_dir_all(p.join("docs/deep")).unwrap();
+    fs::write(p.join("docs/deep/x.md"), format!("{}\n", token("pa", 7))).unwrap();
+    fs::write(p.join("y.md"), format!("{}\n", token("pa", 8))).unwrap();
+    for pattern in ["docs/", "/docs", "docs", "/docs/**"] {
+        fs::write(
+            p.join("tokenlint.toml"),
+            format!("[[allowlist]]\npaths = [\"{pattern}\"]\n"),
+        )
+        .unwrap();
+        let doc = json(&run(p, &["scan", "--format", "json"]));
+        let paths: Vec<&str> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(paths, ["y.md"], "{pattern}");
+    }
+    fs::write(
+        p.join("tokenlint.toml"),
+        "[[allowlist]]\nrules = [\"no-such-rule\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run(p, &["scan"]).status.code(),
+        Some(2),
+        "an unknown rule id is an error"
+    );
+}
+
+#[test]
+fn tokenlintignore_applies_to_staged_files_and_hook_file_lists() {
+    let dir = repo();
+    let p = dir.path();
+    fs::create_dir_all(p.join("fixtures")).unwrap();
+    fs::write(p.join(".tokenlintignore"), "/fixtures/\n").unwrap();
+    fs::write(
+        p.join("fixtures/leak.sh"),
+        format!("T={}\n", token("pa", 9)),
+    )
+    .unwrap();
+    git(p, &["add", "-A"]);
+    assert_eq!(run(p, &["scan", "--staged"]).status.code(), Some(0));
+    assert_eq!(
+        run(p, &["scan", "--hook", "fixtures/leak.sh"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(p, &["scan", "--staged", "--no-ignore"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn history_paths_are_unquoted_and_located_from_a_subdirectory() {
+    let dir = repo();
+    let p = dir.path();
+    fs::create_dir_all(p.join("deep/er")).unwrap();
+    fs::write(p.join("café dir.sh"), format!("T={}\n", token("pa", 10))).unwrap();
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-qm", "x"]);
+    let out = run(
+        &p.join("deep/er"),
+        &["scan", "--history", "--format", "sarif", "."],
+    );
+    let doc = json(&out);
+    let run0 = &doc["runs"][0];
+    let uri = run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(uri, "caf%C3%A9%20dir.sh");
+    let root = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(!root.contains("deep"), "{root}");
+    let text = run(p, &["scan", "--history", "--format", "json"]);
+    assert_eq!(json(&text)["findings"][0]["commit"]["path"], "café dir.sh");
+}
+
+#[test]
+fn option_like_revisions_are_refused() {
+    let dir = repo();
+    let out = run(
+        dir.path(),
+        &["scan", "--history", "--branch=--output=/tmp/x"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
