@@ -137,47 +137,25 @@ impl<'r> Checker<'r> {
             .replace(std::path::MAIN_SEPARATOR, "/")
     }
 
-    /// Marks the findings that an inline marker or the allowlist accepts.
+    /// Marks the findings that an inline marker or the allowlist accepts. Only the lines
+    /// of the findings are read, never the whole file again.
     fn suppress(&self, data: &[u8], findings: &mut [Finding]) {
         let settings = &self.settings;
-        let markers = suppress::may_have_markers(data, settings.foreign_markers);
-        if !markers && settings.allowlist.is_empty() {
-            return;
-        }
-        let wanted = markers || settings.allowlist.wants_lines();
-        let max_line = findings.iter().map(|f| f.line).max().unwrap_or(0);
-        let lines = if wanted {
-            line_ranges(data, max_line)
-        } else {
-            Vec::new()
-        };
-        let text = |line: usize| {
-            let range = lines.get(line.checked_sub(1)?)?;
-            Some(String::from_utf8_lossy(&data[range.clone()]).into_owned())
-        };
         for f in findings.iter_mut() {
-            // Lines of a UTF-16 file are lines of its decoded text, not of its bytes.
-            let decoded = f
-                .encoding
-                .iter()
-                .any(|e| matches!(e, Encoding::Utf16le | Encoding::Utf16be));
-            let line = if decoded { None } else { text(f.line) };
-            if markers {
-                let previous = if decoded {
-                    None
-                } else {
-                    text(f.line.wrapping_sub(1))
-                };
-                if let Some(line) = &line {
-                    f.suppression = suppress::inline(
-                        line,
-                        previous.as_deref(),
-                        &f.rule_id,
-                        settings.foreign_markers,
-                    );
-                }
+            // Lines of a decoded (UTF-16) view are not lines of the bytes: no span, no line.
+            let (line, previous) = match &f.span {
+                Some(span) => lines_around(data, span.start),
+                None => (None, None),
+            };
+            if let Some(line) = &line {
+                f.suppression = suppress::inline(
+                    line,
+                    previous.as_deref(),
+                    &f.rule_id,
+                    settings.foreign_markers,
+                );
             }
-            if f.suppression.is_none() {
+            if f.suppression.is_none() && !settings.allowlist.is_empty() {
                 let path = settings.project_root.join(&f.key);
                 f.suppression = settings.allowlist.suppression(f, &path, line.as_deref());
             }
@@ -303,23 +281,28 @@ impl<'r> Checker<'r> {
     }
 }
 
-/// The byte ranges of the first `count` lines of `data`, without their line ends.
-fn line_ranges(data: &[u8], count: usize) -> Vec<Range<usize>> {
-    let mut lines = Vec::with_capacity(count);
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len())) {
-        if lines.len() == count {
-            break;
+/// The line holding byte `at` of `data`, and the line before it, without line ends; at
+/// most `REACH` bytes of each on either side of `at`, for minified or binary files.
+fn lines_around(data: &[u8], at: usize) -> (Option<String>, Option<String>) {
+    const REACH: usize = 4096;
+    let text = |range: Range<usize>| {
+        let mut end = range.end;
+        if end > range.start && data[end - 1] == b'\r' {
+            end -= 1;
         }
-        let trimmed = if end > start && data[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
-        lines.push(start..trimmed);
-        start = end + 1;
-    }
-    lines
+        String::from_utf8_lossy(&data[range.start..end]).into_owned()
+    };
+    let floor = at.saturating_sub(REACH);
+    let start = memchr::memrchr(b'\n', &data[floor..at]).map_or(floor, |i| floor + i + 1);
+    let ceiling = (at + REACH).min(data.len());
+    let end = memchr::memchr(b'\n', &data[at..ceiling]).map_or(ceiling, |i| at + i);
+    let previous = (start > 0 && data[start - 1] == b'\n').then(|| {
+        let newline = start - 1;
+        let floor = newline.saturating_sub(REACH);
+        let from = memchr::memrchr(b'\n', &data[floor..newline]).map_or(floor, |i| floor + i + 1);
+        text(from..newline)
+    });
+    (Some(text(start..end)), previous)
 }
 
 /// `path` without `.` and `..` components, as far as it can tell without the file system.

@@ -38,12 +38,6 @@ const NEXT_LINE: &str = "-next-line";
 const FOREIGN_SAME_LINE: [&str; 2] = ["gitleaks:allow", "pragma: allowlist secret"];
 const FOREIGN_NEXT_LINE: &str = "pragma: allowlist nextline secret";
 
-/// Whether any marker could be in `data`: a fast test before looking line by line.
-pub fn may_have_markers(data: &[u8], foreign: bool) -> bool {
-    let has = |m: &str| memchr::memmem::find(data, m.as_bytes()).is_some();
-    has(MARKER) || (foreign && (FOREIGN_SAME_LINE.iter().any(|m| has(m)) || has(FOREIGN_NEXT_LINE)))
-}
-
 /// The inline suppression of a finding of `rule_id` on `line`, below `previous`.
 pub fn inline(
     line: &str,
@@ -273,7 +267,5 @@ mod tests {
         assert!(inline("T=x # pragma: allowlist secret", None, r, true).is_some());
         assert!(inline("T=x", Some("# pragma: allowlist nextline secret"), r, true).is_some());
         assert!(inline("T=x # gitleaks:allow", None, r, false).is_none());
-        assert!(may_have_markers(b"a gitleaks:allow", true));
-        assert!(!may_have_markers(b"a gitleaks:allow", false));
     }
 }

@@ -91,15 +91,13 @@ impl Scanner {
 
     /// Every finding in `data`, the content of the file shown as `path`, in order.
     pub fn scan(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<Finding> {
-        let binary = is_binary(data);
         let Some((text, encoding)) = decode::utf16_text(data) else {
-            return self.view_findings(path, data, None, binary, scratch);
+            return self.view_findings(path, data, None, scratch);
         };
-        let mut findings =
-            self.view_findings(path, text.as_bytes(), Some(encoding), false, scratch);
+        let mut findings = self.view_findings(path, text.as_bytes(), Some(encoding), scratch);
         // A binary file may start with a byte-order mark by chance: its bytes count too.
-        if binary {
-            findings.extend(self.view_findings(path, data, None, true, scratch));
+        if is_binary(data) {
+            findings.extend(self.view_findings(path, data, None, scratch));
         }
         findings
     }
@@ -110,13 +108,14 @@ impl Scanner {
         path: &str,
         view: &[u8],
         outer: Option<Encoding>,
-        binary: bool,
         scratch: &mut Scratch,
     ) -> Vec<Finding> {
         let mut hits = self.hits(view, outer, scratch);
         if hits.is_empty() {
             return Vec::new();
         }
+        // Decoded text is text; raw bytes are binary when they hold a NUL early on.
+        let binary = outer.is_none() && is_binary(view);
         hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end));
         hits.dedup_by_key(|h| (h.span.start, h.pattern, h.span.end));
         self.findings(path, view, outer.is_some(), binary, hits)
