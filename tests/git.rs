@@ -2,39 +2,9 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 mod common;
-use common::token;
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.test")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.test")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
-fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q"]);
-    dir
-}
-
-fn tokenlint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", "/nonexistent-home")
-        .output()
-        .unwrap()
-}
+use common::{git, repo, token, tokenlint};
 
 fn staged_paths(dir: &Path) -> (i32, Vec<String>, String) {
     let out = tokenlint(dir, &["scan", "--staged", "--format", "json"]);

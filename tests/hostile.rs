@@ -2,19 +2,9 @@
 //! Each case names the exit code and the message it must give.
 
 use std::fs;
-use std::process::Command;
 
 mod common;
-use common::token;
-
-fn tokenlint(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", "/nonexistent-home")
-        .output()
-        .unwrap()
-}
+use common::{token, tokenlint};
 
 #[cfg(unix)]
 #[test]

@@ -1,41 +1,12 @@
 //! Regression tests for defects found in review, each named after the bug it pins.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
 mod common;
-use common::token;
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", "/nonexistent-home")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("REMOTIVE_CONFIG_DIR")
-        .output()
-        .unwrap()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
-        .args(args)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
-fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q"]);
-    dir
-}
+use common::{git, repo, token, tokenlint as run};
 
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)

@@ -65,3 +65,35 @@ pub fn snapshot(name: &str, actual: &str) {
         "snapshot {name} differs; re-bless with TOKENLINT_BLESS=1 cargo test\n--- expected\n{expected}\n--- actual\n{actual}"
     );
 }
+
+/// Runs tokenlint in `dir` with no token store and no colour: the same on every machine.
+pub fn tokenlint(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir)
+        .args(args)
+        .env("HOME", "/nonexistent-home")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("REMOTIVE_CONFIG_DIR")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+/// Runs git in `dir` as a test identity, and asserts it succeeded.
+pub fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
+        .args(args)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// A fresh git repository in a temporary directory.
+pub fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    dir
+}
