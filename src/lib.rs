@@ -14,6 +14,8 @@ pub mod config;
 pub mod docs;
 mod error;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod history;
 pub mod hygiene;

@@ -148,19 +148,26 @@ fn broken(layout: Layout, problem: &str) -> TokenFile {
 }
 
 fn plaintext(data: &[u8]) -> TokenFile {
-    let text = String::from_utf8_lossy(data);
-    let trimmed = text.trim();
-    let start = text.find(trimmed).unwrap_or(0);
+    let start = data
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(data.len());
+    let end = data
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     let mut file = broken(Layout::Plaintext, "");
     file.problems.clear();
-    if is_remotive_token(trimmed) {
-        file.token = Some(Field {
-            value: Secret::from_match(trimmed.as_bytes()),
-            span: start..start + trimmed.len(),
-        });
-    } else {
-        file.problems
-            .push("it does not hold a RemotiveCloud token".to_string());
+    match std::str::from_utf8(&data[start..end]) {
+        Ok(token) if is_remotive_token(token) => {
+            file.token = Some(Field {
+                value: Secret::from_match(token.as_bytes()),
+                span: start..end,
+            });
+        }
+        _ => file
+            .problems
+            .push("it does not hold a RemotiveCloud token".to_string()),
     }
     file
 }
@@ -196,11 +203,13 @@ struct RawAccount {
 /// faulted for lacking them.
 fn parse_json(data: &[u8], by_name: bool) -> Result<TokenFile, String> {
     let raw: RawTokenFile = serde_json::from_slice(data).map_err(|e| json_problem(&e))?;
-    let text = String::from_utf8_lossy(data);
+    // Spans are byte offsets into `data` itself: serde skips unknown fields without
+    // checking their UTF-8, so a lossy copy of the text could be longer than the file.
+    let text = data;
     let mut problems = Vec::new();
     let token = match raw.token {
         Some(t) if is_remotive_token(&t) => Some(Field {
-            span: top_level_value(&text, "token").unwrap_or(0..0),
+            span: top_level_value(text, "token").unwrap_or(0..0),
             value: Secret::from_match(t.as_bytes()),
         }),
         Some(_) => {
@@ -230,8 +239,8 @@ fn parse_json(data: &[u8], by_name: bool) -> Result<TokenFile, String> {
         || raw.kind.is_some()
         || raw.version.is_some();
     let mut missing = Vec::new();
-    let created = date_field(&text, "created", raw.created, &mut missing);
-    let expires = date_field(&text, "expires", raw.expires, &mut missing);
+    let created = date_field(text, "created", raw.created, &mut missing);
+    let expires = date_field(text, "expires", raw.expires, &mut missing);
     if cli_shaped {
         problems.extend(missing);
     }
@@ -270,7 +279,7 @@ fn json_problem(e: &serde_json::Error) -> String {
 }
 
 fn date_field(
-    text: &str,
+    text: &[u8],
     key: &str,
     value: Option<String>,
     problems: &mut Vec<String>,
@@ -314,8 +323,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// The byte range of the string value of `key` in the top-level object of `text`: not a
 /// key of the same name in a nested object, and found however the key is escaped.
-fn top_level_value(text: &str, key: &str) -> Option<Range<usize>> {
-    let bytes = text.as_bytes();
+fn top_level_value(bytes: &[u8], key: &str) -> Option<Range<usize>> {
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
@@ -326,7 +334,7 @@ fn top_level_value(text: &str, key: &str) -> Option<Range<usize>> {
                 let end = string_end(bytes, i)?;
                 let after = skip_space(bytes, end + 1);
                 if depth == 1 && bytes.get(after) == Some(&b':') {
-                    let name: Option<String> = serde_json::from_str(&text[i..=end]).ok();
+                    let name: Option<String> = serde_json::from_slice(&bytes[i..=end]).ok();
                     let value = skip_space(bytes, after + 1);
                     if name.as_deref() == Some(key) && bytes.get(value) == Some(&b'"') {
                         let value_end = string_end(bytes, value)?;
@@ -541,6 +549,27 @@ mod tests {
         assert!(file.problems.is_empty(), "{:?}", file.problems);
         let named = recognise("personal-token-x.json", text.as_bytes()).unwrap();
         assert_eq!(named.problems.len(), 2);
+    }
+
+    #[test]
+    fn regression_spans_stay_inside_files_with_invalid_utf8() {
+        // Found by the token_file fuzz target: serde skips an unknown field without checking
+        // its UTF-8, and spans measured on a lossy copy ran past the end of the file.
+        let t = token("pa");
+        let mut data = b"{\"junk\": \"".to_vec();
+        data.extend_from_slice(&[0x99; 40]);
+        data.extend_from_slice(
+            format!("\", \"token\": \"{t}\", \"expires\": \"2030-01-01\"}}").as_bytes(),
+        );
+        let file = recognise("personal-token-x.json", &data).unwrap();
+        let span = file.token.unwrap().span;
+        assert_eq!(&data[span], t.as_bytes());
+        let mut plain = vec![0x99u8; 10];
+        plain.extend_from_slice(b"\n");
+        assert!(recognise(LEGACY_PLAINTEXT_NAME, &plain)
+            .unwrap()
+            .token
+            .is_none());
     }
 
     #[test]

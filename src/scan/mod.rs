@@ -5,7 +5,7 @@
 //! run over that view, and again over every base64 run in it, decoded. Each match is then
 //! placed at its line and column in the view, where the encoded text stands.
 
-mod decode;
+pub(crate) mod decode;
 mod examples;
 mod locate;
 mod matcher;
