@@ -3,6 +3,8 @@
 //! and `audit` all check files through a [`Checker`].
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
@@ -11,6 +13,8 @@ use chrono::NaiveDate;
 use crate::finding::{fingerprint, nth_fingerprint, Encoding, Finding, Secret};
 use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
 use crate::rules::{RuleError, RuleSet};
+use crate::scan::decode::Utf16Decoder;
+use crate::scan::stream::{Source, Windows};
 use crate::scan::{self, Scanner, Scratch};
 use crate::store::{StoreIndex, Stores};
 use crate::suppress::{self, Allowlist};
@@ -64,6 +68,11 @@ impl<'r> Checker<'r> {
         })
     }
 
+    /// Large files can be read in windows: every rule's matches have a bounded length.
+    pub fn windowed(&self) -> bool {
+        self.scanner.window_overlap(0).is_some()
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
@@ -103,27 +112,102 @@ impl<'r> Checker<'r> {
             findings.extend(self.token_file_findings(shown, data, file, &problems, &secrets));
             findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         }
-        self.cross_reference(&mut findings);
         if !findings.is_empty() {
             let key = path.map_or_else(|| shown.to_string(), |p| self.key(p));
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            for f in &mut findings {
-                let base = fingerprint(&f.rule_id, &key, f.secret.as_ref());
-                let repeat = seen.entry(base.clone()).or_insert(0);
-                f.fingerprint = match *repeat {
-                    0 => base,
-                    n => nth_fingerprint(&base, n),
-                };
-                *repeat += 1;
-                f.key.clone_from(&key);
-            }
-            self.suppress(data, &mut findings);
+            self.finish(&key, data, &mut findings, &mut HashMap::new());
         }
         Checked {
             findings,
             token_file,
             secrets,
         }
+    }
+
+    /// Every finding of the pattern rules in the large file at `path`, shown as `shown`,
+    /// read window by window from `file` with `buf` as the window's buffer, so that
+    /// memory stays bounded. A file this large is never a token file. A read error ends
+    /// the scan early; the findings made until then are kept.
+    pub fn check_large(
+        &self,
+        path: &Path,
+        shown: &str,
+        file: &mut File,
+        buf: &mut Vec<u8>,
+        scratch: &mut Scratch,
+    ) -> (Vec<Finding>, u64, Option<io::Error>) {
+        let key = self.key(path);
+        let mut seen = HashMap::new();
+        let mut findings = Vec::new();
+        let mut each = |window: &[u8], offset: usize, mut found: Vec<Finding>| {
+            self.finish(&key, window, &mut found, &mut seen);
+            for f in &mut found {
+                if let Some(span) = &mut f.span {
+                    *span = span.start + offset..span.end + offset;
+                }
+            }
+            findings.extend(found);
+        };
+        let mut run = |source: &mut Source<&mut File>, buf: &mut Vec<u8>, binary| {
+            self.scanner.scan_windows(
+                shown,
+                source,
+                buf,
+                binary,
+                Windows::DEFAULT,
+                scratch,
+                &mut each,
+            )
+        };
+        let mut first = [0u8; 2];
+        let result = (|| {
+            file.seek(SeekFrom::Start(0))?;
+            let n = file.read(&mut first)?;
+            // UTF-16 text, and its bytes: they may be a binary file's.
+            if let Some(encoding) = scan::stream::utf16_encoding(&first[..n]) {
+                buf.clear();
+                let mut source = Source::Utf16(&mut *file, Utf16Decoder::new(encoding));
+                run(&mut source, buf, false)?;
+            }
+            file.seek(SeekFrom::Start(0))?;
+            buf.clear();
+            let mut sniff = Vec::new();
+            (&mut *file)
+                .take(scan::BINARY_SNIFF as u64)
+                .read_to_end(&mut sniff)?;
+            buf.extend_from_slice(&sniff);
+            let binary = scan::is_binary(&sniff);
+            run(&mut Source::Raw(&mut *file), buf, binary)
+        })();
+        match result {
+            Ok(len) => (findings, len as u64, None),
+            Err(e) => (findings, file.stream_position().unwrap_or(0), Some(e)),
+        }
+    }
+
+    /// Cross-references, fingerprints and suppresses a file's findings, keyed `key`:
+    /// a window's of it when the file is read in windows, with `seen` carried over.
+    fn finish(
+        &self,
+        key: &str,
+        data: &[u8],
+        findings: &mut [Finding],
+        seen: &mut HashMap<String, usize>,
+    ) {
+        if findings.is_empty() {
+            return;
+        }
+        self.cross_reference(findings);
+        for f in findings.iter_mut() {
+            let base = fingerprint(&f.rule_id, key, f.secret.as_ref());
+            let repeat = seen.entry(base.clone()).or_insert(0);
+            f.fingerprint = match *repeat {
+                0 => base,
+                n => nth_fingerprint(&base, n),
+            };
+            *repeat += 1;
+            f.key = key.to_string();
+        }
+        self.suppress(data, findings);
     }
 
     /// `path` relative to the project root, with `/` separators; absolute outside it.

@@ -24,3 +24,70 @@ pub fn decoders(data: &[u8]) {
 pub fn rule_file(text: &str) {
     let _ = crate::rules::parse_rule("fuzz.toml", text);
 }
+
+/// `data` scanned in windows of `size` (at least 4) bytes with `context` bytes of context,
+/// as a large file is, read in pieces of `piece` bytes; spans are offsets in `data`. A file
+/// that starts with a UTF-16 byte-order mark is scanned as text only.
+pub fn scan_in_windows(
+    scanner: &crate::scan::Scanner,
+    data: &[u8],
+    size: usize,
+    context: usize,
+    piece: usize,
+) -> Vec<crate::finding::Finding> {
+    use crate::scan::stream::{utf16_encoding, Source, Windows};
+    let reader = Pieces { data, piece };
+    let (mut source, mut buf, binary) = match utf16_encoding(data) {
+        Some(enc) => {
+            let reader = Pieces {
+                data: &data[2..],
+                piece,
+            };
+            (
+                Source::Utf16(reader, decode::Utf16Decoder::new(enc)),
+                Vec::new(),
+                false,
+            )
+        }
+        None => (
+            Source::Raw(reader),
+            Vec::new(),
+            crate::scan::is_binary(data),
+        ),
+    };
+    let mut findings = Vec::new();
+    let windows = Windows { size, context };
+    let mut scratch = crate::scan::Scratch::default();
+    scanner
+        .scan_windows(
+            "fuzz",
+            &mut source,
+            &mut buf,
+            binary,
+            windows,
+            &mut scratch,
+            |_, offset, found| {
+                for mut f in found {
+                    f.span = f.span.map(|s| s.start + offset..s.end + offset);
+                    findings.push(f);
+                }
+            },
+        )
+        .expect("reading a slice does not fail");
+    findings
+}
+
+/// A reader that hands out at most `piece` bytes at a time.
+struct Pieces<'a> {
+    data: &'a [u8],
+    piece: usize,
+}
+
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.piece.max(1).min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}

@@ -154,18 +154,37 @@ impl Worker<'_> {
             }
             return;
         }
-        let content = match Content::open(path, &mut self.buf) {
+        let windowed = self.checker.windowed();
+        let content = match Content::open(path, &mut self.buf, windowed) {
             Ok(content) => content,
             Err(err) => return self.error(path, err.to_string()),
         };
-        let data = content.bytes(&self.buf);
         let name = display_path(path);
-        let checked = self
-            .checker
-            .check(Some(path), &name, data, &mut self.scratch);
-        self.local.findings.extend(checked.findings);
+        let (findings, bytes) = match content {
+            Content::Large(mut file) => {
+                let (findings, bytes, err) = self.checker.check_large(
+                    path,
+                    &name,
+                    &mut file,
+                    &mut self.buf,
+                    &mut self.scratch,
+                );
+                if let Some(err) = err {
+                    self.error(path, format!("read error after {bytes} bytes: {err}"));
+                }
+                (findings, bytes)
+            }
+            content => {
+                let data = content.bytes(&self.buf);
+                let checked = self
+                    .checker
+                    .check(Some(path), &name, data, &mut self.scratch);
+                (checked.findings, data.len() as u64)
+            }
+        };
+        self.local.findings.extend(findings);
         self.local.files += 1;
-        self.local.bytes += data.len() as u64;
+        self.local.bytes += bytes;
     }
 
     fn error(&mut self, path: &Path, message: String) {
@@ -176,28 +195,33 @@ impl Worker<'_> {
     }
 }
 
-/// Files at least this large are memory-mapped rather than read: the scan then touches
-/// the page cache directly instead of copying the file.
-const MMAP_THRESHOLD: u64 = 1 << 20;
+/// Files at least this large are scanned in windows (see [`crate::scan::stream`]), or
+/// memory-mapped when a custom rule's matches have no bounded length. Either way a large
+/// file is never copied whole into memory.
+const LARGE: u64 = crate::scan::stream::WINDOW as u64;
 
 /// What is read of a file before its size matters.
 const FIRST_READ: u64 = 64 << 10;
 
-/// A file's bytes: read into the worker's buffer, or mapped.
+/// A file's bytes: read into the worker's buffer, mapped, or to be read window by window.
 enum Content {
     Read,
     Mapped(memmap2::Mmap),
+    Large(File),
 }
 
 impl Content {
-    fn open(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Content> {
+    fn open(path: &Path, buf: &mut Vec<u8>, windowed: bool) -> std::io::Result<Content> {
         buf.clear();
         let mut file = File::open(path)?;
         // Most files are small: read them whole without asking their size first.
         if (&mut file).take(FIRST_READ).read_to_end(buf)? < FIRST_READ as usize {
             return Ok(Content::Read);
         }
-        if file.metadata()?.len() >= MMAP_THRESHOLD {
+        if file.metadata()?.len() >= LARGE {
+            if windowed {
+                return Ok(Content::Large(file));
+            }
             // SAFETY: the map is read-only and dropped before the scan of this file ends.
             // A file truncated meanwhile by another process can fault; ripgrep accepts
             // the same risk for the same speed.
@@ -211,7 +235,7 @@ impl Content {
 
     fn bytes<'a>(&'a self, buf: &'a [u8]) -> &'a [u8] {
         match self {
-            Content::Read => buf,
+            Content::Read | Content::Large(_) => buf,
             Content::Mapped(map) => map,
         }
     }

@@ -79,3 +79,204 @@ fn sarif_keeps_githubs_limit_of_25000_results() {
         .contains("10 of 25010 results were left out"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("were left out"));
 }
+
+/// Files of 4 MiB and more are read in overlapping windows (bounded memory); what they
+/// report must not show it: the same findings, lines, columns, snippets and suppressions
+/// as the same bytes scanned whole (standard input is read whole).
+#[test]
+fn large_files_report_as_if_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let window = 4 << 20;
+    let mut text = String::new();
+    let mut planted = 0;
+    let mut seed = 0;
+    // Ordinary lines up to just before each window boundary, then tokens densely, in
+    // several encodings and with markers, across the boundary and its overlap.
+    for boundary in [window, 2 * window] {
+        let mut n = 0;
+        while text.len() < boundary - 20_000 {
+            text.push_str(&format!("line {n} — ünïcödé text, 😀 and more\n"));
+            n += 1;
+        }
+        while text.len() < boundary + 40_000 {
+            seed += 1;
+            let t = token(if seed % 2 == 0 { "pa" } else { "sa" }, seed);
+            match seed % 4 {
+                0 => text.push_str(&format!("é {t} ü\n")),
+                1 => text.push_str(&format!(
+                    "b64: {}\n",
+                    common::base64(format!("x {t} y").as_bytes())
+                )),
+                2 => text.push_str(&format!("allowed {t} # tokenlint:allow test data\n")),
+                _ => text.push_str(&format!(
+                    "{}{t}{}",
+                    "😀".repeat(seed as usize % 7),
+                    " ".repeat(1 + seed as usize % 5)
+                )),
+            }
+            planted += usize::from(seed % 4 != 2);
+        }
+    }
+    text.push_str("end\n");
+    let path = dir.path().join("big.txt");
+    fs::write(&path, &text).unwrap();
+    let file = tokenlint(dir.path(), &["scan", "--color", "never", "big.txt"]);
+    let stdin = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir.path())
+        .args(["scan", "--color", "never", "-"])
+        .env("HOME", "/nonexistent-home")
+        .stdin(fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(file.status.code(), Some(1));
+    let whole = String::from_utf8_lossy(&stdin.stdout).replace("<stdin>", "big.txt");
+    let windowed = String::from_utf8_lossy(&file.stdout);
+    assert!(
+        whole == windowed,
+        "the windowed scan differs from the whole one"
+    );
+    let json = tokenlint(dir.path(), &["scan", "--format", "json", "big.txt"]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), planted);
+    assert_eq!(
+        doc["summary"]["suppressed"],
+        seed as usize / 4 + usize::from(seed % 4 >= 2)
+    );
+}
+
+/// A 2 GiB sparse file, read through (it is a regular file), with tokens in its middle
+/// and as its very last bytes: found at the right byte, in bounded memory.
+#[cfg(unix)]
+#[test]
+fn a_2_gb_sparse_file() {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sparse.img");
+    let mut file = fs::File::create(&path).unwrap();
+    let size: u64 = 2 << 30;
+    file.set_len(size).unwrap();
+    let middle = token("pa", 7);
+    file.seek(SeekFrom::Start(size / 2 + 1)).unwrap();
+    file.write_all(middle.as_bytes()).unwrap();
+    let last = token("sa", 8);
+    file.seek(SeekFrom::Start(size - last.len() as u64))
+        .unwrap();
+    file.write_all(last.as_bytes()).unwrap();
+    drop(file);
+    let out = tokenlint(dir.path(), &["scan", "--format", "json", "sparse.img"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(u64, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [(1, size / 2 + 2), (1, size - last.len() as u64 + 1)]
+    );
+    assert_eq!(doc["summary"]["bytes"], size);
+}
+
+/// A directory inside the scan that cannot be read: a warning naming it, and the rest of
+/// the scan goes on. The test runs tokenlint as `nobody` when it runs as root, since root
+/// reads every directory.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_directory_is_a_warning_and_the_scan_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |path: &std::path::Path, mode| {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(dir.path(), 0o755);
+    let open = dir.path().join("tree/open");
+    let locked = dir.path().join("tree/locked");
+    fs::create_dir_all(&open).unwrap();
+    fs::create_dir_all(&locked).unwrap();
+    fs::write(open.join("a.env"), format!("T={}\n", token("pa", 3))).unwrap();
+    fs::write(locked.join("b.env"), format!("T={}\n", token("pa", 4))).unwrap();
+    mode(&dir.path().join("tree"), 0o755);
+    mode(&open, 0o755);
+    mode(&open.join("a.env"), 0o644);
+    mode(&locked, 0o000);
+    let binary = dir.path().join("tokenlint");
+    fs::copy(env!("CARGO_BIN_EXE_tokenlint"), &binary).unwrap();
+    mode(&binary, 0o755);
+    let mut cmd = std::process::Command::new(&binary);
+    cmd.current_dir(dir.path())
+        .args(["scan", "--color", "never", "tree"])
+        .env("HOME", "/nonexistent-home");
+    if fs::read_dir(&locked).is_ok() {
+        // Root: the permissions do not apply to us; run as nobody.
+        cmd.uid(65534).gid(65534);
+    }
+    let out = cmd.output().unwrap();
+    mode(&locked, 0o755);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("tree/open/a.env"), "{stdout}");
+    assert!(!stdout.contains("b.env"), "{stdout}");
+    assert!(
+        stderr.contains("warning: tree/locked: ") && stderr.contains("Permission denied"),
+        "{stderr}"
+    );
+}
+
+/// Files deleted or truncated while the scan runs: at most a warning for each, never a
+/// crash, and the files that stay are reported.
+#[test]
+fn files_deleted_during_the_scan_are_at_most_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let doomed = dir.path().join("doomed");
+    fs::create_dir(&doomed).unwrap();
+    for i in 0..3000 {
+        fs::write(
+            doomed.join(format!("f{i}.txt")),
+            format!("x = {}\n", token("pa", i)),
+        )
+        .unwrap();
+    }
+    // Large files are read in windows: one shrinks under the reader.
+    let big = dir.path().join("big.log");
+    fs::write(&big, "log line\n".repeat(3 << 20)).unwrap();
+    fs::write(
+        dir.path().join("stays.txt"),
+        format!("{}\n", token("sa", 9)),
+    )
+    .unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "-j", "1", "."])
+        .env("HOME", "/nonexistent-home")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(100)
+        .unwrap();
+    for i in (0..3000).rev() {
+        let _ = fs::remove_file(doomed.join(format!("f{i}.txt")));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for line in stderr.lines() {
+        assert!(line.starts_with("warning: "), "{stderr}");
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths = common::finding_paths(&doc);
+    assert!(paths.contains(&"stays.txt"), "{paths:?}");
+}

@@ -86,4 +86,55 @@ proptest! {
         let findings = scanner().scan("f", &data, &mut Scratch::default());
         prop_assert!(findings.iter().any(|f| f.line == before.len() + 1), "encoding {encoding} not found");
     }
+
+    /// Large files are scanned in overlapping windows: whatever the window size and however
+    /// the file is read, the findings are those of the file scanned whole.
+    #[test]
+    fn windows_find_what_a_whole_scan_finds(
+        pieces in proptest::collection::vec((line(), any::<u32>(), 0..4usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
+        size in prop_oneof![4..300usize, 4100..9000usize],
+        context in 0..40usize,
+        piece in 1..200usize,
+        utf16 in any::<bool>(),
+    ) {
+        let mut data = Vec::new();
+        for (text, seed, how, noise) in &pieces {
+            data.extend_from_slice(text.as_bytes());
+            let t = token(if seed % 2 == 0 { "pa" } else { "sa" }, *seed);
+            match how {
+                0 => data.extend_from_slice(format!(" {t}\n").as_bytes()),
+                1 => data.extend_from_slice(format!(" {}\n", base64(format!("{text} {t} ").as_bytes())).as_bytes()),
+                // Bytes that are not UTF-8, or a base64 run of them, around the token.
+                2 => {
+                    data.extend_from_slice(noise);
+                    data.extend_from_slice(format!(" {t} ").as_bytes());
+                }
+                // A base64 run too long to be decoded from more than one phase.
+                _ => {
+                    let mut blob: Vec<u8> = noise.iter().copied().chain([0x7F]).cycle().take(3100).collect();
+                    blob.extend_from_slice(format!(" {t} ").as_bytes());
+                    data.push(b' ');
+                    data.extend_from_slice(base64(&blob).as_bytes());
+                }
+            }
+        }
+        if utf16 {
+            let text = String::from_utf8_lossy(&data).into_owned();
+            data = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        }
+        let key = |f: tokenlint::finding::Finding| (f.rule_id, f.line, f.column, f.end_line, f.end_column, f.span, f.message);
+        let scanner = scanner();
+        let whole: Vec<_> = scanner
+            .scan("f", &data, &mut Scratch::default())
+            .into_iter()
+            .filter(|f| !utf16 || f.span.is_none())
+            .map(key)
+            .collect();
+        let windowed: Vec<_> = tokenlint::fuzzing::scan_in_windows(&scanner, &data, size, context, piece)
+            .into_iter()
+            .map(key)
+            .collect();
+        prop_assert!(!whole.is_empty());
+        prop_assert_eq!(whole, windowed);
+    }
 }

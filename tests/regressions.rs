@@ -135,12 +135,7 @@ fn allowlist_paths_are_gitignore_patterns() {
         )
         .unwrap();
         let doc = json(&run(p, &["scan", "--format", "json"]));
-        let paths: Vec<&str> = doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["path"].as_str().unwrap())
-            .collect();
+        let paths = common::finding_paths(&doc);
         assert_eq!(paths, ["y.md"], "{pattern}");
     }
     fs::write(

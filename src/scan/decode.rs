@@ -13,22 +13,66 @@ use crate::finding::Encoding;
 /// The text of a UTF-16 file with a byte-order mark, as UTF-8; `None` for other files.
 /// Unpaired surrogates become U+FFFD.
 pub(crate) fn utf16_text(data: &[u8]) -> Option<(String, Encoding)> {
-    let (encoding, body) = match data {
-        [0xFF, 0xFE, body @ ..] => (Encoding::Utf16le, body),
-        [0xFE, 0xFF, body @ ..] => (Encoding::Utf16be, body),
-        _ => return None,
-    };
-    let units = body.chunks_exact(2).map(|pair| {
-        let pair = [pair[0], pair[1]];
-        match encoding {
-            Encoding::Utf16le => u16::from_le_bytes(pair),
-            _ => u16::from_be_bytes(pair),
-        }
-    });
-    let text = char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect();
+    let encoding = super::stream::utf16_encoding(data)?;
+    let mut text = Vec::with_capacity(data.len());
+    Utf16Decoder::new(encoding).decode(&data[2..], true, &mut text);
+    let text = String::from_utf8(text).expect("decoded UTF-16 is UTF-8");
     Some((text, encoding))
+}
+
+/// Decodes UTF-16 to UTF-8 piece by piece: a code unit or a surrogate pair split between
+/// two pieces is decoded whole. Unpaired surrogates become U+FFFD; an odd last byte is
+/// dropped.
+pub(crate) struct Utf16Decoder {
+    encoding: Encoding,
+    /// Bytes of the previous piece not decoded yet.
+    pending: Vec<u8>,
+}
+
+impl Utf16Decoder {
+    pub(crate) fn new(encoding: Encoding) -> Utf16Decoder {
+        Utf16Decoder {
+            encoding,
+            pending: Vec::new(),
+        }
+    }
+
+    pub(crate) fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Appends the text of `piece` to `out`; `last` for the last piece.
+    pub(crate) fn decode(&mut self, piece: &[u8], last: bool, out: &mut Vec<u8>) {
+        let joined;
+        let bytes = if self.pending.is_empty() {
+            piece
+        } else {
+            self.pending.extend_from_slice(piece);
+            joined = std::mem::take(&mut self.pending);
+            &joined[..]
+        };
+        let unit = |pair: &[u8]| {
+            let pair = [pair[0], pair[1]];
+            match self.encoding {
+                Encoding::Utf16le => u16::from_le_bytes(pair),
+                _ => u16::from_be_bytes(pair),
+            }
+        };
+        let mut whole = bytes.len() / 2 * 2;
+        // A high surrogate at the end waits for its pair in the next piece.
+        if !last && whole >= 2 && (0xD800..0xDC00).contains(&unit(&bytes[whole - 2..whole])) {
+            whole -= 2;
+        }
+        let units = bytes[..whole].chunks_exact(2).map(unit);
+        let mut utf8 = [0u8; 4];
+        for c in char::decode_utf16(units) {
+            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        }
+        if !last {
+            self.pending = bytes[whole..].to_vec();
+        }
+    }
 }
 
 /// The value of a base64 character (the standard alphabet), or `INVALID`.
@@ -44,7 +88,7 @@ static BASE64: [u8; 256] = {
     table
 };
 
-fn is_base64(b: u8) -> bool {
+pub(crate) fn is_base64(b: u8) -> bool {
     BASE64[b as usize] != INVALID
 }
 

@@ -15,6 +15,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// previous one; an offset before the previous one starts the count again.
 pub(crate) struct Locator<'a> {
     hay: &'a [u8],
+    origin: Origin,
     /// Everything before `pos` has been counted: `line` and `line_start` describe it.
     pos: usize,
     line: usize,
@@ -26,21 +27,26 @@ pub(crate) struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     pub(crate) fn new(hay: &'a [u8]) -> Locator<'a> {
+        Locator::continuing(hay, Origin::START)
+    }
+
+    /// A locator for a part of a text that starts at `origin`.
+    pub(crate) fn continuing(hay: &'a [u8], origin: Origin) -> Locator<'a> {
         Locator {
             hay,
+            origin,
             pos: 0,
-            line: 1,
+            line: origin.line,
             line_start: 0,
-            // A UTF-8 byte-order mark is not a column.
-            col_pos: if hay.starts_with(UTF8_BOM) { 3 } else { 0 },
-            col: 1,
+            col_pos: origin.bom_skip(hay),
+            col: origin.column,
         }
     }
 
     /// The 1-based line and column of byte `offset`.
     pub(crate) fn locate(&mut self, offset: usize) -> (usize, usize) {
         if offset < self.pos {
-            *self = Locator::new(self.hay);
+            *self = Locator::continuing(self.hay, self.origin);
         }
         let skipped = &self.hay[self.pos..offset];
         if let Some(last) = memchr::memrchr(b'\n', skipped) {
@@ -51,13 +57,50 @@ impl<'a> Locator<'a> {
         if self.col_pos < self.line_start || self.col_pos > offset {
             self.col_pos = self.line_start;
             self.col = 1;
-            if self.line_start == 0 && offset >= 3 && self.hay.starts_with(UTF8_BOM) {
-                self.col_pos = 3;
+            if self.line_start == 0 {
+                self.col_pos = self.origin.bom_skip(self.hay).min(offset);
+                self.col = self.origin.column;
             }
         }
         self.col += char_count(&self.hay[self.col_pos..offset]);
         self.col_pos = offset;
         (self.line, self.col)
+    }
+}
+
+/// Where a part of a text starts: the line and column of its first byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+}
+
+impl Origin {
+    /// The start of a whole text.
+    pub(crate) const START: Origin = Origin { line: 1, column: 1 };
+
+    /// Bytes at the start of `hay` that are not a column: a UTF-8 byte-order mark at the
+    /// start of a text.
+    fn bom_skip(self, hay: &[u8]) -> usize {
+        if self == Origin::START && hay.starts_with(UTF8_BOM) {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// The origin of the text that follows `part`, a part of the text that starts here.
+    pub(crate) fn advance(self, part: &[u8]) -> Origin {
+        match memchr::memrchr(b'\n', part) {
+            Some(last) => Origin {
+                line: self.line + memchr::memchr_iter(b'\n', part).count(),
+                column: 1 + char_count(&part[last + 1..]),
+            },
+            None => Origin {
+                line: self.line,
+                column: self.column + char_count(&part[self.bom_skip(part)..]),
+            },
+        }
     }
 }
 

@@ -9,16 +9,18 @@ pub(crate) mod decode;
 mod examples;
 mod locate;
 mod matcher;
+pub(crate) mod stream;
 
 use std::ops::Range;
 
 use crate::finding::{fingerprint, Encoding, Finding, Secret, Snippet};
 use crate::rules::{RuleError, RuleSet, Severity};
 pub use examples::{check_examples, ExampleFailure};
+pub(crate) use locate::Origin;
 use matcher::{MatchScratch, Matcher, RawMatch};
 
 /// Bytes examined for a NUL to call a file binary, as git and ripgrep do.
-const BINARY_SNIFF: usize = 8192;
+pub(crate) const BINARY_SNIFF: usize = 8192;
 
 /// Base64 runs shorter than this are not decoded, whatever the rules' shortest match.
 const MIN_BASE64_RUN: usize = 16;
@@ -54,6 +56,33 @@ pub struct Scratch {
     decoded_matches: MatchScratch,
     raw: Vec<RawMatch>,
     decoded: Vec<u8>,
+}
+
+/// A part of a view of a file, scanned on its own: one of the overlapping windows of a file
+/// too large to hold whole, or the whole view.
+pub(crate) struct Part<'a> {
+    pub(crate) bytes: &'a [u8],
+    /// Where the matches start that are this part's own; the rest are another part's.
+    pub(crate) keep: Range<usize>,
+    /// The line and column of the first byte.
+    pub(crate) origin: Origin,
+    /// The encoding of a decoded view; `None` for the file's bytes.
+    pub(crate) outer: Option<Encoding>,
+    /// The file is binary: its findings get no snippet.
+    pub(crate) binary: bool,
+}
+
+impl<'a> Part<'a> {
+    /// A whole view. Decoded text is text; raw bytes are binary when they hold a NUL early on.
+    pub(crate) fn whole(bytes: &'a [u8], outer: Option<Encoding>) -> Part<'a> {
+        Part {
+            bytes,
+            keep: 0..usize::MAX,
+            origin: Origin::START,
+            outer,
+            binary: outer.is_none() && is_binary(bytes),
+        }
+    }
 }
 
 /// A match placed in the view, before it has a line and column.
@@ -92,33 +121,27 @@ impl Scanner {
     /// Every finding in `data`, the content of the file shown as `path`, in order.
     pub fn scan(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<Finding> {
         let Some((text, encoding)) = decode::utf16_text(data) else {
-            return self.view_findings(path, data, None, scratch);
+            return self.scan_part(path, &Part::whole(data, None), scratch);
         };
-        let mut findings = self.view_findings(path, text.as_bytes(), Some(encoding), scratch);
+        let mut findings =
+            self.scan_part(path, &Part::whole(text.as_bytes(), Some(encoding)), scratch);
         // A binary file may start with a byte-order mark by chance: its bytes count too.
         if is_binary(data) {
-            findings.extend(self.view_findings(path, data, None, scratch));
+            findings.extend(self.scan_part(path, &Part::whole(data, None), scratch));
         }
         findings
     }
 
-    /// The findings of one view of a file: its bytes, or its decoded text.
-    fn view_findings(
-        &self,
-        path: &str,
-        view: &[u8],
-        outer: Option<Encoding>,
-        scratch: &mut Scratch,
-    ) -> Vec<Finding> {
-        let mut hits = self.hits(view, outer, scratch);
+    /// The findings of one part of one view of a file (its bytes, or its decoded text)
+    /// whose matches start in `part.keep`. Their spans are offsets in `part.bytes`.
+    pub(crate) fn scan_part(&self, path: &str, part: &Part, scratch: &mut Scratch) -> Vec<Finding> {
+        let mut hits = self.hits(part.bytes, part.outer, scratch);
         if hits.is_empty() {
             return Vec::new();
         }
-        // Decoded text is text; raw bytes are binary when they hold a NUL early on.
-        let binary = outer.is_none() && is_binary(view);
         hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end));
         hits.dedup_by_key(|h| (h.span.start, h.pattern, h.span.end));
-        self.findings(path, view, outer.is_some(), binary, hits)
+        self.findings(path, part, hits)
     }
 
     /// Matches in the view and in the base64 runs in it. A large view is taken block by
@@ -192,22 +215,21 @@ impl Scanner {
         }
     }
 
-    fn findings(
-        &self,
-        path: &str,
-        view: &[u8],
-        decoded: bool,
-        binary: bool,
-        hits: Vec<Hit>,
-    ) -> Vec<Finding> {
+    /// The findings for the hits that start in the part's `keep`. Every hit, kept or not,
+    /// is masked in the snippets.
+    fn findings(&self, path: &str, part: &Part, hits: Vec<Hit>) -> Vec<Finding> {
+        let view = part.bytes;
+        let decoded = part.outer.is_some();
+        let binary = part.binary;
         let redacted: Vec<(Range<usize>, String)> = hits
             .iter()
             .map(|h| (h.span.clone(), self.shown(&h.secret)))
             .collect();
         let masks = locate::Masks::new(redacted.iter().cloned());
-        let mut locator = locate::Locator::new(view);
+        let mut locator = locate::Locator::continuing(view, part.origin);
         hits.into_iter()
             .zip(&redacted)
+            .filter(|(h, _)| part.keep.contains(&h.span.start))
             .map(|(h, (_, shown))| {
                 let rule = &self.rules[h.pattern];
                 let (line, column) = locator.locate(h.span.start);
@@ -303,6 +325,6 @@ pub(crate) fn place(
     (line, column, end_line, end_column, snippet)
 }
 
-fn is_binary(data: &[u8]) -> bool {
+pub(crate) fn is_binary(data: &[u8]) -> bool {
     memchr::memchr(0, &data[..data.len().min(BINARY_SNIFF)]).is_some()
 }

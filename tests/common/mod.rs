@@ -97,3 +97,13 @@ pub fn repo() -> tempfile::TempDir {
     git(dir.path(), &["init", "-q"]);
     dir
 }
+
+/// The paths of the findings in a JSON report, in order.
+pub fn finding_paths(doc: &serde_json::Value) -> Vec<&str> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
+}

@@ -1,0 +1,61 @@
+#![no_main]
+//! Large files are scanned in overlapping windows: on any input, with any window size,
+//! the findings are those of the input scanned whole, at the same places.
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use tokenlint::finding::Finding;
+use tokenlint::rules::RuleSet;
+use tokenlint::scan::{Scanner, Scratch};
+
+fuzz_target!(|input: (u16, u8, u16, &[u8])| {
+    static SCANNER: OnceLock<Scanner> = OnceLock::new();
+    let scanner = SCANNER.get_or_init(|| Scanner::new(&RuleSet::load(&[]).unwrap(), true).unwrap());
+    let (size, context, piece, data) = input;
+    // A file that starts with a byte-order mark is also scanned raw when it is binary; the
+    // windows of its text are compared with its text alone.
+    let whole: Vec<_> = scanner
+        .scan("fuzz", data, &mut Scratch::default())
+        .into_iter()
+        .filter(|f| {
+            !(data.starts_with(&[0xFF, 0xFE]) || data.starts_with(&[0xFE, 0xFF]))
+                || f.span.is_none()
+        })
+        .map(key)
+        .collect();
+    let windowed: Vec<_> = tokenlint::fuzzing::scan_in_windows(
+        scanner,
+        data,
+        4 + usize::from(size),
+        usize::from(context),
+        usize::from(piece),
+    )
+    .into_iter()
+    .map(key)
+    .collect();
+    assert_eq!(whole, windowed);
+});
+
+/// What must be the same: where, which rule, and what it says.
+fn key(
+    f: Finding,
+) -> (
+    String,
+    usize,
+    usize,
+    usize,
+    usize,
+    Option<std::ops::Range<usize>>,
+    String,
+) {
+    (
+        f.rule_id,
+        f.line,
+        f.column,
+        f.end_line,
+        f.end_column,
+        f.span,
+        f.message,
+    )
+}

@@ -1,0 +1,234 @@
+//! Files too large to hold whole are scanned in windows of bounded size, so that memory
+//! stays bounded whatever the size of the files.
+//!
+//! Windows overlap. A match belongs to the window its start lies in, outside the overlap
+//! at its end, which is as long as the longest match (encoded in base64 too) and then
+//! some: every match that starts in a window ends inside it. The overlap at a window's
+//! start gives matches, snippets and inline markers the text before them. Each window
+//! starts where a base64 run that crosses it keeps its quantum phase, and never inside a
+//! UTF-8 character, so decoding and columns go on as if the file were whole.
+
+use std::io::{self, Read};
+
+use super::decode::{self, Utf16Decoder};
+use super::{Origin, Part, Scanner, Scratch};
+use crate::finding::{Encoding, Finding};
+
+/// The size of a window, without its overlap: what a worker holds of a large file.
+pub(crate) const WINDOW: usize = 4 << 20;
+
+/// How large windows are.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Windows {
+    /// A window's size, without its overlaps.
+    pub(crate) size: usize,
+    /// Overlap beyond the longest match: room for snippets and for the lines that inline
+    /// markers are looked for on (see `check::lines_around`).
+    pub(crate) context: usize,
+}
+
+impl Windows {
+    pub(crate) const DEFAULT: Windows = Windows {
+        size: WINDOW,
+        context: 16 << 10,
+    };
+}
+
+/// Where a view's bytes come from, in pieces.
+pub(crate) enum Source<R> {
+    /// The file's own bytes.
+    Raw(R),
+    /// The file's text, decoded from UTF-16 to UTF-8.
+    Utf16(R, Utf16Decoder),
+}
+
+impl<R: Read> Source<R> {
+    /// Appends to `buf` until it holds at least `want` bytes; true when the source is at
+    /// its end.
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+        let missing = want.saturating_sub(buf.len()) as u64;
+        match self {
+            Source::Raw(reader) => Ok(reader.take(missing).read_to_end(buf)? < missing as usize),
+            Source::Utf16(reader, decoder) => {
+                let mut raw = Vec::new();
+                while buf.len() < want {
+                    // Text is from half to 1.5 times as long as its UTF-16.
+                    let ask = ((want - buf.len()) as u64).max(2);
+                    raw.clear();
+                    let end = reader.take(ask).read_to_end(&mut raw)? < ask as usize;
+                    decoder.decode(&raw, end, buf);
+                    if end {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+        }
+    }
+}
+
+impl Scanner {
+    /// The overlap windows need, or `None` when a rule's matches have no bounded length
+    /// and the file must be scanned whole.
+    pub(crate) fn window_overlap(&self, context: usize) -> Option<usize> {
+        let longest = self.matcher.max_match_len?;
+        // A match encoded in base64, and a quantum of phase.
+        Some(longest.max(longest.div_ceil(3) * 4 + 4) + context)
+    }
+
+    /// Scans a view window by window. `buf` holds the view's first bytes; the rest come
+    /// from `source`. Each window's findings, with spans in the window, go to `each`
+    /// together with the window and its offset in the view. Returns the view's length.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn scan_windows<R: Read>(
+        &self,
+        path: &str,
+        source: &mut Source<R>,
+        buf: &mut Vec<u8>,
+        binary: bool,
+        windows: Windows,
+        scratch: &mut Scratch,
+        mut each: impl FnMut(&[u8], usize, Vec<Finding>),
+    ) -> io::Result<usize> {
+        let overlap = self
+            .window_overlap(windows.context)
+            .expect("windows need rules with bounded matches");
+        let outer = match source {
+            Source::Raw(_) => None,
+            Source::Utf16(_, d) => Some(d.encoding()),
+        };
+        let mut origin = Origin::START;
+        let mut offset = 0;
+        let mut keep_start = 0;
+        loop {
+            let eof = source.fill(buf, windows.size + 2 * overlap)?;
+            let keep_end = if eof { usize::MAX } else { buf.len() - overlap };
+            let part = Part {
+                bytes: buf,
+                keep: keep_start..keep_end,
+                origin,
+                outer,
+                binary,
+            };
+            each(buf, offset, self.scan_part(path, &part, scratch));
+            if eof {
+                return Ok(offset + buf.len());
+            }
+            let next = window_start(buf, keep_end - overlap);
+            origin = origin.advance(&buf[..next]);
+            buf.drain(..next);
+            offset += next;
+            keep_start = keep_end - next;
+        }
+    }
+}
+
+/// Where the next window starts, at or near `at`: in the quantum phase of a base64 run
+/// that crosses `at`, else not inside a UTF-8 character.
+fn window_start(buf: &[u8], at: usize) -> usize {
+    let in_run = |i: usize| buf.get(i).is_some_and(|&b| decode::is_base64(b));
+    if (at..at + 4).all(in_run) {
+        // The run started at the window's start at the latest, and that start is in its
+        // phase.
+        let run_start = (0..at).rev().find(|&i| !in_run(i)).map_or(0, |i| i + 1);
+        return at + (4 - (at - run_start) % 4) % 4;
+    }
+    char_boundary(buf, at)
+}
+
+/// The first offset from `at` on that is not inside a UTF-8 character. Columns count each
+/// byte of invalid UTF-8 as one, so a window may start between two such bytes.
+fn char_boundary(buf: &[u8], at: usize) -> usize {
+    let is_continuation = |b: u8| (0x80..0xC0).contains(&b);
+    // A character is at most four bytes: one that holds `at` starts at most three before.
+    let Some(from) = (at.saturating_sub(3)..=at)
+        .rev()
+        .find(|&i| !is_continuation(buf[i]))
+    else {
+        return at;
+    };
+    let mut pos = from;
+    for chunk in buf[from..(at + 4).min(buf.len())].utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if pos >= at {
+                return pos;
+            }
+            pos += c.len_utf8();
+        }
+        if pos >= at {
+            return pos;
+        }
+        pos += chunk.invalid().len();
+    }
+    pos.max(at)
+}
+
+/// The encoding a decoded view of a file starting with these bytes has, if any.
+pub(crate) fn utf16_encoding(first: &[u8]) -> Option<Encoding> {
+    match first {
+        [0xFF, 0xFE, ..] => Some(Encoding::Utf16le),
+        [0xFE, 0xFF, ..] => Some(Encoding::Utf16be),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::locate::char_count;
+
+    #[test]
+    fn windows_start_on_character_boundaries() {
+        // é is C3 A9; 😀 is F0 9F 98 80.
+        let text = "aé😀b".as_bytes();
+        assert_eq!(char_boundary(text, 0), 0);
+        assert_eq!(char_boundary(text, 2), 3);
+        for at in 4..=6 {
+            assert_eq!(char_boundary(text, at), 7, "{at}");
+        }
+        assert_eq!(char_boundary(text, 7), 7);
+    }
+
+    #[test]
+    fn a_stray_continuation_byte_is_a_boundary_of_its_own() {
+        // Found by the `windows` fuzz target: an emoji and then a stray continuation byte.
+        // Moving back over continuation bytes split the emoji, and its column count.
+        let bytes = b"x\xF0\x9F\x98\x80\x80\x80y";
+        assert_eq!(char_boundary(bytes, 5), 5);
+        assert_eq!(char_boundary(bytes, 6), 6);
+        assert_eq!(char_boundary(bytes, 3), 5);
+        let split = |at: usize| char_count(&bytes[..at]) + char_count(&bytes[at..]);
+        let whole = char_count(bytes);
+        for at in 0..bytes.len() {
+            if char_boundary(bytes, at) == at {
+                assert_eq!(split(at), whole, "{at}");
+            }
+        }
+    }
+
+    #[test]
+    fn windows_start_in_the_phase_of_a_base64_run() {
+        let buf = b"x: QUJDREVGR0hJSktMTU5PUFFSU1RVVldY end";
+        let run_start = 3;
+        for at in run_start..run_start + 20 {
+            let start = window_start(buf, at);
+            assert!(start >= at && start < at + 4);
+            assert_eq!((start - run_start) % 4, 0, "{at}");
+        }
+        // A run that reaches the buffer's start is in phase with it.
+        assert_eq!(window_start(b"QUJDREVGR0hJ", 5), 8);
+    }
+
+    #[test]
+    fn utf16_split_anywhere_decodes_as_whole() {
+        let text = "a😀é\u{FFFD}z".repeat(3);
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for split in 0..=le.len() {
+            let mut out = Vec::new();
+            let mut d = decode::Utf16Decoder::new(Encoding::Utf16le);
+            d.decode(&le[..split], false, &mut out);
+            d.decode(&le[split..], true, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), text, "{split}");
+        }
+    }
+}
