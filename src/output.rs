@@ -48,6 +48,16 @@ fn atomic_write(
     private: bool,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    // A device or a FIFO (`/dev/null`, `/dev/stdout`) is written to, never replaced; a
+    // link keeps being a link, and its target is replaced.
+    let target = link_target(path)?;
+    if let Ok(meta) = fs::metadata(&target) {
+        if !meta.is_file() && !meta.is_dir() {
+            let mut out = BufWriter::new(fs::OpenOptions::new().write(true).open(&target)?);
+            return write(&mut out).and_then(|()| out.flush());
+        }
+    }
+    let path = target.as_path();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -66,6 +76,21 @@ fn atomic_write(
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// The file that `path` names once every link is followed, whether it exists or not.
+fn link_target(path: &Path) -> io::Result<PathBuf> {
+    let mut target = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&target) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&target)?;
+                target = target.parent().unwrap_or(Path::new("")).join(link);
+            }
+            _ => return Ok(target),
+        }
+    }
+    Err(io::Error::new(io::ErrorKind::InvalidInput, "too many levels of links"))
 }
 
 /// A new file beside the report, never one that exists already (nor a link's target).

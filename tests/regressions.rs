@@ -210,3 +210,47 @@ fn option_like_revisions_are_refused() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--output /dev/null` replaced the device with a regular file when run as root (a
+/// temporary file renamed over it), and failed for other users; a link given as the output
+/// became a file. Devices and FIFOs are written to; a link's target is replaced.
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_or_through_a_link_is_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("a.txt"), format!("{}\n", token("pa", 31))).unwrap();
+    let out = run(p, &["scan", "--output", "/dev/null", "a.txt"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    fs::create_dir(p.join("reports")).unwrap();
+    std::os::unix::fs::symlink("reports/real.json", p.join("latest.json")).unwrap();
+    let out = run(
+        p,
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--output",
+            "latest.json",
+            "a.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(fs::symlink_metadata(p.join("latest.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let doc: serde_json::Value =
+        serde_json::from_slice(&fs::read(p.join("reports/real.json")).unwrap()).unwrap();
+    assert_eq!(doc["summary"]["findings"], 1);
+}
