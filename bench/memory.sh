@@ -9,7 +9,8 @@
 # in release mode from the repository it is run in, then runs `/usr/bin/time -v` on
 #   tokenlint scan --format json CORPUS     (default threads)
 #   tokenlint scan --format json big.log    (the large file alone)
-# and prints wall time, peak RSS, and how many of the planted tokens were found.
+# and prints wall time, peak RSS, and how many of the planted tokens were found. Then, on a
+# directory with 100,000 tokens (100 files of 1,000), the peak RSS of each output format.
 #
 # Environment: BENCH_DIR=/tmp/tokenlint-bench TOKENS=200 TOKENLINT=path/to/binary
 set -euo pipefail
@@ -73,5 +74,24 @@ for target in "$corpus" "$corpus/big.log"; do
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time")
   found=$(python3 -c "import json,sys; print(sum(1 for f in json.load(open(sys.argv[1]))['findings'] if f['path'].endswith('big.log')))" "$out/f.json")
   echo "scan $target: wall $wall, peak RSS $((rss / 1024)) MB, big.log findings $found/$TOKENS"
+done
+many=$BENCH_DIR/findings-100k
+if [ ! -f "$many/.done" ]; then
+  mkdir -p "$many"
+  python3 - "$many" <<'EOF'
+import random, sys
+rng = random.Random(4)
+for f in range(100):
+    with open(f"{sys.argv[1]}/many-{f}.txt", "w") as out:
+        for i in range(1000):
+            out.write("key_%d = pa1.0/%s\n" % (i, "-".join("%08X" % rng.getrandbits(32) for _ in range(8))))
+EOF
+  touch "$many/.done"
+fi
+for format in text json sarif; do
+  /usr/bin/time -v "$TOKENLINT" scan --no-store --format "$format" --output "$out/f.$format" "$many" 2>"$out/time" || true
+  wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$out/time")
+  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time")
+  echo "scan 100,000 findings --format $format: wall $wall, peak RSS $((rss / 1024)) MB, report $(($(stat -c %s "$out/f.$format") >> 20)) MB"
 done
 rm -rf "$out"

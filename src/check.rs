@@ -170,12 +170,10 @@ impl<'r> Checker<'r> {
             }
             file.seek(SeekFrom::Start(0))?;
             buf.clear();
-            let mut sniff = Vec::new();
             (&mut *file)
                 .take(scan::BINARY_SNIFF as u64)
-                .read_to_end(&mut sniff)?;
-            buf.extend_from_slice(&sniff);
-            let binary = scan::is_binary(&sniff);
+                .read_to_end(buf)?;
+            let binary = scan::is_binary(buf);
             run(&mut Source::Raw(&mut *file), buf, binary)
         })();
         match result {

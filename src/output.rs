@@ -90,7 +90,10 @@ fn link_target(path: &Path) -> io::Result<PathBuf> {
             _ => return Ok(target),
         }
     }
-    Err(io::Error::new(io::ErrorKind::InvalidInput, "too many levels of links"))
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "too many levels of links",
+    ))
 }
 
 /// A new file beside the report, never one that exists already (nor a link's target).

@@ -465,6 +465,24 @@ fn fifos_are_never_opened() {
 
 #[cfg(unix)]
 #[test]
+fn sockets_are_never_opened() {
+    let dir = Dir::new();
+    let _listener = std::os::unix::net::UnixListener::bind(dir.path().join("sock")).unwrap();
+    dir.write("a.txt", "nothing\n");
+    let out = dir.run(&["scan"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).1.is_empty(), "{}", text(&out).1);
+    let out = dir.run(&["scan", "sock", "a.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out).1.contains("sock: not a regular file; skipped"),
+        "{}",
+        text(&out).1
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn a_broken_link_is_a_warning_and_the_scan_goes_on() {
     let dir = Dir::new();
     let t = token("pa", 12);
