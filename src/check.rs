@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
@@ -13,8 +13,7 @@ use chrono::NaiveDate;
 use crate::finding::{fingerprint, nth_fingerprint, Encoding, Finding, Secret};
 use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
 use crate::rules::{RuleError, RuleSet};
-use crate::scan::decode::Utf16Decoder;
-use crate::scan::stream::{Source, Windows};
+use crate::scan::stream::Windows;
 use crate::scan::{self, Scanner, Scratch};
 use crate::store::{StoreIndex, Stores};
 use crate::suppress::{self, Allowlist};
@@ -131,7 +130,7 @@ impl<'r> Checker<'r> {
         &self,
         path: &Path,
         shown: &str,
-        file: &mut File,
+        file: &File,
         buf: &mut Vec<u8>,
         scratch: &mut Scratch,
     ) -> (Vec<Finding>, u64, Option<io::Error>) {
@@ -147,39 +146,16 @@ impl<'r> Checker<'r> {
             }
             findings.extend(found);
         };
-        let mut run = |source: &mut Source<&mut File>, buf: &mut Vec<u8>, binary| {
-            self.scanner.scan_windows(
-                shown,
-                source,
-                buf,
-                binary,
-                Windows::DEFAULT,
-                scratch,
-                &mut each,
-            )
+        let open = |skip: u64| {
+            let mut reader: &File = file;
+            reader.seek(SeekFrom::Start(skip))?;
+            Ok(reader)
         };
-        let mut first = [0u8; 2];
-        let result = (|| {
-            file.seek(SeekFrom::Start(0))?;
-            let n = file.read(&mut first)?;
-            // UTF-16 text, and its bytes: they may be a binary file's.
-            if let Some(encoding) = scan::stream::utf16_encoding(&first[..n]) {
-                buf.clear();
-                let mut source = Source::Utf16(&mut *file, Utf16Decoder::new(encoding));
-                run(&mut source, buf, false)?;
-            }
-            file.seek(SeekFrom::Start(0))?;
-            buf.clear();
-            (&mut *file)
-                .take(scan::BINARY_SNIFF as u64)
-                .read_to_end(buf)?;
-            let binary = scan::is_binary(buf);
-            run(&mut Source::Raw(&mut *file), buf, binary)
-        })();
-        match result {
-            Ok(len) => (findings, len as u64, None),
-            Err(e) => (findings, file.stream_position().unwrap_or(0), Some(e)),
-        }
+        let result =
+            self.scanner
+                .scan_file_windows(shown, open, buf, Windows::DEFAULT, scratch, &mut each);
+        let read = (&mut &*file).stream_position().unwrap_or(0);
+        (findings, read, result.err())
     }
 
     /// Cross-references, fingerprints and suppresses a file's findings, keyed `key`:

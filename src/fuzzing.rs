@@ -26,8 +26,7 @@ pub fn rule_file(text: &str) {
 }
 
 /// `data` scanned in windows of `size` (at least 4) bytes with `context` bytes of context,
-/// as a large file is, read in pieces of `piece` bytes; spans are offsets in `data`. A file
-/// that starts with a UTF-16 byte-order mark is scanned as text only.
+/// as a large file is, read in pieces of `piece` bytes; spans are offsets in `data`.
 pub fn scan_in_windows(
     scanner: &crate::scan::Scanner,
     data: &[u8],
@@ -35,37 +34,21 @@ pub fn scan_in_windows(
     context: usize,
     piece: usize,
 ) -> Vec<crate::finding::Finding> {
-    use crate::scan::stream::{utf16_encoding, Source, Windows};
-    let reader = Pieces { data, piece };
-    let (mut source, mut buf, binary) = match utf16_encoding(data) {
-        Some(enc) => {
-            let reader = Pieces {
-                data: &data[2..],
-                piece,
-            };
-            (
-                Source::Utf16(reader, decode::Utf16Decoder::new(enc)),
-                Vec::new(),
-                false,
-            )
-        }
-        None => (
-            Source::Raw(reader),
-            Vec::new(),
-            crate::scan::is_binary(data),
-        ),
+    let open = |skip: u64| {
+        Ok(Pieces {
+            data: &data[(skip as usize).min(data.len())..],
+            piece,
+        })
     };
     let mut findings = Vec::new();
-    let windows = Windows { size, context };
-    let mut scratch = crate::scan::Scratch::default();
+    let windows = crate::scan::stream::Windows { size, context };
     scanner
-        .scan_windows(
+        .scan_file_windows(
             "fuzz",
-            &mut source,
-            &mut buf,
-            binary,
+            open,
+            &mut Vec::new(),
             windows,
-            &mut scratch,
+            &mut crate::scan::Scratch::default(),
             |_, offset, found| {
                 for mut f in found {
                     f.span = f.span.map(|s| s.start + offset..s.end + offset);

@@ -18,7 +18,19 @@ pub(crate) fn write_report(
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Error> {
     match path {
+        // By name, the standard streams are the ones tokenlint has, not files to reopen:
+        // `-o /dev/stdout >> log` appends to the log.
         None => to_stdout(write),
+        Some(path) if path == Path::new("/dev/stdout") => to_stdout(write),
+        Some(path) if path == Path::new("/dev/stderr") => {
+            let mut err = io::stderr().lock();
+            write(&mut err)
+                .and_then(|()| err.flush())
+                .map_err(|source| Error::Output {
+                    path: path.to_path_buf(),
+                    source,
+                })
+        }
         Some(path) => atomic_write(path, private, write).map_err(|source| Error::Output {
             path: path.to_path_buf(),
             source,
@@ -48,16 +60,12 @@ fn atomic_write(
     private: bool,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    // A device or a FIFO (`/dev/null`, `/dev/stdout`) is written to, never replaced; a
-    // link keeps being a link, and its target is replaced.
-    let target = link_target(path)?;
-    if let Ok(meta) = fs::metadata(&target) {
-        if !meta.is_file() && !meta.is_dir() {
-            let mut out = BufWriter::new(fs::OpenOptions::new().write(true).open(&target)?);
-            return write(&mut out).and_then(|()| out.flush());
-        }
+    // A device or a FIFO (`/dev/null`) is written to, never replaced. Anything else,
+    // a link included, is replaced: a link is never written through.
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut out = BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
+        return write(&mut out).and_then(|()| out.flush());
     }
-    let path = target.as_path();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -76,24 +84,6 @@ fn atomic_write(
         let _ = fs::remove_file(&tmp);
     }
     result
-}
-
-/// The file that `path` names once every link is followed, whether it exists or not.
-fn link_target(path: &Path) -> io::Result<PathBuf> {
-    let mut target = path.to_path_buf();
-    for _ in 0..40 {
-        match fs::symlink_metadata(&target) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                let link = fs::read_link(&target)?;
-                target = target.parent().unwrap_or(Path::new("")).join(link);
-            }
-            _ => return Ok(target),
-        }
-    }
-    Err(io::Error::new(
-        io::ErrorKind::InvalidInput,
-        "too many levels of links",
-    ))
 }
 
 /// A new file beside the report, never one that exists already (nor a link's target).

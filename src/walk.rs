@@ -161,14 +161,10 @@ impl Worker<'_> {
         };
         let name = display_path(path);
         let (findings, bytes) = match content {
-            Content::Large(mut file) => {
-                let (findings, bytes, err) = self.checker.check_large(
-                    path,
-                    &name,
-                    &mut file,
-                    &mut self.buf,
-                    &mut self.scratch,
-                );
+            Content::Large(file) => {
+                let (findings, bytes, err) =
+                    self.checker
+                        .check_large(path, &name, &file, &mut self.buf, &mut self.scratch);
                 if let Some(err) = err {
                     self.error(path, format!("read error after {bytes} bytes: {err}"));
                 }

@@ -212,11 +212,13 @@ fn option_like_revisions_are_refused() {
 }
 
 /// `--output /dev/null` replaced the device with a regular file when run as root (a
-/// temporary file renamed over it), and failed for other users; a link given as the output
-/// became a file. Devices and FIFOs are written to; a link's target is replaced.
+/// temporary file renamed over it), and failed for other users. Devices and FIFOs are
+/// written to; `/dev/stdout` is tokenlint's own standard output, so `>> log` appends; a
+/// link is replaced, never written through (it may have been planted in a shared
+/// directory to point at someone else's file).
 #[cfg(unix)]
 #[test]
-fn output_to_a_device_or_through_a_link_is_not_replaced() {
+fn output_to_a_device_a_stream_or_a_link() {
     use std::os::unix::fs::FileTypeExt;
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
@@ -232,8 +234,33 @@ fn output_to_a_device_or_through_a_link_is_not_replaced() {
         .unwrap()
         .file_type()
         .is_char_device());
-    fs::create_dir(p.join("reports")).unwrap();
-    std::os::unix::fs::symlink("reports/real.json", p.join("latest.json")).unwrap();
+
+    fs::write(p.join("ci.log"), "earlier\n").unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(p)
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--output",
+            "/dev/stdout",
+            "a.txt",
+        ])
+        .env("HOME", "/nonexistent-home")
+        .stdout(
+            fs::OpenOptions::new()
+                .append(true)
+                .open(p.join("ci.log"))
+                .unwrap(),
+        )
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let log = fs::read_to_string(p.join("ci.log")).unwrap();
+    assert!(log.starts_with("earlier\n{"), "{log}");
+
+    fs::write(p.join("victim.conf"), "keep me\n").unwrap();
+    std::os::unix::fs::symlink("victim.conf", p.join("report.json")).unwrap();
     let out = run(
         p,
         &[
@@ -241,16 +268,16 @@ fn output_to_a_device_or_through_a_link_is_not_replaced() {
             "--format",
             "json",
             "--output",
-            "latest.json",
+            "report.json",
             "a.txt",
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(fs::symlink_metadata(p.join("latest.json"))
+    assert_eq!(
+        fs::read_to_string(p.join("victim.conf")).unwrap(),
+        "keep me\n"
+    );
+    assert!(fs::symlink_metadata(p.join("report.json"))
         .unwrap()
-        .file_type()
-        .is_symlink());
-    let doc: serde_json::Value =
-        serde_json::from_slice(&fs::read(p.join("reports/real.json")).unwrap()).unwrap();
-    assert_eq!(doc["summary"]["findings"], 1);
+        .is_file());
 }

@@ -118,6 +118,9 @@ pub(crate) fn char_count(bytes: &[u8]) -> usize {
 /// How much of a long line to show on each side of a finding, in bytes.
 const CONTEXT: usize = 60;
 
+/// How far from a finding its line's ends are looked for: beyond, the line is cut (`…`).
+const REACH: usize = 4096;
+
 /// The parts of a text that snippets must not show: the union of the secrets' spans, each
 /// shown as the redacted text of the first secret in it. The spans are disjoint and
 /// sorted, so a snippet finds its own in logarithmic time.
@@ -150,8 +153,14 @@ impl Masks {
 /// replaced by its redacted text. `span` is highlighted: as its mask's text when it is
 /// (part of) a secret, as it is otherwise.
 pub(crate) fn snippet(hay: &[u8], span: &Range<usize>, masks: &Masks) -> Snippet {
-    let line_start = memchr::memrchr(b'\n', &hay[..span.start]).map_or(0, |i| i + 1);
-    let mut line_end = memchr::memchr(b'\n', &hay[span.end..]).map_or(hay.len(), |i| span.end + i);
+    // Only so much of a line is ever shown: look for its ends that far only, so that many
+    // findings on one long line do not each read all of it.
+    let floor = span.start.saturating_sub(REACH);
+    let line_start =
+        memchr::memrchr(b'\n', &hay[floor..span.start]).map_or(floor, |i| floor + i + 1);
+    let ceiling = (span.end + REACH).min(hay.len());
+    let mut line_end =
+        memchr::memchr(b'\n', &hay[span.end..ceiling]).map_or(ceiling, |i| span.end + i);
     if line_end > span.end && hay[line_end - 1] == b'\r' {
         line_end -= 1;
     }
@@ -284,6 +293,26 @@ mod tests {
         let snip2 = snippet(hay, &s2, &masks);
         assert_eq!(&snip2.text[snip2.highlight.clone()], "S…2");
         assert!(snip2.text.contains("S…1"));
+    }
+
+    #[test]
+    fn a_line_longer_than_the_reach_is_cut_on_both_sides() {
+        // Each of many findings on one long line used to read the whole line.
+        let hay = format!(
+            "{}SECRET{}\nnext",
+            "a".repeat(3 * REACH),
+            "b".repeat(3 * REACH)
+        );
+        let span = 3 * REACH..3 * REACH + 6;
+        let snip = snippet(
+            hay.as_bytes(),
+            &span,
+            &Masks::new(vec![(span.clone(), "S…".to_string())]),
+        );
+        assert_eq!(
+            snip.text,
+            format!("…{}S…{}…", "a".repeat(CONTEXT), "b".repeat(CONTEXT))
+        );
     }
 
     #[test]

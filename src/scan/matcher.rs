@@ -163,6 +163,59 @@ impl Matcher {
         !self.rules.is_empty() && self.prefilter(hay, &mut scratch.active)
     }
 
+    /// Like [`Matcher::gate`], for a window of a longer text: the keyword verdict is the
+    /// whole text's (`active`; this window's when `None`), and each pattern's matches go on
+    /// from `next_start` (all from the start when empty).
+    pub(crate) fn resume(
+        &self,
+        hay: &[u8],
+        active: Option<&[bool]>,
+        next_start: &[usize],
+        scratch: &mut MatchScratch,
+    ) -> bool {
+        let gated_in = match active {
+            Some(active) => {
+                scratch.active.clear();
+                scratch.active.extend_from_slice(active);
+                active.iter().any(|a| *a)
+            }
+            None => self.gate(hay, scratch),
+        };
+        scratch.next_start.clear();
+        scratch.next_start.resize(self.rules.len(), 0);
+        for (to, from) in scratch.next_start.iter_mut().zip(next_start) {
+            *to = *from;
+        }
+        !self.rules.is_empty() && gated_in
+    }
+
+    /// Where each pattern's matches go on after the last [`Matcher::find_starting_in`].
+    pub(crate) fn next_starts<'s>(&self, scratch: &'s MatchScratch) -> &'s [usize] {
+        &scratch.next_start
+    }
+
+    /// Whether a pattern's keywords decide whether it runs: a window of a text then needs
+    /// the verdict over the whole text ([`Matcher::keywords_in`]).
+    pub(crate) fn has_keyword_gate(&self) -> bool {
+        self.gate.is_some()
+    }
+
+    /// Marks in `active` the patterns whose keywords occur in `hay`, leaving marked those
+    /// that are: called on each piece of a text, it gives the verdict for the whole text.
+    pub(crate) fn keywords_in(&self, hay: &[u8], active: &mut Vec<bool>) {
+        let mut here = Vec::new();
+        self.prefilter(hay, &mut here);
+        active.resize(here.len(), false);
+        for (a, h) in active.iter_mut().zip(here) {
+            *a |= h;
+        }
+    }
+
+    /// The longest keyword, in bytes: pieces of a text must overlap by one less.
+    pub(crate) fn longest_keyword(&self) -> usize {
+        self.gate.as_ref().map_or(0, |g| g.max_pattern_len())
+    }
+
     /// The matches in `hay` that start in `starts` and end by `limit`, in order of
     /// discovery. Matches are searched for from `starts.start`, with the text before it as
     /// context.

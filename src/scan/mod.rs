@@ -85,6 +85,18 @@ impl<'a> Part<'a> {
     }
 }
 
+/// What a window of a view carries over from the windows before it, so that its matches
+/// are those of the view scanned whole.
+#[derive(Default)]
+pub(crate) struct WindowState {
+    /// The keyword gate's verdict for each pattern over the whole view, when a rule needs
+    /// one (see [`Scanner::needs_keywords`]).
+    pub(crate) active: Option<Vec<bool>>,
+    /// For each pattern, where its chain of matches resumes: in the window going in, and
+    /// where the next window's resumes coming out.
+    pub(crate) next_start: Vec<usize>,
+}
+
 /// A match placed in the view, before it has a line and column.
 struct Hit {
     pattern: usize,
@@ -121,21 +133,31 @@ impl Scanner {
     /// Every finding in `data`, the content of the file shown as `path`, in order.
     pub fn scan(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<Finding> {
         let Some((text, encoding)) = decode::utf16_text(data) else {
-            return self.scan_part(path, &Part::whole(data, None), scratch);
+            return self.scan_part(path, &Part::whole(data, None), None, scratch);
         };
-        let mut findings =
-            self.scan_part(path, &Part::whole(text.as_bytes(), Some(encoding)), scratch);
+        let mut findings = self.scan_part(
+            path,
+            &Part::whole(text.as_bytes(), Some(encoding)),
+            None,
+            scratch,
+        );
         // A binary file may start with a byte-order mark by chance: its bytes count too.
         if is_binary(data) {
-            findings.extend(self.scan_part(path, &Part::whole(data, None), scratch));
+            findings.extend(self.scan_part(path, &Part::whole(data, None), None, scratch));
         }
         findings
     }
 
     /// The findings of one part of one view of a file (its bytes, or its decoded text)
     /// whose matches start in `part.keep`. Their spans are offsets in `part.bytes`.
-    pub(crate) fn scan_part(&self, path: &str, part: &Part, scratch: &mut Scratch) -> Vec<Finding> {
-        let mut hits = self.hits(part.bytes, part.outer, scratch);
+    pub(crate) fn scan_part(
+        &self,
+        path: &str,
+        part: &Part,
+        window: Option<&mut WindowState>,
+        scratch: &mut Scratch,
+    ) -> Vec<Finding> {
+        let mut hits = self.hits(part, window, scratch);
         if hits.is_empty() {
             return Vec::new();
         }
@@ -144,10 +166,17 @@ impl Scanner {
         self.findings(path, part, hits)
     }
 
-    /// Matches in the view and in the base64 runs in it. A large view is taken block by
+    /// Matches in the part and in the base64 runs in it. A large part is taken block by
     /// block, each searched by the regex and then sampled for base64 while it is still in
-    /// the CPU cache.
-    fn hits(&self, view: &[u8], outer: Option<Encoding>, scratch: &mut Scratch) -> Vec<Hit> {
+    /// the CPU cache. The regex looks for matches that start in the part's `keep` only;
+    /// the base64 runs are found in the whole part, since their start sets their phase.
+    fn hits(
+        &self,
+        part: &Part,
+        window: Option<&mut WindowState>,
+        scratch: &mut Scratch,
+    ) -> Vec<Hit> {
+        let (view, outer) = (part.bytes, part.outer);
         let mut hits = Vec::new();
         let Scratch {
             matches,
@@ -155,7 +184,12 @@ impl Scanner {
             raw,
             decoded,
         } = scratch;
-        let gated_in = self.matcher.gate(view, matches);
+        let gated_in = match &window {
+            None => self.matcher.gate(view, matches),
+            Some(w) => self
+                .matcher
+                .resume(view, w.active.as_deref(), &w.next_start, matches),
+        };
         // Blocks need an overlap as long as the longest match, so only bounded rules allow them.
         let (block, overlap) = match self.matcher.max_match_len {
             Some(max) => (BLOCK, max),
@@ -164,15 +198,21 @@ impl Scanner {
         let mut next_sample = 0;
         for start in (0..view.len()).step_by(block) {
             let end = (start + block).min(view.len());
-            if gated_in {
-                let limit = (end + overlap).min(view.len());
+            let starts = start.max(part.keep.start)..end.min(part.keep.end);
+            if gated_in && !starts.is_empty() {
+                let limit = (starts.end + overlap).min(view.len());
                 self.matcher
-                    .find_starting_in(view, start..end, limit, matches, raw);
+                    .find_starting_in(view, starts, limit, matches, raw);
                 hits.extend(raw.drain(..).map(|m| hit(&m, view, outer, None)));
             }
             next_sample = decode::base64_runs(view, next_sample..end, self.min_base64_run, |run| {
                 self.base64_hits(view, run, outer, decoded_matches, raw, decoded, &mut hits);
             });
+        }
+        if let Some(w) = window {
+            w.next_start.clear();
+            w.next_start
+                .extend_from_slice(self.matcher.next_starts(matches));
         }
         hits
     }

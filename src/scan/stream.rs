@@ -11,7 +11,7 @@
 use std::io::{self, Read};
 
 use super::decode::{self, Utf16Decoder};
-use super::{Origin, Part, Scanner, Scratch};
+use super::{Origin, Part, Scanner, Scratch, WindowState};
 use crate::finding::{Encoding, Finding};
 
 /// The size of a window, without its overlap: what a worker holds of a large file.
@@ -76,20 +76,83 @@ impl Scanner {
         Some(longest.max(longest.div_ceil(3) * 4 + 4) + context)
     }
 
-    /// Scans a view window by window. `buf` holds the view's first bytes; the rest come
-    /// from `source`. Each window's findings, with spans in the window, go to `each`
-    /// together with the window and its offset in the view. Returns the view's length.
+    /// Scans a file window by window, as [`Scanner::scan`] scans one held whole: its
+    /// UTF-16 text when it starts with a byte-order mark, and its bytes unless it is that
+    /// text alone. `open(skip)` reads the file from byte `skip` on; it is called once for
+    /// each pass over the file. Each window's findings, with spans in the window, go to
+    /// `each` together with the window and its offset in the view (spans of decoded text
+    /// are `None`).
+    pub(crate) fn scan_file_windows<R: Read>(
+        &self,
+        path: &str,
+        mut open: impl FnMut(u64) -> io::Result<R>,
+        buf: &mut Vec<u8>,
+        windows: Windows,
+        scratch: &mut Scratch,
+        mut each: impl FnMut(&[u8], usize, Vec<Finding>),
+    ) -> io::Result<()> {
+        buf.clear();
+        open(0)?.take(super::BINARY_SNIFF as u64).read_to_end(buf)?;
+        let binary = super::is_binary(buf);
+        let utf16 = utf16_encoding(buf);
+        let source = |reader| match utf16 {
+            Some(encoding) => Source::Utf16(reader, Utf16Decoder::new(encoding)),
+            None => Source::Raw(reader),
+        };
+        if utf16.is_some() {
+            let active = self.keywords_of(|| Ok(source(open(2)?)), buf)?;
+            buf.clear();
+            let text = &mut source(open(2)?);
+            self.scan_windows(path, text, buf, false, active, windows, scratch, &mut each)?;
+            if !binary {
+                return Ok(());
+            }
+        }
+        let active = self.keywords_of(|| Ok(Source::Raw(open(0)?)), buf)?;
+        buf.clear();
+        let bytes = &mut Source::Raw(open(0)?);
+        self.scan_windows(path, bytes, buf, binary, active, windows, scratch, each)
+    }
+
+    /// When a rule's keywords decide whether it runs: which rules' keywords occur anywhere
+    /// in the view that `open` reads, for every window to use.
+    fn keywords_of<R: Read>(
+        &self,
+        open: impl FnOnce() -> io::Result<Source<R>>,
+        buf: &mut Vec<u8>,
+    ) -> io::Result<Option<Vec<bool>>> {
+        if !self.matcher.has_keyword_gate() {
+            return Ok(None);
+        }
+        let mut source = open()?;
+        // Pieces overlap by a keyword's length less one, so that none is cut in two.
+        let overlap = self.matcher.longest_keyword().saturating_sub(1);
+        let mut active = Vec::new();
+        buf.clear();
+        loop {
+            let eof = source.fill(buf, WINDOW + overlap)?;
+            self.matcher.keywords_in(buf, &mut active);
+            if eof {
+                return Ok(Some(active));
+            }
+            buf.drain(..buf.len() - overlap);
+        }
+    }
+
+    /// Scans a view window by window: `buf` holds its first bytes, and the rest come from
+    /// `source`. `active` is the keyword verdict over the whole view, when one is needed.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn scan_windows<R: Read>(
+    fn scan_windows<R: Read>(
         &self,
         path: &str,
         source: &mut Source<R>,
         buf: &mut Vec<u8>,
         binary: bool,
+        active: Option<Vec<bool>>,
         windows: Windows,
         scratch: &mut Scratch,
         mut each: impl FnMut(&[u8], usize, Vec<Finding>),
-    ) -> io::Result<usize> {
+    ) -> io::Result<()> {
         let overlap = self
             .window_overlap(windows.context)
             .expect("windows need rules with bounded matches");
@@ -100,6 +163,12 @@ impl Scanner {
         let mut origin = Origin::START;
         let mut offset = 0;
         let mut keep_start = 0;
+        let mut state = WindowState {
+            active,
+            next_start: Vec::new(),
+        };
+        // Where each pattern's chain of matches goes on, as an offset in the view.
+        let mut chain: Vec<usize> = Vec::new();
         loop {
             let eof = source.fill(buf, windows.size + 2 * overlap)?;
             let keep_end = if eof { usize::MAX } else { buf.len() - overlap };
@@ -110,10 +179,20 @@ impl Scanner {
                 outer,
                 binary,
             };
-            each(buf, offset, self.scan_part(path, &part, scratch));
+            state.next_start.clear();
+            state
+                .next_start
+                .extend(chain.iter().map(|c| c.saturating_sub(offset)));
+            each(
+                buf,
+                offset,
+                self.scan_part(path, &part, Some(&mut state), scratch),
+            );
             if eof {
-                return Ok(offset + buf.len());
+                return Ok(());
             }
+            chain.clear();
+            chain.extend(state.next_start.iter().map(|n| n + offset));
             let next = window_start(buf, keep_end - overlap);
             origin = origin.advance(&buf[..next]);
             buf.drain(..next);
