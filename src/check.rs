@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
@@ -123,14 +123,15 @@ impl<'r> Checker<'r> {
     }
 
     /// Every finding of the pattern rules in the large file at `path`, shown as `shown`,
-    /// read window by window from `file` with `buf` as the window's buffer, so that
-    /// memory stays bounded. A file this large is never a token file. A read error ends
+    /// read window by window from `file`, up to `limit` bytes, with `buf` as the window's
+    /// buffer, so that memory stays bounded. A file this large is never a token file. A read error ends
     /// the scan early; the findings made until then are kept.
     pub fn check_large(
         &self,
         path: &Path,
         shown: &str,
         file: &File,
+        limit: u64,
         buf: &mut Vec<u8>,
         scratch: &mut Scratch,
     ) -> (Vec<Finding>, u64, Option<io::Error>) {
@@ -149,7 +150,7 @@ impl<'r> Checker<'r> {
         let open = |skip: u64| {
             let mut reader: &File = file;
             reader.seek(SeekFrom::Start(skip))?;
-            Ok(reader)
+            Ok(reader.take(limit.saturating_sub(skip)))
         };
         let result =
             self.scanner

@@ -161,10 +161,15 @@ impl Worker<'_> {
         };
         let name = display_path(path);
         let (findings, bytes) = match content {
-            Content::Large(file) => {
-                let (findings, bytes, err) =
-                    self.checker
-                        .check_large(path, &name, &file, &mut self.buf, &mut self.scratch);
+            Content::Large(file, limit) => {
+                let (findings, bytes, err) = self.checker.check_large(
+                    path,
+                    &name,
+                    &file,
+                    limit,
+                    &mut self.buf,
+                    &mut self.scratch,
+                );
                 if let Some(err) = err {
                     self.error(path, format!("read error after {bytes} bytes: {err}"));
                 }
@@ -203,7 +208,8 @@ const FIRST_READ: u64 = 64 << 10;
 enum Content {
     Read,
     Mapped(memmap2::Mmap),
-    Large(File),
+    /// A file to read in windows, up to a limit in bytes.
+    Large(File, u64),
 }
 
 impl Content {
@@ -214,10 +220,24 @@ impl Content {
         if (&mut file).take(FIRST_READ).read_to_end(buf)? < FIRST_READ as usize {
             return Ok(Content::Read);
         }
-        if file.metadata()?.len() >= LARGE {
-            if windowed {
-                return Ok(Content::Large(file));
+        let len = file.metadata()?.len();
+        if windowed {
+            if len < LARGE {
+                // Read on, at most a window's worth: a file that grew meanwhile is large.
+                (&mut file).take(LARGE - FIRST_READ).read_to_end(buf)?;
+                if (buf.len() as u64) < LARGE {
+                    return Ok(Content::Read);
+                }
             }
+            // A file still being written is read up to the size it has now, so that the
+            // scan ends; one that says it is empty (procfs) is read to its end.
+            let limit = match file.metadata()?.len() {
+                0 => u64::MAX,
+                now => now.max(buf.len() as u64),
+            };
+            return Ok(Content::Large(file, limit));
+        }
+        if len >= LARGE {
             // SAFETY: the map is read-only and dropped before the scan of this file ends.
             // A file truncated meanwhile by another process can fault; ripgrep accepts
             // the same risk for the same speed.
@@ -231,7 +251,7 @@ impl Content {
 
     fn bytes<'a>(&'a self, buf: &'a [u8]) -> &'a [u8] {
         match self {
-            Content::Read | Content::Large(_) => buf,
+            Content::Read | Content::Large(..) => buf,
             Content::Mapped(map) => map,
         }
     }

@@ -287,3 +287,35 @@ fn files_deleted_during_the_scan_are_at_most_warnings() {
     let paths = common::finding_paths(&doc);
     assert!(paths.contains(&"stays.txt"), "{paths:?}");
 }
+
+/// A file that grows while it is scanned (a log being written) is read up to the size it
+/// had when it was opened: the scan ends even when the writer is faster than the reader.
+#[test]
+fn a_growing_file_does_not_keep_the_scan_going() {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("growing.log");
+    let line = format!("log {}\n", "x".repeat(100));
+    let start = line.repeat((5 << 20) / line.len());
+    fs::write(&path, &start).unwrap();
+    let stop = AtomicBool::new(false);
+    let out = std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+            let chunk = line.repeat((1 << 20) / line.len());
+            let mut written = 0;
+            while !stop.load(Ordering::Relaxed) && written < 512 << 20 {
+                file.write_all(chunk.as_bytes()).unwrap();
+                written += chunk.len();
+            }
+        });
+        let out = tokenlint(dir.path(), &["scan", "--format", "json", "growing.log"]);
+        stop.store(true, Ordering::Relaxed);
+        out
+    });
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bytes = doc["summary"]["bytes"].as_u64().unwrap();
+    assert!(bytes >= start.len() as u64 && bytes < 64 << 20, "{bytes}");
+}
