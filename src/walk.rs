@@ -175,8 +175,8 @@ impl Worker<'_> {
                 }
                 (findings, bytes)
             }
-            content => {
-                let data = content.bytes(&self.buf);
+            Content::Read => {
+                let data = &self.buf;
                 let checked = self
                     .checker
                     .check(Some(path), &name, data, &mut self.scratch);
@@ -196,18 +196,16 @@ impl Worker<'_> {
     }
 }
 
-/// Files at least this large are scanned in windows (see [`crate::scan::stream`]), or
-/// memory-mapped when a custom rule's matches have no bounded length. Either way a large
-/// file is never copied whole into memory.
+/// Files at least this large are scanned in windows (see [`crate::scan::stream`]), unless
+/// a custom rule's matches have no bounded length.
 const LARGE: u64 = crate::scan::stream::WINDOW as u64;
 
 /// What is read of a file before its size matters.
 const FIRST_READ: u64 = 64 << 10;
 
-/// A file's bytes: read into the worker's buffer, mapped, or to be read window by window.
+/// A file's bytes: read into the worker's buffer, or to be read window by window.
 enum Content {
     Read,
-    Mapped(memmap2::Mmap),
     /// A file to read in windows, up to a limit in bytes.
     Large(File, u64),
 }
@@ -220,9 +218,8 @@ impl Content {
         if (&mut file).take(FIRST_READ).read_to_end(buf)? < FIRST_READ as usize {
             return Ok(Content::Read);
         }
-        let len = file.metadata()?.len();
         if windowed {
-            if len < LARGE {
+            if file.metadata()?.len() < LARGE {
                 // Read on, at most a window's worth: a file that grew meanwhile is large.
                 (&mut file).take(LARGE - FIRST_READ).read_to_end(buf)?;
                 if (buf.len() as u64) < LARGE {
@@ -237,24 +234,12 @@ impl Content {
             };
             return Ok(Content::Large(file, limit));
         }
-        if len >= LARGE {
-            // SAFETY: the map is read-only and dropped before the scan of this file ends.
-            // A file truncated meanwhile by another process can fault; ripgrep accepts
-            // the same risk for the same speed.
-            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
-                return Ok(Content::Mapped(map));
-            }
-        }
+        // A custom rule without a bounded match length: the file is read whole. (A memory
+        // map would be cheaper, but a file that shrinks while mapped kills the process.)
         file.read_to_end(buf)?;
         Ok(Content::Read)
     }
 
-    fn bytes<'a>(&'a self, buf: &'a [u8]) -> &'a [u8] {
-        match self {
-            Content::Read | Content::Large(..) => buf,
-            Content::Mapped(map) => map,
-        }
-    }
 }
 
 fn walk_error(err: &ignore::Error) -> ScanError {

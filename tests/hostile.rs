@@ -319,3 +319,33 @@ fn a_growing_file_does_not_keep_the_scan_going() {
     let bytes = doc["summary"]["bytes"].as_u64().unwrap();
     assert!(bytes >= start.len() as u64 && bytes < 64 << 20, "{bytes}");
 }
+
+/// With a custom rule whose matches have no bounded length, large files were
+/// memory-mapped, and one that shrank during the scan killed tokenlint (SIGBUS). They are
+/// read instead: a file that shrinks is at most a short read.
+#[test]
+fn a_file_that_shrinks_during_the_scan_is_no_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/unbounded-rule");
+    let path = dir.path().join("big.log");
+    fs::write(&path, "a log line, nothing in it\n".repeat(32 << 20 >> 5) + "acme_key=abc\n").unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "--rules"])
+        .arg(&rules)
+        .arg("big.log")
+        .env("HOME", "/nonexistent-home")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::File::options().write(true).open(&path).unwrap().set_len(0).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
