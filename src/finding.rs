@@ -190,6 +190,20 @@ impl Finding {
     }
 }
 
+/// `text` with the body of every RemotiveCloud token in it — eight groups of eight hex
+/// digits — shortened to its ends, as [`Secret::redacted`] shows it: for text that
+/// tokenlint prints but did not build from findings, such as error messages that quote
+/// a configuration file or a rule's examples.
+pub fn redact_tokens(text: &str) -> std::borrow::Cow<'_, str> {
+    static BODY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7}").expect("a valid regex")
+    });
+    BODY.replace_all(text, |c: &regex::Captures| {
+        let body = &c[0];
+        format!("{}…{}", &body[..4], &body[body.len() - 4..])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +223,16 @@ mod tests {
         assert!(!shown.contains(&t), "{shown}");
         assert!(!shown.contains(&t[6..]), "{shown}");
         assert!(shown.contains("pa1.0/"), "{shown}");
+    }
+
+    #[test]
+    fn tokens_in_free_text_are_redacted() {
+        let t = token();
+        let text = format!("regex '^{}(' at line 3: {}", t.replace('.', "\\."), t);
+        let shown = redact_tokens(&text);
+        assert!(!shown.contains(&t[6..]), "{shown}");
+        assert!(shown.contains(&format!("pa1.0/{}…{}", &t[6..10], &t[t.len() - 4..])));
+        assert_eq!(redact_tokens("no token here"), "no token here");
     }
 
     #[test]

@@ -369,7 +369,11 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
     let (count, failures) = scan::check_examples(set)?;
     let mut text = String::new();
     for failure in &failures {
-        text.push_str(&format!("{failure}\n"));
+        // Examples are synthetic, but a failing one may have been pasted from a real file.
+        text.push_str(&format!(
+            "{}\n",
+            crate::finding::redact_tokens(&failure.to_string())
+        ));
     }
     text.push_str(&format!(
         "{} rules, {count} examples, {} failed\n",

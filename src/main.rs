@@ -9,7 +9,9 @@ fn main() -> ExitCode {
     match tokenlint::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("{:?}", miette::Report::new(err));
+            // Error messages may quote a configuration or rule file, and so a token.
+            let shown = format!("{:?}", miette::Report::new(err));
+            eprintln!("{}", tokenlint::finding::redact_tokens(&shown));
             ExitCode::from(tokenlint::EXIT_ERROR)
         }
     }

@@ -239,7 +239,6 @@ impl Content {
         file.read_to_end(buf)?;
         Ok(Content::Read)
     }
-
 }
 
 fn walk_error(err: &ignore::Error) -> ScanError {

@@ -290,34 +290,55 @@ fn files_deleted_during_the_scan_are_at_most_warnings() {
 
 /// A file that grows while it is scanned (a log being written) is read up to the size it
 /// had when it was opened: the scan ends even when the writer is faster than the reader.
+/// The writer starts once tokenlint has the file open (seen in /proc).
+#[cfg(target_os = "linux")]
 #[test]
 fn a_growing_file_does_not_keep_the_scan_going() {
     use std::io::Write;
-    use std::sync::atomic::{AtomicBool, Ordering};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("growing.log");
     let line = format!("log {}\n", "x".repeat(100));
     let start = line.repeat((5 << 20) / line.len());
     fs::write(&path, &start).unwrap();
-    let stop = AtomicBool::new(false);
-    let out = std::thread::scope(|s| {
-        s.spawn(|| {
-            let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
-            let chunk = line.repeat((1 << 20) / line.len());
-            let mut written = 0;
-            while !stop.load(Ordering::Relaxed) && written < 512 << 20 {
-                file.write_all(chunk.as_bytes()).unwrap();
-                written += chunk.len();
-            }
-        });
-        let out = tokenlint(dir.path(), &["scan", "--format", "json", "growing.log"]);
-        stop.store(true, Ordering::Relaxed);
-        out
-    });
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "growing.log"])
+        .env("HOME", "/nonexistent-home")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let fds = format!("/proc/{}/fd", child.id());
+    let has_it_open = || {
+        fs::read_dir(&fds).is_ok_and(|entries| {
+            entries
+                .filter_map(|e| fs::read_link(e.ok()?.path()).ok())
+                .any(|target| target.ends_with("growing.log"))
+        })
+    };
+    while !has_it_open() && child.try_wait().unwrap().is_none() {
+        std::thread::yield_now();
+    }
+    let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    let chunk = line.repeat((1 << 20) / line.len());
+    let mut written = 0;
+    while child.try_wait().unwrap().is_none() && written < 512 << 20 {
+        file.write_all(chunk.as_bytes()).unwrap();
+        written += chunk.len();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let bytes = doc["summary"]["bytes"].as_u64().unwrap();
-    assert!(bytes >= start.len() as u64 && bytes < 64 << 20, "{bytes}");
+    assert!(
+        bytes >= start.len() as u64 && bytes < 64 << 20,
+        "{bytes}, {written} written"
+    );
 }
 
 /// With a custom rule whose matches have no bounded length, large files were
@@ -328,7 +349,11 @@ fn a_file_that_shrinks_during_the_scan_is_no_crash() {
     let dir = tempfile::tempdir().unwrap();
     let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/unbounded-rule");
     let path = dir.path().join("big.log");
-    fs::write(&path, "a log line, nothing in it\n".repeat(32 << 20 >> 5) + "acme_key=abc\n").unwrap();
+    fs::write(
+        &path,
+        "a log line, nothing in it\n".repeat(32 << 20 >> 5) + "acme_key=abc\n",
+    )
+    .unwrap();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
         .current_dir(dir.path())
         .args(["scan", "--format", "json", "--rules"])
@@ -340,7 +365,12 @@ fn a_file_that_shrinks_during_the_scan_is_no_crash() {
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
-    fs::File::options().write(true).open(&path).unwrap().set_len(0).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         matches!(out.status.code(), Some(0 | 1)),

@@ -281,3 +281,64 @@ fn output_to_a_device_a_stream_or_a_link() {
         .unwrap()
         .is_file());
 }
+
+/// Error messages quote the configuration or rule file, and printed a token written there
+/// in full: in a bad allowlist regex, on a line next to a mistake, or in a failing rule
+/// example.
+#[test]
+fn errors_never_quote_a_token_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let t = token("pa", 41);
+    fs::write(p.join("a.txt"), "nothing\n").unwrap();
+    for config in [
+        format!("[[allowlist]]\nsecrets = ['^{t}(']\n"),
+        format!("# {t}\nfail-on = 3\n"),
+        format!("[[allowlist]]\nsecrets = ['{t}']\nunknown = 1\n"),
+    ] {
+        fs::write(p.join("tokenlint.toml"), &config).unwrap();
+        let out = run(p, &["scan", "a.txt"]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains(&t[6..]), "{stderr}");
+        assert!(stderr.contains(&t[6..10]), "{stderr}");
+    }
+    fs::remove_file(p.join("tokenlint.toml")).unwrap();
+    fs::create_dir(p.join("rules")).unwrap();
+    let rule = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/window-rules/acme-key.toml"),
+    )
+    .unwrap()
+    .replace(
+        "acmecorp key_0123456789abcdef0123456789abcdef",
+        &format!("TOKEN={t}"),
+    );
+    fs::write(p.join("rules/acme.toml"), rule).unwrap();
+    let out = run(p, &["rules", "--check", "--rules", "rules"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("example is not reported"), "{stdout}");
+    assert!(!stdout.contains(&t[6..]), "{stdout}");
+}
+
+/// A token glued into longer text is not a finding, but the snippets of the findings
+/// beside it showed it: together, the one before and the one after, in full.
+#[test]
+fn a_glued_token_is_masked_in_its_neighbours_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (t1, t2, t3) = (token("pa", 51), token("pa", 52), token("sa", 53));
+    fs::write(p.join("a.env"), format!("A={t1} x{t2} B={t3}\n")).unwrap();
+    for format in ["text", "json", "sarif", "github"] {
+        let out = run(
+            p,
+            &["scan", "--color", "never", "--format", format, "a.env"],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for body in [&t2[6..15], &t2[15..33], &t2[33..51], &t2[51..69], &t2[69..]] {
+            assert!(!stdout.contains(body), "{format}: {body} in\n{stdout}");
+        }
+    }
+}

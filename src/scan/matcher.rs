@@ -19,6 +19,9 @@ pub(crate) struct RawMatch {
     pub span: Range<usize>,
     /// The secret: the `secret` capture group when the regex has one, else the match.
     pub secret: Range<usize>,
+    /// The secret stands alone, or its rule does not ask it to: a finding. Otherwise the
+    /// match is glued into longer text and only hidden in snippets.
+    pub alone: bool,
 }
 
 /// Per-thread scratch space, so that matching allocates nothing per file. One haystack
@@ -266,7 +269,8 @@ impl Matcher {
         }
     }
 
-    /// Records a match of pattern `q`, unless its rule wants it standing alone and it is not.
+    /// Records a match of pattern `q`, saying whether it stands alone when its rule wants it
+    /// to.
     fn accept(
         &self,
         hay: &[u8],
@@ -282,13 +286,12 @@ impl Matcher {
                 .map_or(span.clone(), |g| g.range()),
             None => span.clone(),
         };
-        if self.standalone[q] && !stands_alone(hay, &secret) {
-            return;
-        }
+        let alone = !self.standalone[q] || stands_alone(hay, &secret);
         out.push(RawMatch {
             pattern: q,
             span,
             secret,
+            alone,
         });
     }
 

@@ -99,6 +99,8 @@ pub(crate) struct WindowState {
 
 /// A match placed in the view, before it has a line and column.
 struct Hit {
+    /// A finding, rather than a match glued into longer text, which is only masked.
+    report: bool,
     pattern: usize,
     span: Range<usize>,
     secret: Secret,
@@ -158,7 +160,7 @@ impl Scanner {
         scratch: &mut Scratch,
     ) -> Vec<Finding> {
         let mut hits = self.hits(part, window, scratch);
-        if hits.is_empty() {
+        if !hits.iter().any(|h| h.report) {
             return Vec::new();
         }
         hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end));
@@ -237,7 +239,8 @@ impl Scanner {
             let start = run.start + skip;
             decode::base64_decode(&view[start..run.end], decoded);
             self.matcher.find_all(decoded, matches, raw);
-            for m in raw.drain(..) {
+            // A glued match in decoded text never shows in a snippet: the encoded text does.
+            for m in raw.drain(..).filter(|m| m.alone) {
                 let enc = decode::base64_encoded_span(&m.span);
                 let mut h = hit(&m, decoded, outer, Some(Encoding::Base64));
                 let mut end = (start + enc.end).min(run.end);
@@ -255,8 +258,8 @@ impl Scanner {
         }
     }
 
-    /// The findings for the hits that start in the part's `keep`. Every hit, kept or not,
-    /// is masked in the snippets.
+    /// The findings for the hits that start in the part's `keep` and are reported. Every
+    /// hit, kept or not, reported or glued into longer text, is masked in the snippets.
     fn findings(&self, path: &str, part: &Part, hits: Vec<Hit>) -> Vec<Finding> {
         let view = part.bytes;
         let decoded = part.outer.is_some();
@@ -269,7 +272,7 @@ impl Scanner {
         let mut locator = locate::Locator::continuing(view, part.origin);
         hits.into_iter()
             .zip(&redacted)
-            .filter(|(h, _)| part.keep.contains(&h.span.start))
+            .filter(|(h, _)| h.report && part.keep.contains(&h.span.start))
             .map(|(h, (_, shown))| {
                 let rule = &self.rules[h.pattern];
                 let (line, column) = locator.locate(h.span.start);
@@ -320,6 +323,7 @@ fn hit(m: &RawMatch, hay: &[u8], outer: Option<Encoding>, layer: Option<Encoding
         encoding.push(Encoding::Plain);
     }
     Hit {
+        report: m.alone,
         pattern: m.pattern,
         span: m.span.clone(),
         secret: Secret::from_match(&hay[m.secret.clone()]),
