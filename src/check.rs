@@ -122,24 +122,24 @@ impl<'r> Checker<'r> {
         }
     }
 
-    /// Every finding of the pattern rules in the large file at `path`, shown as `shown`,
+    /// Every finding of the pattern rules in a large file keyed `key` (see [`Finding::key`]),
+    /// shown as `shown`,
     /// read window by window from `file`, up to `limit` bytes, with `buf` as the window's
     /// buffer, so that memory stays bounded. A file this large is never a token file. A read error ends
     /// the scan early; the findings made until then are kept.
     pub fn check_large(
         &self,
-        path: &Path,
+        key: &str,
         shown: &str,
         file: &File,
         limit: u64,
         buf: &mut Vec<u8>,
         scratch: &mut Scratch,
     ) -> (Vec<Finding>, u64, Option<io::Error>) {
-        let key = self.key(path);
         let mut seen = HashMap::new();
         let mut findings = Vec::new();
         let mut each = |window: &[u8], offset: usize, mut found: Vec<Finding>| {
-            self.finish(&key, window, &mut found, &mut seen);
+            self.finish(key, window, &mut found, &mut seen);
             for f in &mut found {
                 if let Some(span) = &mut f.span {
                     *span = span.start + offset..span.end + offset;

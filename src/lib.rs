@@ -29,7 +29,7 @@ pub mod suppress;
 pub mod token_file;
 pub mod walk;
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -233,7 +233,7 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
     let checker = setup.checker(settings)?;
     let mut outcome = scan_paths(&args.paths, &walk_options(&args.walk), &checker)?;
     for e in &outcome.errors {
-        eprintln!("warning: {}: {}", e.path, e.message);
+        eprintln!("warning: {}: {}", report::visible(&e.path), e.message);
     }
     outcome.findings.retain(|f| f.suppression.is_none());
     let entries_of = |n: usize| match n {
@@ -339,7 +339,7 @@ fn report(
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort();
     for e in &errors {
-        eprintln!("warning: {}: {}", e.path, e.message);
+        eprintln!("warning: {}: {}", report::visible(&e.path), e.message);
     }
     let summary = Summary::new(&findings, errors.len(), files, bytes);
     if !show_suppressed {
@@ -391,12 +391,21 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
 /// Scans the paths, where `-` is standard input. A path that does not exist is an error
 /// before anything is scanned.
 fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Result<Outcome, Error> {
-    let is_stdin = |p: &PathBuf| p.as_os_str() == "-";
-    if let Some(missing) = paths.iter().find_map(|p| {
-        (!is_stdin(p))
-            .then(|| p.symlink_metadata().err().map(|e| (p, e)))
-            .flatten()
-    }) {
+    // Standard input by name is standard input too: it is a pipe, which is never opened.
+    let is_stdin = |p: &PathBuf| {
+        ["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(&p.to_string_lossy().as_ref())
+    };
+    // A path that cannot be read (a directory above it is not searchable) is a warning of
+    // the walk, as for any unreadable path; one that is not there stops the run.
+    let missing = |p: &PathBuf| {
+        p.symlink_metadata()
+            .err()
+            .filter(|e| e.kind() == std::io::ErrorKind::NotFound)
+    };
+    if let Some(missing) = paths
+        .iter()
+        .find_map(|p| (!is_stdin(p)).then(|| missing(p).map(|e| (p, e))).flatten())
+    {
         return Err(Error::Path {
             path: missing.0.clone(),
             error: missing.1,
@@ -404,11 +413,7 @@ fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Resul
     }
     let mut outcome = Outcome::default();
     if paths.iter().any(is_stdin) {
-        let mut data = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut data)
-            .map_err(Error::Stdin)?;
-        outcome = walk::scan_buffer("<stdin>", &data, checker);
+        outcome = walk::scan_stdin(checker).map_err(Error::Stdin)?;
     }
     let files: Vec<PathBuf> = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
     if !files.is_empty() {

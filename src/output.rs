@@ -21,8 +21,8 @@ pub(crate) fn write_report(
         // By name, the standard streams are the ones tokenlint has, not files to reopen:
         // `-o /dev/stdout >> log` appends to the log.
         None => to_stdout(write),
-        Some(path) if path == Path::new("/dev/stdout") => to_stdout(write),
-        Some(path) if path == Path::new("/dev/stderr") => {
+        Some(path) if stream(path) == Some(1) => to_stdout(write),
+        Some(path) if stream(path) == Some(2) => {
             let mut err = io::stderr().lock();
             write(&mut err)
                 .and_then(|()| err.flush())
@@ -41,6 +41,19 @@ pub(crate) fn write_report(
 /// Prints text to standard output.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
     to_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// The standard stream that `path` names, 1 or 2, if it names one.
+fn stream(path: &Path) -> Option<u8> {
+    let name = path.to_str()?;
+    let fd = name
+        .strip_prefix("/dev/fd/")
+        .or_else(|| name.strip_prefix("/proc/self/fd/"));
+    match (name, fd) {
+        ("/dev/stdout", _) | (_, Some("1")) => Some(1),
+        ("/dev/stderr", _) | (_, Some("2")) => Some(2),
+        _ => None,
+    }
 }
 
 fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
@@ -89,7 +102,7 @@ fn atomic_write(
 /// A new file beside the report, never one that exists already (nor a link's target).
 fn create_temporary(dir: &Path, name: &str, private: bool) -> io::Result<(PathBuf, File)> {
     let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.read(true).write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -115,6 +128,18 @@ fn create_temporary(dir: &Path, name: &str, private: bool) -> io::Result<(PathBu
         io::ErrorKind::AlreadyExists,
         "cannot create a temporary file beside the report",
     ))
+}
+
+/// A new temporary file, readable by its owner alone, that is gone when it is closed:
+/// removed from its directory at once where the system allows it.
+pub(crate) fn spool_file() -> io::Result<File> {
+    let dir = std::env::temp_dir();
+    let (path, file) = create_temporary(&dir, "tokenlint-stdin", true)?;
+    #[cfg(unix)]
+    fs::remove_file(&path)?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! once, when the walk drops it. The caller sorts, so thread timing never shows.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -79,7 +79,45 @@ pub fn walk(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Outcome
     shared.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Scans one buffer that did not come from the walk, such as standard input.
+/// Scans standard input, shown as `<stdin>`. Up to a window's worth is scanned in
+/// memory; more is first copied to a temporary file (removed at once) and scanned in
+/// windows like a large file, so that memory stays bounded.
+pub fn scan_stdin(checker: &Checker) -> std::io::Result<Outcome> {
+    const NAME: &str = "<stdin>";
+    let mut stdin = std::io::stdin().lock();
+    let mut data = Vec::new();
+    (&mut stdin).take(LARGE).read_to_end(&mut data)?;
+    if (data.len() as u64) < LARGE || !checker.windowed() {
+        stdin.read_to_end(&mut data)?;
+        return Ok(scan_buffer(NAME, &data, checker));
+    }
+    let mut spool = crate::output::spool_file()?;
+    spool.write_all(&data)?;
+    std::io::copy(&mut stdin, &mut spool)?;
+    let (findings, bytes, err) = checker.check_large(
+        NAME,
+        NAME,
+        &spool,
+        u64::MAX,
+        &mut data,
+        &mut Scratch::default(),
+    );
+    let mut outcome = Outcome {
+        findings,
+        files: 1,
+        bytes,
+        ..Outcome::default()
+    };
+    if let Some(err) = err {
+        outcome.errors.push(ScanError {
+            path: NAME.to_string(),
+            message: format!("read error after {bytes} bytes: {err}"),
+        });
+    }
+    Ok(outcome)
+}
+
+/// Scans one buffer that did not come from the walk.
 pub fn scan_buffer(name: &str, data: &[u8], checker: &Checker) -> Outcome {
     Outcome {
         findings: checker
@@ -150,7 +188,7 @@ impl Worker<'_> {
         };
         if !is_file {
             if entry.depth() == 0 && !kind.is_dir() {
-                self.error(path, "not a regular file; skipped".to_string());
+                self.error(path, not_a_file(path).to_string());
             }
             return;
         }
@@ -163,7 +201,7 @@ impl Worker<'_> {
         let (findings, bytes) = match content {
             Content::Large(file, limit) => {
                 let (findings, bytes, err) = self.checker.check_large(
-                    path,
+                    &self.checker.key(path),
                     &name,
                     &file,
                     limit,
@@ -194,6 +232,21 @@ impl Worker<'_> {
             message,
         });
     }
+}
+
+/// Why a path named on the command line is skipped: it is a device, a socket or a pipe,
+/// which may never end or may be read once only.
+fn not_a_file(path: &Path) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if path.metadata().is_ok_and(|m| m.file_type().is_fifo()) {
+            return "a pipe, not a regular file; skipped (to scan what comes through a pipe, \
+                    give `-` and send it to standard input)";
+        }
+    }
+    let _ = path;
+    "not a regular file; skipped"
 }
 
 /// Files at least this large are scanned in windows (see [`crate::scan::stream`]), unless

@@ -89,7 +89,7 @@ fn sarif_keeps_githubs_limit_of_25000_results() {
 
 /// Files of 4 MiB and more are read in overlapping windows (bounded memory); what they
 /// report must not show it: the same findings, lines, columns, snippets and suppressions
-/// as the same bytes scanned whole (standard input is read whole).
+/// as the same bytes scanned whole.
 #[test]
 fn large_files_report_as_if_read_whole() {
     let dir = tempfile::tempdir().unwrap();
@@ -127,7 +127,26 @@ fn large_files_report_as_if_read_whole() {
     text.push_str("end\n");
     let path = dir.path().join("big.txt");
     fs::write(&path, &text).unwrap();
-    let file = tokenlint(dir.path(), &["scan", "--color", "never", "big.txt"]);
+    let windowed = tokenlint(dir.path(), &["scan", "--color", "never", "big.txt"]);
+    assert_eq!(windowed.status.code(), Some(1));
+    let windowed = String::from_utf8_lossy(&windowed.stdout).into_owned();
+    // A custom rule without a bounded match length (that matches nothing here) makes
+    // tokenlint read large files whole.
+    let unbounded =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/unbounded-rule");
+    let whole = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir.path())
+        .args(["scan", "--color", "never", "big.txt", "--rules"])
+        .arg(&unbounded)
+        .env("HOME", "/nonexistent-home")
+        .output()
+        .unwrap();
+    let whole = String::from_utf8_lossy(&whole.stdout);
+    assert!(
+        whole == windowed,
+        "the windowed scan differs from the whole one"
+    );
+    // Standard input this large is spooled to a file and read in windows too.
     let stdin = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
         .current_dir(dir.path())
         .args(["scan", "--color", "never", "-"])
@@ -135,13 +154,8 @@ fn large_files_report_as_if_read_whole() {
         .stdin(fs::File::open(&path).unwrap())
         .output()
         .unwrap();
-    assert_eq!(file.status.code(), Some(1));
-    let whole = String::from_utf8_lossy(&stdin.stdout).replace("<stdin>", "big.txt");
-    let windowed = String::from_utf8_lossy(&file.stdout);
-    assert!(
-        whole == windowed,
-        "the windowed scan differs from the whole one"
-    );
+    let stdin = String::from_utf8_lossy(&stdin.stdout).replace("<stdin>", "big.txt");
+    assert!(stdin == windowed, "standard input differs from the file");
     let json = tokenlint(dir.path(), &["scan", "--format", "json", "big.txt"]);
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(doc["findings"].as_array().unwrap().len(), planted);
@@ -226,7 +240,23 @@ fn an_unreadable_directory_is_a_warning_and_the_scan_goes_on() {
         cmd.uid(65534).gid(65534);
     }
     let out = cmd.output().unwrap();
+    // A file under the unreadable directory, named: a warning too, not "no such file".
+    let mut named = std::process::Command::new(&binary);
+    named
+        .current_dir(dir.path())
+        .args(["scan", "tree/locked/b.env"])
+        .env("HOME", "/nonexistent-home");
+    if fs::read_dir(&locked).is_ok() {
+        named.uid(65534).gid(65534);
+    }
+    let named = named.output().unwrap();
     mode(&locked, 0o755);
+    let stderr = String::from_utf8_lossy(&named.stderr);
+    assert_eq!(named.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: tree/locked/b.env: Permission denied"),
+        "{stderr}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");

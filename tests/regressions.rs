@@ -342,3 +342,97 @@ fn a_glued_token_is_masked_in_its_neighbours_snippets() {
         }
     }
 }
+
+/// A file name with a terminal escape or a newline was printed raw in text output: it
+/// could colour or move the terminal, or put `::warning::…` at the start of a line, which a
+/// GitHub runner reads as a workflow command.
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_escaped_in_text_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(
+        p.join("e\u{1b}[31mred.txt"),
+        format!("{}\n", token("pa", 61)),
+    )
+    .unwrap();
+    fs::write(
+        p.join("x\n::warning::injected"),
+        format!("{}\n", token("pa", 62)),
+    )
+    .unwrap();
+    let out = run(p, &["scan", "--color", "never", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
+    assert!(stdout.contains("e\\u{1b}[31mred.txt"), "{stdout}");
+    assert!(!stdout.lines().any(|l| l.starts_with("::")), "{stdout}");
+    assert!(stdout.contains("x\\n::warning::injected"), "{stdout}");
+}
+
+/// A token piped in through `/dev/stdin` or `<(…)` passed with exit 0: a pipe named on the
+/// command line is skipped. `/dev/stdin` is now standard input, and the warning for any
+/// other pipe says how to scan it.
+#[cfg(unix)]
+#[test]
+fn piped_input_by_name() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let t = token("pa", 71);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "/dev/stdin"])
+        .env("HOME", "/nonexistent-home")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("x {t}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' scan <(echo x {t})",
+            env!("CARGO_BIN_EXE_tokenlint")
+        ))
+        .current_dir(dir.path())
+        .env("HOME", "/nonexistent-home")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "a pipe, not a regular file; skipped (to scan what comes through a pipe, give `-`"
+        ),
+        "{stderr}"
+    );
+}
+
+/// `-o /dev/fd/1` and `-o /proc/self/fd/1` failed (a temporary file cannot be made in
+/// `/dev/fd`); they are standard output, as `/dev/stdout` is.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_standard_output_by_any_name() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), format!("{}\n", token("pa", 72))).unwrap();
+    for name in ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+        let out = run(
+            dir.path(),
+            &["scan", "--format", "json", "-o", name, "a.txt"],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["summary"]["findings"], 1, "{name}");
+    }
+}

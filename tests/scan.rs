@@ -457,7 +457,9 @@ fn fifos_are_never_opened() {
     let out = dir.run(&["scan", "pipe"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
-        text(&out).1.contains("pipe: not a regular file"),
+        text(&out)
+            .1
+            .contains("pipe: a pipe, not a regular file; skipped"),
         "{}",
         text(&out).1
     );

@@ -119,3 +119,22 @@ impl Format {
         }
     }
 }
+
+/// `text` with every control character shown as an escape (`\n`, `\u{1b}`): for paths,
+/// names and messages that come from file names or file contents, so that text output
+/// stays one line per item and never carries terminal escapes or a line a CI runner
+/// would read as a command.
+pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}

@@ -8,7 +8,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Report, Reporter, Summary, TokenFileRow};
+use super::{visible, Report, Reporter, Summary, TokenFileRow};
 use crate::finding::{Finding, Snippet};
 use crate::rules::Severity;
 
@@ -40,7 +40,7 @@ impl Reporter for TextReporter {
                 finding,
                 help,
                 source: finding.snippet.as_ref().map(|s| SnippetSource {
-                    name: finding.path.clone(),
+                    name: super::visible(&finding.path).into_owned(),
                     snippet: s,
                     line: finding.line,
                     column: finding.column,
@@ -81,13 +81,15 @@ fn token_file_table(rows: &[TokenFileRow]) -> String {
         .iter()
         .map(|r| {
             [
-                r.name.clone().unwrap_or_else(|| "-".to_string()),
+                r.name
+                    .as_deref()
+                    .map_or("-".to_string(), |n| visible(n).into_owned()),
                 r.kind.map_or("-", |k| k.describe()).to_string(),
                 date(r.created),
                 date(r.expires),
                 r.days_left.map_or("-".to_string(), |d| d.to_string()),
                 r.status.join(", "),
-                r.path.clone(),
+                visible(&r.path).into_owned(),
             ]
         })
         .collect();
@@ -176,14 +178,14 @@ impl fmt::Display for FindingDiagnostic<'_> {
         let x = self.finding;
         if self.source.is_none() {
             // No source line to show (a binary file): say where in the message.
-            write!(f, "{}:{}:{}: ", x.path, x.line, x.column)?;
+            write!(f, "{}:{}:{}: ", visible(&x.path), x.line, x.column)?;
         }
-        f.write_str(&x.message)?;
+        f.write_str(&visible(&x.message))?;
         if let Some(s) = &x.suppression {
             write!(
                 f,
                 " [suppressed: {}]",
-                s.reason.as_deref().unwrap_or("no reason given")
+                visible(s.reason.as_deref().unwrap_or("no reason given"))
             )?;
         }
         Ok(())
