@@ -282,14 +282,19 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
     Ok(())
 }
 
-/// Whether `regex` has a match of no characters anywhere: its shortest match, or its
-/// `secret` group's, is empty.
-fn matches_empty_text(regex: &str) -> bool {
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
+/// A rule's regex as the regex crate reads it (bytes, not only UTF-8), to reason about.
+pub(crate) fn parse_regex(regex: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
         .utf8(false)
         .build()
         .parse(regex)
-    else {
+        .ok()
+}
+
+/// Whether `regex` has a match of no characters anywhere: its shortest match, or its
+/// `secret` group's, is empty.
+fn matches_empty_text(regex: &str) -> bool {
+    let Some(hir) = parse_regex(regex) else {
         return false;
     };
     if hir.properties().minimum_len() == Some(0) {

@@ -8,7 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use regex_automata::meta;
 use regex_automata::util::syntax;
 
-use crate::rules::{RuleError, RuleSet, REGEX_SIZE_LIMIT};
+use crate::rules::{parse_regex, RuleError, RuleSet, REGEX_SIZE_LIMIT};
 
 /// One match of a pattern rule in a haystack.
 #[derive(Clone, Debug)]
@@ -415,11 +415,7 @@ fn implied_patterns(keywords: &[&str], pattern_of: &[usize]) -> Vec<Vec<usize>> 
 /// (ASCII case-insensitively), which makes checking for the keywords redundant.
 fn keywords_implied(regex: &str, keywords: &[&str]) -> bool {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(regex)
-    else {
+    let Some(hir) = parse_regex(regex) else {
         return false;
     };
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
@@ -441,16 +437,12 @@ fn keywords_implied(regex: &str, keywords: &[&str]) -> bool {
 
 /// The fewest and the most bytes `regex` can match (0 and none when it cannot tell).
 fn match_len(regex: &str) -> (usize, Option<usize>) {
-    let parsed = regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(regex);
-    match parsed {
-        Ok(hir) => (
+    match parse_regex(regex) {
+        Some(hir) => (
             hir.properties().minimum_len().unwrap_or(0),
             hir.properties().maximum_len(),
         ),
-        Err(_) => (0, None),
+        None => (0, None),
     }
 }
 
