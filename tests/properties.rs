@@ -147,15 +147,49 @@ proptest! {
         }
         let key = |f: tokenlint::finding::Finding| (f.rule_id, f.line, f.column, f.end_line, f.end_column, f.span, f.message);
         let scanner = windows_scanner();
+        // A known difference (see the README): matches of a rule that can overlap itself,
+        // in decoded base64 that crosses a window's start.
+        let compared = |f: &tokenlint::finding::Finding| {
+            !(f.rule_id == "test-capital-run" && f.encoding.contains(&tokenlint::finding::Encoding::Base64))
+        };
         let whole: Vec<_> = scanner
             .scan("f", &data, &mut Scratch::default())
             .into_iter()
+            .filter(compared)
             .map(key)
             .collect();
         let windowed: Vec<_> = tokenlint::fuzzing::scan_in_windows(scanner, &data, size, context, piece)
             .into_iter()
+            .filter(compared)
             .map(key)
             .collect();
         prop_assert_eq!(whole, windowed);
+    }
+}
+
+/// Found while looking into a `windows` fuzz failure: a base64 run longer than 4,096 characters is decoded
+/// from its start only, but a window that starts inside it saw a shorter run and decoded
+/// it from all four phases, finding what the whole scan does not. The window now knows how
+/// much of the run lies before it.
+#[test]
+fn a_long_base64_run_is_long_in_every_window() {
+    let mut blob: Vec<u8> = (0..3100u32).map(|i| (i * 7 + 3) as u8).collect();
+    blob.extend_from_slice(format!(" {} ", token("pa", 81)).as_bytes());
+    // One base64-like character glued before the run puts its quanta out of phase.
+    let data = format!("x A{}\n", base64(&blob));
+    let scanner = windows_scanner();
+    let key = |f: tokenlint::finding::Finding| (f.rule_id, f.line, f.column, f.span);
+    let whole: Vec<_> = scanner
+        .scan("f", data.as_bytes(), &mut Scratch::default())
+        .into_iter()
+        .map(key)
+        .collect();
+    for size in [500, 1000, 2000, 3000] {
+        let windowed: Vec<_> =
+            tokenlint::fuzzing::scan_in_windows(scanner, data.as_bytes(), size, 0, 64)
+                .into_iter()
+                .map(key)
+                .collect();
+        assert_eq!(whole, windowed, "windows of {size}");
     }
 }

@@ -95,6 +95,8 @@ pub(crate) struct WindowState {
     /// For each pattern, where its chain of matches resumes: in the window going in, and
     /// where the next window's resumes coming out.
     pub(crate) next_start: Vec<usize>,
+    /// How much of a base64 run that goes on at the window's start lies before it.
+    pub(crate) run_before: usize,
 }
 
 /// A match placed in the view, before it has a line and column.
@@ -186,6 +188,7 @@ impl Scanner {
             raw,
             decoded,
         } = scratch;
+        let run_before = window.as_ref().map_or(0, |w| w.run_before);
         let gated_in = match &window {
             None => self.matcher.gate(view, matches),
             Some(w) => self
@@ -208,7 +211,19 @@ impl Scanner {
                 hits.extend(raw.drain(..).map(|m| hit(&m, view, outer, None)));
             }
             next_sample = decode::base64_runs(view, next_sample..end, self.min_base64_run, |run| {
-                self.base64_hits(view, run, outer, decoded_matches, raw, decoded, &mut hits);
+                // A run that goes on from before the window is as long as all of it.
+                let before = if run.start == 0 { run_before } else { 0 };
+                let realign = run.len() + before <= MAX_REALIGNED_RUN;
+                self.base64_hits(
+                    view,
+                    run,
+                    realign,
+                    outer,
+                    decoded_matches,
+                    raw,
+                    decoded,
+                    &mut hits,
+                );
             });
         }
         if let Some(w) = window {
@@ -225,6 +240,7 @@ impl Scanner {
         &self,
         view: &[u8],
         run: Range<usize>,
+        realign: bool,
         outer: Option<Encoding>,
         matches: &mut MatchScratch,
         raw: &mut Vec<RawMatch>,
@@ -232,9 +248,9 @@ impl Scanner {
         hits: &mut Vec<Hit>,
     ) {
         // The secret may start at any byte of the decoded text, but decoding must start on
-        // a quantum boundary. A run's start usually is one; for short runs, which may have
-        // base64-like text glued before them, try the others too.
-        let skips = if run.len() <= MAX_REALIGNED_RUN { 4 } else { 1 };
+        // a quantum boundary. A run's start usually is one; for short runs (`realign`),
+        // which may have base64-like text glued before them, try the others too.
+        let skips = if realign { 4 } else { 1 };
         for skip in 0..skips {
             let start = run.start + skip;
             decode::base64_decode(&view[start..run.end], decoded);

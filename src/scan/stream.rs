@@ -166,7 +166,10 @@ impl Scanner {
         let mut state = WindowState {
             active,
             next_start: Vec::new(),
+            run_before: 0,
         };
+        // Where the base64 run that goes on at the window's start starts, in the view.
+        let mut run_origin: Option<usize> = None;
         // Where each pattern's chain of matches goes on, as an offset in the view.
         let mut chain: Vec<usize> = Vec::new();
         loop {
@@ -179,6 +182,7 @@ impl Scanner {
                 outer,
                 binary,
             };
+            state.run_before = run_origin.map_or(0, |o| offset - o);
             state.next_start.clear();
             state
                 .next_start
@@ -193,7 +197,11 @@ impl Scanner {
             }
             chain.clear();
             chain.extend(state.next_start.iter().map(|n| n + offset));
-            let next = window_start(buf, keep_end - overlap);
+            let (next, run_start) = window_start(buf, keep_end - overlap);
+            run_origin = run_start.map(|r| match (r, run_origin) {
+                (0, Some(origin)) => origin,
+                (r, _) => offset + r,
+            });
             origin = origin.advance(&buf[..next]);
             buf.drain(..next);
             offset += next;
@@ -203,16 +211,17 @@ impl Scanner {
 }
 
 /// Where the next window starts, at or near `at`: in the quantum phase of a base64 run
-/// that crosses `at`, else not inside a UTF-8 character.
-fn window_start(buf: &[u8], at: usize) -> usize {
+/// that crosses `at`, else not inside a UTF-8 character. With the start of that run, if
+/// there is one (0 when it goes on from before `buf`).
+fn window_start(buf: &[u8], at: usize) -> (usize, Option<usize>) {
     let in_run = |i: usize| buf.get(i).is_some_and(|&b| decode::is_base64(b));
     if (at..at + 4).all(in_run) {
         // The run started at the window's start at the latest, and that start is in its
         // phase.
         let run_start = (0..at).rev().find(|&i| !in_run(i)).map_or(0, |i| i + 1);
-        return at + (4 - (at - run_start) % 4) % 4;
+        return (at + (4 - (at - run_start) % 4) % 4, Some(run_start));
     }
-    char_boundary(buf, at)
+    (char_boundary(buf, at), None)
 }
 
 /// The first offset from `at` on that is not inside a UTF-8 character. Columns count each
@@ -290,12 +299,12 @@ mod tests {
         let buf = b"x: QUJDREVGR0hJSktMTU5PUFFSU1RVVldY end";
         let run_start = 3;
         for at in run_start..run_start + 20 {
-            let start = window_start(buf, at);
+            let (start, _) = window_start(buf, at);
             assert!(start >= at && start < at + 4);
             assert_eq!((start - run_start) % 4, 0, "{at}");
         }
         // A run that reaches the buffer's start is in phase with it.
-        assert_eq!(window_start(b"QUJDREVGR0hJ", 5), 8);
+        assert_eq!(window_start(b"QUJDREVGR0hJ", 5), (8, Some(0)));
     }
 
     #[test]
