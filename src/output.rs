@@ -73,9 +73,13 @@ fn atomic_write(
     private: bool,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    // A device or a FIFO (`/dev/null`) is written to, never replaced. Anything else,
-    // a link included, is replaced: a link is never written through.
-    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+    // A device or a FIFO named as such (`/dev/null`) is written to, never replaced.
+    // Anything else, a link included, is replaced: a link is never written through, even
+    // to a device (one planted in a shared directory could point at a disk).
+    if fs::symlink_metadata(path).is_ok_and(|m| {
+        let kind = m.file_type();
+        !kind.is_file() && !kind.is_dir() && !kind.is_symlink()
+    }) {
         let mut out = BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
         return write(&mut out).and_then(|()| out.flush());
     }

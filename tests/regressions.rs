@@ -280,6 +280,11 @@ fn output_to_a_device_a_stream_or_a_link() {
     assert!(fs::symlink_metadata(p.join("report.json"))
         .unwrap()
         .is_file());
+    // Not even to a device: the link is replaced.
+    std::os::unix::fs::symlink("/dev/null", p.join("null-link")).unwrap();
+    let out = run(p, &["scan", "--output", "null-link", "a.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(fs::symlink_metadata(p.join("null-link")).unwrap().is_file());
 }
 
 /// Error messages quote the configuration or rule file, and printed a token written there
