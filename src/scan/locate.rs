@@ -116,7 +116,7 @@ pub(crate) fn char_count(bytes: &[u8]) -> usize {
 }
 
 /// How much of a long line to show on each side of a finding, in bytes.
-const CONTEXT: usize = 60;
+pub(crate) const CONTEXT: usize = 60;
 
 /// How far from a finding its line's ends are looked for: beyond, the line is cut (`…`).
 const REACH: usize = 4096;

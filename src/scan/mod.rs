@@ -89,8 +89,8 @@ impl<'a> Part<'a> {
 /// are those of the view scanned whole.
 #[derive(Default)]
 pub(crate) struct WindowState {
-    /// The keyword gate's verdict for each pattern over the whole view, when a rule needs
-    /// one (see [`Scanner::needs_keywords`]).
+    /// The keyword gate's verdict for each pattern over the whole view, when a custom
+    /// rule's keywords need one.
     pub(crate) active: Option<Vec<bool>>,
     /// For each pattern, where its chain of matches resumes: in the window going in, and
     /// where the next window's resumes coming out.
@@ -165,7 +165,8 @@ impl Scanner {
         if !hits.iter().any(|h| h.report) {
             return Vec::new();
         }
-        hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end));
+        // Of two hits alike, the one reported comes first and stays.
+        hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end, !h.report));
         hits.dedup_by_key(|h| (h.span.start, h.pattern, h.span.end));
         self.findings(path, part, hits)
     }
@@ -230,8 +231,45 @@ impl Scanner {
             w.next_start.clear();
             w.next_start
                 .extend_from_slice(self.matcher.next_starts(matches));
+            if gated_in {
+                self.neighbours(part, w, overlap, decoded_matches, raw, &mut hits);
+            }
         }
         hits
+    }
+
+    /// Matches just outside a window's `keep`, found by the windows beside it: not this
+    /// window's findings, but its snippets near either end must mask them.
+    fn neighbours(
+        &self,
+        part: &Part,
+        window: &WindowState,
+        overlap: usize,
+        matches: &mut MatchScratch,
+        raw: &mut Vec<RawMatch>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let view = part.bytes;
+        // A snippet shows this much of the line on either side of its finding, widened
+        // over any secret it touches.
+        let reach = locate::CONTEXT + overlap + 1;
+        let before = part.keep.start.saturating_sub(reach)..part.keep.start;
+        let after =
+            part.keep.end.min(view.len())..part.keep.end.saturating_add(reach).min(view.len());
+        for starts in [before, after] {
+            if starts.is_empty() {
+                continue;
+            }
+            let limit = (starts.end + overlap).min(view.len());
+            self.matcher
+                .resume(view, window.active.as_deref(), &[], matches);
+            self.matcher
+                .find_starting_in(view, starts, limit, matches, raw);
+            hits.extend(raw.drain(..).map(|m| Hit {
+                report: false,
+                ..hit(&m, view, part.outer, None)
+            }));
+        }
     }
 
     /// Matches in one base64 run of the view, placed where their encoded text stands.
