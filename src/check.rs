@@ -122,11 +122,11 @@ impl<'r> Checker<'r> {
         }
     }
 
-    /// Every finding of the pattern rules in a large file keyed `key` (see [`Finding::key`]),
-    /// shown as `shown`,
-    /// read window by window from `file`, up to `limit` bytes, with `buf` as the window's
-    /// buffer, so that memory stays bounded. A file this large is never a token file. A read error ends
-    /// the scan early; the findings made until then are kept.
+    /// Every finding of the pattern rules in a large file keyed `key` (see
+    /// [`Finding::key`]) and shown as `shown`, read window by window from `file`, up to
+    /// `limit` bytes, with `buf` as the window's buffer, so that memory stays bounded. A
+    /// file this large is never a token file. A read error ends the scan early; the
+    /// findings made until then are kept.
     pub fn check_large(
         &self,
         key: &str,
