@@ -186,12 +186,7 @@ fn stores_follow_the_environment() {
     let (code, doc) = with_env.json(&args(&["audit", "--format", "json"], &[]));
     let rows = doc["token_files"].as_array().unwrap();
     assert_eq!(rows.len(), 2, "{doc}");
-    let rules: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let rules = common::finding_strings(&doc, "rule_id");
     assert_eq!(rules, ["duplicate-token-file"], "{doc}");
     assert_eq!(code, 0, "a note does not fail the run");
     // A relative REMOTIVE_CONFIG_DIR is ignored, as the CLI ignores it.
@@ -523,10 +518,7 @@ fn regression_a_token_in_plain_config_json_is_named_from_the_store() {
     );
     let (_, doc) = home.json(&args(&["scan", "--format", "json", "repo"], &[]));
     let findings = doc["findings"].as_array().unwrap();
-    let rules: Vec<&str> = findings
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let rules = common::finding_strings(&doc, "rule_id");
     assert_eq!(rules, ["token-file-outside-store"], "{doc}");
     assert!(findings[0]["message"]
         .as_str()

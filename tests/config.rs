@@ -415,12 +415,7 @@ fn baselines_survive_moves_and_catch_changes() {
     let changed = token("pa", 99);
     repo.write("app/deploy.sh", &moved.replace(&ts[0], &changed));
     let (code, doc) = repo.json_in(".", &["--baseline", ".tokenlint-baseline.json"]);
-    let rules: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let rules = common::finding_strings(&doc, "rule_id");
     // The new token is reported; the entry of the old one matches nothing now (a note).
     assert_eq!(
         rules,
@@ -434,12 +429,7 @@ fn baselines_survive_moves_and_catch_changes() {
         &moved.replace(&format!("export A={}\n", ts[0]), ""),
     );
     let (_, doc) = repo.json_in(".", &["--baseline", ".tokenlint-baseline.json"]);
-    let rules: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let rules = common::finding_strings(&doc, "rule_id");
     assert_eq!(rules, ["stale-baseline-entry"]);
     assert_eq!(doc["findings"][0]["path"], ".tokenlint-baseline.json");
     let out = repo.run_in(

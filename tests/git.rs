@@ -165,10 +165,7 @@ fn history_finds_what_was_deleted_and_names_the_commit() {
     );
     let doc = history(p, &[]);
     let findings = doc["findings"].as_array().unwrap();
-    let rules: Vec<&str> = findings
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let rules = common::finding_strings(&doc, "rule_id");
     // The same blob under two paths is one blob, scanned once.
     assert_eq!(
         rules,

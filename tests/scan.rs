@@ -655,10 +655,7 @@ fn regression_a_custom_rule_never_hides_a_builtin_finding() {
         format!("curl -H \"Authorization: Bearer {t}\"\n"),
     );
     let (code, doc) = dir.json(&["--rules", "rules", "src"]);
-    let rules: Vec<&str> = findings(&doc)
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let rules = common::finding_strings(&doc, "rule_id");
     assert_eq!(rules, ["generic-bearer", "remotive-personal-access-token"]);
     assert_eq!(code, 1);
 }

@@ -100,10 +100,15 @@ pub fn repo() -> tempfile::TempDir {
 
 /// The paths of the findings in a JSON report, in order.
 pub fn finding_paths(doc: &serde_json::Value) -> Vec<&str> {
+    finding_strings(doc, "path")
+}
+
+/// One string field of every finding in a JSON report, in order.
+pub fn finding_strings<'a>(doc: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
     doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["path"].as_str().unwrap())
+        .map(|f| f[field].as_str().unwrap())
         .collect()
 }
