@@ -1,5 +1,6 @@
 //! The command line, declared with clap's derive API. Nothing here does any work.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -13,6 +14,40 @@ use crate::rules::Severity;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments, with the file names after `scan --hook` kept
+    /// as file names (see [`hook_files_last`]).
+    pub fn parse_args() -> Cli {
+        Cli::parse_from(hook_files_last(std::env::args_os().collect()))
+    }
+}
+
+/// `scan … --hook FILE…` as clap must see it: `scan … --hook -- FILE…`. A hook passes
+/// the names of staged files, and a file named `--no-redact`, `--help`, `--output=x` or
+/// `-` is a file, never an option or standard input. One `--` right after `--hook` is
+/// skipped; a `--hook` after a `--` of the command line's own is a file name.
+pub fn hook_files_last(mut args: Vec<OsString>) -> Vec<OsString> {
+    if args.get(1).is_none_or(|a| a != "scan") {
+        return args;
+    }
+    let Some(at) = args
+        .iter()
+        .skip(2)
+        .take_while(|a| *a != "--")
+        .position(|a| a == "--hook")
+        .map(|i| i + 2)
+    else {
+        return args;
+    };
+    let mut files = args.split_off(at + 1);
+    if files.first().is_some_and(|f| f == "--") {
+        files.remove(0);
+    }
+    args.push("--".into());
+    args.extend(files);
+    args
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,7 +99,8 @@ pub struct ReportArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
 
-    /// Show secrets in full. For local triage only: never in CI logs or uploads.
+    /// Show secrets in full. For local triage only: refused where CI or GITHUB_ACTIONS is set,
+    /// unless TOKENLINT_ALLOW_UNREDACTED_IN_CI=yes is too.
     #[arg(long)]
     pub no_redact: bool,
 
@@ -152,8 +188,9 @@ pub struct ScanArgs {
     #[arg(long, value_name = "REF", requires = "history")]
     pub branch: Option<String>,
 
-    /// Run as a hook that passes file names: scan exactly the files given, and say so
-    /// when there are none (instead of scanning `.`).
+    /// Run as a hook that passes file names: every argument after --hook is a file name,
+    /// even `-` or one that looks like an option, so put options before it. Scans exactly
+    /// those files, and says so when there are none (instead of scanning `.`).
     #[arg(long)]
     pub hook: bool,
 
@@ -279,5 +316,36 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    fn words(line: &str) -> Vec<OsString> {
+        line.split(' ').map(OsString::from).collect()
+    }
+
+    #[test]
+    fn everything_after_hook_is_a_file_name() {
+        let hooked = |line: &str| hook_files_last(words(line));
+        assert_eq!(
+            hooked("tokenlint scan --no-store --hook -- --help - --output=x --"),
+            words("tokenlint scan --no-store --hook -- --help - --output=x --")
+        );
+        assert_eq!(
+            hooked("tokenlint scan --hook --no-redact a"),
+            words("tokenlint scan --hook -- --no-redact a")
+        );
+        assert_eq!(
+            hooked("tokenlint scan --hook"),
+            words("tokenlint scan --hook --")
+        );
+        // Not a hook: nothing moves.
+        for line in ["tokenlint scan -- --hook", "tokenlint audit --hook x"] {
+            assert_eq!(hooked(line), words(line));
+        }
+        let cli = Cli::parse_from(hooked("tokenlint scan --hook --help - --"));
+        let Command::Scan(args) = cli.command else {
+            panic!("not a scan")
+        };
+        assert!(args.hook);
+        assert_eq!(args.paths, ["--help", "-", "--"].map(PathBuf::from));
     }
 }

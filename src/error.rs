@@ -44,6 +44,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// Arguments that parse but do not go together, or are not allowed here.
+    #[error("{0}")]
+    #[diagnostic(code(tokenlint::usage))]
+    Usage(String),
+
     #[error("cannot read standard input")]
     #[diagnostic(code(tokenlint::stdin))]
     Stdin(#[source] std::io::Error),

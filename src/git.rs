@@ -1,5 +1,5 @@
-//! Git: what is staged, read from the index (not the working tree, which may differ), and
-//! the pre-commit hook that scans it.
+//! Git: what is staged, read from the index (not the working tree, which may differ), the
+//! history, and where the hooks are.
 //!
 //! Blobs are read through one long-lived `git cat-file --batch`, never one process per
 //! file.
@@ -186,46 +186,25 @@ impl Drop for CatFile {
     }
 }
 
-/// The hook `install-hook` writes.
-pub const HOOK: &str = "#!/bin/sh\n\
-# Installed by `tokenlint install-hook`: refuse commits that stage a RemotiveCloud token.\n\
-if ! command -v tokenlint >/dev/null 2>&1; then\n\
-  echo 'tokenlint: not on PATH; install it (cargo install tokenlint) or skip with git commit --no-verify' >&2\n\
-  exit 1\n\
-fi\n\
-exec tokenlint scan --staged\n";
-
-/// Writes `.git/hooks/pre-commit` (or where `core.hooksPath` points). An existing hook is
-/// replaced only with `force`.
-pub fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
-    let hooks = PathBuf::from(one_line(git(dir, &["rev-parse", "--git-path", "hooks"])?));
-    let hooks = if hooks.is_relative() {
-        dir.join(hooks)
-    } else {
-        hooks
-    };
-    let path = hooks.join("pre-commit");
-    if path.exists() && !force {
-        return Err(GitError {
-            message: format!("a pre-commit hook exists already: {}", path.display()),
-            help: Some(
-                "replace it with `tokenlint install-hook --force`, or chain tokenlint from it: \
-                 add the line `tokenlint scan --staged || exit 1`"
-                    .into(),
-            ),
-        });
+/// Where git looks for hooks (`core.hooksPath` honoured) and the git directory that all
+/// worktrees of the repository share, both absolute.
+pub(crate) fn hook_dirs(dir: &Path) -> Result<(PathBuf, PathBuf), GitError> {
+    let out = git(
+        dir,
+        &[
+            "rev-parse",
+            "--path-format=absolute",
+            "--git-path",
+            "hooks",
+            "--git-common-dir",
+        ],
+    )?;
+    let text = String::from_utf8_lossy(&out);
+    let mut lines = text.lines().map(PathBuf::from);
+    match (lines.next(), lines.next()) {
+        (Some(hooks), Some(common)) => Ok((hooks, common)),
+        _ => Err(error("`git rev-parse` did not say where the hooks are")),
     }
-    std::fs::create_dir_all(&hooks)
-        .map_err(|e| error(format!("cannot create {}: {e}", hooks.display())))?;
-    std::fs::write(&path, HOOK)
-        .map_err(|e| error(format!("cannot write {}: {e}", path.display())))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-            .map_err(|e| error(format!("cannot make {} executable: {e}", path.display())))?;
-    }
-    Ok(path)
 }
 
 /// A blob of the history, with the path it was found under.

@@ -18,6 +18,7 @@ pub mod finding;
 pub mod fuzzing;
 pub mod git;
 pub mod history;
+pub mod hook;
 pub mod hygiene;
 mod output;
 pub mod report;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Audit(args) => {
+            redaction_allowed(&args.report)?;
             let setup = Setup::new(&args.rules.rule_dirs, &args.config, &[])?;
             let settings = setup.settings(&args.hygiene, !args.report.no_redact, true, false)?;
             let checker = setup.checker(settings)?;
@@ -74,10 +76,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Baseline(args) => write_baseline(&args),
         Command::InstallHook { force } => {
             let cwd = std::env::current_dir().unwrap_or_default();
-            let path = git::install_hook(&cwd, force)?;
+            let path = hook::install_hook(&cwd, force)?;
             output::print(&format!(
                 "tokenlint: installed {}; commits that stage a token are refused\n",
-                path.display()
+                hook::shown(&path)
             ))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -107,6 +109,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
+    redaction_allowed(&args.report)?;
+    if args.history && args.paths.len() > 1 {
+        return Err(Error::Usage(
+            "--history scans one repository: give at most one PATH".into(),
+        ));
+    }
     if args.hook && args.paths.is_empty() && !args.staged {
         // A silent hook is a broken hook: say that there was nothing to do.
         eprintln!("tokenlint: the hook was given no files to scan");
@@ -114,6 +122,16 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
+    } else if args.hook {
+        // A staged file named `-` is that file, never standard input.
+        let file = |p: &PathBuf| {
+            if p == "-" {
+                PathBuf::from("./-")
+            } else {
+                p.clone()
+            }
+        };
+        args.paths.iter().map(file).collect()
     } else {
         args.paths.clone()
     };
@@ -295,6 +313,26 @@ fn in_scope(scope: &[String], key: &str) -> bool {
                 .strip_prefix(s.as_str())
                 .is_some_and(|rest| rest.starts_with('/'))
     })
+}
+
+/// The environment variable that lets `--no-redact` run in CI anyway.
+pub const ALLOW_UNREDACTED_IN_CI: &str = "TOKENLINT_ALLOW_UNREDACTED_IN_CI";
+
+/// `--no-redact` is refused in CI (`CI` or `GITHUB_ACTIONS` set), where a log or an upload
+/// would keep the secrets, unless the environment opts in with `ALLOW_UNREDACTED_IN_CI=yes`.
+/// An environment variable, because a workflow's inputs reach tokenlint as arguments.
+fn redaction_allowed(args: &ReportArgs) -> Result<(), Error> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let ci = ["CI", "GITHUB_ACTIONS"].into_iter().find(|name| set(name));
+    let opted_in = std::env::var_os(ALLOW_UNREDACTED_IN_CI).is_some_and(|v| v == "yes");
+    match ci {
+        Some(name) if args.no_redact && !opted_in => Err(Error::Usage(format!(
+            "--no-redact is refused in CI ({name} is set): the secrets would be kept in its \
+             logs and uploads; to show them anyway, set {ALLOW_UNREDACTED_IN_CI}=yes in the \
+             environment"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// `--fail-on`, else the configuration's, else `warning`.

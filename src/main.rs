@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = tokenlint::cli::Cli::parse();
+    let cli = tokenlint::cli::Cli::parse_args();
     match tokenlint::run(cli) {
         Ok(code) => code,
         Err(err) => {

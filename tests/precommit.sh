@@ -61,6 +61,20 @@ YAML
   fi
   git reset -q personal-token-ci.json; rm personal-token-ci.json
 
+  # Staged file names that look like options are file names: none turns redaction off.
+  for name in --no-redact --help -; do
+    echo "export REMOTIVE_CLOUD_AUTH_TOKEN=$token" > "./$name"
+    git add -- "$name"
+    if out=$(git commit -m "token in $name" 2>&1); then
+      echo "[$hook] FAIL: a token in a file named $name was accepted"; fail=1
+    elif grep -qF "$token" <<<"$out" || ! grep -q "remotive-personal-access-token" <<<"$out"; then
+      echo "[$hook] FAIL: a file named $name: the token is shown, or the finding is not:"; echo "$out"; fail=1
+    else
+      echo "[$hook] ok: a token in a file named $name is refused, redacted"
+    fi
+    git reset -q -- "$name"; rm -- "./$name"
+  done
+
   echo 'export REMOTIVE_CLOUD_AUTH_TOKEN=$(remotive cloud auth print-access-token)' > deploy.sh
   git add deploy.sh
   if out=$(git commit -m "clean" 2>&1); then

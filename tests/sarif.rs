@@ -19,6 +19,8 @@ fn tokenlint(cwd: &Path, home: &Path, args: &[&str]) -> Output {
         .env("HOME", home)
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("REMOTIVE_CONFIG_DIR")
+        .env_remove("CI")
+        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap()
 }

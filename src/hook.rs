@@ -1,0 +1,127 @@
+//! `tokenlint install-hook`: writes the plain git pre-commit hook. The hooks directory and
+//! the hook already there come from the repository, so neither is trusted: a symlinked hook
+//! is replaced, never written through, and a `core.hooksPath` outside the repository is
+//! used only with `--force`.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::git::{self, GitError};
+
+/// How to install tokenlint, as the README says.
+pub const INSTALL: &str =
+    "cargo install --locked --git https://github.com/tokenlint/tokenlint tokenlint";
+
+/// The hook `install-hook` writes. `--` ends the options: nothing after it is one.
+pub const HOOK: &str = "#!/bin/sh\n\
+# Installed by `tokenlint install-hook`: refuse commits that stage a RemotiveCloud token.\n\
+if ! command -v tokenlint >/dev/null 2>&1; then\n\
+  echo 'tokenlint: not on PATH; install it (cargo install --locked --git https://github.com/tokenlint/tokenlint tokenlint) or skip with git commit --no-verify' >&2\n\
+  exit 1\n\
+fi\n\
+exec tokenlint scan --staged --\n";
+
+/// Writes the `pre-commit` hook of the repository around `dir` and returns its path. An
+/// existing hook is replaced, and a hooks directory outside the repository used, only with
+/// `force`.
+pub fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
+    let (hooks, common) = git::hook_dirs(dir)?;
+    let hooks = resolved(&hooks);
+    let roots = [Some(common), git::toplevel(dir).ok()];
+    let inside = roots
+        .into_iter()
+        .flatten()
+        .any(|root| hooks.starts_with(resolved(&root)));
+    if !inside && !force {
+        return Err(GitError {
+            message: format!(
+                "core.hooksPath points outside this repository: {}",
+                shown(&hooks)
+            ),
+            help: Some(
+                "a hook there may run for other repositories too; write it anyway with \
+                 `tokenlint install-hook --force`, or unset core.hooksPath"
+                    .into(),
+            ),
+        });
+    }
+    let path = hooks.join("pre-commit");
+    // A link counts as a hook even when it points nowhere.
+    if path.symlink_metadata().is_ok() && !force {
+        return Err(GitError {
+            message: format!("a pre-commit hook exists already: {}", shown(&path)),
+            help: Some(
+                "replace it with `tokenlint install-hook --force`, or chain tokenlint from it: \
+                 add the line `tokenlint scan --staged || exit 1`"
+                    .into(),
+            ),
+        });
+    }
+    std::fs::create_dir_all(&hooks).map_err(|e| failed("create", &hooks, &e))?;
+    replace(&hooks, &path).map_err(|e| failed("write", &path, &e))?;
+    Ok(path)
+}
+
+/// A path as it may be printed: a `core.hooksPath` is the repository's to choose, so its
+/// control characters are escaped and any token in it redacted.
+pub(crate) fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    crate::finding::redact_tokens(&crate::report::visible(&text)).into_owned()
+}
+
+fn failed(what: &str, path: &Path, e: &io::Error) -> GitError {
+    GitError {
+        message: format!("cannot {what} {}: {e}", shown(path)),
+        help: None,
+    }
+}
+
+/// Writes the hook to a new file in `dir`, then renames it over `path`: a link at `path`
+/// is replaced, and what it points to is left as it is.
+fn replace(dir: &Path, path: &Path) -> io::Result<()> {
+    let mut file = tempfile::Builder::new()
+        .prefix(".pre-commit.tokenlint-")
+        .tempfile_in(dir)?;
+    file.write_all(HOOK.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o755))?;
+    }
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// `path` with its links resolved and no `.` or `..` left: its longest existing ancestor
+/// made canonical, and the rest made plain.
+fn resolved(path: &Path) -> PathBuf {
+    path.ancestors()
+        .find_map(|a| Some((a.canonicalize().ok()?, path.strip_prefix(a).ok()?)))
+        .map_or_else(
+            || crate::check::normalize(path),
+            |(real, rest)| crate::check::normalize(&real.join(rest)),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hook_ends_its_options_and_names_the_readme_install_command() {
+        assert!(HOOK.contains("exec tokenlint scan --staged --\n"));
+        assert!(HOOK.contains(INSTALL));
+        assert!(!HOOK.contains("cargo install tokenlint"));
+        assert!(include_str!("../README.md").contains(INSTALL));
+    }
+
+    #[test]
+    fn resolved_paths_are_plain() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(real.join("sub")).unwrap();
+        let path = real.join("sub/../.git/./hooks");
+        assert_eq!(resolved(&path), real.join(".git/hooks"));
+    }
+}
