@@ -67,6 +67,37 @@ pub(crate) fn read_text(path: &Path, scope: &Scope, cap: u64) -> io::Result<Stri
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
 }
 
+/// The ignore files the walk reads in a directory: the ignore crate reads them whole, line
+/// by line, so a FIFO there would block the walk and a device fill memory.
+const WALK_IGNORE_FILES: [&str; 4] = [
+    ".gitignore",
+    ".ignore",
+    crate::walk::IGNORE_FILE,
+    ".git/info/exclude",
+];
+
+/// The first ignore file in `dir` that the walk must not read, and why: one that is not a
+/// regular file, or is larger than [`TEXT_CAP`].
+pub(crate) fn unreadable_ignore_file(dir: &Path) -> Option<(PathBuf, io::Error)> {
+    WALK_IGNORE_FILES.iter().find_map(|name| {
+        let path = dir.join(name);
+        // One that is not there, or cannot be looked at, is not read by the walk either.
+        let meta = std::fs::metadata(&path).ok()?;
+        check_regular(&meta, TEXT_CAP).err().map(|e| (path, e))
+    })
+}
+
+/// The first ignore file the walk of `root` would read in `root` or in a directory above it
+/// up to the repository root (the walk reads those of the parents too), that it must not.
+pub(crate) fn unreadable_ignore_file_above(root: &Path) -> Option<(PathBuf, io::Error)> {
+    let start = crate::setup::start_dir(root);
+    let repo = start.ancestors().find(|d| d.join(".git").exists());
+    start
+        .ancestors()
+        .take_while(|d| *d == start || repo.is_some_and(|r| d.starts_with(r)))
+        .find_map(unreadable_ignore_file)
+}
+
 fn check_regular(meta: &std::fs::Metadata, cap: u64) -> io::Result<()> {
     if !meta.is_file() {
         return Err(refusal("it is not a regular file"));

@@ -470,6 +470,15 @@ fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Resul
         outcome = walk::scan_stdin(checker).map_err(Error::Stdin)?;
     }
     let files: Vec<PathBuf> = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
+    // The walk reads the ignore files of its roots and of the directories above them
+    // before anything else: one that cannot be read safely stops the run.
+    let unreadable = files
+        .iter()
+        .filter(|_| !opts.no_ignore)
+        .find_map(|p| confine::unreadable_ignore_file_above(p));
+    if let Some((path, error)) = unreadable {
+        return Err(Error::Path { path, error });
+    }
     if !files.is_empty() {
         outcome.merge(walk::walk(&files, opts, checker));
     }

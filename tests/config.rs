@@ -878,3 +878,36 @@ fn rules_and_explain_load_the_configured_rule_directories() {
     );
     assert!(code == 0 && says(&text, "a test rule"), "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn ignore_files_that_would_block_or_fill_memory_are_not_read() {
+    let repo = Repo::new();
+    let t = token("pa", 46);
+    repo.write("open/a.sh", &format!("T={t}\n"));
+    repo.write("zero/b.sh", "echo\n");
+    repo.write("fifo/c.sh", "echo\n");
+    symlink("/dev/zero", repo.path().join("zero/.gitignore"));
+    let made = Command::new("mkfifo")
+        .arg(repo.path().join("fifo/.ignore"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Walked into: each such directory is left out, with a warning; the rest is scanned.
+    let (code, text) = repo.text_in(".", &["scan"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        says(&text, "zero/.gitignore") && says(&text, "fifo/.ignore"),
+        "{text}"
+    );
+    assert!(says(&text, "open/a.sh"), "{text}");
+    // A root, or a directory above it, with one: the run stops.
+    for dir in ["zero", "fifo"] {
+        let (code, text) = repo.text_in(dir, &["scan"], &[]);
+        assert_eq!(code, 2, "{dir}: {text}");
+        assert!(says(&text, "not a regular file"), "{text}");
+    }
+    // --no-ignore reads no ignore file.
+    let (code, text) = repo.text_in("zero", &["scan", "--no-ignore"], &[]);
+    assert_eq!(code, 0, "{text}");
+}
