@@ -50,7 +50,7 @@ pub struct Baseline {
 
 /// A baseline file that cannot be read or parsed.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("cannot use baseline {}: {message}", path.display())]
+#[error("cannot use baseline {}: {message}", crate::report::visible(&path.to_string_lossy()))]
 #[diagnostic(
     code(tokenlint::baseline),
     help("`tokenlint baseline` writes a new one")

@@ -139,14 +139,14 @@ pub enum ConfigError {
         #[label("here")]
         span: SourceSpan,
     },
-    #[error("cannot read configuration {}", path.display())]
+    #[error("cannot read configuration {}", shown(path))]
     #[diagnostic(code(tokenlint::config))]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot use {}, named in configuration {}", path.display(), config.display())]
+    #[error("cannot use {}, named in configuration {}", shown(path), shown(config))]
     #[diagnostic(code(tokenlint::config))]
     Named {
         path: PathBuf,
@@ -154,6 +154,11 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// A path in an error message: a name from the scanned tree may hold control characters.
+fn shown(path: &Path) -> String {
+    crate::report::visible(&path.to_string_lossy()).into_owned()
 }
 
 impl Config {

@@ -11,7 +11,7 @@ pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
-mod confine;
+pub mod confine;
 pub mod docs;
 mod error;
 pub mod finding;

@@ -911,3 +911,26 @@ fn ignore_files_that_would_block_or_fill_memory_are_not_read() {
     let (code, text) = repo.text_in("zero", &["scan", "--no-ignore"], &[]);
     assert_eq!(code, 0, "{text}");
 }
+
+#[test]
+fn paths_a_config_names_are_shown_with_their_control_characters_escaped() {
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    let hostile = "x\\u001b[31m\\n::error::injected";
+    for text in [
+        format!("[rules]\npaths = [\"{hostile}\"]\n"),
+        format!("[rules]\npaths = [\"/{hostile}\"]\n"),
+        format!("baseline = \"{hostile}\"\n"),
+        format!("stores = [\"/{hostile}\"]\n"),
+    ] {
+        repo.write("tokenlint.toml", &text);
+        let (code, out) = repo.text_in(".", &["scan"], &[]);
+        assert_eq!(code, 2, "{text}: {out}");
+        assert!(says(&out, "::error::injected"), "{text}: named: {out}");
+        assert!(!out.contains('\u{1b}'), "{text}: {out}");
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with("::error")),
+            "{text}: {out}"
+        );
+    }
+}
