@@ -182,7 +182,7 @@ impl Config {
                 source,
             })
         })?;
-        let mut config = Config::parse(&path.display().to_string(), &text)?;
+        let mut config = Config::parse(&shown(path), &text)?;
         config.path = Some(path.to_path_buf());
         config.text = Some(text);
         config.scope = scope;
@@ -289,7 +289,7 @@ impl Config {
         let name = self
             .path
             .as_ref()
-            .map_or_else(|| "tokenlint.toml".to_string(), |p| p.display().to_string());
+            .map_or_else(|| "tokenlint.toml".to_string(), |p| shown(p));
         Box::new(ConfigError::Invalid {
             message: message.to_string(),
             src: NamedSource::new(&name, self.text.clone().unwrap_or_default()),

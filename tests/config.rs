@@ -933,4 +933,19 @@ fn paths_a_config_names_are_shown_with_their_control_characters_escaped() {
             "{text}: {out}"
         );
     }
+    // A broken configuration in a directory whose name is hostile.
+    #[cfg(unix)]
+    {
+        let dir = "d\n::error::injected";
+        repo.write("tokenlint.toml", "");
+        repo.write(&format!("{dir}/tokenlint.toml"), "fail-on = 3\n");
+        repo.write(&format!("{dir}/x.sh"), "echo\n");
+        let (code, out) = repo.text_in(".", &["scan", "--hook", &format!("{dir}/x.sh")], &[]);
+        assert_eq!(code, 2, "{out}");
+        assert!(says(&out, "::error::injected/tokenlint.toml"), "{out}");
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with("::error")),
+            "{out}"
+        );
+    }
 }

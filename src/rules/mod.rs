@@ -195,7 +195,7 @@ impl RuleSet {
                             source,
                         }
                     })?;
-                let rule = parse_rule(&path.display().to_string(), &text)?;
+                let rule = parse_rule(&crate::report::visible(&path.to_string_lossy()), &text)?;
                 if rule.pattern.is_none() {
                     return Err(RuleError::invalid(
                         &rule.origin,
