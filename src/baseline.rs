@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::confine::{self, Scope};
 use crate::finding::{Encoding, Finding};
 use crate::rules::RuleSet;
 use crate::scan;
@@ -49,7 +50,7 @@ pub struct Baseline {
 
 /// A baseline file that cannot be read or parsed.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("cannot use baseline {}: {message}", path.display())]
+#[error("cannot use baseline {}: {message}", crate::report::visible(&path.to_string_lossy()))]
 #[diagnostic(
     code(tokenlint::baseline),
     help("`tokenlint baseline` writes a new one")
@@ -60,12 +61,26 @@ pub struct BaselineError {
 }
 
 impl Baseline {
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+    /// Reads and parses the baseline at `path`, a regular file in `scope` of at most
+    /// [`confine::BASELINE_CAP`] bytes.
+    pub fn load(path: &Path, scope: &Scope) -> Result<Baseline, BaselineError> {
+        Baseline::parse(path, Baseline::read(path, scope)?)
+    }
+
+    /// The text of the baseline at `path`.
+    pub fn read(path: &Path, scope: &Scope) -> Result<String, BaselineError> {
+        confine::read_text(path, scope, confine::BASELINE_CAP).map_err(|e| BaselineError {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Parses a baseline's text, read from `path`.
+    pub fn parse(path: &Path, text: String) -> Result<Baseline, BaselineError> {
         let error = |message: String| BaselineError {
             path: path.to_path_buf(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
         let file: File = serde_json::from_str(&text).map_err(|e| error(e.to_string()))?;
         if file.version != FORMAT_VERSION {
             return Err(error(format!(
@@ -183,20 +198,20 @@ fn fingerprint_offsets(text: &str) -> HashMap<String, usize> {
 
 /// The entries for `findings`: one per fingerprint, sorted.
 pub fn entries(findings: &[Finding]) -> Vec<Entry> {
-    let unique: BTreeMap<&str, Entry> = findings
-        .iter()
-        .map(|f| {
-            (
-                f.fingerprint.as_str(),
-                Entry {
-                    path: f.key.clone(),
-                    rule_id: f.rule_id.clone(),
-                    fingerprint: f.fingerprint.clone(),
-                },
-            )
-        })
-        .collect();
-    let mut entries: Vec<Entry> = unique.into_values().collect();
+    unique(findings.iter().map(|f| Entry {
+        path: f.key.clone(),
+        rule_id: f.rule_id.clone(),
+        fingerprint: f.fingerprint.clone(),
+    }))
+}
+
+/// `entries`, one per fingerprint (the first), sorted.
+pub fn unique(entries: impl IntoIterator<Item = Entry>) -> Vec<Entry> {
+    let mut by_fingerprint: BTreeMap<String, Entry> = BTreeMap::new();
+    for e in entries {
+        by_fingerprint.entry(e.fingerprint.clone()).or_insert(e);
+    }
+    let mut entries: Vec<Entry> = by_fingerprint.into_values().collect();
     entries.sort();
     entries
 }

@@ -274,6 +274,9 @@ pub struct RulesArgs {
     #[command(flatten)]
     pub rules: RuleSource,
 
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
     /// Run every rule's positive and negative examples; exit 1 when one fails.
     #[arg(long)]
     pub check: bool,
@@ -286,6 +289,9 @@ pub struct ExplainArgs {
 
     #[command(flatten)]
     pub rules: RuleSource,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

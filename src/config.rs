@@ -5,6 +5,11 @@
 //! the repository root (the first directory holding `.git`); outside a repository, in the
 //! scan root alone. Unknown keys and wrong types are errors that point into the file.
 //! Relative paths in the file are relative to the file's directory.
+//!
+//! A discovered file belongs to the scanned tree, which a stranger may have written: it,
+//! and every file it names, must lie inside its project — the repository root that holds
+//! `.git`, else the file's own directory — as [`crate::confine`] checks. A file named with
+//! `--config`, and `audit`'s user-level file, are the user's own and may name any path.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +18,7 @@ use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::confine::{self, Scope};
 use crate::rules::{RuleSet, Severity};
 
 /// The names a configuration file may have, in order of preference.
@@ -41,6 +47,17 @@ pub struct Config {
     pub path: Option<PathBuf>,
     #[serde(skip)]
     text: Option<String>,
+    /// Where the files this one names may lie.
+    #[serde(skip)]
+    pub scope: Scope,
+}
+
+/// A configuration file found by looking upward from the scan root, and its project.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Discovered {
+    pub path: PathBuf,
+    /// The repository root that holds `.git`, else the file's directory.
+    pub project: PathBuf,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -122,13 +139,26 @@ pub enum ConfigError {
         #[label("here")]
         span: SourceSpan,
     },
-    #[error("cannot read configuration {}", path.display())]
+    #[error("cannot read configuration {}", shown(path))]
     #[diagnostic(code(tokenlint::config))]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot use {}, named in configuration {}", shown(path), shown(config))]
+    #[diagnostic(code(tokenlint::config))]
+    Named {
+        path: PathBuf,
+        config: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A path in an error message: a name from the scanned tree may hold control characters.
+fn shown(path: &Path) -> String {
+    crate::report::visible(&path.to_string_lossy()).into_owned()
 }
 
 impl Config {
@@ -144,39 +174,60 @@ impl Config {
         })
     }
 
-    /// Reads and parses `path`.
-    pub fn load(path: &Path) -> Result<Config, Box<ConfigError>> {
-        let text = std::fs::read_to_string(path).map_err(|source| {
+    /// Reads and parses `path`, which lies in `scope`, as may the files it names.
+    pub fn load(path: &Path, scope: Scope) -> Result<Config, Box<ConfigError>> {
+        let text = confine::read_text(path, &scope, confine::TEXT_CAP).map_err(|source| {
             Box::new(ConfigError::Read {
                 path: path.to_path_buf(),
                 source,
             })
         })?;
-        let mut config = Config::parse(&path.display().to_string(), &text)?;
+        let mut config = Config::parse(&shown(path), &text)?;
         config.path = Some(path.to_path_buf());
         config.text = Some(text);
+        config.scope = scope;
         Ok(config)
     }
 
+    /// Reads the configuration file found for a scan of `root`; it and the files it names
+    /// must lie inside its project.
+    pub fn load_discovered(found: &Discovered) -> Result<Config, Box<ConfigError>> {
+        Config::load(&found.path, Scope::project(&found.project))
+    }
+
     /// The configuration file for a scan of `root`, if there is one.
-    pub fn discover(root: &Path) -> Option<PathBuf> {
-        let start = if root.is_dir() {
-            root.to_path_buf()
-        } else {
-            root.parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-        };
-        let start = start.canonicalize().unwrap_or(start);
-        let in_repo = start.ancestors().any(|d| d.join(".git").exists());
+    pub fn discover(root: &Path) -> Option<Discovered> {
+        let start = crate::setup::start_dir(root);
+        let repo = start.ancestors().find(|d| d.join(".git").exists());
         for dir in start.ancestors() {
-            if let Some(found) = FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
-                return Some(found);
+            // Anything by that name counts: one that is not a regular file inside the
+            // project is refused when it is read, never passed over for another.
+            let found = FILE_NAMES
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| p.symlink_metadata().is_ok());
+            if let Some(path) = found {
+                let project = repo.unwrap_or(dir).to_path_buf();
+                return Some(Discovered { path, project });
             }
-            if !in_repo || dir.join(".git").exists() {
+            if repo.is_none_or(|r| r == dir) {
                 break;
             }
         }
         None
+    }
+
+    /// The user's own configuration file, for `audit`: `$XDG_CONFIG_HOME/tokenlint/config.toml`,
+    /// else `~/.config/tokenlint/config.toml`, if it exists.
+    pub fn user_file() -> Option<PathBuf> {
+        let set = |key: &str| {
+            std::env::var_os(key)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+        };
+        let dir = set("XDG_CONFIG_HOME").or_else(|| set("HOME").map(|h| h.join(".config")))?;
+        Some(dir.join("tokenlint/config.toml")).filter(|p| p.symlink_metadata().is_ok())
     }
 
     /// `path` from the file, relative to the file's directory.
@@ -187,6 +238,19 @@ impl Config {
         }
     }
 
+    /// `path` from the file, resolved, and refused when it lies outside the file's scope.
+    pub fn named(&self, path: &Path) -> Result<PathBuf, Box<ConfigError>> {
+        let resolved = self.resolve(path);
+        self.scope.confine(&resolved).map_err(|source| {
+            Box::new(ConfigError::Named {
+                path: resolved.clone(),
+                config: self.path.clone().unwrap_or_default(),
+                source,
+            })
+        })?;
+        Ok(resolved)
+    }
+
     /// The directory the file's relative paths and globs start from.
     pub fn dir(&self) -> Option<&Path> {
         self.path.as_deref().and_then(Path::parent)
@@ -195,11 +259,7 @@ impl Config {
     /// Turns rules off and changes severities as the file says. An unknown rule id is an
     /// error that points at it.
     pub fn apply_to_rules(&self, set: &mut RuleSet) -> Result<(), Box<ConfigError>> {
-        for id in self.rules.disabled.iter().chain(self.rules.severity.keys()) {
-            if set.get(id.get_ref()).is_none() {
-                return Err(self.invalid(id.span(), &format!("unknown rule `{}`", id.get_ref())));
-            }
-        }
+        self.apply_severities(set)?;
         let disabled: Vec<&str> = self
             .rules
             .disabled
@@ -207,6 +267,17 @@ impl Config {
             .map(|d| d.get_ref().as_str())
             .collect();
         set.retain(|rule| !disabled.contains(&rule.id()));
+        Ok(())
+    }
+
+    /// Changes severities as the file says, and turns no rule off (`explain` still
+    /// explains a disabled rule). An unknown rule id is an error that points at it.
+    pub fn apply_severities(&self, set: &mut RuleSet) -> Result<(), Box<ConfigError>> {
+        for id in self.rules.disabled.iter().chain(self.rules.severity.keys()) {
+            if set.get(id.get_ref()).is_none() {
+                return Err(self.invalid(id.span(), &format!("unknown rule `{}`", id.get_ref())));
+            }
+        }
         for (id, severity) in &self.rules.severity {
             set.set_severity(id.get_ref(), *severity);
         }
@@ -218,7 +289,7 @@ impl Config {
         let name = self
             .path
             .as_ref()
-            .map_or_else(|| "tokenlint.toml".to_string(), |p| p.display().to_string());
+            .map_or_else(|| "tokenlint.toml".to_string(), |p| shown(p));
         Box::new(ConfigError::Invalid {
             message: message.to_string(),
             src: NamedSource::new(&name, self.text.clone().unwrap_or_default()),
@@ -266,15 +337,14 @@ mod tests {
         assert_eq!(Config::discover(&sub), None, "above the repository root");
         std::fs::write(repo.join(".tokenlint.toml"), "").unwrap();
         let found = Config::discover(&sub).unwrap();
-        assert!(found.ends_with("repo/.tokenlint.toml"), "{found:?}");
+        assert!(found.path.ends_with("repo/.tokenlint.toml"), "{found:?}");
+        assert!(found.project.ends_with("repo"), "{found:?}");
         let file = sub.join("x.sh");
         std::fs::write(&file, "").unwrap();
-        assert!(Config::discover(&file)
-            .unwrap()
-            .ends_with("repo/.tokenlint.toml"));
+        let found = Config::discover(&file).unwrap();
+        assert!(found.path.ends_with("repo/.tokenlint.toml"));
         std::fs::write(repo.join("tokenlint.toml"), "").unwrap();
-        assert!(Config::discover(&sub)
-            .unwrap()
-            .ends_with("repo/tokenlint.toml"));
+        let found = Config::discover(&sub).unwrap();
+        assert!(found.path.ends_with("repo/tokenlint.toml"));
     }
 }

@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod confine;
 pub mod docs;
 mod error;
 pub mod finding;
@@ -39,6 +40,7 @@ use clap::CommandFactory;
 use baseline::Baseline;
 use check::Checker;
 use cli::{BaselineArgs, Cli, ColorChoice, Command, ReportArgs, ScanArgs};
+use confine::Scope;
 pub use error::Error;
 use report::{Report, RunContext, Summary, TokenFileRow};
 use rules::{RuleSet, Severity};
@@ -56,7 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Scan(args) => scan(&args),
         Command::Audit(args) => {
             redaction_allowed(&args.report)?;
-            let setup = Setup::new(&args.rules.rule_dirs, &args.config, &[])?;
+            let setup = Setup::for_audit(&args.rules.rule_dirs, &args.config)?;
             let settings = setup.settings(&args.hygiene, !args.report.no_redact, true, false)?;
             let checker = setup.checker(settings)?;
             let audited = audit::audit(&args.paths, &checker)?;
@@ -84,15 +86,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules(args) => {
-            let set = RuleSet::load(&args.rules.rule_dirs)?;
+            // The rules a scan from here would run.
+            let setup = Setup::new(&args.rules.rule_dirs, &args.config, &[])?;
             if args.check {
-                return check_rules(&set);
+                return check_rules(&setup.rules);
             }
-            output::print(&docs::rules_list(&set))?;
+            output::print(&docs::rules_list(&setup.rules))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain(args) => {
-            let set = RuleSet::load(&args.rules.rule_dirs)?;
+            // Every rule a scan from here could run, those the configuration disables too.
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let config = setup::project_config(&args.config, &cwd)?;
+            let set = setup::rule_set(&args.rules.rule_dirs, &config)?;
             let rule = set
                 .get(&args.id)
                 .ok_or_else(|| Error::UnknownRule(args.id.clone()))?;
@@ -138,7 +144,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     let setup = Setup::new(&args.rules.rule_dirs, &args.config, &paths)?;
     let settings = setup.settings(&args.hygiene, !args.report.no_redact, false, !args.no_store)?;
     let checker = setup.checker(settings)?;
-    let ignore = ProjectIgnore::new(&setup.project_root, !args.walk.no_ignore);
+    let ignore = ProjectIgnore::new(&setup.project_root, !args.walk.no_ignore)?;
     // A hook's file list goes through the project's .tokenlintignore too.
     let paths: Vec<PathBuf> = if args.hook {
         let kept: Vec<PathBuf> = paths
@@ -169,15 +175,8 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     } else {
         scan_paths(&paths, &walk_options(&args.walk), &checker)?
     };
-    let baseline = args.baseline.clone().or_else(|| {
-        setup
-            .config
-            .baseline
-            .as_ref()
-            .map(|b| setup.config.resolve(b))
-    });
-    if let Some(path) = baseline {
-        let baseline = Baseline::load(&path)?;
+    if let Some((path, confined)) = baseline_file(args.baseline.as_ref(), &setup.config)? {
+        let baseline = Baseline::load(&path, &confined)?;
         let used = baseline.apply(&mut outcome.findings);
         let stale = baseline.stale_findings(
             &used,
@@ -244,7 +243,7 @@ fn scan_staged(
 }
 
 /// `tokenlint baseline`: write the current findings, or prune a baseline to the entries
-/// that still match.
+/// that still match. Either way, the entries of paths that were not scanned are kept.
 fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
     let setup = Setup::new(&args.rules.rule_dirs, &args.config, &args.paths)?;
     let settings = setup.settings(&args.hygiene, true, false, false)?;
@@ -254,15 +253,11 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
         eprintln!("warning: {}: {}", report::visible(&e.path), e.message);
     }
     outcome.findings.retain(|f| f.suppression.is_none());
-    let entries_of = |n: usize| match n {
-        1 => "1 entry".to_string(),
-        n => format!("{n} entries"),
-    };
+    let scope = scope(&args.paths, &checker);
     let (path, entries, said) = match &args.prune {
         Some(path) => {
-            let baseline = Baseline::load(path)?;
+            let baseline = Baseline::load(path, &Scope::Anywhere)?;
             let used = baseline.apply(&mut outcome.findings);
-            let scope = scope(&args.paths, &checker);
             let kept = baseline.pruned(&used, |p| in_scope(&scope, p));
             let dropped = baseline.entries.len() - kept.len();
             let said = format!(
@@ -274,13 +269,15 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
             (path.clone(), kept, said)
         }
         None => {
-            let entries = baseline::entries(&outcome.findings);
-            let output = args.output.clone().unwrap_or_else(|| {
-                setup.config.baseline.as_ref().map_or_else(
-                    || PathBuf::from(".tokenlint-baseline.json"),
-                    |b| setup.config.resolve(b),
-                )
-            });
+            let (output, confined) = match &args.output {
+                Some(output) => (output.clone(), Scope::Anywhere),
+                None => baseline_file(None, &setup.config)?.unwrap_or_else(|| {
+                    (PathBuf::from(".tokenlint-baseline.json"), Scope::Anywhere)
+                }),
+            };
+            let kept = entries_elsewhere(&output, &confined, |p| in_scope(&scope, p))?;
+            let entries =
+                baseline::unique(kept.into_iter().chain(baseline::entries(&outcome.findings)));
             let said = format!(
                 "wrote {} to {}",
                 entries_of(entries.len()),
@@ -293,6 +290,63 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
     output::write_report(Some(&path), false, |out| out.write_all(text.as_bytes()))?;
     output::print(&format!("tokenlint: {said}\n"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn entries_of(n: usize) -> String {
+    match n {
+        1 => "1 entry".to_string(),
+        n => format!("{n} entries"),
+    }
+}
+
+/// The baseline to read: `--baseline`, else the configuration's, which must lie where the
+/// configuration may name files. With where it may lie.
+fn baseline_file(
+    flag: Option<&PathBuf>,
+    config: &config::Config,
+) -> Result<Option<(PathBuf, Scope)>, Error> {
+    if let Some(path) = flag {
+        return Ok(Some((path.clone(), Scope::Anywhere)));
+    }
+    let Some(named) = &config.baseline else {
+        return Ok(None);
+    };
+    Ok(Some((config.named(named)?, config.scope.clone())))
+}
+
+/// The entries of the baseline about to be rewritten at `path` whose paths were not
+/// scanned (`in_scope` says no): a run over part of the project keeps the rest. A file
+/// that is not a baseline is replaced, with a warning.
+fn entries_elsewhere(
+    path: &std::path::Path,
+    confined: &Scope,
+    in_scope: impl Fn(&str) -> bool,
+) -> Result<Vec<baseline::Entry>, Error> {
+    // A file about to be written must lie where a file to read may.
+    confined
+        .confine(path)
+        .map_err(|e| baseline::BaselineError {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    if path.symlink_metadata().is_err() {
+        return Ok(Vec::new());
+    }
+    let text = Baseline::read(path, confined)?;
+    match Baseline::parse(path, text) {
+        Ok(old) => Ok(old
+            .entries
+            .into_iter()
+            .filter(|e| !in_scope(&e.path))
+            .collect()),
+        Err(e) => {
+            eprintln!(
+                "warning: {}; it is replaced",
+                report::visible(&e.to_string())
+            );
+            Ok(Vec::new())
+        }
+    }
 }
 
 /// The keys of the scanned paths: a baseline entry outside them is not stale, only not looked at.
@@ -454,6 +508,15 @@ fn scan_paths(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Resul
         outcome = walk::scan_stdin(checker).map_err(Error::Stdin)?;
     }
     let files: Vec<PathBuf> = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
+    // The walk reads the ignore files of its roots and of the directories above them
+    // before anything else: one that cannot be read safely stops the run.
+    let unreadable = files
+        .iter()
+        .filter(|_| !opts.no_ignore)
+        .find_map(|p| confine::unreadable_ignore_file_above(p));
+    if let Some((path, error)) = unreadable {
+        return Err(Error::Path { path, error });
+    }
     if !files.is_empty() {
         outcome.merge(walk::walk(&files, opts, checker));
     }

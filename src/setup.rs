@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{Checker, Settings};
 use crate::cli::{ConfigArgs, HygieneArgs, WalkArgs};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
+use crate::confine::{self, Scope};
 use crate::hygiene::Thresholds;
 use crate::rules::RuleSet;
 use crate::store::{StoreIndex, Stores};
@@ -27,7 +28,7 @@ pub struct Setup {
 }
 
 impl Setup {
-    /// Reads the configuration for a run over `roots` and loads the rules.
+    /// Reads the project's configuration for a run over `roots` and loads the rules.
     pub fn new(
         rule_dirs: &[PathBuf],
         args: &ConfigArgs,
@@ -39,19 +40,31 @@ impl Setup {
             .find(|p| p.as_os_str() != "-")
             .cloned()
             .unwrap_or_else(|| cwd.clone());
-        let config = match (&args.config, args.no_config) {
-            (_, true) => Config::default(),
-            (Some(path), false) => Config::load(path)?,
-            (None, false) => match Config::discover(&root) {
-                Some(path) => Config::load(&path)?,
-                None => Config::default(),
-            },
+        let config = project_config(args, &root)?;
+        Setup::with_config(rule_dirs, config, &root, cwd)
+    }
+
+    /// For `audit`, which looks at this machine, not at a project: the user's own
+    /// configuration file or `--config`, never one found from the current directory.
+    pub fn for_audit(rule_dirs: &[PathBuf], args: &ConfigArgs) -> Result<Setup, Error> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let file = args.config.clone().or_else(Config::user_file);
+        let config = match file.filter(|_| !args.no_config) {
+            Some(path) => Config::load(&path, Scope::Anywhere)?,
+            None => Config::default(),
         };
-        let mut dirs = rule_dirs.to_vec();
-        dirs.extend(config.rules.paths.iter().map(|p| config.resolve(p)));
-        let mut rules = RuleSet::load(&dirs)?;
+        Setup::with_config(rule_dirs, config, &cwd.clone(), cwd)
+    }
+
+    fn with_config(
+        rule_dirs: &[PathBuf],
+        config: Config,
+        root: &Path,
+        cwd: PathBuf,
+    ) -> Result<Setup, Error> {
+        let mut rules = rule_set(rule_dirs, &config)?;
         config.apply_to_rules(&mut rules)?;
-        let project_root = repository_root(&root)
+        let project_root = repository_root(root)
             .or_else(|| config.dir().map(canonical))
             .unwrap_or_else(|| cwd.clone());
         Ok(Setup {
@@ -72,7 +85,13 @@ impl Setup {
     ) -> Result<Settings, Error> {
         let c = &self.config.hygiene;
         let mut stores = Stores::from_env();
-        stores.add(self.config.stores.iter().map(|s| self.config.resolve(s)));
+        let named: Result<Vec<PathBuf>, _> = self
+            .config
+            .stores
+            .iter()
+            .map(|s| self.config.named(s))
+            .collect();
+        stores.add(named?);
         Ok(Settings {
             today: hygiene
                 .now
@@ -109,17 +128,26 @@ pub struct ProjectIgnore {
 }
 
 impl ProjectIgnore {
-    pub fn new(project_root: &Path, enabled: bool) -> ProjectIgnore {
+    /// Reads the project's ignore file, which must be a small regular file inside the
+    /// project. A line that is not a valid pattern is a warning, and is left out.
+    pub fn new(project_root: &Path, enabled: bool) -> Result<ProjectIgnore, Error> {
         let file = project_root.join(crate::walk::IGNORE_FILE);
-        let matcher = (enabled && file.is_file()).then(|| {
-            let mut builder = ignore::gitignore::GitignoreBuilder::new(project_root);
-            builder.add(&file);
-            builder.build().ok()
-        });
-        ProjectIgnore {
+        let matcher = if enabled && file.symlink_metadata().is_ok() {
+            let scope = Scope::project(project_root);
+            let text = confine::read_text(&file, &scope, confine::TEXT_CAP).map_err(|source| {
+                Box::new(ConfigError::Read {
+                    path: file.clone(),
+                    source,
+                })
+            })?;
+            Some(ignore_matcher(project_root, &file, &text))
+        } else {
+            None
+        };
+        Ok(ProjectIgnore {
             root: project_root.to_path_buf(),
             matcher: matcher.flatten(),
-        }
+        })
     }
 
     /// Whether the file at the absolute `path` is ignored.
@@ -128,6 +156,73 @@ impl ProjectIgnore {
             path.starts_with(&self.root) && m.matched_path_or_any_parents(path, false).is_ignore()
         })
     }
+}
+
+/// The matcher for the lines of the ignore file `file`, with a warning on standard error
+/// for each line that is not a valid pattern (naming the line, never quoting it).
+fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitignore::Gitignore> {
+    let shown = crate::report::visible(&file.to_string_lossy()).into_owned();
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+    for (n, line) in text.lines().enumerate() {
+        if let Err(e) = builder.add_line(None, line) {
+            let why = match e {
+                ignore::Error::Glob { err, .. } => err,
+                _ => "not a valid pattern".to_string(),
+            };
+            eprintln!(
+                "warning: {shown}:{}: {}; the line is left out",
+                n + 1,
+                crate::report::visible(&why)
+            );
+        }
+    }
+    match builder.build() {
+        Ok(matcher) => Some(matcher),
+        Err(_) => {
+            eprintln!("warning: {shown}: its patterns cannot be compiled; it is not used");
+            None
+        }
+    }
+}
+
+/// The configuration for a run whose first root is `root`: `--config`, else none with
+/// `--no-config`, else the one discovered from `root` (confined to its project).
+pub(crate) fn project_config(args: &ConfigArgs, root: &Path) -> Result<Config, Error> {
+    Ok(match (&args.config, args.no_config) {
+        (_, true) => Config::default(),
+        (Some(path), false) => Config::load(path, Scope::Anywhere)?,
+        (None, false) => match Config::discover(root) {
+            Some(found) => Config::load_discovered(&found)?,
+            None => Config::default(),
+        },
+    })
+}
+
+/// The built-in rules, those of `--rules` directories and those of the configuration's
+/// `[rules] paths` (confined as the configuration is), with the configuration's severities.
+/// The rules the configuration disables are still there.
+pub(crate) fn rule_set(rule_dirs: &[PathBuf], config: &Config) -> Result<RuleSet, Error> {
+    let mut dirs: Vec<(PathBuf, Scope)> = rule_dirs
+        .iter()
+        .map(|d| (d.clone(), Scope::Anywhere))
+        .collect();
+    for path in &config.rules.paths {
+        dirs.push((config.named(path)?, config.scope.clone()));
+    }
+    let mut rules = RuleSet::load_scoped(&dirs)?;
+    config.apply_severities(&mut rules)?;
+    Ok(rules)
+}
+
+/// The directory a run over `path` starts from, absolute: `path` when it is a
+/// directory, else the directory it is in (the current one for a bare file name).
+pub(crate) fn start_dir(path: &Path) -> PathBuf {
+    let dir = match path.parent() {
+        _ if path.is_dir() => path,
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    canonical(&std::env::current_dir().unwrap_or_default().join(dir))
 }
 
 /// The walk's options from the command line.
@@ -149,7 +244,7 @@ fn canonical(path: &Path) -> PathBuf {
 
 /// The nearest directory at or above `path` that holds `.git`.
 fn repository_root(path: &Path) -> Option<PathBuf> {
-    let start = canonical(path);
+    let start = start_dir(path);
     start
         .ancestors()
         .find(|d| d.join(".git").exists())

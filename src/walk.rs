@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
@@ -67,8 +67,11 @@ pub fn walk(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Outcome
         .git_global(respect)
         .git_exclude(respect)
         .filter_entry(|e| e.file_name() != ".git");
+    let refused = Arc::new(Mutex::new(Vec::new()));
     if respect {
         builder.add_custom_ignore_filename(IGNORE_FILE);
+        let refused = Arc::clone(&refused);
+        builder.filter_entry(move |e| e.file_name() != ".git" && !refuse_dir(e, &refused));
     }
     let shared = Mutex::new(Outcome::default());
     let mut visitors = Visitors {
@@ -76,7 +79,34 @@ pub fn walk(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Outcome
         shared: &shared,
     };
     builder.build_parallel().visit(&mut visitors);
-    shared.into_inner().unwrap_or_else(|e| e.into_inner())
+    let mut outcome = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    outcome
+        .errors
+        .extend(refused.lock().unwrap_or_else(|e| e.into_inner()).drain(..));
+    outcome
+}
+
+/// Whether the walk must leave out the directory `entry`, because an ignore file in it
+/// cannot be read safely (the walk would read it before it lists the directory); if so,
+/// a warning says which.
+fn refuse_dir(entry: &DirEntry, refused: &Mutex<Vec<ScanError>>) -> bool {
+    if !entry.file_type().is_some_and(|t| t.is_dir()) {
+        return false;
+    }
+    let Some((file, error)) = crate::confine::unreadable_ignore_file(entry.path()) else {
+        return false;
+    };
+    refused
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(ScanError {
+            path: display_path(entry.path()),
+            message: format!(
+                "not scanned: its ignore file {} is not read ({error})",
+                display_path(&file)
+            ),
+        });
+    true
 }
 
 /// Scans standard input, shown as `<stdin>`. Up to a window's worth is scanned in

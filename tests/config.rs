@@ -500,3 +500,452 @@ fn suppressed_output_snapshots() {
         &(serde_json::to_string_pretty(&results).unwrap() + "\n"),
     );
 }
+
+// What the scanned tree may make tokenlint read: a discovered configuration, the files it
+// names and the project's ignore file lie inside the project, are regular files and are
+// small. These build the hostile repositories of issue 11.
+
+/// Whether `text` says `needle`, however miette wrapped its lines.
+fn says(text: &str, needle: &str) -> bool {
+    let flat = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '│')
+            .collect()
+    };
+    flat(text).contains(&flat(needle))
+}
+
+/// A user rule file whose pattern is `ZQX` and four digits.
+fn user_rule(id: &str) -> String {
+    format!(
+        "id = \"{id}\"\nseverity = \"error\"\nmessage = \"m {{secret}}\"\n\
+         [docs]\nsummary = \"a test rule\"\nwhy = \"w\"\nfix = \"f\"\n\
+         [sarif]\nprecision = \"high\"\nsecurity-severity = 7.0\n\
+         [pattern]\nregex = 'ZQX[0-9]{{4}}'\n"
+    )
+}
+
+impl Repo {
+    /// Runs `args` in `dir` with `extra` set in the environment; the output as text.
+    fn text_in(&self, dir: &str, args: &[&str], extra: &[(&str, &str)]) -> (i32, String) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenlint"));
+        cmd.current_dir(self.path().join(dir))
+            .args(args)
+            .env("HOME", "/nonexistent-home")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("REMOTIVE_CONFIG_DIR");
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code().unwrap(), text)
+    }
+
+    /// Every command that reads the project's configuration, run in the repository root:
+    /// each must exit 2, name `needle`, and never show `secret`.
+    fn all_refuse(&self, needle: &str, secret: &str, env: &[(&str, &str)]) {
+        let commands: [&[&str]; 5] = [
+            &["scan"],
+            &["scan", "--hook", "f.sh"],
+            &["baseline"],
+            &["rules"],
+            &["explain", "token-expired"],
+        ];
+        for args in commands {
+            let (code, text) = self.text_in(".", args, env);
+            assert_eq!(code, 2, "{args:?}: {text}");
+            assert!(says(&text, needle), "{args:?} names {needle}: {text}");
+            assert!(!says(&text, secret), "{args:?} shows {secret}: {text}");
+        }
+    }
+}
+
+#[cfg(unix)]
+fn symlink(target: impl AsRef<Path>, link: impl AsRef<Path>) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_config_linked_to_the_environment_is_refused_without_quoting_it() {
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    symlink("/proc/self/environ", repo.path().join("tokenlint.toml"));
+    let marker = ("TOKENLINT_TEST_MARKER", "marker7f3a9cintheenvironment");
+    repo.all_refuse("tokenlint.toml", marker.1, &[marker]);
+    let (_, text) = repo.text_in(".", &["scan"], &[marker]);
+    assert!(says(&text, "outside the project"), "{text}");
+    // A configuration the user names is the user's own: it may lie anywhere.
+    let (code, text) = repo.text_in(".", &["scan", "--config", "/proc/self/environ"], &[]);
+    assert_eq!(code, 2, "the environment is no TOML: {text}");
+}
+
+#[test]
+fn rule_directories_outside_the_project_are_refused_without_quoting_them() {
+    let top = tempfile::tempdir().unwrap();
+    let outside = top.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    // Not TOML: a rule file read by mistake would be quoted in the parse error.
+    fs::write(outside.join("creds.toml"), "secretline4b1d outside\n").unwrap();
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    let up = outside.to_string_lossy().replace('\\', "/");
+    for paths in [up.clone(), "../../../../../../../../..".to_string() + &up] {
+        repo.write(
+            "tokenlint.toml",
+            &format!("[rules]\npaths = [\"{paths}\"]\n"),
+        );
+        repo.all_refuse("outside", "secretline4b1d", &[]);
+    }
+    #[cfg(unix)]
+    {
+        // A link to a directory outside, and a rule file that links outside.
+        symlink(&outside, repo.path().join("linked"));
+        repo.write("tokenlint.toml", "[rules]\npaths = [\"linked\"]\n");
+        repo.all_refuse("linked", "secretline4b1d", &[]);
+        repo.write("rules/.keep", "");
+        symlink(
+            outside.join("creds.toml"),
+            repo.path().join("rules/creds.toml"),
+        );
+        repo.write("tokenlint.toml", "[rules]\npaths = [\"rules\"]\n");
+        repo.all_refuse("creds.toml", "secretline4b1d", &[]);
+        // Given with --rules, the same directory is the user's choice: it is read.
+        let (code, text) = repo.text_in(".", &["rules", "--no-config", "--rules", &up], &[]);
+        assert_eq!(code, 2, "{text}");
+        assert!(says(&text, "secretline4b1d"), "read as asked: {text}");
+    }
+}
+
+#[test]
+fn a_baseline_named_by_the_config_is_a_small_regular_file_in_the_project() {
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    let outside = tempfile::tempdir().unwrap();
+    let escape = outside.path().join("b.json");
+    let escape_name = escape.to_string_lossy().replace('\\', "/");
+    // Reading: /dev/zero would eat memory; a file outside would be read.
+    for named in ["/dev/zero", escape_name.as_str()] {
+        fs::write(&escape, "{\"version\": 1, \"entries\": []}\n").unwrap();
+        repo.write("tokenlint.toml", &format!("baseline = \"{named}\"\n"));
+        let (code, text) = repo.text_in(".", &["scan"], &[]);
+        assert_eq!(code, 2, "{named}: {text}");
+        assert!(says(&text, "outside the project"), "{named}: {text}");
+        // Writing: `tokenlint baseline` does not write outside the project either.
+        fs::remove_file(&escape).unwrap();
+        let (code, text) = repo.text_in(".", &["baseline"], &[]);
+        assert_eq!(code, 2, "{named}: {text}");
+        assert!(!escape.exists(), "{named}: written outside");
+    }
+    // Inside the project: a device is not a regular file, and size is capped.
+    #[cfg(unix)]
+    {
+        symlink("/dev/zero", repo.path().join("zero.json"));
+        repo.write("tokenlint.toml", "baseline = \"zero.json\"\n");
+        let (code, text) = repo.text_in(".", &["scan"], &[]);
+        assert_eq!(code, 2, "{text}");
+        let (code, text) = repo.text_in(
+            ".",
+            &["scan", "--no-config", "--baseline", "/dev/zero"],
+            &[],
+        );
+        assert_eq!(
+            code, 2,
+            "a device named by the user is not read either: {text}"
+        );
+        assert!(says(&text, "not a regular file"), "{text}");
+    }
+    let big = fs::File::create(repo.path().join("big.json")).unwrap();
+    big.set_len(65 << 20).unwrap();
+    repo.write("tokenlint.toml", "baseline = \"big.json\"\n");
+    let (code, text) = repo.text_in(".", &["scan"], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(says(&text, "larger than 64 MiB"), "{text}");
+}
+
+#[test]
+fn stores_named_by_a_discovered_config_stay_in_the_project() {
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    repo.write("tokenlint.toml", "stores = [\"../elsewhere\"]\n");
+    let (code, text) = repo.text_in(".", &["scan"], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        says(&text, "elsewhere") && says(&text, "outside the project"),
+        "{text}"
+    );
+    repo.write("tokenlint.toml", "stores = [\"team-store\"]\n");
+    let (code, text) = repo.text_in(".", &["scan"], &[]);
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn discovered_files_are_small_regular_files() {
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    let big = fs::File::create(repo.path().join("tokenlint.toml")).unwrap();
+    big.set_len(2 << 20).unwrap();
+    let (code, text) = repo.text_in(".", &["scan"], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        says(&text, "larger than 1 MiB") && says(&text, "tokenlint.toml"),
+        "{text}"
+    );
+    fs::remove_file(repo.path().join("tokenlint.toml")).unwrap();
+    #[cfg(unix)]
+    {
+        // Opening a FIFO would block: it is refused first.
+        let fifo = repo.path().join(".tokenlint.toml");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let (code, text) = repo.text_in(".", &["scan"], &[]);
+        assert_eq!(code, 2, "{text}");
+        assert!(says(&text, "not a regular file"), "{text}");
+        fs::remove_file(&fifo).unwrap();
+        symlink("/dev/zero", repo.path().join(".tokenlintignore"));
+        let (code, text) = repo.text_in(".", &["scan"], &[]);
+        assert_eq!(code, 2, "{text}");
+        assert!(says(&text, ".tokenlintignore"), "{text}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_ignore_file_linked_to_the_environment_is_refused() {
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    symlink("/proc/self/environ", repo.path().join(".tokenlintignore"));
+    let marker = ("TOKENLINT_TEST_MARKER", "marker2c8eintheenvironment");
+    for args in [&["scan"][..], &["scan", "--hook", "f.sh"]] {
+        let (code, text) = repo.text_in(".", args, &[marker]);
+        assert_eq!(code, 2, "{text}");
+        assert!(says(&text, ".tokenlintignore"), "{text}");
+        assert!(!says(&text, marker.1), "{text}");
+    }
+}
+
+#[test]
+fn a_broken_ignore_file_is_a_warning() {
+    let repo = Repo::new();
+    let t = token("pa", 40);
+    repo.write("a.sh", &format!("T={t}\n"));
+    repo.write("skip/b.sh", &format!("T={t}\n"));
+    repo.write(".tokenlintignore", "skip/\n{unclosed\n");
+    let (code, text) = repo.text_in(".", &["scan", "--hook", "skip/b.sh", "a.sh"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        says(&text, ".tokenlintignore:2:"),
+        "names the file and line: {text}"
+    );
+    assert!(
+        !says(&text, "skip/b.sh"),
+        "the good line still applies: {text}"
+    );
+}
+
+#[test]
+fn a_bare_file_name_finds_the_repository_config() {
+    let repo = Repo::new();
+    repo.write(
+        "tokenlint.toml",
+        "[rules]\ndisabled = [\"remotive-personal-access-token\"]\n",
+    );
+    repo.write("sub/x.py", &format!("T = \"{}\"\n", token("pa", 41)));
+    for file in ["x.py", "./x.py"] {
+        let (code, doc) = repo.json_in("sub", &[file]);
+        assert_eq!(
+            (code, &doc["summary"]["findings"]),
+            (0, &Value::from(0)),
+            "{file}: {doc}"
+        );
+    }
+}
+
+#[test]
+fn a_baseline_of_part_of_the_project_keeps_the_rest() {
+    let repo = Repo::new();
+    repo.write("tokenlint.toml", "baseline = \"ci/baseline.json\"\n");
+    repo.write("ci/.keep", "");
+    repo.write("a.sh", &format!("T={}\n", token("pa", 42)));
+    repo.write("sub/b.sh", &format!("T={}\n", token("pa", 43)));
+    let entries = || {
+        let text = fs::read_to_string(repo.path().join("ci/baseline.json")).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let mut paths: Vec<String> = doc["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(repo.text_in(".", &["baseline"], &[]).0, 0);
+    assert_eq!(entries(), ["a.sh", "sub/b.sh"]);
+    // From a subdirectory, with a new token there: the entry of a.sh stays.
+    repo.write("sub/c.sh", &format!("T={}\n", token("pa", 44)));
+    let (code, text) = repo.text_in("sub", &["baseline"], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(entries(), ["a.sh", "sub/b.sh", "sub/c.sh"]);
+    // On one file: the others stay; a removed finding in scope goes.
+    repo.write("sub/b.sh", "T=gone\n");
+    assert_eq!(repo.text_in(".", &["baseline", "sub/b.sh"], &[]).0, 0);
+    assert_eq!(entries(), ["a.sh", "sub/c.sh"]);
+    let (code, doc) = repo.json_in(".", &[]);
+    assert_eq!(
+        (code, &doc["summary"]["findings"]),
+        (0, &Value::from(0)),
+        "{doc}"
+    );
+}
+
+#[test]
+fn audit_reads_the_users_config_not_the_current_directorys() {
+    let repo = Repo::new();
+    repo.write(
+        "tokenlint.toml",
+        "[rules]\ndisabled = [\"token-expired\"]\n",
+    );
+    repo.write(
+        "personal-token-old.json",
+        &token_file(&token("pa", 45), "2025-01-01", "2025-06-01"),
+    );
+    let xdg = tempfile::tempdir().unwrap();
+    let audit = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut args = vec!["audit", "--format", "json", "--now", "2026-11-29", "."];
+        args.extend_from_slice(extra);
+        let (_, text) = repo.text_in(".", &args, env);
+        let start = text.find('{').unwrap_or_else(|| panic!("{text}"));
+        let doc: Value = serde_json::Deserializer::from_str(&text[start..])
+            .into_iter()
+            .next()
+            .unwrap()
+            .unwrap();
+        common::finding_strings(&doc, "rule_id").contains(&"token-expired")
+    };
+    assert!(audit(&[], &[]), "the project's config is not the user's");
+    let user = xdg.path().join("tokenlint/config.toml");
+    fs::create_dir_all(user.parent().unwrap()).unwrap();
+    fs::write(&user, "[rules]\ndisabled = [\"token-expired\"]\n").unwrap();
+    let xdg_env = ("XDG_CONFIG_HOME", xdg.path().to_str().unwrap());
+    assert!(
+        !audit(&[xdg_env], &[]),
+        "$XDG_CONFIG_HOME/tokenlint/config.toml applies"
+    );
+    assert!(audit(&[xdg_env], &["--no-config"]));
+    assert!(
+        !audit(&[], &["--config", "tokenlint.toml"]),
+        "--config applies"
+    );
+}
+
+#[test]
+fn rules_and_explain_load_the_configured_rule_directories() {
+    let repo = Repo::new();
+    repo.write("team-rules/zqx.toml", &user_rule("team-zqx"));
+    repo.write(
+        "tokenlint.toml",
+        "[rules]\npaths = [\"team-rules\"]\ndisabled = [\"token-expired\"]\n\
+         [rules.severity]\nteam-zqx = \"note\"\n",
+    );
+    repo.write("sub/.keep", "");
+    let (code, text) = repo.text_in("sub", &["rules"], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(says(&text, "team-zqx") && says(&text, "note"), "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("token-expired ")),
+        "disabled: {text}"
+    );
+    let (code, text) = repo.text_in("sub", &["rules", "--check"], &[]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = repo.text_in("sub", &["explain", "team-zqx"], &[]);
+    assert!(code == 0 && says(&text, "a test rule"), "{text}");
+    let (code, text) = repo.text_in(".", &["explain", "token-expired"], &[]);
+    assert_eq!(code, 0, "a disabled rule is still explained: {text}");
+    let (_, text) = repo.text_in(".", &["rules", "--no-config"], &[]);
+    assert!(!says(&text, "team-zqx"), "{text}");
+    repo.write("other/rules/zqx.toml", &user_rule("other-zqx"));
+    repo.write("other/x.toml", "[rules]\npaths = [\"rules\"]\n");
+    let (code, text) = repo.text_in(
+        ".",
+        &["explain", "other-zqx", "--config", "other/x.toml"],
+        &[],
+    );
+    assert!(code == 0 && says(&text, "a test rule"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ignore_files_that_would_block_or_fill_memory_are_not_read() {
+    let repo = Repo::new();
+    let t = token("pa", 46);
+    repo.write("open/a.sh", &format!("T={t}\n"));
+    repo.write("zero/b.sh", "echo\n");
+    repo.write("fifo/c.sh", "echo\n");
+    symlink("/dev/zero", repo.path().join("zero/.gitignore"));
+    let made = Command::new("mkfifo")
+        .arg(repo.path().join("fifo/.ignore"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Walked into: each such directory is left out, with a warning; the rest is scanned.
+    let (code, text) = repo.text_in(".", &["scan"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        says(&text, "zero/.gitignore") && says(&text, "fifo/.ignore"),
+        "{text}"
+    );
+    assert!(says(&text, "open/a.sh"), "{text}");
+    // A root, or a directory above it, with one: the run stops.
+    for dir in ["zero", "fifo"] {
+        let (code, text) = repo.text_in(dir, &["scan"], &[]);
+        assert_eq!(code, 2, "{dir}: {text}");
+        assert!(says(&text, "not a regular file"), "{text}");
+    }
+    // --no-ignore reads no ignore file.
+    let (code, text) = repo.text_in("zero", &["scan", "--no-ignore"], &[]);
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn paths_a_config_names_are_shown_with_their_control_characters_escaped() {
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    let hostile = "x\\u001b[31m\\n::error::injected";
+    for text in [
+        format!("[rules]\npaths = [\"{hostile}\"]\n"),
+        format!("[rules]\npaths = [\"/{hostile}\"]\n"),
+        format!("baseline = \"{hostile}\"\n"),
+        format!("stores = [\"/{hostile}\"]\n"),
+    ] {
+        repo.write("tokenlint.toml", &text);
+        let (code, out) = repo.text_in(".", &["scan"], &[]);
+        assert_eq!(code, 2, "{text}: {out}");
+        assert!(says(&out, "::error::injected"), "{text}: named: {out}");
+        assert!(!out.contains('\u{1b}'), "{text}: {out}");
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with("::error")),
+            "{text}: {out}"
+        );
+    }
+    // A broken configuration in a directory whose name is hostile.
+    #[cfg(unix)]
+    {
+        let dir = "d\n::error::injected";
+        repo.write("tokenlint.toml", "");
+        repo.write(&format!("{dir}/tokenlint.toml"), "fail-on = 3\n");
+        repo.write(&format!("{dir}/x.sh"), "echo\n");
+        let (code, out) = repo.text_in(".", &["scan", "--hook", &format!("{dir}/x.sh")], &[]);
+        assert_eq!(code, 2, "{out}");
+        assert!(says(&out, "::error::injected/tokenlint.toml"), "{out}");
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with("::error")),
+            "{out}"
+        );
+    }
+}

@@ -13,7 +13,7 @@ pub enum RuleError {
     #[diagnostic(transparent)]
     Invalid(Box<InvalidRule>),
 
-    #[error("cannot read rules from {}", path.display())]
+    #[error("cannot read rules from {}", crate::report::visible(&path.to_string_lossy()))]
     #[diagnostic(code(tokenlint::rule_file))]
     Read {
         path: PathBuf,

@@ -16,6 +16,8 @@ use toml::Spanned;
 
 pub use error::RuleError;
 
+use crate::confine::{self, Scope};
+
 /// How serious a finding is. Ordered: `Note < Warning < Error`.
 #[derive(
     Clone,
@@ -168,19 +170,32 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The built-in rules plus every `*.toml` file in `extra_dirs`.
+    /// The built-in rules plus every `*.toml` file in `extra_dirs`, which the user named.
     pub fn load(extra_dirs: &[PathBuf]) -> Result<RuleSet, RuleError> {
+        let dirs: Vec<(PathBuf, Scope)> = extra_dirs
+            .iter()
+            .map(|d| (d.clone(), Scope::Anywhere))
+            .collect();
+        RuleSet::load_scoped(&dirs)
+    }
+
+    /// The built-in rules plus every `*.toml` file in each directory, which, with its
+    /// files, must lie in its scope.
+    pub fn load_scoped(extra_dirs: &[(PathBuf, Scope)]) -> Result<RuleSet, RuleError> {
         let mut rules = Vec::new();
         for (file, text) in builtin::BUILTIN_RULES {
             rules.push(parse_rule(&format!("rules/{file}"), text)?);
         }
-        for dir in extra_dirs {
-            for path in rule_files(dir)? {
-                let text = std::fs::read_to_string(&path).map_err(|source| RuleError::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                let rule = parse_rule(&path.display().to_string(), &text)?;
+        for (dir, scope) in extra_dirs {
+            for path in rule_files(dir, scope)? {
+                let text =
+                    confine::read_text(&path, scope, confine::TEXT_CAP).map_err(|source| {
+                        RuleError::Read {
+                            path: path.clone(),
+                            source,
+                        }
+                    })?;
+                let rule = parse_rule(&crate::report::visible(&path.to_string_lossy()), &text)?;
                 if rule.pattern.is_none() {
                     return Err(RuleError::invalid(
                         &rule.origin,
@@ -216,16 +231,18 @@ impl RuleSet {
     }
 }
 
-/// The `*.toml` files directly inside `dir`, sorted by name.
-fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, RuleError> {
+/// The `*.toml` entries directly inside `dir` (itself in `scope`) that are not
+/// directories, sorted by name. Reading them checks that each is a regular file in scope.
+fn rule_files(dir: &Path, scope: &Scope) -> Result<Vec<PathBuf>, RuleError> {
     let read_err = |source| RuleError::Read {
         path: dir.to_path_buf(),
         source,
     };
+    let real = scope.confine(dir).map_err(read_err)?;
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(read_err)? {
-        let path = entry.map_err(read_err)?.path();
-        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+    for entry in std::fs::read_dir(&real).map_err(read_err)? {
+        let path = dir.join(entry.map_err(read_err)?.file_name());
+        if path.extension().is_some_and(|e| e == "toml") && !path.is_dir() {
             files.push(path);
         }
     }
