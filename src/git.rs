@@ -49,7 +49,7 @@ const SAFE_CONFIG: &[&str] = &[
 
 /// The environment of every git command: no lazy fetch of an object a partial clone lacks
 /// (and no transport at all, for a git older than `GIT_NO_LAZY_FETCH`), no prompt, no
-/// pager, no lock taken only to refresh the index. `GIT_DIR`, `GIT_INDEX_FILE` and
+/// pager, no lock taken only to refresh the index, no replaced object. `GIT_DIR`, `GIT_INDEX_FILE` and
 /// `GIT_WORK_TREE`, which git sets for a hook, are left as they are.
 const SAFE_ENV: &[(&str, &str)] = &[
     ("GIT_NO_LAZY_FETCH", "1"),
@@ -60,6 +60,11 @@ const SAFE_ENV: &[(&str, &str)] = &[
     ("GIT_PAGER", "cat"),
     ("PAGER", "cat"),
     ("GIT_OPTIONAL_LOCKS", "0"),
+    // The objects and the history as they are, not as a repository would have them seen:
+    // a replace ref can swap a blob with a token for a clean one, and a graft can cut the
+    // commits that added it out of the history.
+    ("GIT_NO_REPLACE_OBJECTS", "1"),
+    ("GIT_GRAFT_FILE", "/dev/null"),
 ];
 
 /// Options of the subcommands that compare content: no external diff (`diff.external`, a
@@ -481,6 +486,9 @@ pub fn first_commits(
         "-m".to_string(),
         "--no-abbrev".to_string(),
         "--no-renames".to_string(),
+        // Whatever `log.showRoot` and `i18n.logOutputEncoding` say.
+        "--root".to_string(),
+        "--encoding=UTF-8".to_string(),
         "--format=%x01%H%x00%an <%ae>%x00%aI".to_string(),
     ];
     args.extend(revs.args()?);

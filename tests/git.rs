@@ -524,3 +524,52 @@ fn a_large_blob_is_scanned_in_windows_like_a_large_file() {
         file
     );
 }
+
+/// A repository where `leak.sh`, with a token, was committed and then deleted, and another
+/// commit followed.
+fn deleted_leak() -> tempfile::TempDir {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("leak.sh"), format!("T={}\n", token("pa", 48))).unwrap();
+    commit_all(p, "leak");
+    fs::remove_file(p.join("leak.sh")).unwrap();
+    commit_all(p, "remove it");
+    fs::write(p.join("clean.sh"), "clean\n").unwrap();
+    commit_all(p, "more");
+    dir
+}
+
+#[test]
+fn history_sees_through_a_replace_ref() {
+    let dir = deleted_leak();
+    let p = dir.path();
+    let leak = git_out(p, &["rev-parse", "HEAD~2:leak.sh"]);
+    let clean = git_out(p, &["rev-parse", "HEAD:clean.sh"]);
+    git(p, &["replace", &leak, &clean]);
+    assert_eq!(common::finding_paths(&history(p, &[])), ["leak.sh"]);
+}
+
+#[test]
+fn history_sees_through_a_graft() {
+    let dir = deleted_leak();
+    let p = dir.path();
+    // The commit that removed the token, grafted without parents, hides the one that added it.
+    let removal = git_out(p, &["rev-parse", "HEAD~1"]);
+    fs::write(p.join(".git/info/grafts"), format!("{removal}\n")).unwrap();
+    assert_eq!(common::finding_paths(&history(p, &[])), ["leak.sh"]);
+}
+
+#[test]
+fn history_names_the_commit_whatever_the_log_config() {
+    let dir = deleted_leak();
+    let p = dir.path();
+    git(p, &["config", "log.showRoot", "false"]);
+    git(p, &["config", "i18n.logOutputEncoding", "UTF-16"]);
+    let doc = history(p, &[]);
+    let commit = &doc["findings"][0]["commit"];
+    assert_eq!(commit["path"], "leak.sh", "{doc}");
+    assert!(commit["author"]
+        .as_str()
+        .unwrap()
+        .contains("t@example.test"));
+}
