@@ -261,7 +261,9 @@ impl CatFile {
         }
         let size: u64 = size.parse().map_err(|_| said())?;
         let object = if size >= spool_from {
-            let mut spool = crate::output::spool_file()?;
+            let mut spool = crate::output::spool_file().map_err(|e| {
+                io::Error::new(e.kind(), format!("no temporary file for a large blob: {e}"))
+            })?;
             let copied = io::copy(&mut (&mut self.stdout).take(size), &mut spool)?;
             if copied < size {
                 return Err(io::ErrorKind::UnexpectedEof.into());
