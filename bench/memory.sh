@@ -11,6 +11,9 @@
 #   tokenlint scan --format json big.log    (the large file alone)
 # and prints wall time, peak RSS, and how many of the planted tokens were found. Then, on a
 # directory with 100,000 tokens (100 files of 1,000), the peak RSS of each output format.
+# Last, in a repository of a few MB that holds a 1 GiB blob committed and another staged
+# (repetitive text git compresses to almost nothing, tokens planted across window ends and
+# near the end), the peak RSS of `scan --history` and of `scan --staged`.
 #
 # Environment: BENCH_DIR=/tmp/tokenlint-bench TOKENS=200 TOKENLINT=path/to/binary
 set -euo pipefail
@@ -93,5 +96,53 @@ for format in text json sarif; do
   wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$out/time")
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time")
   echo "scan 100,000 findings --format $format: wall $wall, peak RSS $((rss / 1024)) MB, report $(($(stat -c %s "$out/f.$format") >> 20)) MB"
+done
+repo=$BENCH_DIR/history-1g
+gen_blob() {
+  python3 - "$1" "$2" <<'EOF'
+import sys
+path, seed = sys.argv[1], int(sys.argv[2])
+size, window = 1 << 30, 4 << 20
+line = b"2026-11-29T08:00:00Z INFO request id=00000000 path=/api/v1/items took 12ms\n"
+def token(i):
+    groups = ((seed * 7919 + i * 104729 + g * 31) & 0xFFFFFFFF for g in range(8))
+    return ("pa1.0/" + "-".join("%08X" % g for g in groups)).encode()
+# Across the ends of the first three windows, and near the end.
+spots = {k * window - 20: token(k) for k in range(1, 4)}
+spots[size - 200] = token(99)
+chunk = line * (window // len(line))
+with open(path, "wb") as out:
+    written = 0
+    for spot in sorted(spots):
+        while written + len(chunk) <= spot:
+            out.write(chunk)
+            written += len(chunk)
+        out.write(chunk[: spot - written])
+        planted = b" T=" + spots[spot] + b" "
+        out.write(planted)
+        written = spot + len(planted)
+    while written < size:
+        out.write(chunk[: size - written])
+        written += min(len(chunk), size - written)
+EOF
+}
+if [ ! -f "$repo/.done" ]; then
+  rm -rf "$repo"
+  git init -q "$repo"
+  gen_blob "$repo/big.log" 1
+  git -C "$repo" add big.log
+  git -C "$repo" -c user.name=bench -c user.email=bench@example.test commit -qm big --no-verify
+  gen_blob "$repo/staged.log" 2
+  git -C "$repo" add staged.log
+  rm "$repo/big.log" "$repo/staged.log"
+  touch "$repo/.done"
+fi
+echo "repository: $(du -sm "$repo/.git" | cut -f1) MB of .git; a 1 GiB blob committed, another staged, 4 tokens in each"
+for mode in --history --staged; do
+  (cd "$repo" && /usr/bin/time -v "$TOKENLINT" scan "$mode" --no-store --format json --output "$out/f.json") 2>"$out/time" || true
+  wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$out/time")
+  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time")
+  found=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['findings']))" "$out/f.json")
+  echo "scan $mode: wall $wall, peak RSS $((rss / 1024)) MB, findings $found"
 done
 rm -rf "$out"

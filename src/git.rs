@@ -1,9 +1,16 @@
 //! Git: what is staged, read from the index (not the working tree, which may differ), the
 //! history, and where the hooks are.
 //!
+//! The repository may be hostile: its `.git/config` can name commands for git to run (an
+//! fsmonitor hook, a pager, an external diff, a signature checker, a lazy fetch's
+//! `uploadpack`). Every git command tokenlint runs is built by [`command`], which turns
+//! each of those off, so that scanning a repository runs nothing it chose.
+//!
 //! Blobs are read through one long-lived `git cat-file --batch`, never one process per
-//! file.
+//! file, and by object id, never by a name git would parse. A blob too large to hold is
+//! spooled to a temporary file, to be scanned in windows.
 
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -25,11 +32,78 @@ fn error(message: impl Into<String>) -> GitError {
     }
 }
 
+/// Settings that override what a repository's configuration could make git run.
+const SAFE_CONFIG: &[&str] = &[
+    // A hook asked which files changed, by any command that reads the index.
+    "core.fsmonitor=false",
+    // Never started without a terminal, nor with `--no-pager`: doubly sure.
+    "core.pager=cat",
+    // Checking a signed commit runs `gpg.program` (or its ssh and x509 siblings).
+    "log.showSignature=false",
+    // Asked only by a fetch, which never happens (see `SAFE_ENV`).
+    "credential.helper=",
+    // Housekeeping that a command may start after its work.
+    "gc.auto=0",
+    "maintenance.auto=false",
+];
+
+/// The environment of every git command: no lazy fetch of an object a partial clone lacks
+/// (and no transport at all, for a git older than `GIT_NO_LAZY_FETCH`), no prompt, no
+/// pager, no lock taken only to refresh the index, no replaced object. `GIT_DIR`, `GIT_INDEX_FILE` and
+/// `GIT_WORK_TREE`, which git sets for a hook, are left as they are.
+const SAFE_ENV: &[(&str, &str)] = &[
+    ("GIT_NO_LAZY_FETCH", "1"),
+    ("GIT_ALLOW_PROTOCOL", "none"),
+    ("GIT_TERMINAL_PROMPT", "0"),
+    // Empty, not unset: unset, git would fall back on `core.askPass`.
+    ("GIT_ASKPASS", ""),
+    ("GIT_PAGER", "cat"),
+    ("PAGER", "cat"),
+    ("GIT_OPTIONAL_LOCKS", "0"),
+    // The objects and the history as they are, not as a repository would have them seen:
+    // a replace ref can swap a blob with a token for a clean one, and a graft can cut the
+    // commits that added it out of the history.
+    ("GIT_NO_REPLACE_OBJECTS", "1"),
+    ("GIT_GRAFT_FILE", "/dev/null"),
+];
+
+/// Options of the subcommands that compare content: no external diff (`diff.external`, a
+/// diff driver's `command`), no `textconv` filter, no signature check.
+fn subcommand_options(name: &str) -> &'static [&'static str] {
+    match name {
+        "diff" => &["--no-ext-diff", "--no-textconv"],
+        "log" => &["--no-ext-diff", "--no-textconv", "--no-show-signature"],
+        _ => &[],
+    }
+}
+
+/// `git ARGS` in `dir`, built so that it runs no command the repository chose: the one
+/// way tokenlint starts git.
+pub(crate) fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .args(["--no-pager", "--no-optional-locks"]);
+    for setting in SAFE_CONFIG {
+        cmd.args(["-c", setting]);
+    }
+    let (name, rest) = args.split_first().map_or(("", args), |(n, r)| (*n, r));
+    // No hook runs in a read-only command; should one, it is not the repository's. But
+    // `rev-parse`, which runs none, is what tells `install-hook` where hooks go.
+    if name != "rev-parse" {
+        cmd.args(["-c", "core.hooksPath=/dev/null"]);
+    }
+    cmd.envs(SAFE_ENV.iter().copied()).env_remove("SSH_ASKPASS");
+    if !name.is_empty() {
+        cmd.arg(name).args(subcommand_options(name));
+    }
+    cmd.args(rest);
+    cmd
+}
+
 /// Runs `git ARGS` in `dir` and returns its standard output.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+    let out = command(dir, args)
+        .stdin(Stdio::null())
         .output()
         .map_err(|e| error(format!("cannot run git: {e}")))?;
     if !out.status.success() {
@@ -59,29 +133,91 @@ pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
         })
 }
 
-/// The staged files that a commit would add or change, relative to the top of the
-/// working tree: added, copied, modified and renamed (under their new name); not deleted.
-pub fn staged_files(top: &Path) -> Result<Vec<String>, GitError> {
+/// A staged file: its blob, and its path from the top of the working tree as git has it
+/// (bytes, not always UTF-8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Staged {
+    pub oid: String,
+    pub path: PathBuf,
+}
+
+/// The mode of a submodule's entry: a commit of another repository, not a blob.
+const GITLINK: &str = "160000";
+
+/// The staged files that a commit would add or change: added, copied, modified, renamed
+/// (under their new name) and changed in type; not deleted, and not submodules. Before the
+/// first commit, every staged file.
+pub fn staged_files(top: &Path) -> Result<Vec<Staged>, GitError> {
     let out = git(
         top,
         &[
             "diff",
             "--cached",
-            "--name-only",
+            "--raw",
             "-z",
+            "--no-abbrev",
             "--no-renames",
+            "--no-relative",
             "--diff-filter=ACMRT",
         ],
     )?;
-    Ok(out
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect())
+    Ok(parse_raw(&out))
+}
+
+/// `git diff --raw -z`: `:<old mode> <new mode> <old id> <new id> <status>`, then the
+/// path (two for a copy or a rename), each ended by a NUL.
+fn parse_raw(out: &[u8]) -> Vec<Staged> {
+    let mut fields = out.split(|b| *b == 0);
+    let mut staged = Vec::new();
+    while let Some(meta) = fields.next() {
+        let Some(meta) = meta.strip_prefix(b":") else {
+            continue;
+        };
+        let meta = String::from_utf8_lossy(meta);
+        let [_, mode, _, oid, status] = meta.split(' ').collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        if status.starts_with(['R', 'C']) {
+            fields.next();
+        }
+        let Some(path) = fields.next() else {
+            break;
+        };
+        if mode != GITLINK {
+            staged.push(Staged {
+                oid: oid.to_string(),
+                path: path_of_bytes(path),
+            });
+        }
+    }
+    staged
+}
+
+/// A path from git's bytes: exact where paths are bytes, else as near as Unicode allows.
+fn path_of_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// An object as `git cat-file --batch` hands it over.
+#[derive(Debug)]
+pub enum Object {
+    /// Held whole.
+    Held(Vec<u8>),
+    /// Too large to hold: spooled to a temporary file (gone when closed), this many bytes
+    /// long.
+    Spooled(File, u64),
+    /// Not in the repository: a partial clone's, or lost.
+    Missing,
 }
 
 /// One `git cat-file --batch` for the whole run.
-pub struct CatFile {
+struct CatFile {
     child: Child,
     /// `None` once handed to a feeding thread.
     stdin: Option<ChildStdin>,
@@ -89,10 +225,8 @@ pub struct CatFile {
 }
 
 impl CatFile {
-    pub fn new(top: &Path) -> Result<CatFile, GitError> {
-        let mut child = Command::new("git")
-            .current_dir(top)
-            .args(["cat-file", "--batch", "-Z"])
+    fn new(top: &Path) -> Result<CatFile, GitError> {
+        let mut child = command(top, &["cat-file", "--batch", "-Z"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -107,58 +241,62 @@ impl CatFile {
         })
     }
 
-    /// The content of the object `spec` names (`:path` for the staged blob), or `None`
-    /// when git has no such object.
-    pub fn read(&mut self, spec: &str) -> io::Result<Option<Vec<u8>>> {
-        let stdin = self
-            .stdin
-            .as_mut()
-            .ok_or_else(|| io::Error::other("git cat-file's input is closed"))?;
-        stdin.write_all(spec.as_bytes())?;
-        stdin.write_all(b"\0")?;
-        stdin.flush()?;
-        self.receive()
-    }
-
-    /// The answer to the next request.
-    fn receive(&mut self) -> io::Result<Option<Vec<u8>>> {
+    /// The answer to the next request: an object of `spool_from` bytes or more is
+    /// spooled to a temporary file.
+    fn receive(&mut self, spool_from: u64) -> io::Result<Object> {
         let mut header = Vec::new();
         self.stdout.read_until(0, &mut header)?;
         let header = String::from_utf8_lossy(&header);
         let header = header.trim_end_matches('\0');
+        let said = || io::Error::other(format!("git cat-file said `{header}`"));
+        if header.is_empty() {
+            return Err(io::Error::other("git cat-file stopped (a corrupt object?)"));
+        }
         let mut fields = header.rsplitn(3, ' ');
         let (Some(size), Some(kind)) = (fields.next(), fields.next()) else {
-            return Err(io::Error::other(format!("git cat-file said `{header}`")));
+            return Err(said());
         };
         if kind == "missing" || size == "missing" || header.ends_with(" missing") {
-            return Ok(None);
+            return Ok(Object::Missing);
         }
-        let size: usize = size
-            .parse()
-            .map_err(|_| io::Error::other(format!("git cat-file said `{header}`")))?;
-        let mut data = vec![0; size];
-        self.stdout.read_exact(&mut data)?;
+        let size: u64 = size.parse().map_err(|_| said())?;
+        let object = if size >= spool_from {
+            let mut spool = crate::output::spool_file().map_err(|e| {
+                io::Error::new(e.kind(), format!("no temporary file for a large blob: {e}"))
+            })?;
+            let copied = io::copy(&mut (&mut self.stdout).take(size), &mut spool)?;
+            if copied < size {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            Object::Spooled(spool, size)
+        } else {
+            let mut data = vec![0; size as usize];
+            self.stdout.read_exact(&mut data)?;
+            Object::Held(data)
+        };
         let mut terminator = [0u8; 1];
         self.stdout.read_exact(&mut terminator)?;
-        Ok(Some(data))
+        Ok(object)
     }
 }
 
-/// Reads the objects `specs` name, in order, through one `git cat-file --batch` that is
+/// Reads the objects `oids` name, in order, through one `git cat-file --batch` that is
 /// fed by a thread of its own, so that no request waits for the previous answer. `each`
-/// gets every spec's index and content (`None` when git has no such object).
+/// gets every object's index and content; one of `spool_from` bytes or more is spooled to
+/// a temporary file, never held.
 pub fn read_all(
     top: &Path,
-    specs: Vec<String>,
-    mut each: impl FnMut(usize, Option<Vec<u8>>),
+    oids: Vec<String>,
+    spool_from: u64,
+    mut each: impl FnMut(usize, Object),
 ) -> Result<(), GitError> {
     let mut cat = CatFile::new(top)?;
-    let count = specs.len();
+    let count = oids.len();
     let mut stdin = cat.stdin.take().expect("a fresh cat-file has its input");
     let writer = std::thread::spawn(move || -> io::Result<()> {
         let mut out = io::BufWriter::new(&mut stdin);
-        for spec in specs {
-            out.write_all(spec.as_bytes())?;
+        for oid in oids {
+            out.write_all(oid.as_bytes())?;
             out.write_all(b"\0")?;
         }
         out.flush()?;
@@ -167,10 +305,10 @@ pub fn read_all(
         Ok(())
     });
     for i in 0..count {
-        let data = cat
-            .receive()
+        let object = cat
+            .receive(spool_from)
             .map_err(|e| error(format!("cannot read from git cat-file: {e}")))?;
-        each(i, data);
+        each(i, object);
     }
     writer
         .join()
@@ -238,8 +376,11 @@ impl Revisions {
 }
 
 /// Every blob reachable from the revisions, each once, with a path it has in some commit;
-/// and how many blobs the repository lacks (a partial clone).
-pub fn history_blobs(top: &Path, revs: &Revisions) -> Result<(Vec<HistoryBlob>, usize), GitError> {
+/// and the ids of the blobs the repository lacks (a partial clone's, never fetched).
+pub fn history_blobs(
+    top: &Path,
+    revs: &Revisions,
+) -> Result<(Vec<HistoryBlob>, Vec<String>), GitError> {
     let mut args = vec![
         "rev-list".to_string(),
         "--objects".to_string(),
@@ -250,7 +391,11 @@ pub fn history_blobs(top: &Path, revs: &Revisions) -> Result<(Vec<HistoryBlob>, 
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = git(top, &args)?;
     let text = String::from_utf8_lossy(&out);
-    let missing = text.lines().filter(|l| l.starts_with('?')).count();
+    let missing = text
+        .lines()
+        .filter_map(|l| l.strip_prefix('?'))
+        .map(str::to_string)
+        .collect();
     let blobs = text
         .lines()
         .filter_map(|line| {
@@ -322,6 +467,9 @@ pub fn first_commits(
         "-m".to_string(),
         "--no-abbrev".to_string(),
         "--no-renames".to_string(),
+        // Whatever `log.showRoot` and `i18n.logOutputEncoding` say.
+        "--root".to_string(),
+        "--encoding=UTF-8".to_string(),
         "--format=%x01%H%x00%an <%ae>%x00%aI".to_string(),
     ];
     args.extend(revs.args()?);
@@ -389,6 +537,62 @@ mod tests {
         assert_eq!(unquote("plain.sh"), "plain.sh");
         assert_eq!(unquote("\"caf\\303\\251 dir.sh\""), "café dir.sh");
         assert_eq!(unquote("\"a\\tb\\\"c\\\\\""), "a\tb\"c\\");
+    }
+
+    #[test]
+    fn raw_diff_entries_give_the_new_blob_and_path() {
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        let out = format!(
+            ":000000 100644 {a} {b} A\0café:2\0\
+             :100644 100644 {a} {b} R100\0old\0new\0\
+             :000000 160000 {a} {b} A\0sub\0"
+        );
+        let mut bytes = out.into_bytes();
+        // A name that is not UTF-8.
+        bytes.extend_from_slice(format!(":000000 100644 {a} {b} A\0").as_bytes());
+        bytes.extend_from_slice(b"x\xFF\0");
+        let staged = parse_raw(&bytes);
+        let paths: Vec<&Path> = staged.iter().map(|s| s.path.as_path()).collect();
+        assert_eq!(paths[..2], [Path::new("café:2"), Path::new("new")]);
+        assert_eq!(staged.len(), 3, "the submodule is not a blob");
+        assert!(staged.iter().all(|s| s.oid == b));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            assert_eq!(staged[2].path.as_os_str().as_bytes(), b"x\xFF");
+        }
+    }
+
+    #[test]
+    fn every_git_command_is_hardened() {
+        let args = |args: &[&str]| -> Vec<String> {
+            command(Path::new("."), args)
+                .get_args()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
+        };
+        let log = args(&["log", "--raw"]);
+        for wanted in ["--no-pager", "--no-optional-locks", "core.fsmonitor=false"] {
+            assert!(log.iter().any(|a| a == wanted), "{wanted}: {log:?}");
+        }
+        let at = log.iter().position(|a| a == "log").unwrap();
+        assert!(log[..at].iter().any(|a| a == "core.hooksPath=/dev/null"));
+        assert_eq!(
+            log[at + 1..at + 4],
+            ["--no-ext-diff", "--no-textconv", "--no-show-signature"]
+        );
+        assert_eq!(log.last().unwrap(), "--raw");
+        let envs: Vec<_> = command(Path::new("."), &["cat-file"])
+            .get_envs()
+            .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+            .collect();
+        assert!(envs.contains(&("GIT_NO_LAZY_FETCH".into(), Some("1".into()))));
+        assert!(envs.contains(&("SSH_ASKPASS".into(), None)));
+        // `install-hook` asks rev-parse where hooks go: the answer is the repository's.
+        assert!(!args(&["rev-parse", "--git-path", "hooks"])
+            .iter()
+            .any(|a| a.starts_with("core.hooksPath")));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `scan --history`: every blob reachable from the refs, each scanned once, read through
-//! one long-lived `git cat-file --batch`, and scanned in parallel batches of bounded size.
+//! one long-lived `git cat-file --batch`, and scanned in parallel batches of bounded size;
+//! a blob too large for a batch is spooled to a temporary file and scanned in windows.
 //! A finding names the commit that first added its blob: a token deleted later is still
 //! in the history, and still leaked.
 
@@ -9,9 +10,9 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::check::Checker;
-use crate::git::{self, Commit, HistoryBlob, Revisions};
+use crate::git::{self, Commit, HistoryBlob, Object, Revisions};
 use crate::scan::Scratch;
-use crate::walk::{Outcome, ScanError};
+use crate::walk::{self, Outcome, ScanError};
 use crate::Error;
 
 /// Blob bytes read before a batch is scanned: memory stays bounded whatever the history.
@@ -38,18 +39,11 @@ pub fn scan(
     };
     let (mut blobs, missing) = git::history_blobs(&top, revs)?;
     blobs.retain(|b| !ignore.ignores(&top.join(&b.path)));
-    if missing > 0 {
-        outcome.errors.push(ScanError {
-            path: top.display().to_string(),
-            message: format!(
-                "{missing} blobs are not in this clone (a partial clone?) and were not scanned"
-            ),
-        });
-    }
-    let specs: Vec<String> = blobs.iter().map(|b| b.oid.clone()).collect();
+    outcome.errors.extend(not_in_clone(&top, &missing));
+    let oids: Vec<String> = blobs.iter().map(|b| b.oid.clone()).collect();
     // Drawn only when standard error is a terminal: nothing in CI logs.
     let progress = indicatif::ProgressBar::with_draw_target(
-        Some(specs.len() as u64),
+        Some(oids.len() as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
     progress.set_style(
@@ -61,17 +55,26 @@ pub fn scan(
     let mut batch: Vec<(HistoryBlob, Vec<u8>)> = Vec::new();
     let mut batch_bytes = 0;
     let mut found: Vec<(String, crate::finding::Finding)> = Vec::new();
-    git::read_all(&top, specs, |i, data| {
+    // The window buffer of large blobs, which are scanned one at a time, never batched.
+    let mut window = Vec::new();
+    git::read_all(&top, oids, walk::spool_from(checker), |i, object| {
         progress.inc(1);
-        let blob = blobs[i].clone();
-        match data {
-            Some(data) => {
+        let blob = &blobs[i];
+        match object {
+            Object::Held(data) => {
                 batch_bytes += data.len();
-                batch.push((blob, data));
+                batch.push((blob.clone(), data));
             }
-            None => outcome.errors.push(ScanError {
+            Object::Spooled(spool, size) => {
+                let key = checker.key(&top.join(&blob.path));
+                let mut scanned =
+                    walk::scan_spooled(checker, &key, &blob.path, &spool, size, &mut window);
+                found.extend(scanned.findings.drain(..).map(|f| (blob.oid.clone(), f)));
+                outcome.merge(scanned);
+            }
+            Object::Missing => outcome.errors.push(ScanError {
                 message: format!("object {} is missing", blob.oid),
-                path: blob.path,
+                path: blob.path.clone(),
             }),
         }
         if batch_bytes >= BATCH_BYTES {
@@ -101,6 +104,33 @@ pub fn scan(
         outcome.findings.push(finding);
     }
     Ok(outcome)
+}
+
+/// How many missing objects are named one by one; the rest are counted.
+const NAMED_MISSING: usize = 10;
+
+/// Warnings for the blobs a partial clone lacks: they are neither fetched nor scanned.
+fn not_in_clone(top: &Path, missing: &[String]) -> Vec<ScanError> {
+    let warning = |message: String| ScanError {
+        path: top.display().to_string(),
+        message,
+    };
+    let mut warnings: Vec<ScanError> = missing
+        .iter()
+        .take(NAMED_MISSING)
+        .map(|oid| {
+            warning(format!(
+                "object {oid} is not in this clone (a partial clone?): not fetched, not scanned"
+            ))
+        })
+        .collect();
+    if missing.len() > NAMED_MISSING {
+        warnings.push(warning(format!(
+            "{} more objects are not in this clone: not fetched, not scanned",
+            missing.len() - NAMED_MISSING
+        )));
+    }
+    warnings
 }
 
 fn scan_batch(

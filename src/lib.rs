@@ -207,8 +207,9 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     )
 }
 
-/// The blobs staged in the index of the repository around `dir`, and the keys of the
-/// staged files.
+/// The blobs staged in the index of the repository around `dir`, read by object id, and
+/// the keys of the staged files. A staged blob that cannot be read stops the run: what is
+/// not scanned must not pass.
 fn scan_staged(
     dir: &std::path::Path,
     checker: &Checker,
@@ -216,28 +217,58 @@ fn scan_staged(
 ) -> Result<(Outcome, Vec<String>), Error> {
     let top = git::toplevel(dir)?;
     let mut files = git::staged_files(&top)?;
-    files.retain(|f| !ignore.ignores(&top.join(f)));
+    files.retain(|f| !ignore.ignores(&top.join(&f.path)));
     if files.is_empty() {
         eprintln!("tokenlint: nothing is staged to scan");
     }
-    let mut cat = git::CatFile::new(&top)?;
+    let keys = files
+        .iter()
+        .map(|f| checker.key(&top.join(&f.path)))
+        .collect();
     let mut outcome = Outcome::default();
     let mut scratch = scan::Scratch::default();
-    let keys = files.iter().map(|f| checker.key(&top.join(f))).collect();
-    for file in files {
-        match cat.read(&format!(":{file}")) {
-            Ok(Some(data)) => {
-                let checked = checker.check(Some(&top.join(&file)), &file, &data, &mut scratch);
+    let mut window = Vec::new();
+    let mut unreadable = Vec::new();
+    let oids = files.iter().map(|f| f.oid.clone()).collect();
+    git::read_all(&top, oids, walk::spool_from(checker), |i, object| {
+        let (path, shown) = (top.join(&files[i].path), display_path(&files[i].path));
+        match object {
+            git::Object::Held(data) => {
+                let checked = checker.check(Some(&path), &shown, &data, &mut scratch);
                 outcome.findings.extend(checked.findings);
                 outcome.files += 1;
                 outcome.bytes += data.len() as u64;
             }
-            Ok(None) => {}
-            Err(e) => outcome.errors.push(walk::ScanError {
-                path: file,
-                message: e.to_string(),
-            }),
+            git::Object::Spooled(spool, size) => {
+                let key = checker.key(&path);
+                outcome.merge(walk::scan_spooled(
+                    checker,
+                    &key,
+                    &shown,
+                    &spool,
+                    size,
+                    &mut window,
+                ));
+            }
+            git::Object::Missing => {
+                unreadable.push(format!(
+                    "{} (object {})",
+                    report::visible(&shown),
+                    files[i].oid
+                ));
+            }
         }
+    })?;
+    if !unreadable.is_empty() {
+        return Err(git::GitError {
+            message: format!(
+                "cannot read what is staged for {}: the object is not in this repository \
+                 (nothing was fetched), so it was not scanned",
+                unreadable.join(", ")
+            ),
+            help: Some("`git fsck` checks the repository; stage the file again".into()),
+        }
+        .into());
     }
     Ok((outcome, keys))
 }

@@ -124,14 +124,29 @@ pub fn scan_stdin(checker: &Checker) -> std::io::Result<Outcome> {
     let mut spool = crate::output::spool_file()?;
     spool.write_all(&data)?;
     std::io::copy(&mut stdin, &mut spool)?;
-    let (findings, bytes, err) = checker.check_large(
+    Ok(scan_spooled(
+        checker,
         NAME,
         NAME,
         &spool,
         u64::MAX,
         &mut data,
-        &mut Scratch::default(),
-    );
+    ))
+}
+
+/// Scans a spooled copy of something too large to hold (standard input, a git blob), keyed
+/// `key` and shown as `shown`, in windows, with `buf` as the window's buffer: up to `limit`
+/// bytes of `spool`.
+pub(crate) fn scan_spooled(
+    checker: &Checker,
+    key: &str,
+    shown: &str,
+    spool: &File,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> Outcome {
+    let (findings, bytes, err) =
+        checker.check_large(key, shown, spool, limit, buf, &mut Scratch::default());
     let mut outcome = Outcome {
         findings,
         files: 1,
@@ -140,11 +155,21 @@ pub fn scan_stdin(checker: &Checker) -> std::io::Result<Outcome> {
     };
     if let Some(err) = err {
         outcome.errors.push(ScanError {
-            path: NAME.to_string(),
+            path: shown.to_string(),
             message: format!("read error after {bytes} bytes: {err}"),
         });
     }
-    Ok(outcome)
+    outcome
+}
+
+/// What of something to scan is held in memory: anything from this size on is read in
+/// windows, unless a custom rule's matches have no bounded length.
+pub(crate) fn spool_from(checker: &Checker) -> u64 {
+    if checker.windowed() {
+        LARGE
+    } else {
+        u64::MAX
+    }
 }
 
 /// Scans one buffer that did not come from the walk.

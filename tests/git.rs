@@ -243,3 +243,334 @@ fn a_shallow_clone_is_a_warning() {
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("shallow clone"));
 }
+
+/// Runs git in `dir` and returns its standard output, trimmed.
+fn git_out(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Deletes the loose object `oid` from the repository in `dir`.
+fn lose_object(dir: &Path, oid: &str) {
+    fs::remove_file(dir.join(".git/objects").join(&oid[..2]).join(&oid[2..])).unwrap();
+}
+
+/// A repository whose configuration names a command for everything git could run: each
+/// leaves a marker in `markers` when run. It has a token staged, a token committed, a
+/// signed-looking commit, and (a partial clone) a committed and a staged blob it lacks.
+fn hostile_repo(markers: &Path) -> tempfile::TempDir {
+    let script = |name: &str| {
+        let path = markers.join(format!("{name}.sh"));
+        let marker = markers.join(format!("ran-{name}"));
+        fs::write(
+            &path,
+            format!("#!/bin/sh\ntouch '{}'\nexit 1\n", marker.display()),
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        path.display().to_string()
+    };
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join(".gitattributes"), "* filter=x diff=x\n").unwrap();
+    fs::write(p.join("old.sh"), format!("T={}\n", token("pa", 40))).unwrap();
+    fs::write(p.join("gone.md"), "lost\n").unwrap();
+    commit_all(p, "tokens");
+    lose_object(p, &git_out(p, &["rev-parse", "HEAD:gone.md"]));
+    let commit = format!(
+        "tree {}\nparent {}\nauthor t <t@example.test> 1700000000 +0000\n\
+         committer t <t@example.test> 1700000000 +0000\n\
+         gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n\n\
+         signed\n",
+        git_out(p, &["rev-parse", "HEAD^{tree}"]),
+        git_out(p, &["rev-parse", "HEAD"]),
+    );
+    fs::write(markers.join("commit.txt"), commit).unwrap();
+    let signed = git_out(
+        p,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            markers.join("commit.txt").to_str().unwrap(),
+        ],
+    );
+    git(p, &["update-ref", "refs/heads/signed", &signed]);
+    fs::write(p.join("new.sh"), format!("T={}\n", token("pa", 41))).unwrap();
+    fs::write(p.join("lost.md"), "lost too\n").unwrap();
+    git(p, &["add", "new.sh", "lost.md"]);
+    lose_object(p, &git_out(p, &["rev-parse", ":lost.md"]));
+    git(markers, &["init", "-q", "--bare", "origin.git"]);
+    let hooks = p.join(".git/evil-hooks");
+    fs::create_dir(&hooks).unwrap();
+    for hook in ["post-index-change", "reference-transaction", "pre-commit"] {
+        fs::copy(script("hook"), hooks.join(hook)).unwrap();
+        fs::copy(script("hook"), p.join(".git/hooks").join(hook)).unwrap();
+    }
+    let config = format!(
+        "[core]\n\trepositoryformatversion = 1\n\tfsmonitor = {}\n\tpager = {}\n\
+         \tsshCommand = {}\n\taskPass = {}\n\thooksPath = {}\n\
+         [extensions]\n\tpartialClone = origin\n\
+         [remote \"origin\"]\n\turl = {}\n\tpromisor = true\n\tuploadpack = {}\n\
+         [pager]\n\tdiff = {}\n\tlog = {}\n\
+         [diff]\n\texternal = {}\n\
+         [diff \"x\"]\n\tcommand = {}\n\ttextconv = {}\n\
+         [filter \"x\"]\n\tclean = {}\n\tsmudge = {}\n\tprocess = {}\n\
+         [gpg]\n\tprogram = {}\n[gpg \"ssh\"]\n\tprogram = {}\n\
+         [log]\n\tshowSignature = true\n\
+         [credential]\n\thelper = !{}\n",
+        script("fsmonitor"),
+        script("pager"),
+        script("ssh"),
+        script("askpass"),
+        hooks.display(),
+        markers.join("origin.git").display(),
+        script("uploadpack"),
+        script("diff-pager"),
+        script("diff-pager"),
+        script("external-diff"),
+        script("diff-driver"),
+        script("textconv"),
+        script("clean"),
+        script("smudge"),
+        script("process"),
+        script("gpg"),
+        script("gpg-ssh"),
+        script("credential"),
+    );
+    let mut file = fs::OpenOptions::new()
+        .append(true)
+        .open(p.join(".git/config"))
+        .unwrap();
+    std::io::Write::write_all(&mut file, config.as_bytes()).unwrap();
+    dir
+}
+
+/// The markers the hostile repository's commands left.
+fn ran(markers: &Path) -> Vec<String> {
+    let mut ran: Vec<String> = fs::read_dir(markers)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_prefix("ran-").map(str::to_string))
+        .collect();
+    ran.sort();
+    ran
+}
+
+/// Asserts that tokenlint exited with `code`, and returns its standard error.
+fn exits(out: &std::process::Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
+/// Runs tokenlint with `args` in a fresh hostile repository, and asserts that it ran none of
+/// the repository's commands.
+fn in_hostile_repo(args: &[&str]) -> std::process::Output {
+    let markers = tempfile::tempdir().unwrap();
+    let dir = hostile_repo(markers.path());
+    assert_eq!(ran(markers.path()), Vec::<String>::new(), "the setup");
+    let out = tokenlint(dir.path(), args);
+    assert_eq!(ran(markers.path()), Vec::<String>::new(), "{args:?}");
+    out
+}
+
+#[test]
+fn a_hostile_git_config_runs_nothing_in_a_staged_scan() {
+    let out = in_hostile_repo(&["scan", "--staged"]);
+    // The staged blob that the clone lacks is not fetched: it is an error.
+    let stderr = exits(&out, 2);
+    assert!(stderr.contains("lost.md"), "{stderr}");
+}
+
+#[test]
+fn a_hostile_git_config_runs_nothing_in_a_history_scan() {
+    let out = in_hostile_repo(&["scan", "--history", "--format", "json"]);
+    let stderr = exits(&out, 1);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(common::finding_paths(&doc), ["old.sh"]);
+    assert!(
+        stderr.contains("is not in this clone (a partial clone?): not fetched"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_hostile_git_config_runs_nothing_in_install_hook() {
+    exits(&in_hostile_repo(&["install-hook", "--force"]), 0);
+}
+
+#[test]
+fn staged_reads_a_name_with_a_colon_as_a_name() {
+    // Read as `:2:config.env`, it was stage 2 of `config.env`: no such blob, and a pass.
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("config.env"), "clean\n").unwrap();
+    fs::write(p.join("2:config.env"), format!("T={}\n", token("pa", 42))).unwrap();
+    git(p, &["add", "."]);
+    let (code, paths, _) = staged_paths(p);
+    assert_eq!((code, paths), (1, vec!["2:config.env".to_string()]));
+}
+
+#[cfg(unix)]
+#[test]
+fn staged_scans_a_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repo();
+    let p = dir.path();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xE9.env");
+    fs::write(p.join(name), format!("T={}\n", token("sa", 43))).unwrap();
+    git(p, &["add", "."]);
+    let (code, paths, _) = staged_paths(p);
+    assert_eq!((code, paths), (1, vec!["caf\u{FFFD}.env".to_string()]));
+}
+
+#[test]
+fn an_unreadable_staged_blob_is_an_error() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 44))).unwrap();
+    git(p, &["add", "a.sh"]);
+    let oid = git_out(p, &["rev-parse", ":a.sh"]);
+    lose_object(p, &oid);
+    let stderr = exits(&tokenlint(p, &["scan", "--staged"]), 2);
+    assert!(stderr.contains("a.sh") && stderr.contains(&oid), "{stderr}");
+}
+
+#[test]
+fn a_staged_submodule_is_not_a_blob_to_read() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("a.sh"), "clean\n").unwrap();
+    commit_all(p, "one");
+    let commit = git_out(p, &["rev-parse", "HEAD"]);
+    git(
+        p,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{commit},sub"),
+        ],
+    );
+    fs::write(p.join("b.sh"), format!("T={}\n", token("pa", 45))).unwrap();
+    git(p, &["add", "b.sh"]);
+    let (code, paths, stderr) = staged_paths(p);
+    assert_eq!((code, paths), (1, vec!["b.sh".to_string()]), "{stderr}");
+}
+
+/// What a finding is, but for where it came from.
+fn places(doc: &serde_json::Value) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let field = |k: &str| f[k].to_string();
+            [
+                "rule_id",
+                "path",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "encoding",
+                "fingerprint",
+            ]
+            .map(field)
+            .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_blob_is_scanned_in_windows_like_a_large_file() {
+    let dir = repo();
+    let p = dir.path();
+    let line = b"2026-11-29T08:00:00Z INFO request took 12ms and nothing else\n";
+    let mut data: Vec<u8> = line.iter().copied().cycle().take(9 << 20).collect();
+    // One token across the first window's end, one near the end of the blob.
+    let across = format!(" T={} ", token("pa", 46));
+    let at = (4 << 20) - 20;
+    data[at..at + across.len()].copy_from_slice(across.as_bytes());
+    let last = format!(" T={} ", token("sa", 47));
+    let at = data.len() - 100;
+    data[at..at + last.len()].copy_from_slice(last.as_bytes());
+    fs::write(p.join("big.log"), &data).unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = tokenlint(p, args);
+        exits(&out, 1);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let file = places(&json(&["scan", "--format", "json", "big.log"]));
+    assert_eq!(file.len(), 2, "{file:?}");
+    git(p, &["add", "big.log"]);
+    assert_eq!(
+        places(&json(&["scan", "--staged", "--format", "json"])),
+        file
+    );
+    commit_all(p, "big");
+    assert_eq!(
+        places(&json(&["scan", "--history", "--format", "json"])),
+        file
+    );
+}
+
+/// A repository where `leak.sh`, with a token, was committed and then deleted, and another
+/// commit followed.
+fn deleted_leak() -> tempfile::TempDir {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("leak.sh"), format!("T={}\n", token("pa", 48))).unwrap();
+    commit_all(p, "leak");
+    fs::remove_file(p.join("leak.sh")).unwrap();
+    commit_all(p, "remove it");
+    fs::write(p.join("clean.sh"), "clean\n").unwrap();
+    commit_all(p, "more");
+    dir
+}
+
+#[test]
+fn history_sees_through_a_replace_ref() {
+    let dir = deleted_leak();
+    let p = dir.path();
+    let leak = git_out(p, &["rev-parse", "HEAD~2:leak.sh"]);
+    let clean = git_out(p, &["rev-parse", "HEAD:clean.sh"]);
+    git(p, &["replace", &leak, &clean]);
+    assert_eq!(common::finding_paths(&history(p, &[])), ["leak.sh"]);
+}
+
+#[test]
+fn history_sees_through_a_graft() {
+    let dir = deleted_leak();
+    let p = dir.path();
+    // The commit that removed the token, grafted without parents, hides the one that added it.
+    let removal = git_out(p, &["rev-parse", "HEAD~1"]);
+    fs::write(p.join(".git/info/grafts"), format!("{removal}\n")).unwrap();
+    assert_eq!(common::finding_paths(&history(p, &[])), ["leak.sh"]);
+}
+
+#[test]
+fn history_names_the_commit_whatever_the_log_config() {
+    let dir = deleted_leak();
+    let p = dir.path();
+    git(p, &["config", "log.showRoot", "false"]);
+    git(p, &["config", "i18n.logOutputEncoding", "UTF-16"]);
+    let doc = history(p, &[]);
+    let commit = &doc["findings"][0]["commit"];
+    assert_eq!(commit["path"], "leak.sh", "{doc}");
+    assert!(commit["author"]
+        .as_str()
+        .unwrap()
+        .contains("t@example.test"));
+}
