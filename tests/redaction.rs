@@ -181,3 +181,19 @@ fn a_token_named_like_a_placeholder_is_shown_as_named() {
         "{expired}"
     );
 }
+
+#[test]
+fn an_error_naming_a_hostile_path_starts_no_workflow_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = token("pa", 12);
+    for missing in ["x\n::error::pwned/gone.sh", "x\r::error::pwned", &t] {
+        let out = run(dir.path(), &["scan", missing]);
+        assert_eq!(out.status.code(), Some(2));
+        let warned = stderr(&out);
+        assert!(warned.contains("cannot scan"), "{warned}");
+        assert!(!warned.contains(body(&t)), "{warned}");
+        for line in warned.split(['\n', '\r']) {
+            assert!(!line.trim_start().starts_with("::"), "{warned}");
+        }
+    }
+}

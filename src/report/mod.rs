@@ -4,6 +4,7 @@
 mod github;
 mod json;
 pub mod sarif;
+mod shown;
 mod text;
 
 use std::io::{self, Write};
@@ -17,6 +18,7 @@ use crate::finding::{redact_in_place, redact_tokens, Finding};
 use crate::rules::{RuleSet, Severity};
 use crate::token_file::TokenKind;
 use crate::walk::ScanError;
+pub use shown::{shown_error, ShownError};
 
 /// Everything a reporter may show.
 pub struct Report<'a> {
