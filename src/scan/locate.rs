@@ -215,46 +215,51 @@ pub(crate) fn snippet(hay: &[u8], span: &Range<usize>, masks: &Masks) -> Snippet
 
 /// The part of `line` shown around `span`: [`CONTEXT`] bytes on each side, widened over
 /// every mask and every token body it touches so that it cuts none in two; and those
-/// masks, disjoint and sorted.
+/// masks, disjoint and sorted. One look is enough: all that a widened window newly shows
+/// lies within the mask it was widened over.
 fn window(
     hay: &[u8],
     span: &Range<usize>,
     line: &Range<usize>,
     masks: &Masks,
 ) -> (Range<usize>, Vec<(Range<usize>, String)>) {
-    let mut window =
+    let window =
         span.start.saturating_sub(CONTEXT).max(line.start)..(span.end + CONTEXT).min(line.end);
-    loop {
-        let mut found: Vec<(Range<usize>, String)> = masks.overlapping(&window).to_vec();
-        found.extend(bodies(hay, line, &window));
-        found.sort_by_key(|(s, _)| s.start);
-        let found = Masks::new(found).spans;
-        let wider = found.iter().fold(window.clone(), |w, (s, _)| {
-            w.start.min(s.start.max(line.start))..w.end.max(s.end.min(line.end))
-        });
-        if wider == window {
-            return (window, found);
-        }
-        window = wider;
-    }
+    let mut found: Vec<(Range<usize>, String)> = masks.overlapping(&window).to_vec();
+    found.extend(bodies(hay, line, &window));
+    found.sort_by_key(|(s, _)| s.start);
+    let found = Masks::new(found).spans;
+    let window = found.iter().fold(window, |w, (s, _)| {
+        w.start.min(s.start.max(line.start))..w.end.max(s.end.min(line.end))
+    });
+    (window, found)
 }
+
+/// How far beyond a window a run of hex digits and `-` is followed, in bytes: far enough to
+/// hold eight whole groups of any run that reaches further.
+const RUN_REACH: usize = 160;
 
 /// Every run shaped like a token's body (eight or more groups of eight hex digits joined
 /// by `-`) in `line` that `window` touches, with its redacted text. Whatever stands before
 /// it, a token in an encoding that the scanner does not decode must not show across the
 /// snippets of two findings beside it. The search starts and ends outside any run of hex
-/// digits and `-`, so that each snippet sees the same runs.
+/// digits and `-`, or [`RUN_REACH`] beyond the window, so that a run that reaches into the
+/// window is masked over all of the window, whichever finding's snippet it is.
 fn bodies(hay: &[u8], line: &Range<usize>, window: &Range<usize>) -> Vec<(Range<usize>, String)> {
     static BODY: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
         regex::bytes::Regex::new(crate::finding::TOKEN_BODY).expect("a valid regex")
     });
     let in_run = |b: u8| b.is_ascii_hexdigit() || b == b'-';
+    let (floor, ceiling) = (
+        window.start.saturating_sub(RUN_REACH).max(line.start),
+        (window.end + RUN_REACH).min(line.end),
+    );
     let mut from = window.start;
-    while from > line.start && in_run(hay[from - 1]) {
+    while from > floor && in_run(hay[from - 1]) {
         from -= 1;
     }
     let mut to = window.end;
-    while to < line.end && in_run(hay[to]) {
+    while to < ceiling && in_run(hay[to]) {
         to += 1;
     }
     BODY.find_iter(&hay[from..to])
@@ -398,6 +403,22 @@ mod tests {
             let snip = snippet(hay, span, &masks);
             assert!(snip.text.contains("0123…ABCD"), "{}", snip.text);
             assert!(!snip.text.contains("AAAA"), "{}", snip.text);
+        }
+    }
+
+    #[test]
+    fn a_long_run_of_groups_is_masked_over_every_window() {
+        // Findings inside a long run of hex groups: no snippet shows eight groups whole.
+        let group = |i: usize| format!("{:08X}", i * 0x1111_1111 % 0xFFFF_FFFF);
+        let run: Vec<String> = (0..200).map(group).collect();
+        let hay = run.join("-");
+        let hay = hay.as_bytes();
+        for at in [0, 450, 900, hay.len() - 8] {
+            let span = at..at + 8;
+            let snip = snippet(hay, &span, &Masks::new(Vec::new()));
+            let shown = snip.text.replace('…', " ");
+            let longest = shown.split(' ').map(str::len).max().unwrap_or(0);
+            assert!(longest < 71, "{}", snip.text);
         }
     }
 
