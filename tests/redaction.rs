@@ -197,3 +197,42 @@ fn an_error_naming_a_hostile_path_starts_no_workflow_command() {
         }
     }
 }
+
+#[test]
+fn a_rule_file_never_starts_a_workflow_command_in_text_output() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("rules")).unwrap();
+    let rule = r#"id = "acme-key"
+severity = "error"
+message = "ACME key {secret}"
+[pattern]
+keywords = ["acme_"]
+regex = 'acme_[a-z0-9]{20}'
+[docs]
+summary = "An ACME key."
+why = "It grants access."
+fix = """
+Revoke it.
+::error::pwned
+"""
+references = []
+[sarif]
+tags = ["acme"]
+precision = "high"
+security-severity = 8.0
+[examples]
+positive = ["acme_abcdefghij0123456789"]
+negative = ["acme_short"]
+"#;
+    fs::write(dir.path().join("rules/acme.toml"), rule).unwrap();
+    fs::write(dir.path().join("k.sh"), "K=acme_abcdefghij0123456789\n").unwrap();
+    let out = run(
+        dir.path(),
+        &["scan", "--rules", "rules", "--color", "never"],
+    );
+    let shown = stdout(&out);
+    assert!(shown.contains("pwned"), "{shown}{}", stderr(&out));
+    for line in shown.lines() {
+        assert!(!line.trim_start().starts_with("::error"), "{shown}");
+    }
+}
