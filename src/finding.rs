@@ -108,12 +108,51 @@ pub fn nth_fingerprint(base: &str, n: usize) -> String {
 /// rule id, the path and the secret's hash, never a line number or the secret itself.
 pub fn fingerprint(rule_id: &str, path: &str, secret: Option<&Secret>) -> String {
     let mut h = Sha256::new();
-    let hash = secret.map(Secret::hash).unwrap_or_default();
+    let hash = secret.map(fingerprint_hash).unwrap_or_default();
     for part in [rule_id, path, &hash] {
         h.update(part.as_bytes());
         h.update([0]);
     }
     hex(&h.finalize()[..16])
+}
+
+/// Secrets shorter than this many characters get a slow hash in fingerprints.
+const SHORT_SECRET: usize = 16;
+
+/// The salt of the slow hash: fixed, so that a baseline is the same on every machine.
+const SLOW_SALT: &[u8] = b"tokenlint fingerprint v1";
+
+/// The secret's part of a fingerprint. A long secret (every token) is hashed once with
+/// SHA-256, as [`Secret::hash`]. A short one (a custom rule's password, say) could be found
+/// from a plain hash in a committed baseline by trying every short string, so it is
+/// derived with Argon2id instead (OWASP's 7 MiB, 5 passes, one lane: some 20 ms); each
+/// distinct short secret is derived once per run, and one at a time, so that memory stays
+/// bounded however many threads scan.
+fn fingerprint_hash(secret: &Secret) -> String {
+    if secret.expose().chars().count() >= SHORT_SECRET {
+        return secret.hash();
+    }
+    type Derived = std::collections::HashMap<Box<str>, String>;
+    static DERIVED: std::sync::LazyLock<std::sync::Mutex<Derived>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut derived = DERIVED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    derived
+        .entry(secret.0.clone())
+        .or_insert_with(|| slow_hash(secret.expose()))
+        .clone()
+}
+
+/// Argon2id of `secret` with [`SLOW_SALT`], hex.
+fn slow_hash(secret: &str) -> String {
+    let params = argon2::Params::new(7 * 1024, 5, 1, Some(32)).expect("valid Argon2 parameters");
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut key = [0u8; 32];
+    argon
+        .hash_password_into(secret.as_bytes(), SLOW_SALT, &mut key)
+        .expect("a 24-byte salt and a 32-byte output are valid");
+    hex(&key)
 }
 
 /// How the secret was written where it was found, outermost layer first.
@@ -188,20 +227,53 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
         (&self.path, self.line, self.column, &self.rule_id)
     }
+
+    /// Redacts every token in what reports show beside the secret: the path, the message,
+    /// the suppression's reason and the commit's author and path. A file or directory, an
+    /// author or a comment may be named with a token. The key and the fingerprint keep
+    /// the real path.
+    pub fn redact_names(&mut self) {
+        let commit = self.commit.as_mut();
+        let reason = self.suppression.as_mut().and_then(|s| s.reason.as_mut());
+        for text in [&mut self.path, &mut self.message]
+            .into_iter()
+            .chain(reason)
+            .chain(
+                commit
+                    .into_iter()
+                    .flat_map(|c| [&mut c.author, &mut c.path]),
+            )
+        {
+            redact_in_place(text);
+        }
+    }
 }
 
+/// Replaces `text` by [`redact_tokens`] of it, when that differs.
+pub(crate) fn redact_in_place(text: &mut String) {
+    if let std::borrow::Cow::Owned(shown) = redact_tokens(text) {
+        *text = shown;
+    }
+}
+
+/// The shape of a token's body: eight groups of eight hex digits joined by `-`, and any
+/// more groups after them, so that no part of a longer run is left whole.
+pub(crate) const TOKEN_BODY: &str = r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7,}";
+
 /// `text` with the body of every RemotiveCloud token in it — eight groups of eight hex
-/// digits — shortened to its ends, as [`Secret::redacted`] shows it: for text that
-/// tokenlint prints but did not build from findings, such as error messages that quote
-/// a configuration file or a rule's examples.
+/// digits — shortened to its ends, as [`Secret::redacted`] shows it, whatever comes
+/// before it (`pa1.0/`, `pa1.0%2F`, `pa1.0\u002F`, a directory): for text that tokenlint
+/// prints but did not build from a secret, such as paths, commit authors, and error
+/// messages that quote a configuration file or a rule's examples.
 pub fn redact_tokens(text: &str) -> std::borrow::Cow<'_, str> {
-    static BODY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7}").expect("a valid regex")
-    });
-    BODY.replace_all(text, |c: &regex::Captures| {
-        let body = &c[0];
-        format!("{}…{}", &body[..4], &body[body.len() - 4..])
-    })
+    static BODY: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(TOKEN_BODY).expect("a valid regex"));
+    BODY.replace_all(text, |c: &regex::Captures| shorten_body(&c[0]))
+}
+
+/// A token body as redacted text shows it: its first and last four digits.
+pub(crate) fn shorten_body(body: &str) -> String {
+    format!("{}…{}", &body[..4], &body[body.len() - 4..])
 }
 
 #[cfg(test)]
@@ -277,6 +349,31 @@ mod tests {
             Secret::from_match(b"k/0123456789abcdef").redacted(),
             "k/01…ef"
         );
+    }
+
+    #[test]
+    fn short_secrets_get_a_slow_stable_fingerprint() {
+        let short = Secret::from_match(b"hunter2");
+        let plain = |s: &Secret| {
+            let mut h = Sha256::new();
+            for part in ["r", "a.sh", &s.hash()] {
+                h.update(part.as_bytes());
+                h.update([0]);
+            }
+            hex(&h.finalize()[..16])
+        };
+        let fp = fingerprint("r", "a.sh", Some(&short));
+        assert_ne!(fp, plain(&short));
+        assert_eq!(fp, fingerprint("r", "a.sh", Some(&short)));
+        // Derived, not looked up: the same on every machine and in every run. The value
+        // is the reference implementation's: `argon2 SALT -id -k 7168 -t 5 -p 1 -l 32 -r`.
+        assert_eq!(
+            fingerprint_hash(&short),
+            "8f3c743f730bb5743e68e3c27c6e83a09c567e8406720ccabaf2b59c88762990"
+        );
+        // Long secrets keep their plain fingerprint, so that baselines stay valid.
+        let long = Secret::from_match(token().as_bytes());
+        assert_eq!(fingerprint("r", "a.sh", Some(&long)), plain(&long));
     }
 
     #[test]

@@ -123,7 +123,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     }
     if args.hook && args.paths.is_empty() && !args.staged {
         // A silent hook is a broken hook: say that there was nothing to do.
-        eprintln!("tokenlint: the hook was given no files to scan");
+        report::warn("tokenlint: the hook was given no files to scan", true);
         return Ok(ExitCode::SUCCESS);
     }
     let paths = if args.paths.is_empty() {
@@ -152,7 +152,10 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
             .filter(|p| !ignore.ignores(&check::normalize(&setup.cwd.join(p))))
             .collect();
         if kept.is_empty() {
-            eprintln!("tokenlint: every file the hook was given is ignored by .tokenlintignore");
+            report::warn(
+                "tokenlint: every file the hook was given is ignored by .tokenlintignore",
+                true,
+            );
             return Ok(ExitCode::SUCCESS);
         }
         kept
@@ -219,7 +222,7 @@ fn scan_staged(
     let mut files = git::staged_files(&top)?;
     files.retain(|f| !ignore.ignores(&top.join(&f.path)));
     if files.is_empty() {
-        eprintln!("tokenlint: nothing is staged to scan");
+        report::warn("tokenlint: nothing is staged to scan", true);
     }
     let keys = files
         .iter()
@@ -281,7 +284,7 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
     let checker = setup.checker(settings)?;
     let mut outcome = scan_paths(&args.paths, &walk_options(&args.walk), &checker)?;
     for e in &outcome.errors {
-        eprintln!("warning: {}: {}", report::visible(&e.path), e.message);
+        report::warn(&format!("warning: {}: {}", e.path, e.message), true);
     }
     outcome.findings.retain(|f| f.suppression.is_none());
     let scope = scope(&args.paths, &checker);
@@ -450,7 +453,7 @@ fn report(
     fail_on: Severity,
     context: &RunContext,
     outcome: Outcome,
-    token_files: Option<Vec<TokenFileRow>>,
+    mut token_files: Option<Vec<TokenFileRow>>,
     show_suppressed: bool,
 ) -> Result<ExitCode, Error> {
     let Outcome {
@@ -461,8 +464,14 @@ fn report(
     } = outcome;
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort();
+    if !args.no_redact {
+        report::redact_names(&mut findings, &mut errors, token_files.as_deref_mut());
+    }
     for e in &errors {
-        eprintln!("warning: {}: {}", report::visible(&e.path), e.message);
+        report::warn(
+            &format!("warning: {}: {}", e.path, e.message),
+            !args.no_redact,
+        );
     }
     let summary = Summary::new(&findings, errors.len(), files, bytes);
     if !show_suppressed {

@@ -7,8 +7,10 @@ fn main() -> ExitCode {
     match tokenlint::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            // Error messages may quote a configuration or rule file, and so a token.
-            let shown = format!("{:?}", miette::Report::new(err));
+            // Error messages may name a hostile path, or quote a configuration or rule
+            // file, and so a token or a line break.
+            let shown = miette::Report::new(tokenlint::report::shown_error(err));
+            let shown = format!("{shown:?}").replace('\r', "\\r");
             eprintln!("{}", tokenlint::finding::redact_tokens(&shown));
             ExitCode::from(tokenlint::EXIT_ERROR)
         }

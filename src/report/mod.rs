@@ -4,6 +4,7 @@
 mod github;
 mod json;
 pub mod sarif;
+mod shown;
 mod text;
 
 use std::io::{self, Write};
@@ -13,10 +14,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::finding::Finding;
+use crate::finding::{redact_in_place, redact_tokens, Finding};
 use crate::rules::{RuleSet, Severity};
 use crate::token_file::TokenKind;
 use crate::walk::ScanError;
+pub use shown::{shown_error, ShownError};
 
 /// Everything a reporter may show.
 pub struct Report<'a> {
@@ -137,4 +139,35 @@ pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(shown)
+}
+
+/// Redacts every token in the names a report shows: paths, messages, commits, and `audit`'s
+/// rows; every format then shows them redacted. Not for `--no-redact`.
+pub(crate) fn redact_names(
+    findings: &mut [Finding],
+    errors: &mut [ScanError],
+    rows: Option<&mut [TokenFileRow]>,
+) {
+    findings.iter_mut().for_each(Finding::redact_names);
+    for e in errors {
+        redact_in_place(&mut e.path);
+        redact_in_place(&mut e.message);
+    }
+    for row in rows.into_iter().flatten() {
+        redact_in_place(&mut row.path);
+        row.name.iter_mut().for_each(redact_in_place);
+    }
+}
+
+/// Writes one line to standard error, its tokens redacted unless `redact` is false, and
+/// its control characters escaped as [`visible`] does: a file name or a message can then
+/// neither show a token nor start a line that a terminal or a CI runner would obey. Every
+/// warning goes through here.
+pub(crate) fn warn(line: &str, redact: bool) {
+    let line = if redact {
+        redact_tokens(line)
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    };
+    eprintln!("{}", visible(&line));
 }

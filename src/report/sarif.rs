@@ -51,7 +51,7 @@ fn build(report: &Report) -> sarif::Sarif {
              per run. The most severe are kept.",
             report.findings.len()
         );
-        eprintln!("warning: {text}");
+        super::warn(&format!("warning: {text}"), !report.show_secrets);
         notifications.push(
             sarif::Notification::builder()
                 .message(message(&text))
@@ -87,7 +87,7 @@ fn build(report: &Report) -> sarif::Sarif {
     }
     if let Some((uri, revision)) = &report.context.provenance {
         let details = sarif::VersionControlDetails::builder()
-            .repository_uri(uri.clone())
+            .repository_uri(without_userinfo(uri))
             .revision_id(revision.clone())
             .mapped_to(
                 sarif::ArtifactLocation::builder()
@@ -194,7 +194,7 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
         )
         .properties(properties)
         .build();
-    descriptor.help_uri = rule.docs.references.first().cloned();
+    descriptor.help_uri = rule.docs.references.first().map(|r| without_userinfo(r));
     descriptor
 }
 
@@ -294,6 +294,23 @@ fn artifact(shown: &str, report: &Report) -> sarif::ArtifactLocation {
     }
 }
 
+/// `uri` fit to publish: without the user name and password of its authority
+/// (`https://oauth2:SECRET@host/x` → `https://host/x`, `user@host:x` → `host:x`), and
+/// with any token in it redacted. A remote's URL often carries credentials.
+fn without_userinfo(uri: &str) -> String {
+    let (scheme, rest) = match uri.find("://") {
+        Some(i) => uri.split_at(i + 3),
+        None => ("", uri),
+    };
+    // The authority ends at the path, query or fragment; its userinfo at its last `@`.
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let rest = match rest[..end].rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    crate::finding::redact_tokens(&format!("{scheme}{rest}")).into_owned()
+}
+
 /// `file:///abs/path`, ending in `/` for a directory.
 fn file_uri(path: &Path, dir: bool) -> String {
     let mut uri = format!("file://{}", encode_path(path));
@@ -342,6 +359,30 @@ mod tests {
         assert_eq!(encode_path(Path::new("ü/#x")), "%C3%BC/%23x");
         assert_eq!(file_uri(Path::new("/tmp/a b"), true), "file:///tmp/a%20b/");
         assert_eq!(file_uri(Path::new("/"), true), "file:///");
+    }
+
+    #[test]
+    fn uris_lose_their_userinfo() {
+        for (uri, want) in [
+            (
+                "https://oauth2:s3cr3t@gitlab.example/g/r.git",
+                "https://gitlab.example/g/r.git",
+            ),
+            (
+                "https://user:ghp_abc@github.com/o/r",
+                "https://github.com/o/r",
+            ),
+            (
+                "https://a@b:c@host:8443/p@q?x=@#@",
+                "https://host:8443/p@q?x=@#@",
+            ),
+            ("ssh://git@host/r.git", "ssh://host/r.git"),
+            ("user:pw@host:o/r.git", "host:o/r.git"),
+            ("https://host/o/r.git", "https://host/o/r.git"),
+            ("file:///tmp/r", "file:///tmp/r"),
+        ] {
+            assert_eq!(without_userinfo(uri), want, "{uri}");
+        }
     }
 
     #[test]

@@ -32,13 +32,14 @@ impl Reporter for TextReporter {
             if i > 0 {
                 writeln!(out)?;
             }
+            // A rule file may come from the scanned repository: its text is shown as one line.
             let help = report
                 .rules
                 .get(&finding.rule_id)
-                .map(|r| r.docs.fix.trim());
+                .map(|r| visible(r.docs.fix.trim()));
             let diag = FindingDiagnostic {
                 finding,
-                help,
+                help: help.as_deref(),
                 source: finding.snippet.as_ref().map(|s| SnippetSource {
                     name: super::visible(&finding.path).into_owned(),
                     snippet: s,

@@ -157,10 +157,37 @@ impl Rule {
 
     /// The message with each `{name}` of `values` filled in.
     pub fn message_with(&self, values: &[(&str, &str)]) -> String {
-        values.iter().fold(self.message.clone(), |m, (k, v)| {
-            m.replace(&format!("{{{k}}}"), v)
-        })
+        fill(&self.message, values)
     }
+}
+
+/// `template` with each `{name}` of `values` replaced by its value, in one pass over the
+/// template: a value is never read as a template, so a token named `{expires}` shows as
+/// that name. A `{…}` that names no value stays as it is.
+pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut filled = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = values.iter().find(|(k, _)| *k == name)?;
+            Some((close, value))
+        });
+        match value {
+            Some((close, value)) => {
+                filled.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                filled.push('{');
+                rest = after;
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
 }
 
 /// Every active rule, in a stable order: built-in rules first, then user rules by path.
@@ -376,6 +403,16 @@ fn check_unique_ids(rules: &[Rule]) -> Result<(), RuleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_filled_in_one_pass() {
+        let values = [("name", "\"{expires}\""), ("expires", "2020-01-02")];
+        assert_eq!(
+            fill("token {name} expired on {expires} {other} {", &values),
+            "token \"{expires}\" expired on 2020-01-02 {other} {"
+        );
+        assert_eq!(fill("{{name}}", &[("name", "x")]), "{x}");
+    }
 
     #[test]
     fn builtin_rules_load() {

@@ -164,14 +164,8 @@ pub(crate) fn snippet(hay: &[u8], span: &Range<usize>, masks: &Masks) -> Snippet
     if line_end > span.end && hay[line_end - 1] == b'\r' {
         line_end -= 1;
     }
-    let mut start = span.start.saturating_sub(CONTEXT).max(line_start);
-    let mut end = (span.end + CONTEXT).min(line_end);
-    // Never cut a mask in two: widen the window over any mask it touches. Masks are
-    // disjoint, so one look at each end is enough.
-    for (s, _) in masks.overlapping(&(start..end)) {
-        start = start.min(s.start.max(line_start));
-        end = end.max(s.end.min(line_end));
-    }
+    let (window, shown) = window(hay, span, &(line_start..line_end), masks);
+    let (mut start, mut end) = (window.start, window.end);
     while start > line_start && start < span.start && is_continuation(hay[start]) {
         start += 1;
     }
@@ -184,7 +178,7 @@ pub(crate) fn snippet(hay: &[u8], span: &Range<usize>, masks: &Masks) -> Snippet
     }
     let mut cursor = start;
     let mut highlight = None;
-    for (s, shown) in masks.overlapping(&(start..end)) {
+    for (s, shown) in &shown {
         if s.start > cursor {
             if cursor <= span.start && span.end <= s.start && highlight.is_none() {
                 push_visible(&mut text, &hay[cursor..span.start]);
@@ -217,6 +211,65 @@ pub(crate) fn snippet(hay: &[u8], span: &Range<usize>, masks: &Masks) -> Snippet
         text,
         highlight: highlight.unwrap_or(0..0),
     }
+}
+
+/// The part of `line` shown around `span`: [`CONTEXT`] bytes on each side, widened over
+/// every mask and every token body it touches so that it cuts none in two; and those
+/// masks, disjoint and sorted. One look is enough: all that a widened window newly shows
+/// lies within the mask it was widened over.
+fn window(
+    hay: &[u8],
+    span: &Range<usize>,
+    line: &Range<usize>,
+    masks: &Masks,
+) -> (Range<usize>, Vec<(Range<usize>, String)>) {
+    let window =
+        span.start.saturating_sub(CONTEXT).max(line.start)..(span.end + CONTEXT).min(line.end);
+    let mut found: Vec<(Range<usize>, String)> = masks.overlapping(&window).to_vec();
+    found.extend(bodies(hay, line, &window));
+    found.sort_by_key(|(s, _)| s.start);
+    let found = Masks::new(found).spans;
+    let window = found.iter().fold(window, |w, (s, _)| {
+        w.start.min(s.start.max(line.start))..w.end.max(s.end.min(line.end))
+    });
+    (window, found)
+}
+
+/// How far beyond a window a run of hex digits and `-` is followed, in bytes: far enough to
+/// hold eight whole groups of any run that reaches further.
+const RUN_REACH: usize = 160;
+
+/// Every run shaped like a token's body (eight or more groups of eight hex digits joined
+/// by `-`) in `line` that `window` touches, with its redacted text. Whatever stands before
+/// it, a token in an encoding that the scanner does not decode must not show across the
+/// snippets of two findings beside it. The search starts and ends outside any run of hex
+/// digits and `-`, or [`RUN_REACH`] beyond the window, so that a run that reaches into the
+/// window is masked over all of the window, whichever finding's snippet it is.
+fn bodies(hay: &[u8], line: &Range<usize>, window: &Range<usize>) -> Vec<(Range<usize>, String)> {
+    static BODY: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(crate::finding::TOKEN_BODY).expect("a valid regex")
+    });
+    let in_run = |b: u8| b.is_ascii_hexdigit() || b == b'-';
+    let (floor, ceiling) = (
+        window.start.saturating_sub(RUN_REACH).max(line.start),
+        (window.end + RUN_REACH).min(line.end),
+    );
+    let mut from = window.start;
+    while from > floor && in_run(hay[from - 1]) {
+        from -= 1;
+    }
+    let mut to = window.end;
+    while to < ceiling && in_run(hay[to]) {
+        to += 1;
+    }
+    BODY.find_iter(&hay[from..to])
+        .map(|m| from + m.start()..from + m.end())
+        .filter(|r| r.start < window.end && window.start < r.end)
+        .map(|r| {
+            let shown = crate::finding::shorten_body(&String::from_utf8_lossy(&hay[r.clone()]));
+            (r, shown)
+        })
+        .collect()
 }
 
 fn is_continuation(b: u8) -> bool {
@@ -330,6 +383,42 @@ mod tests {
             let snip = snippet(hay, span, &masks);
             assert_eq!(snip.text, "export C… end");
             assert_eq!(&snip.text[snip.highlight.clone()], "C…");
+        }
+    }
+
+    #[test]
+    fn token_bodies_are_masked_whatever_their_prefix() {
+        // A token the scanner does not decode, between two that it found: each snippet
+        // shows only the ends of its body, however far its window reaches.
+        let groups = |c: char| vec![c.to_string().repeat(8); 8].join("-");
+        let hidden = format!("0123{}-{}", &groups('A')[4..], "4567ABCD");
+        let hay = format!("S1 pa1.0\\u002F{hidden} {} S2", "x".repeat(40));
+        let hay = hay.as_bytes();
+        let (s1, s2) = (0..2, hay.len() - 2..hay.len());
+        let masks = Masks::new(vec![
+            (s1.clone(), "S…1".to_string()),
+            (s2.clone(), "S…2".to_string()),
+        ]);
+        for span in [&s1, &s2] {
+            let snip = snippet(hay, span, &masks);
+            assert!(snip.text.contains("0123…ABCD"), "{}", snip.text);
+            assert!(!snip.text.contains("AAAA"), "{}", snip.text);
+        }
+    }
+
+    #[test]
+    fn a_long_run_of_groups_is_masked_over_every_window() {
+        // Findings inside a long run of hex groups: no snippet shows eight groups whole.
+        let group = |i: usize| format!("{:08X}", i * 0x1111_1111 % 0xFFFF_FFFF);
+        let run: Vec<String> = (0..200).map(group).collect();
+        let hay = run.join("-");
+        let hay = hay.as_bytes();
+        for at in [0, 450, 900, hay.len() - 8] {
+            let span = at..at + 8;
+            let snip = snippet(hay, &span, &Masks::new(Vec::new()));
+            let shown = snip.text.replace('…', " ");
+            let longest = shown.split(' ').map(str::len).max().unwrap_or(0);
+            assert!(longest < 71, "{}", snip.text);
         }
     }
 

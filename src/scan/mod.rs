@@ -397,7 +397,7 @@ impl Scanner {
 
 /// A rule's message for one finding, saying how the secret was encoded if it was.
 fn message(template: &str, shown: &str, encoding: &[Encoding]) -> String {
-    let mut message = template.replace("{secret}", shown);
+    let mut message = crate::rules::fill(template, &[("secret", shown)]);
     let layers: Vec<&str> = encoding
         .iter()
         .filter(|e| **e != Encoding::Plain)

@@ -1,0 +1,238 @@
+//! No full token in any output, names included: tokens in paths, commit authors, remote
+//! URLs and undecoded neighbours of findings are redacted in every format and on standard
+//! error, and nothing a file is named can start a workflow command or fill a placeholder.
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+mod common;
+use common::{git, repo, token, tokenlint as run};
+
+const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(out)))
+}
+
+/// A token's body: what must never show whole.
+fn body(token: &str) -> &str {
+    &token[6..]
+}
+
+/// A tree with a token in a directory name and a `%2F`-encoded token in a file name, each
+/// holding a token in its content; the two path tokens.
+fn tokens_in_paths(dir: &Path) -> [String; 2] {
+    let (in_dir, in_name, content) = (token("pa", 1), token("sa", 2), token("pa", 3));
+    let nested = dir.join("cache").join(&in_dir);
+    fs::create_dir_all(&nested).unwrap();
+    fs::write(nested.join("x.env"), format!("T={content}\n")).unwrap();
+    let encoded = format!("{}.env", in_name.replace('/', "%2F"));
+    fs::write(dir.join(encoded), format!("T={content}\n")).unwrap();
+    [in_dir, in_name]
+}
+
+#[test]
+fn tokens_in_paths_are_redacted_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let planted = tokens_in_paths(dir.path());
+    for format in FORMATS {
+        let out = run(
+            dir.path(),
+            &["scan", "--format", format, "--color", "never"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        let shown = stdout(&out);
+        assert!(shown.contains("cache/pa1.0/"), "{format}: {shown}");
+        for t in &planted {
+            assert!(!shown.contains(body(t)), "{format} shows a path's token");
+        }
+    }
+}
+
+#[test]
+fn fingerprints_stay_keyed_on_the_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let planted = tokens_in_paths(dir.path());
+    let redacted = json(&run(dir.path(), &["scan", "--format", "json"]));
+    let full = json(&run(
+        dir.path(),
+        &["scan", "--format", "json", "--no-redact"],
+    ));
+    let fingerprints = |doc: &Value| common::finding_strings(doc, "fingerprint").join(",");
+    assert_eq!(fingerprints(&redacted), fingerprints(&full));
+    // `--no-redact` shows the paths as they are.
+    let paths = common::finding_paths(&full).join(",");
+    assert!(paths.contains(body(&planted[0])), "{paths}");
+}
+
+#[test]
+fn tokens_in_warning_paths_are_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = token("pa", 4);
+    let nested = dir.path().join(&t);
+    fs::create_dir_all(&nested).unwrap();
+    // A link to nothing, followed: a warning that names its path.
+    std::os::unix::fs::symlink("/nonexistent", nested.join("gone.env")).unwrap();
+    for format in FORMATS {
+        let out = run(dir.path(), &["scan", "--follow", "--format", format]);
+        let (shown, warned) = (stdout(&out), stderr(&out));
+        assert!(warned.contains("warning: pa1.0/"), "{warned}");
+        assert!(
+            !shown.contains(body(&t)) && !warned.contains(body(&t)),
+            "{format} shows the token of an unreadable path"
+        );
+    }
+}
+
+#[test]
+fn commit_authors_and_remote_credentials_never_show() {
+    let dir = repo();
+    let p = dir.path();
+    let (author, credential) = (token("pa", 5), token("sa", 6));
+    let origin = format!(
+        "https://oauth2:{}@git.example.test/o/r.git",
+        credential.replace('/', "%2F")
+    );
+    git(p, &["remote", "add", "origin", &origin]);
+    fs::write(p.join("leak.sh"), format!("T={}\n", token("pa", 7))).unwrap();
+    git(p, &["add", "."]);
+    let who = format!("{author} <{author}@example.test>");
+    git(p, &["commit", "-q", "-m", "leak", "--author", &who]);
+    for format in FORMATS {
+        let out = run(p, &["scan", "--history", "--format", format]);
+        let shown = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(shown.contains("leak.sh"), "{format}: {shown}");
+        for t in [&author, &credential] {
+            assert!(!shown.contains(body(t)), "{format} shows {shown}");
+        }
+        assert!(
+            !shown.contains("oauth2"),
+            "{format} shows the remote's user"
+        );
+    }
+    let sarif = json(&run(p, &["scan", "--history", "--format", "sarif"]));
+    let uri = &sarif["runs"][0]["versionControlProvenance"][0]["repositoryUri"];
+    assert_eq!(uri, "https://git.example.test/o/r.git");
+}
+
+#[test]
+fn an_undecoded_token_between_two_findings_never_shows_across_their_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let hidden = token("sa", 8);
+    let line = format!(
+        "A={} B={} C={}\n",
+        token("pa", 9),
+        hidden.replace('/', "\\u002F"),
+        token("pa", 10)
+    );
+    fs::write(dir.path().join("three.json"), line).unwrap();
+    let out = run(dir.path(), &["scan", "--color", "never"]);
+    let shown = stdout(&out);
+    assert_eq!(shown.matches("hard-coded").count(), 2, "{shown}");
+    // Each of its groups but the first and last (whose ends show, as in any redaction).
+    for group in body(&hidden).split('-').skip(1).take(6) {
+        assert!(!shown.contains(group), "{shown}");
+    }
+}
+
+#[test]
+fn a_file_name_never_starts_a_workflow_command_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join("x\n::error::pwned");
+    fs::create_dir_all(&hostile).unwrap();
+    // A link to its own directory, followed: the walker's message names the path twice.
+    std::os::unix::fs::symlink(".", hostile.join("loop")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent", hostile.join("gone")).unwrap();
+    let out = run(dir.path(), &["scan", "--follow", "--format", "github"]);
+    let warned = stderr(&out);
+    assert!(warned.contains("pwned"), "{warned}");
+    for line in warned.lines().chain(stdout(&out).lines()) {
+        assert!(!line.trim_start().starts_with("::error"), "{warned}");
+    }
+}
+
+#[test]
+fn a_token_named_like_a_placeholder_is_shown_as_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!(
+        "{{\"name\": \"{{expires}}\", \"token\": \"{}\", \"created\": \"2020-01-01\", \"expires\": \"2020-06-01\"}}",
+        token("pa", 11)
+    );
+    fs::write(dir.path().join("personal-token-x.json"), file).unwrap();
+    let doc = json(&run(dir.path(), &["scan", "--format", "json"]));
+    let messages = common::finding_strings(&doc, "message");
+    let expired = messages
+        .iter()
+        .find(|m| m.contains("expired on"))
+        .unwrap_or_else(|| panic!("{messages:?}"));
+    assert!(
+        expired.contains("token \"{expires}\" expired on 2020-06-01"),
+        "{expired}"
+    );
+}
+
+#[test]
+fn an_error_naming_a_hostile_path_starts_no_workflow_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = token("pa", 12);
+    for missing in ["x\n::error::pwned/gone.sh", "x\r::error::pwned", &t] {
+        let out = run(dir.path(), &["scan", missing]);
+        assert_eq!(out.status.code(), Some(2));
+        let warned = stderr(&out);
+        assert!(warned.contains("cannot scan"), "{warned}");
+        assert!(!warned.contains(body(&t)), "{warned}");
+        for line in warned.split(['\n', '\r']) {
+            assert!(!line.trim_start().starts_with("::"), "{warned}");
+        }
+    }
+}
+
+#[test]
+fn a_rule_file_never_starts_a_workflow_command_in_text_output() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("rules")).unwrap();
+    let rule = r#"id = "acme-key"
+severity = "error"
+message = "ACME key {secret}"
+[pattern]
+keywords = ["acme_"]
+regex = 'acme_[a-z0-9]{20}'
+[docs]
+summary = "An ACME key."
+why = "It grants access."
+fix = """
+Revoke it.
+::error::pwned
+"""
+references = []
+[sarif]
+tags = ["acme"]
+precision = "high"
+security-severity = 8.0
+[examples]
+positive = ["acme_abcdefghij0123456789"]
+negative = ["acme_short"]
+"#;
+    fs::write(dir.path().join("rules/acme.toml"), rule).unwrap();
+    fs::write(dir.path().join("k.sh"), "K=acme_abcdefghij0123456789\n").unwrap();
+    let out = run(
+        dir.path(),
+        &["scan", "--rules", "rules", "--color", "never"],
+    );
+    let shown = stdout(&out);
+    assert!(shown.contains("pwned"), "{shown}{}", stderr(&out));
+    for line in shown.lines() {
+        assert!(!line.trim_start().starts_with("::error"), "{shown}");
+    }
+}
