@@ -374,10 +374,7 @@ fn entries_elsewhere(
             .filter(|e| !in_scope(&e.path))
             .collect()),
         Err(e) => {
-            eprintln!(
-                "warning: {}; it is replaced",
-                report::visible(&e.to_string())
-            );
+            report::warn(&format!("warning: {e}; it is replaced"), true);
             Ok(Vec::new())
         }
     }

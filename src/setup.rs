@@ -161,7 +161,7 @@ impl ProjectIgnore {
 /// The matcher for the lines of the ignore file `file`, with a warning on standard error
 /// for each line that is not a valid pattern (naming the line, never quoting it).
 fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitignore::Gitignore> {
-    let shown = crate::report::visible(&file.to_string_lossy()).into_owned();
+    let shown = file.to_string_lossy();
     let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
     for (n, line) in text.lines().enumerate() {
         if let Err(e) = builder.add_line(None, line) {
@@ -169,17 +169,19 @@ fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitign
                 ignore::Error::Glob { err, .. } => err,
                 _ => "not a valid pattern".to_string(),
             };
-            eprintln!(
-                "warning: {shown}:{}: {}; the line is left out",
-                n + 1,
-                crate::report::visible(&why)
+            crate::report::warn(
+                &format!("warning: {shown}:{}: {why}; the line is left out", n + 1),
+                true,
             );
         }
     }
     match builder.build() {
         Ok(matcher) => Some(matcher),
         Err(_) => {
-            eprintln!("warning: {shown}: its patterns cannot be compiled; it is not used");
+            crate::report::warn(
+                &format!("warning: {shown}: its patterns cannot be compiled; it is not used"),
+                true,
+            );
             None
         }
     }
