@@ -441,3 +441,81 @@ fn output_to_standard_output_by_any_name() {
         assert_eq!(doc["summary"]["findings"], 1, "{name}");
     }
 }
+
+/// A token file without a token was also reported as a token outside the store, an error
+/// that tells the user to revoke a token there is none of.
+#[test]
+fn a_token_file_without_a_token_is_only_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("personal-token-broken.json"),
+        "{\"oops\":1}",
+    )
+    .unwrap();
+    fs::write(dir.path().join("cloud.secret.token"), "not a token\n").unwrap();
+    let out = run(dir.path(), &["scan", "--format", "json", "."]);
+    let doc = json(&out);
+    let rules = common::finding_strings(&doc, "rule_id");
+    assert_eq!(rules, ["token-file-invalid", "token-file-invalid"], "{doc}");
+}
+
+fn keyword_rule(keywords: &[String]) -> String {
+    let list: Vec<String> = keywords.iter().map(|k| format!("\"{k}\"")).collect();
+    format!(
+        r#"id = "many-keywords"
+severity = "error"
+message = "many keywords {{secret}}"
+docs = {{ summary = "s", why = "w", fix = "f" }}
+sarif = {{ precision = "low", security-severity = 1.0 }}
+pattern = {{ regex = 'secret-(?P<secret>[0-9]{{4}})', keywords = [{}] }}
+"#,
+        list.join(", ")
+    )
+}
+
+/// Every keyword was compared with every other: 40,000 keywords cost 44 s per scan.
+#[test]
+fn forty_thousand_keywords_load_and_gate_correctly() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut keywords: Vec<String> = (0..20_000).map(|i| format!("kw{i:05}")).collect();
+    // The same keywords again in another case, and keywords inside other keywords.
+    keywords.extend((0..10_000).map(|i| format!("KW{i:05}")));
+    keywords.extend((0..10_000).map(|i| format!("zz{i:05}")));
+    keywords.push("kw1234".to_string());
+    fs::create_dir(p.join("rules")).unwrap();
+    fs::write(p.join("rules/many.toml"), keyword_rule(&keywords)).unwrap();
+    fs::write(p.join("hit.txt"), "zz09999 secret-1234\n").unwrap();
+    fs::write(p.join("inner.txt"), "kw12345 secret-5678\n").unwrap();
+    fs::write(p.join("miss.txt"), "kw1 secret-4321\n").unwrap();
+    let out = run(p, &["scan", "--rules", "rules", "--format", "json", "."]);
+    let doc = json(&out);
+    assert_eq!(
+        common::finding_paths(&doc),
+        ["hit.txt", "inner.txt"],
+        "{doc}"
+    );
+}
+
+/// With both built-in pattern rules disabled, a debug build overflowed computing the
+/// shortest base64 run worth decoding.
+#[test]
+fn disabling_every_pattern_rule_still_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(
+        p.join("tokenlint.toml"),
+        "[rules]\ndisabled = [\"remotive-personal-access-token\", \"remotive-service-account-token\"]\n",
+    )
+    .unwrap();
+    fs::write(p.join("a.txt"), format!("{}\n", token("pa", 61))).unwrap();
+    fs::write(p.join("personal-token-x.json"), "{\"oops\":1}").unwrap();
+    let out = run(p, &["scan", "--format", "json", "."]);
+    let doc = json(&out);
+    assert_eq!(
+        common::finding_strings(&doc, "rule_id"),
+        ["token-file-invalid"],
+        "{doc}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
