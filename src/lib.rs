@@ -68,7 +68,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 &context,
                 audited.outcome,
                 rows,
-                false,
+                args.show_suppressed,
             )
         }
         Command::Baseline(args) => write_baseline(&args),

@@ -519,3 +519,46 @@ fn disabling_every_pattern_rule_still_scans() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// One token repeated 2,000,000 times made 2,000,000 findings: 2.5 GB and 34 s. A file
+/// reports 100 findings of one rule and secret, and one more that counts the rest.
+#[test]
+fn repeats_of_one_token_are_capped_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (t, u) = (token("pa", 71), token("sa", 72));
+    let mut text = format!("first {u}\n");
+    text.push_str(&format!("t = \"{t}\"\n").repeat(150));
+    fs::write(p.join("a.txt"), text).unwrap();
+    let doc = json(&run(p, &["scan", "--format", "json", "a.txt"]));
+    let messages = common::finding_strings(&doc, "message");
+    assert_eq!(messages.len(), 1 + 101, "{doc}");
+    assert!(messages[101].ends_with("… and 50 more of the same token in this file"));
+    assert!(!messages[100].contains("more of the same"));
+    assert_eq!(doc["findings"][101]["line"], 102);
+
+    let sarif = run(p, &["scan", "--format", "sarif", "a.txt"]);
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 102);
+    let last = results[101]["message"]["text"].as_str().unwrap();
+    assert!(last.contains("and 50 more of the same token"), "{last}");
+
+    let out = run(p, &["scan", "--color", "never", "a.txt"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(shown.matches("more of the same token").count(), 1);
+}
+
+/// The same in a file read in windows, where the count goes on across windows.
+#[test]
+fn repeats_are_capped_across_the_windows_of_a_large_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("t = \"{}\"\n", token("pa", 73));
+    let repeats = (5 << 20) / line.len() + 1;
+    fs::write(dir.path().join("big.txt"), line.repeat(repeats)).unwrap();
+    let doc = json(&run(dir.path(), &["scan", "--format", "json", "big.txt"]));
+    let messages = common::finding_strings(&doc, "message");
+    assert_eq!(messages.len(), 101);
+    let more = format!("and {} more of the same token", repeats - 100);
+    assert!(messages[100].contains(&more), "{}", messages[100]);
+}
