@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod crash;
 pub mod docs;
 mod error;
 pub mod finding;

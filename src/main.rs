@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A panic in any thread exits with 2, never 0 or 1, and prints no token.
+    tokenlint::crash::install();
     let cli = tokenlint::cli::Cli::parse();
     match tokenlint::run(cli) {
         Ok(code) => code,

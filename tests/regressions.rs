@@ -562,3 +562,39 @@ fn repeats_are_capped_across_the_windows_of_a_large_file() {
     let more = format!("and {} more of the same token", repeats - 100);
     assert!(messages[100].contains(&more), "{}", messages[100]);
 }
+
+/// A panic, in a worker thread too, exited 101 after printing its message whole; a
+/// crash must exit 2 and print no token. The test runs itself again as the crashing
+/// process (`TOKENLINT_CRASH_CHILD`), with the hook the binary installs.
+#[test]
+fn a_panic_in_a_worker_thread_exits_2_and_prints_no_token() {
+    let t = token("pa", 81);
+    if let Some(kind) = std::env::var_os("TOKENLINT_CRASH_CHILD") {
+        tokenlint::crash::install();
+        let boom = move || panic!("cannot scan {t}\n::error::x");
+        if kind == "rayon" {
+            let pool = rayon::ThreadPoolBuilder::new().build().unwrap();
+            pool.scope(|s| s.spawn(|_| boom()));
+        } else {
+            std::thread::spawn(boom).join().ok();
+        }
+        std::process::exit(0);
+    }
+    for kind in ["rayon", "thread"] {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "a_panic_in_a_worker_thread_exits_2_and_prints_no_token",
+            ])
+            .args(["--nocapture", "--test-threads", "1"])
+            .env("TOKENLINT_CRASH_CHILD", kind)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{kind}: {stderr}");
+        assert!(stderr.contains("tokenlint: internal error at tests/regressions.rs:"));
+        assert!(stderr.contains("cannot scan pa1.0/"), "{stderr}");
+        assert!(!stderr.contains(&t[6..]), "{stderr}");
+        assert!(!stderr.contains("\n::error"), "{stderr}");
+    }
+}
