@@ -16,11 +16,12 @@ use crate::EXIT_ERROR;
 const MAX_MESSAGE: usize = 300;
 
 /// Replaces the default panic hook: the first panic, in any thread, prints
-/// [`message`] and exits with [`EXIT_ERROR`] at once, before a worker pool could carry on or
-/// swallow it.
+/// [`message`], removes the report's temporary file if one is being written, and exits
+/// with [`EXIT_ERROR`] at once, before a worker pool could carry on or swallow it.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("{}", message(info));
+        crate::output::remove_pending();
         std::process::exit(i32::from(EXIT_ERROR));
     }));
 }
