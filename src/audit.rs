@@ -16,6 +16,7 @@ use crate::finding::Finding;
 use crate::hygiene::{self, Anchor, Problem};
 use crate::report::TokenFileRow;
 use crate::scan::Scratch;
+use crate::store::{read_regular, MAX_CANDIDATE};
 use crate::token_file::{self, TokenFile};
 use crate::walk::{Outcome, ScanError};
 use crate::Error;
@@ -34,6 +35,7 @@ struct Candidate {
 
 /// A token file found, kept for the duplicate check.
 struct Found {
+    path: PathBuf,
     shown: String,
     data: Vec<u8>,
     file: TokenFile,
@@ -55,9 +57,12 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
     let mut candidates = Vec::new();
     for store in settings.stores.existing() {
         if let Some(problem) = hygiene::permission_problem(&store.path, true) {
-            outcome
-                .findings
-                .extend(checker.finding(&shown(&store.path), &problem, None));
+            let mut findings: Vec<Finding> = checker
+                .finding(&shown(&store.path), &problem, None)
+                .into_iter()
+                .collect();
+            checker.settle(&store.path, &[], &mut findings);
+            outcome.findings.extend(findings);
         }
         list_dir(&store.path, true, &mut candidates, &mut outcome.errors);
     }
@@ -86,16 +91,14 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
         if let Some(file) = checked.token_file {
             if let Some(problem) = hygiene::permission_problem(&c.path, false) {
                 let secrets = &checked.secrets;
-                findings.extend(checker.token_file_findings(
-                    &shown,
-                    &data,
-                    &file,
-                    &[problem],
-                    secrets,
-                ));
+                let mut more =
+                    checker.token_file_findings(&shown, &data, &file, &[problem], secrets);
+                checker.settle(&c.path, &data, &mut more);
+                findings.extend(more);
             }
             let secrets = checked.secrets;
             found.push(Found {
+                path: c.path,
                 shown,
                 data,
                 file,
@@ -122,7 +125,12 @@ fn list_dir(dir: &Path, read_any: bool, out: &mut Vec<Candidate>, errors: &mut V
         Err(e) => return errors.push(error(dir, &e)),
     };
     for entry in entries.flatten() {
-        if entry.file_type().is_ok_and(|t| t.is_file()) {
+        // A link to a file is checked as the file: a store may link its token files.
+        if entry
+            .file_type()
+            .is_ok_and(|t| t.is_file() || t.is_symlink())
+            && entry.path().metadata().is_ok_and(|m| m.is_file())
+        {
             out.push(Candidate {
                 path: entry.path(),
                 read_any,
@@ -166,19 +174,37 @@ fn dedup(candidates: Vec<Candidate>) -> Vec<Candidate> {
     by_path.into_values().collect()
 }
 
-/// The file's content, unless it is too large to be a token file and was not named.
+/// The file's content, or its first [`MAX_CANDIDATE`] bytes: never more, since a token
+/// file is tiny (and one too large is reported as such). A file neither named like a token
+/// file nor looked in on purpose is read only when it is small enough to be one.
 fn read(c: &Candidate, errors: &mut Vec<ScanError>) -> Option<Vec<u8>> {
     let name = c.path.file_name()?.to_string_lossy();
-    let small = c
-        .path
-        .metadata()
-        .is_ok_and(|m| m.len() <= token_file::MAX_TOKEN_FILE as u64);
-    if !(c.read_any || small || token_file::is_token_file_name(&name)) {
+    let named = token_file::is_token_file_name(&name);
+    let limit = if c.read_any || named {
+        MAX_CANDIDATE
+    } else {
+        token_file::MAX_TOKEN_FILE as u64
+    };
+    let (data, more) = read_regular(&c.path, limit)
+        .map_err(|e| errors.push(error(&c.path, &e)))
+        .ok()?;
+    if !more {
+        return Some(data);
+    }
+    if !named && !c.read_any {
         return None;
     }
-    fs::read(&c.path)
-        .map_err(|e| errors.push(error(&c.path, &e)))
-        .ok()
+    if !named {
+        errors.push(ScanError {
+            path: shown(&c.path),
+            message: format!(
+                "only its first {} MiB was read: it is too large to be a token file \
+                 (`tokenlint scan` reads all of it)",
+                MAX_CANDIDATE >> 20
+            ),
+        });
+    }
+    Some(data)
 }
 
 fn error(path: &Path, e: &std::io::Error) -> ScanError {
@@ -209,13 +235,15 @@ fn duplicates(found: &[Found], checker: &Checker) -> Vec<Finding> {
             anchor: Anchor::Token,
             values: vec![("other", others.join(", "))],
         };
-        findings.extend(checker.token_file_findings(
+        let mut more = checker.token_file_findings(
             &first.shown,
             &first.data,
             &first.file,
             &[problem],
             &first.secrets,
-        ));
+        );
+        checker.settle(&first.path, &first.data, &mut more);
+        findings.extend(more);
     }
     findings
 }

@@ -114,6 +114,9 @@ impl<'r> Checker<'r> {
         if !findings.is_empty() {
             let key = path.map_or_else(|| shown.to_string(), |p| self.key(p));
             self.finish(&key, data, &mut findings, &mut HashMap::new());
+            let mut repeats = Repeats::default();
+            repeats.cap(&mut findings);
+            repeats.summarise(&mut findings);
         }
         Checked {
             findings,
@@ -137,9 +140,11 @@ impl<'r> Checker<'r> {
         scratch: &mut Scratch,
     ) -> (Vec<Finding>, u64, Option<io::Error>) {
         let mut seen = HashMap::new();
+        let mut repeats = Repeats::default();
         let mut findings = Vec::new();
         let mut each = |window: &[u8], offset: usize, mut found: Vec<Finding>| {
             self.finish(key, window, &mut found, &mut seen);
+            repeats.cap(&mut found);
             for f in &mut found {
                 if let Some(span) = &mut f.span {
                     *span = span.start + offset..span.end + offset;
@@ -155,8 +160,16 @@ impl<'r> Checker<'r> {
         let result =
             self.scanner
                 .scan_file_windows(shown, open, buf, Windows::DEFAULT, scratch, &mut each);
+        repeats.summarise(&mut findings);
         let read = (&mut &*file).stream_position().unwrap_or(0);
         (findings, read, result.err())
+    }
+
+    /// Fingerprints and suppresses findings made outside [`Checker::check`] about the
+    /// file or directory at `path`, whose content is `data` (empty for a directory), as
+    /// `check` does its own: `audit`'s permission and duplicate findings.
+    pub fn settle(&self, path: &Path, data: &[u8], findings: &mut [Finding]) {
+        self.finish(&self.key(path), data, findings, &mut HashMap::new());
     }
 
     /// Cross-references, fingerprints and suppresses a file's findings, keyed `key`:
@@ -337,6 +350,70 @@ impl<'r> Checker<'r> {
         } else {
             secret.expose().to_string()
         }
+    }
+}
+
+/// The most findings of one rule for one secret that a file reports, suppressed or not;
+/// one more finding counts the rest. A file that repeats a token millions of times
+/// would otherwise hold millions of findings, in memory and in every report.
+pub const MAX_REPEATS: usize = 100;
+
+/// A rule id, a secret, and whether the finding is suppressed.
+type RepeatKey = (String, Box<str>, bool);
+
+/// Counts the findings of each rule and secret in a file, keeps the first
+/// [`MAX_REPEATS`] of each, and turns the first of the rest into a summary.
+#[derive(Default)]
+struct Repeats {
+    /// By rule, secret and whether it is suppressed: how many were seen, and where the
+    /// summary of the rest is, in `over`.
+    seen: HashMap<RepeatKey, (usize, Option<usize>)>,
+    /// The first finding past the cap of each kind, and how many were past it.
+    over: Vec<(Finding, usize)>,
+}
+
+impl Repeats {
+    /// Drops from `findings` (in file order) those past the cap of their kind.
+    fn cap(&mut self, findings: &mut Vec<Finding>) {
+        findings.retain_mut(|f| {
+            let Some(secret) = &f.secret else {
+                return true;
+            };
+            let key = (
+                f.rule_id.clone(),
+                secret.expose().into(),
+                f.suppression.is_some(),
+            );
+            let (count, summary) = self.seen.entry(key).or_insert((0, None));
+            *count += 1;
+            if *count <= MAX_REPEATS {
+                return true;
+            }
+            match summary {
+                Some(i) => self.over[*i].1 += 1,
+                None => {
+                    *summary = Some(self.over.len());
+                    self.over.push((f.clone(), 1));
+                }
+            }
+            false
+        });
+    }
+
+    /// Adds to `findings` one finding for the rest of each kind past the cap, where the
+    /// first of them was, and puts the findings back in order.
+    fn summarise(self, findings: &mut Vec<Finding>) {
+        if self.over.is_empty() {
+            return;
+        }
+        for (mut summary, more) in self.over {
+            summary.message = format!(
+                "{} … and {more} more of the same token in this file",
+                summary.message
+            );
+            findings.push(summary);
+        }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
 }
 

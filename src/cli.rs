@@ -267,6 +267,10 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub hygiene: HygieneArgs,
+
+    /// Show suppressed findings too, with why they are suppressed.
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Debug, Args)]

@@ -93,10 +93,10 @@ pub enum Whereabouts {
 /// `audit` only (`audit` is true).
 pub fn file_problems(file: &TokenFile, whereabouts: Whereabouts, audit: bool) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let token = file
-        .token
-        .as_ref()
-        .map_or_else(|| "(no token)".to_string(), |t| t.value.redacted());
+    // A file without a token is only invalid: there is nothing to revoke or move.
+    let Some(token) = file.token.as_ref().map(|t| t.value.redacted()) else {
+        return invalid_problem(file).into_iter().collect();
+    };
     if file.layout == Layout::Plaintext {
         problems.push(Problem::new(
             LEGACY_PLAINTEXT,
@@ -113,14 +113,19 @@ pub fn file_problems(file: &TokenFile, whereabouts: Whereabouts, audit: bool) ->
     if audit && whereabouts == (Whereabouts::InStore { legacy: true }) {
         problems.push(Problem::new(LEGACY_STORE, Anchor::Token, vec![]));
     }
-    if !file.problems.is_empty() {
-        problems.push(Problem::new(
+    problems.extend(invalid_problem(file));
+    problems
+}
+
+/// The `token-file-invalid` problem of a file that is not a complete, valid token file.
+fn invalid_problem(file: &TokenFile) -> Option<Problem> {
+    (!file.problems.is_empty()).then(|| {
+        Problem::new(
             INVALID,
             Anchor::Token,
             vec![("problem", file.problems.join("; "))],
-        ));
-    }
-    problems
+        )
+    })
 }
 
 /// The problems of the file's dates, as of `today`.

@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod confine;
+pub mod crash;
 pub mod docs;
 mod error;
 pub mod finding;
@@ -72,7 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 &context,
                 audited.outcome,
                 rows,
-                false,
+                args.show_suppressed,
             )
         }
         Command::Baseline(args) => write_baseline(&args),

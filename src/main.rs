@@ -3,6 +3,8 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A panic in any thread exits with 2, never 0 or 1, and prints no token.
+    tokenlint::crash::install();
     let cli = tokenlint::cli::Cli::parse_args();
     match tokenlint::run(cli) {
         Ok(code) => code,

@@ -1,12 +1,19 @@
 //! Where a report goes: standard output, or a file replaced atomically (a temporary file
 //! beside it, then a rename), so that a reader never sees half a report.
 //!
+//! Where others can write to the directory, the report is never written through a link
+//! or to a file put in its place: the temporary file is created anew (`O_EXCL`,
+//! `O_NOFOLLOW`) and checked to be the one the name still holds before the rename, and an
+//! existing device or FIFO is written only when it is the user's own or `/dev/null`. A
+//! rewritten report keeps its mode. SIGINT, SIGTERM and a crash remove the temporary file.
+//!
 //! A closed standard output (`tokenlint scan | head -1`) is not an error: the run ends
 //! quietly with its usual exit code.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::Error;
 
@@ -76,12 +83,9 @@ fn atomic_write(
     // A device or a FIFO named as such (`/dev/null`) is written to, never replaced.
     // Anything else, a link included, is replaced: a link is never written through, even
     // to a device (one planted in a shared directory could point at a disk).
-    if fs::symlink_metadata(path).is_ok_and(|m| {
-        let kind = m.file_type();
-        !kind.is_file() && !kind.is_dir() && !kind.is_symlink()
-    }) {
-        let mut out = BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
-        return write(&mut out).and_then(|()| out.flush());
+    let existing = fs::symlink_metadata(path).ok();
+    if let Some(meta) = existing.as_ref().filter(|m| is_special(m)) {
+        return write_to_device(path, meta, write);
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -91,16 +95,192 @@ fn atomic_write(
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
     let (tmp, file) = create_temporary(dir, &name.to_string_lossy(), private)?;
+    let pending = Pending::register(&tmp);
     let result = (|| {
+        keep_mode(&file, existing.as_ref(), private)?;
         let mut out = BufWriter::new(file);
         write(&mut out)?;
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        // In a directory others can write, the name may no longer be this file's.
+        same_file(&file, &tmp)?;
         fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    drop(pending);
     result
+}
+
+/// Neither a regular file, a directory nor a link: a device, a FIFO or a socket.
+fn is_special(meta: &fs::Metadata) -> bool {
+    let kind = meta.file_type();
+    !kind.is_file() && !kind.is_dir() && !kind.is_symlink()
+}
+
+/// Writes to the device or FIFO at `path`, whose `lstat` is `meta`: only to one of the
+/// user's own, or to `/dev/null`, and only to the very file that was looked at.
+fn write_to_device(
+    path: &Path,
+    meta: &fs::Metadata,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    if !may_write_to_device(meta) {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "a FIFO or device that belongs to another user: refused (name a new file, or \
+             /dev/null)",
+        ));
+    }
+    let file = open_no_follow(path)?;
+    same_file(&file, path)?;
+    let mut out = BufWriter::new(file);
+    write(&mut out).and_then(|()| out.flush())
+}
+
+#[cfg(unix)]
+fn may_write_to_device(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    let null = fs::metadata("/dev/null").ok().map(|n| n.rdev());
+    device_allowed(
+        meta.uid(),
+        euid,
+        meta.file_type().is_char_device().then(|| meta.rdev()),
+        null,
+    )
+}
+
+#[cfg(not(unix))]
+fn may_write_to_device(_meta: &fs::Metadata) -> bool {
+    true
+}
+
+/// A device or FIFO owned by `owner` may be written by user `euid`: when it is theirs, or
+/// when it is the character device `char_device` that `/dev/null` is (`null`).
+fn device_allowed(owner: u32, euid: u32, char_device: Option<u64>, null: Option<u64>) -> bool {
+    owner == euid || (char_device.is_some() && char_device == null)
+}
+
+/// Opens `path` for writing, never through a link. A FIFO is opened without waiting for
+/// its reader first; only when it has none yet (the user's own FIFO, as checked before)
+/// does the open wait, as a shell's redirection would.
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        use std::os::unix::io::AsRawFd;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        let file = match options.open(path) {
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                return options.custom_flags(libc::O_NOFOLLOW).open(path);
+            }
+            other => other?,
+        };
+        // Writes block again, as they would to any device.
+        // SAFETY: fcntl on a descriptor this function owns, with integer arguments.
+        unsafe {
+            let fd = file.as_raw_fd();
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags < 0 || libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) < 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
+/// An error unless `file` is the file that `path` names now: the same device and inode,
+/// the name not a link.
+fn same_file(file: &File, path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (opened, named) = (file.metadata()?, fs::symlink_metadata(path)?);
+        if (opened.dev(), opened.ino()) != (named.dev(), named.ino()) {
+            return Err(io::Error::other(
+                "the file changed while it was being written (someone else writes to its \
+                 directory): nothing was written to it",
+            ));
+        }
+    }
+    let _ = (file, path);
+    Ok(())
+}
+
+/// A rewritten report keeps the mode of the report it replaces (a 0600 report stays
+/// 0600); a private one is never readable by others.
+fn keep_mode(file: &File, existing: Option<&fs::Metadata>, private: bool) -> io::Result<()> {
+    #[cfg(unix)]
+    if let Some(old) = existing.filter(|m| m.is_file()) {
+        use std::os::unix::fs::PermissionsExt;
+        let mut mode = old.permissions().mode() & 0o777;
+        if private {
+            mode &= 0o700;
+        }
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
+    }
+    let _ = (file, existing, private);
+    Ok(())
+}
+
+/// Temporary files being written, removed if the run is interrupted (SIGINT, SIGTERM)
+/// or crashes before they are renamed into place.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A temporary file in [`PENDING`] while this lives.
+struct Pending(PathBuf);
+
+impl Pending {
+    fn register(path: &Path) -> Pending {
+        on_signal_remove_pending();
+        pending().push(path.to_path_buf());
+        Pending(path.to_path_buf())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        pending().retain(|p| p != &self.0);
+    }
+}
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes every temporary file still being written.
+pub(crate) fn remove_pending() {
+    for path in pending().drain(..) {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// Once per run: SIGINT and SIGTERM remove the temporary files, then end the run as the
+/// signal would (exit 130 or 143).
+fn on_signal_remove_pending() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    #[cfg(unix)]
+    ONCE.call_once(|| {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                remove_pending();
+                std::process::exit(128 + signal);
+            }
+        });
+    });
 }
 
 /// A new file beside the report, never one that exists already (nor a link's target).
@@ -110,7 +290,9 @@ fn create_temporary(dir: &Path, name: &str, private: bool) -> io::Result<(PathBu
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(if private { 0o600 } else { 0o644 });
+        options
+            .mode(if private { 0o600 } else { 0o644 })
+            .custom_flags(libc::O_NOFOLLOW);
     }
     let _ = private;
     let nanos = std::time::SystemTime::now()
@@ -183,6 +365,146 @@ mod tests {
         atomic_write(&path, true, |out| out.write_all(b"secret")).unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rewritten_report_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for (old, private, kept) in [
+            (0o600, false, 0o600),
+            (0o640, false, 0o640),
+            (0o644, true, 0o600),
+        ] {
+            fs::write(&path, "old").unwrap();
+            fs::set_permissions(&path, fs::Permissions::from_mode(old)).unwrap();
+            atomic_write(&path, private, |out| out.write_all(b"new")).unwrap();
+            assert_eq!(mode(&path), kept, "{old:o} {private}");
+            assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_under_its_name_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::write(&b, "b").unwrap();
+        let file = File::create(&a).unwrap();
+        same_file(&file, &a).unwrap();
+        fs::rename(&b, &a).unwrap();
+        assert!(same_file(&file, &a).is_err());
+        std::os::unix::fs::symlink(&b, dir.path().join("link")).unwrap();
+        assert!(open_no_follow(&dir.path().join("link")).is_err());
+    }
+
+    #[test]
+    fn devices_and_fifos_of_others_are_refused_but_dev_null() {
+        let null = Some(0x103);
+        assert!(
+            device_allowed(1000, 1000, None, null),
+            "the user's own FIFO"
+        );
+        assert!(
+            device_allowed(1000, 1000, Some(0x501), null),
+            "the user's own tty"
+        );
+        assert!(device_allowed(0, 1000, Some(0x103), null), "/dev/null");
+        assert!(!device_allowed(0, 1000, Some(0x105), null), "/dev/zero");
+        assert!(
+            !device_allowed(1001, 1000, None, null),
+            "another user's FIFO"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_own_fifo_and_dev_null_are_written_and_another_users_fifo_refused() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        atomic_write(Path::new("/dev/null"), false, |out| out.write_all(b"x")).unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+        };
+        // Whether the reader has opened yet or not.
+        atomic_write(&fifo, false, |out| out.write_all(b"report")).unwrap();
+        assert_eq!(reader.join().unwrap(), "report");
+        // Only root can give a FIFO to someone else.
+        let nobody = 65534;
+        let given = std::process::Command::new("chown")
+            .arg(nobody.to_string())
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if given && fs::metadata(&fifo).unwrap().uid() == nobody {
+            let err = atomic_write(&fifo, false, |out| out.write_all(b"x")).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+            assert!(err.to_string().contains("belongs to another user"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_temporary_is_pending_only_while_it_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        // Other tests write reports meanwhile: only this one's is looked at.
+        let ours = || -> Vec<PathBuf> {
+            let all = pending().clone();
+            all.into_iter()
+                .filter(|p| p.starts_with(dir.path()))
+                .collect()
+        };
+        atomic_write(&path, false, |out| {
+            let listed = ours();
+            assert_eq!(listed.len(), 1);
+            assert!(listed[0].exists());
+            out.write_all(b"x")
+        })
+        .unwrap();
+        assert!(ours().is_empty());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Runs itself again as the interrupted process (`TOKENLINT_SIGNAL_CHILD`), which
+    /// sends itself the signal in the middle of writing its report.
+    #[cfg(unix)]
+    #[test]
+    fn sigint_and_sigterm_remove_the_temporary_file() {
+        const NAME: &str = "output::tests::sigint_and_sigterm_remove_the_temporary_file";
+        if let Some(dir) = std::env::var_os("TOKENLINT_SIGNAL_CHILD") {
+            let signal: i32 = std::env::var("TOKENLINT_SIGNAL").unwrap().parse().unwrap();
+            let path = Path::new(&dir).join("report.json");
+            let _ = atomic_write(&path, false, |out| {
+                out.write_all(b"half a report")?;
+                out.flush()?;
+                signal_hook::low_level::raise(signal)?;
+                loop {
+                    std::thread::park();
+                }
+            });
+            unreachable!("the signal ends the process");
+        }
+        for (signal, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", NAME, "--test-threads", "1"])
+                .env("TOKENLINT_SIGNAL_CHILD", dir.path())
+                .env("TOKENLINT_SIGNAL", signal.to_string())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(code), "{out:?}");
+            assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::token_file::{self, TokenFile};
@@ -119,18 +120,41 @@ fn absolute(path: &Path) -> Option<PathBuf> {
     std::env::current_dir().ok().map(|cwd| cwd.join(path))
 }
 
-/// The token file at `path`, if it is a regular file small enough to be one, and is one.
+/// The token file at `path`, if it is a regular file and is one. No more is read than
+/// tells a token file from a file too large to be one.
 pub fn read_token_file(path: &Path) -> Option<TokenFile> {
-    let meta = path.metadata().ok()?;
     let name = path.file_name()?.to_string_lossy();
-    if !meta.is_file() {
-        return None;
-    }
-    if meta.len() > token_file::MAX_TOKEN_FILE as u64 && !token_file::is_token_file_name(&name) {
-        return None;
-    }
-    let data = std::fs::read(path).ok()?;
+    let (data, _) = read_regular(path, token_file::MAX_TOKEN_FILE as u64 + 1).ok()?;
     token_file::recognise(&name, &data)
+}
+
+/// The most of a candidate token file that is ever read: token files are tiny, and a
+/// file named like one can be a sparse file of gigabytes.
+pub const MAX_CANDIDATE: u64 = 1 << 20;
+
+/// At most `limit` bytes of the regular file at `path` (a link is followed), and whether
+/// the file holds more. Anything but a regular file is an error, found without blocking:
+/// the file is opened non-blocking, so that a FIFO put in its place does not hang.
+pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<(Vec<u8>, bool)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut data = Vec::new();
+    file.take(limit + 1).read_to_end(&mut data)?;
+    let more = data.len() as u64 > limit;
+    data.truncate(limit as usize);
+    Ok((data, more))
 }
 
 /// What the stores know about a token, found by the hash of the token.
@@ -217,6 +241,24 @@ mod tests {
             ("XDG_CONFIG_HOME", ""),
         ]));
         assert_eq!(paths(&s), ["/h/.config/remotive", "/h/.config/.remotive"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_read_and_never_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("personal-token-fifo.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        // Opened non-blocking: a FIFO with no writer is refused, not waited on.
+        let err = read_regular(&fifo, 10).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file");
+        assert!(read_regular(Path::new("/dev/zero"), 10).is_err());
+        assert!(read_token_file(&fifo).is_none());
+        let file = dir.path().join("personal-token-big.json");
+        std::fs::write(&file, "x".repeat(100)).unwrap();
+        assert_eq!(read_regular(&file, 10).unwrap(), (vec![b'x'; 10], true));
+        assert_eq!(read_regular(&file, 100).unwrap(), (vec![b'x'; 100], false));
     }
 
     #[test]

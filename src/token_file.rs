@@ -275,7 +275,18 @@ fn json_problem(e: &serde_json::Error) -> String {
         Category::Data => "it is not a JSON object with the fields of a token file",
         Category::Io => "it cannot be read",
     };
-    format!("{what} (line {}, column {})", e.line(), e.column())
+    format!("{what} (line {}, column {})", e.line(), json_column(e))
+}
+
+/// The 1-based column of a JSON error, as every other location tokenlint prints. serde
+/// counts the characters read on the line: the column of the character at fault, but at
+/// the end of the input the column of the last character (0 after a line end), one short
+/// of where the missing text should be.
+fn json_column(e: &serde_json::Error) -> usize {
+    match e.classify() {
+        serde_json::error::Category::Eof => e.column() + 1,
+        _ => e.column().max(1),
+    }
 }
 
 fn date_field(
@@ -570,6 +581,18 @@ mod tests {
             .unwrap()
             .token
             .is_none());
+    }
+
+    #[test]
+    fn broken_json_columns_are_1_based() {
+        let problem = |text: &str| recognise("personal-token-x.json", text.as_bytes()).unwrap();
+        let at = |text: &str| problem(text).problems[0].clone();
+        // The character at fault: `x` is the 11th character.
+        assert!(at("{\"token\": x}").ends_with("(line 1, column 11)"));
+        assert!(at("{\"a\" 1}").ends_with("(line 1, column 6)"));
+        // The end of the input: just past its last character, never column 0.
+        assert!(at("{\"token\":").ends_with("(line 1, column 10)"));
+        assert!(at("\n").ends_with("(line 2, column 1)"), "{}", at("\n"));
     }
 
     #[test]

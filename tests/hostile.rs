@@ -409,3 +409,41 @@ fn a_file_that_shrinks_during_the_scan_is_no_crash() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `--output` onto a FIFO that someone else put in a shared directory wrote to it (or
+/// waited for its reader forever): it is refused with exit 2. Only root can give a FIFO
+/// away, so elsewhere only the user's own FIFO is checked, which still works.
+#[cfg(unix)]
+#[test]
+fn output_to_another_users_fifo_is_refused() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("a.txt"), format!("{}\n", token("pa", 91))).unwrap();
+    let fifo = p.join("report.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    let given = std::process::Command::new("chown")
+        .args(["65534", &fifo.display().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    if given && fs::metadata(&fifo).unwrap().uid() == 65534 {
+        let out = tokenlint(p, &["scan", "--output", "report.json", "a.txt"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("report.json"), "{stderr}");
+        assert!(stderr.contains("belongs to another user"), "{stderr}");
+    } else {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+        };
+        let out = tokenlint(p, &["scan", "--output", "report.json", "a.txt"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(reader
+            .join()
+            .unwrap()
+            .contains("remotive-personal-access-token"));
+    }
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+}

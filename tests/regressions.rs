@@ -441,3 +441,160 @@ fn output_to_standard_output_by_any_name() {
         assert_eq!(doc["summary"]["findings"], 1, "{name}");
     }
 }
+
+/// A token file without a token was also reported as a token outside the store, an error
+/// that tells the user to revoke a token there is none of.
+#[test]
+fn a_token_file_without_a_token_is_only_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("personal-token-broken.json"),
+        "{\"oops\":1}",
+    )
+    .unwrap();
+    fs::write(dir.path().join("cloud.secret.token"), "not a token\n").unwrap();
+    let out = run(dir.path(), &["scan", "--format", "json", "."]);
+    let doc = json(&out);
+    let rules = common::finding_strings(&doc, "rule_id");
+    assert_eq!(rules, ["token-file-invalid", "token-file-invalid"], "{doc}");
+}
+
+fn keyword_rule(keywords: &[String]) -> String {
+    let list: Vec<String> = keywords.iter().map(|k| format!("\"{k}\"")).collect();
+    format!(
+        r#"id = "many-keywords"
+severity = "error"
+message = "many keywords {{secret}}"
+docs = {{ summary = "s", why = "w", fix = "f" }}
+sarif = {{ precision = "low", security-severity = 1.0 }}
+pattern = {{ regex = 'secret-(?P<secret>[0-9]{{4}})', keywords = [{}] }}
+"#,
+        list.join(", ")
+    )
+}
+
+/// Every keyword was compared with every other: 40,000 keywords cost 44 s per scan.
+#[test]
+fn forty_thousand_keywords_load_and_gate_correctly() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut keywords: Vec<String> = (0..20_000).map(|i| format!("kw{i:05}")).collect();
+    // The same keywords again in another case, and keywords inside other keywords.
+    keywords.extend((0..10_000).map(|i| format!("KW{i:05}")));
+    keywords.extend((0..10_000).map(|i| format!("zz{i:05}")));
+    keywords.push("kw1234".to_string());
+    fs::create_dir(p.join("rules")).unwrap();
+    fs::write(p.join("rules/many.toml"), keyword_rule(&keywords)).unwrap();
+    fs::write(p.join("hit.txt"), "zz09999 secret-1234\n").unwrap();
+    fs::write(p.join("inner.txt"), "kw12345 secret-5678\n").unwrap();
+    fs::write(p.join("miss.txt"), "kw1 secret-4321\n").unwrap();
+    let out = run(p, &["scan", "--rules", "rules", "--format", "json", "."]);
+    let doc = json(&out);
+    assert_eq!(
+        common::finding_paths(&doc),
+        ["hit.txt", "inner.txt"],
+        "{doc}"
+    );
+}
+
+/// With both built-in pattern rules disabled, a debug build overflowed computing the
+/// shortest base64 run worth decoding.
+#[test]
+fn disabling_every_pattern_rule_still_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(
+        p.join("tokenlint.toml"),
+        "[rules]\ndisabled = [\"remotive-personal-access-token\", \"remotive-service-account-token\"]\n",
+    )
+    .unwrap();
+    fs::write(p.join("a.txt"), format!("{}\n", token("pa", 61))).unwrap();
+    fs::write(p.join("personal-token-x.json"), "{\"oops\":1}").unwrap();
+    let out = run(p, &["scan", "--format", "json", "."]);
+    let doc = json(&out);
+    assert_eq!(
+        common::finding_strings(&doc, "rule_id"),
+        ["token-file-invalid"],
+        "{doc}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// One token repeated 2,000,000 times made 2,000,000 findings: 2.5 GB and 34 s. A file
+/// reports 100 findings of one rule and secret, and one more that counts the rest.
+#[test]
+fn repeats_of_one_token_are_capped_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (t, u) = (token("pa", 71), token("sa", 72));
+    let mut text = format!("first {u}\n");
+    text.push_str(&format!("t = \"{t}\"\n").repeat(150));
+    fs::write(p.join("a.txt"), text).unwrap();
+    let doc = json(&run(p, &["scan", "--format", "json", "a.txt"]));
+    let messages = common::finding_strings(&doc, "message");
+    assert_eq!(messages.len(), 1 + 101, "{doc}");
+    assert!(messages[101].ends_with("… and 50 more of the same token in this file"));
+    assert!(!messages[100].contains("more of the same"));
+    assert_eq!(doc["findings"][101]["line"], 102);
+
+    let sarif = run(p, &["scan", "--format", "sarif", "a.txt"]);
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 102);
+    let last = results[101]["message"]["text"].as_str().unwrap();
+    assert!(last.contains("and 50 more of the same token"), "{last}");
+
+    let out = run(p, &["scan", "--color", "never", "a.txt"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(shown.matches("more of the same token").count(), 1);
+}
+
+/// The same in a file read in windows, where the count goes on across windows.
+#[test]
+fn repeats_are_capped_across_the_windows_of_a_large_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("t = \"{}\"\n", token("pa", 73));
+    let repeats = (5 << 20) / line.len() + 1;
+    fs::write(dir.path().join("big.txt"), line.repeat(repeats)).unwrap();
+    let doc = json(&run(dir.path(), &["scan", "--format", "json", "big.txt"]));
+    let messages = common::finding_strings(&doc, "message");
+    assert_eq!(messages.len(), 101);
+    let more = format!("and {} more of the same token", repeats - 100);
+    assert!(messages[100].contains(&more), "{}", messages[100]);
+}
+
+/// A panic, in a worker thread too, exited 101 after printing its message whole; a
+/// crash must exit 2 and print no token. The test runs itself again as the crashing
+/// process (`TOKENLINT_CRASH_CHILD`), with the hook the binary installs.
+#[test]
+fn a_panic_in_a_worker_thread_exits_2_and_prints_no_token() {
+    let t = token("pa", 81);
+    if let Some(kind) = std::env::var_os("TOKENLINT_CRASH_CHILD") {
+        tokenlint::crash::install();
+        let boom = move || panic!("cannot scan {t}\n::error::x");
+        if kind == "rayon" {
+            let pool = rayon::ThreadPoolBuilder::new().build().unwrap();
+            pool.scope(|s| s.spawn(|_| boom()));
+        } else {
+            std::thread::spawn(boom).join().ok();
+        }
+        std::process::exit(0);
+    }
+    for kind in ["rayon", "thread"] {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "a_panic_in_a_worker_thread_exits_2_and_prints_no_token",
+            ])
+            .args(["--nocapture", "--test-threads", "1"])
+            .env("TOKENLINT_CRASH_CHILD", kind)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{kind}: {stderr}");
+        assert!(stderr.contains("tokenlint: internal error at tests/regressions.rs:"));
+        assert!(stderr.contains("cannot scan pa1.0/"), "{stderr}");
+        assert!(!stderr.contains(&t[6..]), "{stderr}");
+        assert!(!stderr.contains("\n::error"), "{stderr}");
+    }
+}

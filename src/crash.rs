@@ -1,0 +1,47 @@
+//! What happens when tokenlint itself fails: a panic anywhere, in a worker thread
+//! included, ends the run with exit code 2 and a short message, so that a crash in CI or
+//! in a hook never reads as a clean scan (0) or as "found something" (1). The message is
+//! redacted: a panic can quote the bytes being scanned.
+//!
+//! Running out of memory is not a panic: the standard library prints "memory allocation
+//! of N bytes failed" and aborts (SIGABRT, exit status 134 in a shell), which is not 0
+//! either.
+
+use std::panic::PanicHookInfo;
+
+use crate::finding::{printable, redact_tokens};
+use crate::EXIT_ERROR;
+
+/// How much of a panic's message is shown.
+const MAX_MESSAGE: usize = 300;
+
+/// Replaces the default panic hook: the first panic, in any thread, prints
+/// [`message`], removes the report's temporary file if one is being written, and exits
+/// with [`EXIT_ERROR`] at once, before a worker pool could carry on or swallow it.
+pub fn install() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("{}", message(info));
+        crate::output::remove_pending();
+        std::process::exit(i32::from(EXIT_ERROR));
+    }));
+}
+
+/// "tokenlint: internal error at src/x.rs:1:2: …", with tokens redacted and control
+/// characters replaced.
+pub(crate) fn message(info: &PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let text = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    let place = info
+        .location()
+        .map(|l| format!(" at {}:{}:{}", l.file(), l.line(), l.column()))
+        .unwrap_or_default();
+    let text = redact_tokens(&printable(text, MAX_MESSAGE)).into_owned();
+    format!(
+        "tokenlint: internal error{place}: {text}\n\
+         This is a bug in tokenlint; the run did not complete and its result is unknown."
+    )
+}
