@@ -6,10 +6,13 @@
 //! scan root alone. Unknown keys and wrong types are errors that point into the file.
 //! Relative paths in the file are relative to the file's directory.
 //!
-//! A discovered file belongs to the scanned tree, which a stranger may have written: it,
-//! and every file it names, must lie inside its project — the repository root that holds
-//! `.git`, else the file's own directory — as [`crate::confine`] checks. A file named with
-//! `--config`, and `audit`'s user-level file, are the user's own and may name any path.
+//! A discovered file belongs to the scanned tree, which a stranger may have written: it
+//! must lie inside its project (the repository root that holds `.git`, else the file's own
+//! directory), and every file it names inside the file's own directory, as
+//! [`crate::confine`] checks; a project may be a home directory kept in git, or a
+//! monorepo, with much more in it than the scanned tree. A file named with `--config` is
+//! confined the same way when it lies in the scanned tree; one outside it, and `audit`'s
+//! user-level file, are the user's own and may name any path.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -176,7 +179,12 @@ impl Config {
 
     /// Reads and parses `path`, which lies in `scope`, as may the files it names.
     pub fn load(path: &Path, scope: Scope) -> Result<Config, Box<ConfigError>> {
-        let text = confine::read_text(path, &scope, confine::TEXT_CAP).map_err(|source| {
+        Config::load_in(path, &scope.clone(), scope)
+    }
+
+    /// Reads and parses `path`, which lies in `scope`; the files it names lie in `names`.
+    fn load_in(path: &Path, scope: &Scope, names: Scope) -> Result<Config, Box<ConfigError>> {
+        let text = confine::read_text(path, scope, confine::TEXT_CAP).map_err(|source| {
             Box::new(ConfigError::Read {
                 path: path.to_path_buf(),
                 source,
@@ -185,14 +193,24 @@ impl Config {
         let mut config = Config::parse(&shown(path), &text)?;
         config.path = Some(path.to_path_buf());
         config.text = Some(text);
-        config.scope = scope;
+        config.scope = names;
         Ok(config)
     }
 
-    /// Reads the configuration file found for a scan of `root`; it and the files it names
-    /// must lie inside its project.
+    /// Reads the configuration file found for a scan of `root`.
     pub fn load_discovered(found: &Discovered) -> Result<Config, Box<ConfigError>> {
-        Config::load(&found.path, Scope::project(&found.project))
+        Config::load_confined(&found.path, &found.project)
+    }
+
+    /// Reads `path`, a file of the scanned tree, which a stranger may have written: it
+    /// must lie inside `project` (no link or `..` out of it), and the files it names
+    /// inside its own directory.
+    pub fn load_confined(path: &Path, project: &Path) -> Result<Config, Box<ConfigError>> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        Config::load_in(path, &Scope::project(project), Scope::project(dir))
     }
 
     /// The configuration file for a scan of `root`, if there is one.

@@ -1,9 +1,11 @@
-//! The files a scanned tree chooses for tokenlint to read — a discovered `tokenlint.toml`,
-//! the project's `.tokenlintignore`, and the rule directories, baseline and stores a
-//! discovered configuration names — are written by whoever wrote the repository, a pull
-//! request from a stranger included. They are read only when they lie inside the project
-//! (no symbolic link or `..` out of it), are regular files, and are small. A file the user
-//! names on the command line may lie anywhere, but is read with the same bounds.
+//! The files a scanned tree chooses for tokenlint to read — a discovered `tokenlint.toml`
+//! (or one `--config` names inside the tree), the project's `.tokenlintignore`, and the rule
+//! directories, baseline and store files such a configuration names — are written by
+//! whoever wrote the repository, a pull request from a stranger included. They are read
+//! only when they lie inside their [`Scope`] (no symbolic link or `..` out of it): the
+//! project for the configuration file itself, the configuration file's own directory for
+//! what it names. They must be regular files, and small. A file the user names outside
+//! the tree may lie anywhere, but is read with the same bounds, by the same one reader.
 //!
 //! Errors name the path and say why it was refused; they never quote a file's content.
 
@@ -53,18 +55,92 @@ impl Scope {
 
 /// The text of the regular file at `path`, inside `scope`, of at most `cap` bytes.
 pub(crate) fn read_text(path: &Path, scope: &Scope, cap: u64) -> io::Result<String> {
-    let real = scope.confine(path)?;
-    // A FIFO or a device is refused before it is opened: opening a FIFO blocks.
-    let meta = std::fs::metadata(&real)?;
-    check_regular(&meta, cap)?;
-    let file = File::open(&real)?;
-    check_regular(&file.metadata()?, cap)?;
-    let mut bytes = Vec::new();
-    file.take(cap + 1).read_to_end(&mut bytes)?;
+    let file = open_in(path, scope)?;
+    check_size(file.metadata()?.len(), cap)?;
+    let (bytes, more) = read_at_most(file, cap)?;
     // Some files (`/proc`) say they are empty and are not.
-    check_size(bytes.len() as u64, cap)?;
+    if more {
+        check_size(cap + 1, cap)?;
+    }
     String::from_utf8(bytes)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// At most `limit` bytes of the regular file at `path`, inside `scope`, and whether the
+/// file holds more.
+pub(crate) fn read_in(path: &Path, scope: &Scope, limit: u64) -> io::Result<(Vec<u8>, bool)> {
+    read_at_most(open_in(path, scope)?, limit)
+}
+
+/// At most `limit` bytes of the regular file at `path` (a link is followed), and whether
+/// the file holds more.
+pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<(Vec<u8>, bool)> {
+    read_in(path, &Scope::Anywhere, limit)
+}
+
+/// The regular file at `path`, inside `scope`, opened for reading.
+fn open_in(path: &Path, scope: &Scope) -> io::Result<File> {
+    match scope {
+        Scope::Anywhere => open_regular(path, true),
+        // Confined, the real path has no link left in it: one put there since is refused.
+        Scope::Project(_) => open_regular(&scope.confine(path)?, false),
+    }
+}
+
+/// The regular file at `path`, opened for reading. Anything else is refused without
+/// blocking: the file is opened non-blocking, so that a FIFO put in its place does not
+/// hang, and what was opened is the one looked at. Without `follow`, a link at `path` is
+/// refused.
+fn open_regular(path: &Path, follow: bool) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(libc::O_NONBLOCK | nofollow);
+    }
+    let file = options.open(path).map_err(|e| match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(libc::ELOOP) if !follow => refusal("it is a symbolic link"),
+        _ => e,
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(refusal("it is not a regular file"));
+    }
+    Ok(file)
+}
+
+/// At most `limit` bytes of `file`, and whether it holds more.
+fn read_at_most(file: File, limit: u64) -> io::Result<(Vec<u8>, bool)> {
+    let mut data = Vec::new();
+    file.take(limit + 1).read_to_end(&mut data)?;
+    let more = data.len() as u64 > limit;
+    data.truncate(limit as usize);
+    Ok((data, more))
+}
+
+/// Refuses `path` when it lies in a git directory: under a `.git` (in any letter case, as a
+/// case-insensitive file system would), or in a directory git would take for one. There a
+/// file tokenlint writes would be git's own: a hook it runs, or its configuration.
+pub(crate) fn outside_git_dir(path: &Path) -> io::Result<()> {
+    let real = real_path(path)?;
+    let named_git = [path, real.as_path()].into_iter().any(|p| {
+        p.components()
+            .any(|c| c.as_os_str().to_string_lossy().eq_ignore_ascii_case(".git"))
+    });
+    if named_git || real.ancestors().any(is_git_dir) {
+        return Err(refusal(
+            "it lies in a git directory, where git would take it for its own file (a hook, \
+             its configuration)",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `dir` looks like a git directory to git: `HEAD`, `objects` and `refs` in it.
+fn is_git_dir(dir: &Path) -> bool {
+    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
 }
 
 /// The ignore files the walk reads in a directory: the ignore crate reads them whole, line
@@ -122,32 +198,32 @@ fn refusal(why: &str) -> io::Error {
     io::Error::new(io::ErrorKind::PermissionDenied, format!("refused: {why}"))
 }
 
-/// `path` made absolute with its links resolved; for a path that does not exist, its
-/// nearest existing ancestor's, followed by the rest of the path.
-fn real_path(path: &Path) -> io::Result<PathBuf> {
-    let mut rest = Vec::new();
-    let mut base = path;
-    loop {
+/// `path` made absolute with its links resolved and no `.` or `..` left: its nearest
+/// existing ancestor made canonical, followed by the rest of the path made plain. A link
+/// that points nowhere is refused: what it would create is not known.
+pub(crate) fn real_path(path: &Path) -> io::Result<PathBuf> {
+    let path = std::env::current_dir()?.join(path);
+    for base in path.ancestors() {
         match base.canonicalize() {
-            Ok(real) => return Ok(rest.iter().rev().fold(real, |p, name| p.join(name))),
+            Ok(real) => {
+                let rest = path.strip_prefix(base).unwrap_or(Path::new(""));
+                return Ok(crate::check::normalize(&real.join(rest)));
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if base.symlink_metadata().is_ok() {
                     return Err(refusal("it is a symbolic link to nothing"));
                 }
-                // `file_name` is none for a path that ends in `..`: give up there.
-                let (Some(parent), Some(name)) = (base.parent(), base.file_name()) else {
-                    return Err(e);
-                };
-                rest.push(name);
-                base = if parent.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    parent
-                };
             }
             Err(e) => return Err(e),
         }
     }
+    Err(io::Error::from(io::ErrorKind::NotFound))
+}
+
+/// [`real_path`], or, when that fails, `path` made plain: for a path that is only shown
+/// or compared.
+pub(crate) fn resolved(path: &Path) -> PathBuf {
+    real_path(path).unwrap_or_else(|_| crate::check::normalize(path))
 }
 
 #[cfg(test)]
@@ -183,6 +259,38 @@ mod tests {
         }
         let inside = scope.confine(&project.join("not-yet/f")).unwrap();
         assert!(inside.ends_with("p/not-yet/f"), "{inside:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn one_reader_refuses_fifos_without_blocking_and_links_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let scope = Scope::project(dir.path());
+        for err in [
+            read_text(&fifo, &Scope::Anywhere, TEXT_CAP).unwrap_err(),
+            read_text(&fifo, &scope, TEXT_CAP).unwrap_err(),
+            read_regular(&fifo, 10).unwrap_err(),
+        ] {
+            assert_eq!(err.to_string(), "refused: it is not a regular file");
+        }
+        std::fs::write(dir.path().join("f"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("f"), dir.path().join("l")).unwrap();
+        let err = open_regular(&dir.path().join("l"), false).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(read_text(&dir.path().join("l"), &scope, 1).unwrap(), "x");
+    }
+
+    #[test]
+    fn real_paths_are_plain() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(real.join("sub")).unwrap();
+        let path = real.join("sub/../missing/../.git/./hooks");
+        assert_eq!(real_path(&path).unwrap(), real.join(".git/hooks"));
+        assert_eq!(resolved(&path), real.join(".git/hooks"));
     }
 
     #[test]

@@ -32,6 +32,21 @@ pub enum Error {
         error: std::io::Error,
     },
 
+    /// A file name given to `--hook` that looks like an option and is no file: an option
+    /// put after `--hook` by mistake, as pre-commit's `args:` does.
+    #[error("cannot scan {}: {error}", path.display())]
+    #[diagnostic(
+        code(tokenlint::path),
+        help(
+            "every argument after --hook is a file name; put options before --hook \
+             (in the hook's `entry:`) or in tokenlint.toml"
+        )
+    )]
+    HookOption {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+
     #[error("unknown rule `{0}`")]
     #[diagnostic(code(tokenlint::rule), help("`tokenlint rules` lists the rules"))]
     UnknownRule(String),

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::confine::resolved;
 use crate::git::{self, GitError};
 
 /// How to install tokenlint, as the README says.
@@ -91,17 +92,6 @@ fn replace(dir: &Path, path: &Path) -> io::Result<()> {
     }
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
-}
-
-/// `path` with its links resolved and no `.` or `..` left: its longest existing ancestor
-/// made canonical, and the rest made plain.
-fn resolved(path: &Path) -> PathBuf {
-    path.ancestors()
-        .find_map(|a| Some((a.canonicalize().ok()?, path.strip_prefix(a).ok()?)))
-        .map_or_else(
-            || crate::check::normalize(path),
-            |(real, rest)| crate::check::normalize(&real.join(rest)),
-        )
 }
 
 #[cfg(test)]

@@ -138,7 +138,9 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
                 p.clone()
             }
         };
-        args.paths.iter().map(file).collect()
+        let paths: Vec<PathBuf> = args.paths.iter().map(file).collect();
+        hook_options(&paths)?;
+        paths
     } else {
         args.paths.clone()
     };
@@ -277,6 +279,22 @@ fn scan_staged(
     Ok((outcome, keys))
 }
 
+/// Refuses a hook file name that starts with `-` and is not there: an option given after
+/// `--hook` (pre-commit's `args: [--fail-on, error]`), not a file.
+fn hook_options(paths: &[PathBuf]) -> Result<(), Error> {
+    let dashed = |p: &&PathBuf| p.as_os_str().as_encoded_bytes().starts_with(b"-");
+    match paths.iter().filter(dashed).find_map(|p| {
+        let missing = p.symlink_metadata().err()?;
+        Some((p, missing))
+    }) {
+        Some((path, error)) => Err(Error::HookOption {
+            path: path.clone(),
+            error,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// `tokenlint baseline`: write the current findings, or prune a baseline to the entries
 /// that still match. Either way, the entries of paths that were not scanned are kept.
 fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
@@ -335,7 +353,8 @@ fn entries_of(n: usize) -> String {
 }
 
 /// The baseline to read: `--baseline`, else the configuration's, which must lie where the
-/// configuration may name files. With where it may lie.
+/// configuration may name files, and never in a git directory (where the file `tokenlint
+/// baseline` writes would be a hook git runs, or git's configuration). With where it may lie.
 fn baseline_file(
     flag: Option<&PathBuf>,
     config: &config::Config,
@@ -346,12 +365,24 @@ fn baseline_file(
     let Some(named) = &config.baseline else {
         return Ok(None);
     };
-    Ok(Some((config.named(named)?, config.scope.clone())))
+    let path = config.named(named)?;
+    if config.scope != Scope::Anywhere {
+        confine::outside_git_dir(&path).map_err(|e| baseline_error(&path, &e))?;
+    }
+    Ok(Some((path, config.scope.clone())))
+}
+
+fn baseline_error(path: &std::path::Path, e: &std::io::Error) -> baseline::BaselineError {
+    baseline::BaselineError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
 }
 
 /// The entries of the baseline about to be rewritten at `path` whose paths were not
 /// scanned (`in_scope` says no): a run over part of the project keeps the rest. A file
-/// that is not a baseline is replaced, with a warning.
+/// that is not a baseline is replaced, with a warning, only when the user named it: one
+/// the scanned tree's configuration names is refused, since it may be any file there.
 fn entries_elsewhere(
     path: &std::path::Path,
     confined: &Scope,
@@ -360,10 +391,7 @@ fn entries_elsewhere(
     // A file about to be written must lie where a file to read may.
     confined
         .confine(path)
-        .map_err(|e| baseline::BaselineError {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| baseline_error(path, &e))?;
     if path.symlink_metadata().is_err() {
         return Ok(Vec::new());
     }
@@ -374,10 +402,19 @@ fn entries_elsewhere(
             .into_iter()
             .filter(|e| !in_scope(&e.path))
             .collect()),
-        Err(e) => {
+        Err(e) if *confined == Scope::Anywhere => {
             report::warn(&format!("warning: {e}; it is replaced"), true);
             Ok(Vec::new())
         }
+        Err(e) => Err(baseline::BaselineError {
+            message: format!(
+                "{}; the configuration names it, so it is not replaced \
+                 (write a new baseline with `tokenlint baseline -o FILE`)",
+                e.message
+            ),
+            ..e
+        }
+        .into()),
     }
 }
 

@@ -91,7 +91,7 @@ impl Setup {
             .iter()
             .map(|s| self.config.named(s))
             .collect();
-        stores.add(named?);
+        stores.add(named?, &self.config.scope);
         Ok(Settings {
             today: hygiene
                 .now
@@ -187,17 +187,38 @@ fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitign
     }
 }
 
-/// The configuration for a run whose first root is `root`: `--config`, else none with
-/// `--no-config`, else the one discovered from `root` (confined to its project).
+/// The configuration for a run whose first root is `root`: none with `--no-config`, else
+/// `--config` (confined as a discovered one when it lies in the scanned tree), else the
+/// one discovered from `root` (confined to its project).
 pub(crate) fn project_config(args: &ConfigArgs, root: &Path) -> Result<Config, Error> {
     Ok(match (&args.config, args.no_config) {
         (_, true) => Config::default(),
-        (Some(path), false) => Config::load(path, Scope::Anywhere)?,
+        (Some(path), false) => match tree_holding(path, root) {
+            Some(tree) => Config::load_confined(path, &tree)?,
+            None => Config::load(path, Scope::Anywhere)?,
+        },
         (None, false) => match Config::discover(root) {
             Some(found) => Config::load_discovered(&found)?,
             None => Config::default(),
         },
     })
+}
+
+/// The scanned tree, when the configuration file `path` lies in it: the repository around
+/// `root`, else the directory a run over `root` starts from. A pull request's own
+/// `tokenlint.toml`, named with `--config`, is as much the stranger's as a discovered one.
+fn tree_holding(path: &Path, root: &Path) -> Option<PathBuf> {
+    let tree = repository_root(root).unwrap_or_else(|| start_dir(root));
+    let absolute = crate::check::normalize(&std::env::current_dir().ok()?.join(path));
+    // As named, and with the links of its directory resolved: inside by either counts.
+    let real = match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => confine::resolved(dir).join(name),
+        _ => confine::resolved(path),
+    };
+    [absolute, real]
+        .iter()
+        .any(|p| p.starts_with(&tree))
+        .then_some(tree)
 }
 
 /// The built-in rules, those of `--rules` directories and those of the configuration's

@@ -8,9 +8,9 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use crate::confine::Scope;
 use crate::token_file::{self, TokenFile};
 
 /// One token store directory.
@@ -22,6 +22,9 @@ pub struct StoreDir {
     canonical: Option<PathBuf>,
     /// `~/.config/.remotive`, which current CLIs migrate away from.
     pub legacy: bool,
+    /// Where its files may lie: a store a configuration of the scanned tree names holds
+    /// no link out of that configuration's directory.
+    pub scope: Scope,
 }
 
 /// Every token store this environment names.
@@ -63,6 +66,7 @@ impl Stores {
                 stores.dirs.push(StoreDir {
                     canonical: path.canonicalize().ok(),
                     legacy: Some(&path) == legacy.as_ref(),
+                    scope: Scope::Anywhere,
                     path,
                 });
             }
@@ -70,13 +74,14 @@ impl Stores {
         stores
     }
 
-    /// Adds more store directories (from the configuration).
-    pub fn add(&mut self, dirs: impl IntoIterator<Item = PathBuf>) {
+    /// Adds more store directories (from the configuration), whose files lie in `scope`.
+    pub fn add(&mut self, dirs: impl IntoIterator<Item = PathBuf>, scope: &Scope) {
         for path in dirs {
             if self.dirs.iter().all(|d| d.path != path) {
                 self.dirs.push(StoreDir {
                     canonical: path.canonicalize().ok(),
                     legacy: false,
+                    scope: scope.clone(),
                     path,
                 });
             }
@@ -107,7 +112,8 @@ impl Stores {
                 entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
             paths.sort();
             for path in paths {
-                if let Some(file) = read_token_file(&path) {
+                // A link out of the store's scope is not read.
+                if let Some(file) = read_token_file_in(&path, &dir.scope) {
                     files.push((path, file));
                 }
             }
@@ -123,8 +129,14 @@ fn absolute(path: &Path) -> Option<PathBuf> {
 /// The token file at `path`, if it is a regular file and is one. No more is read than
 /// tells a token file from a file too large to be one.
 pub fn read_token_file(path: &Path) -> Option<TokenFile> {
+    read_token_file_in(path, &Scope::Anywhere)
+}
+
+/// [`read_token_file`], for a file that must lie in `scope`.
+fn read_token_file_in(path: &Path, scope: &Scope) -> Option<TokenFile> {
     let name = path.file_name()?.to_string_lossy();
-    let (data, _) = read_regular(path, token_file::MAX_TOKEN_FILE as u64 + 1).ok()?;
+    let limit = token_file::MAX_TOKEN_FILE as u64 + 1;
+    let (data, _) = crate::confine::read_in(path, scope, limit).ok()?;
     token_file::recognise(&name, &data)
 }
 
@@ -132,30 +144,7 @@ pub fn read_token_file(path: &Path) -> Option<TokenFile> {
 /// file named like one can be a sparse file of gigabytes.
 pub const MAX_CANDIDATE: u64 = 1 << 20;
 
-/// At most `limit` bytes of the regular file at `path` (a link is followed), and whether
-/// the file holds more. Anything but a regular file is an error, found without blocking:
-/// the file is opened non-blocking, so that a FIFO put in its place does not hang.
-pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<(Vec<u8>, bool)> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    let mut data = Vec::new();
-    file.take(limit + 1).read_to_end(&mut data)?;
-    let more = data.len() as u64 > limit;
-    data.truncate(limit as usize);
-    Ok((data, more))
-}
+pub(crate) use crate::confine::read_regular;
 
 /// What the stores know about a token, found by the hash of the token.
 #[derive(Clone, Debug)]
@@ -252,7 +241,7 @@ mod tests {
         assert!(made.unwrap().success());
         // Opened non-blocking: a FIFO with no writer is refused, not waited on.
         let err = read_regular(&fifo, 10).unwrap_err();
-        assert_eq!(err.to_string(), "not a regular file");
+        assert_eq!(err.to_string(), "refused: it is not a regular file");
         assert!(read_regular(Path::new("/dev/zero"), 10).is_err());
         assert!(read_token_file(&fifo).is_none());
         let file = dir.path().join("personal-token-big.json");

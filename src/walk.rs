@@ -213,6 +213,8 @@ impl ParallelVisitor for Worker<'_> {
     fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
         match entry {
             Ok(entry) => self.visit_entry(&entry),
+            // The ignore files of the directories above a root.
+            Err(err) if warn_ignore_lines(&err) => {}
             Err(err) => self.local.errors.push(walk_error(&err)),
         }
         WalkState::Continue
@@ -231,6 +233,12 @@ impl Drop for Worker<'_> {
 
 impl Worker<'_> {
     fn visit_entry(&mut self, entry: &DirEntry) {
+        // A directory's ignore files with lines the walk leaves out.
+        if let Some(err) = entry.error() {
+            if !warn_ignore_lines(err) {
+                self.local.errors.push(walk_error(err));
+            }
+        }
         let path = entry.path();
         let Some(kind) = entry.file_type() else {
             return;
@@ -346,6 +354,47 @@ impl Content {
         // map would be cheaper, but a file that shrinks while mapped kills the process.)
         file.read_to_end(buf)?;
         Ok(Content::Read)
+    }
+}
+
+/// Warns of each line of an ignore file that is not a valid pattern, which the walk leaves
+/// out, naming the file, the line and what is wrong, never quoting the line (the glob
+/// error's own message does). False, and no warning, when `err` is not about such lines.
+fn warn_ignore_lines(err: &ignore::Error) -> bool {
+    let mut lines = Vec::new();
+    if !bad_lines(err, None, None, &mut lines) {
+        return false;
+    }
+    for line in lines {
+        crate::report::warn(&line, true);
+    }
+    true
+}
+
+/// The warnings for the bad lines of ignore files in `err`; false when it holds anything else.
+fn bad_lines(
+    err: &ignore::Error,
+    path: Option<&Path>,
+    line: Option<u64>,
+    out: &mut Vec<String>,
+) -> bool {
+    use ignore::Error as E;
+    match err {
+        E::Partial(errs) => {
+            // Every part looked at, so that each bad line is told of.
+            let others = errs.iter().filter(|e| !bad_lines(e, path, line, out));
+            others.count() == 0
+        }
+        E::WithPath { path, err } => bad_lines(err, Some(path), line, out),
+        E::WithLineNumber { line, err } => bad_lines(err, path, Some(*line), out),
+        E::WithDepth { err, .. } => bad_lines(err, path, line, out),
+        E::Glob { err, .. } => {
+            let file = path.map_or_else(|| "an ignore file".into(), display_path);
+            let at = line.map_or_else(String::new, |n| format!(":{n}"));
+            out.push(format!("warning: {file}{at}: {err}; the line is left out"));
+            true
+        }
+        _ => false,
     }
 }
 

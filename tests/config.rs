@@ -949,3 +949,216 @@ fn paths_a_config_names_are_shown_with_their_control_characters_escaped() {
         );
     }
 }
+
+/// Issue 11, round 2: `baseline = ".git/hooks/pre-commit"` made `tokenlint baseline` write
+/// JSON, with a hostile file name in it, over the hook git runs next.
+#[test]
+fn a_config_never_names_a_baseline_in_a_git_directory() {
+    let repo = Repo::new();
+    let hook = "#!/bin/sh\nexit 0\n";
+    repo.write(".git/hooks/pre-commit", hook);
+    repo.write(".git/HEAD", "ref: refs/heads/main\n");
+    repo.write("$(touch PWNED).sh", &format!("T={}\n", token("pa", 60)));
+    // A git directory by another name: what git would take for one.
+    repo.write("gd/HEAD", "ref: refs/heads/main\n");
+    repo.write("gd/objects/.keep", "");
+    repo.write("gd/refs/.keep", "");
+    for named in [
+        ".git/hooks/pre-commit",
+        ".git/config",
+        ".git/HEAD",
+        "sub/../.git/hooks/post-commit",
+        ".GIT/hooks/pre-push",
+        "gd/hooks/pre-commit",
+    ] {
+        repo.write("tokenlint.toml", &format!("baseline = \"{named}\"\n"));
+        for args in [&["baseline"][..], &["scan"]] {
+            let (code, text) = repo.text_in(".", args, &[]);
+            assert_eq!(code, 2, "{named} {args:?}: {text}");
+            assert!(says(&text, "git directory"), "{named}: {text}");
+        }
+    }
+    let read = |rel: &str| fs::read_to_string(repo.path().join(rel)).unwrap_or_default();
+    assert_eq!(read(".git/hooks/pre-commit"), hook);
+    assert_eq!(read(".git/HEAD"), "ref: refs/heads/main\n");
+    for rel in [
+        ".git/config",
+        ".git/hooks/post-commit",
+        "gd/hooks/pre-commit",
+    ] {
+        assert!(!repo.path().join(rel).exists(), "{rel} written");
+    }
+}
+
+#[test]
+fn a_file_a_config_names_that_is_no_baseline_is_not_replaced() {
+    let repo = Repo::new();
+    repo.write("a.sh", &format!("T={}\n", token("pa", 61)));
+    let notes = "#!/bin/sh\necho notes7c1\n";
+    repo.write("notes.sh", notes);
+    repo.write("tokenlint.toml", "baseline = \"notes.sh\"\n");
+    let (code, text) = repo.text_in(".", &["baseline"], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        says(&text, "notes.sh") && says(&text, "not replaced"),
+        "{text}"
+    );
+    assert!(!says(&text, "notes7c1"), "quotes the file: {text}");
+    assert_eq!(
+        fs::read_to_string(repo.path().join("notes.sh")).unwrap(),
+        notes
+    );
+    // Named by the user with -o, it is replaced, with a warning.
+    let (code, text) = repo.text_in(".", &["baseline", "-o", "notes.sh"], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(says(&text, "it is replaced"), "{text}");
+    let text = fs::read_to_string(repo.path().join("notes.sh")).unwrap();
+    assert!(text.contains("\"entries\""), "{text}");
+}
+
+/// A project unpacked under a repository it does not belong to (a home directory kept in
+/// git, a monorepo, a stray `/tmp/.git`): its configuration reaches no further than its
+/// own directory.
+#[test]
+fn a_config_names_nothing_above_its_own_directory() {
+    let top = Repo::new();
+    top.write("home/.cargo/credentials.toml", "secretline9d2e above\n");
+    top.write(
+        "home/.cargo/personal-token-home.json",
+        &token_file(&token("pa", 62), "2026-01-01", "2027-01-01"),
+    );
+    let evil = "home/Downloads/evil";
+    top.write(&format!("{evil}/f.sh"), "echo\n");
+    for text in [
+        "[rules]\npaths = [\"../../.cargo\"]\n",
+        "baseline = \"../../.cargo/credentials.toml\"\n",
+        "stores = [\"../../.cargo\"]\n",
+    ] {
+        top.write(&format!("{evil}/tokenlint.toml"), text);
+        let rules: &[&str] = if text.contains("[rules]") {
+            &["rules"]
+        } else {
+            &["scan"]
+        };
+        for args in [&["scan"][..], &["baseline"], rules] {
+            let (code, out) = top.text_in(evil, args, &[]);
+            assert_eq!(code, 2, "{text} {args:?}: {out}");
+            assert!(says(&out, "outside the project"), "{text}: {out}");
+            assert!(!says(&out, "secretline9d2e"), "{text}: {out}");
+        }
+    }
+    // Below its own directory, all is read.
+    top.write(&format!("{evil}/rules/zqx.toml"), &user_rule("evil-zqx"));
+    top.write(
+        &format!("{evil}/tokenlint.toml"),
+        "[rules]\npaths = [\"rules\"]\n",
+    );
+    let (code, out) = top.text_in(evil, &["rules"], &[]);
+    assert!(code == 0 && says(&out, "evil-zqx"), "{out}");
+}
+
+/// The Action's `args: --config tokenlint.toml` names the pull request's own file.
+#[test]
+fn a_config_named_with_config_inside_the_tree_is_confined_as_a_found_one() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("creds.toml"), "secretline5a7b out\n").unwrap();
+    let up = outside.path().to_string_lossy().replace('\\', "/");
+    let repo = Repo::new();
+    repo.write("f.sh", "echo\n");
+    repo.write(
+        "ci/tokenlint.toml",
+        &format!("[rules]\npaths = [\"{up}\"]\n"),
+    );
+    for (dir, config) in [(".", "ci/tokenlint.toml"), ("ci", "tokenlint.toml")] {
+        for args in [
+            &["scan", "--config", config][..],
+            &["rules", "--config", config],
+        ] {
+            let (code, text) = repo.text_in(dir, args, &[]);
+            assert_eq!(code, 2, "{args:?}: {text}");
+            assert!(says(&text, "outside the project"), "{text}");
+            assert!(!says(&text, "secretline5a7b"), "{text}");
+        }
+    }
+    // A link in the tree to a file outside: the file itself is refused.
+    #[cfg(unix)]
+    {
+        symlink(
+            outside.path().join("creds.toml"),
+            repo.path().join("linked.toml"),
+        );
+        let (code, text) = repo.text_in(".", &["scan", "--config", "linked.toml"], &[]);
+        assert_eq!(code, 2, "{text}");
+        assert!(!says(&text, "secretline5a7b"), "{text}");
+    }
+    // Outside the scanned tree, it is the user's own: what it names may lie anywhere.
+    let own = outside.path().join("own.toml");
+    fs::write(&own, format!("[rules]\npaths = [\"{up}\"]\n")).unwrap();
+    let (code, text) = repo.text_in(".", &["rules", "--config", own.to_str().unwrap()], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(says(&text, "secretline5a7b"), "read as asked: {text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn store_files_a_config_names_are_not_read_through_links_out() {
+    let outside = tempfile::tempdir().unwrap();
+    let t = token("pa", 63);
+    let file = |name: &str| {
+        format!("{{\"name\": \"{name}\", \"token\": \"{t}\", \"created\": \"2026-01-01\", \"expires\": \"2027-01-01\"}}\n")
+    };
+    fs::write(outside.path().join("t.json"), file("outsidename7")).unwrap();
+    let repo = Repo::new();
+    repo.write("a.sh", &format!("T={t}\n"));
+    repo.write("tokenlint.toml", "stores = [\"store\"]\n");
+    repo.write("store/personal-token-in.json", &file("insidename7"));
+    let (_, text) = repo.text_in(".", &["scan", "a.sh"], &[]);
+    assert!(says(&text, "insidename7"), "the store is read: {text}");
+    fs::remove_file(repo.path().join("store/personal-token-in.json")).unwrap();
+    symlink(
+        outside.path().join("t.json"),
+        repo.path().join("store/personal-token-out.json"),
+    );
+    let (code, text) = repo.text_in(".", &["scan", "a.sh"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        !says(&text, "outsidename7"),
+        "read through the link: {text}"
+    );
+}
+
+#[test]
+fn a_broken_nested_ignore_file_is_a_warning_that_does_not_quote_it() {
+    let repo = Repo::new();
+    let t = token("pa", 64);
+    repo.write("sub/deeper/skip.sh", &format!("T={t}\n"));
+    repo.write("sub/deeper/keep.sh", &format!("T={t}\n"));
+    repo.write("sub/.tokenlintignore", "skip.sh\nzqx7{w\n");
+    for dir in [".", "sub", "sub/deeper"] {
+        let (code, text) = repo.text_in(dir, &["scan"], &[]);
+        assert_eq!(code, 1, "{dir}: {text}");
+        assert!(says(&text, ".tokenlintignore:2:"), "{dir}: {text}");
+        assert!(!says(&text, "zqx7"), "{dir}: quotes the line: {text}");
+        assert!(
+            says(&text, "keep.sh") && !says(&text, "skip.sh"),
+            "{dir}: {text}"
+        );
+    }
+}
+
+/// pre-commit's `args: [--fail-on, error]` come after `--hook`, as file names.
+#[test]
+fn an_option_after_hook_is_no_file_and_says_where_options_go() {
+    let repo = Repo::new();
+    repo.write("a.sh", "echo\n");
+    let (code, text) = repo.text_in(".", &["scan", "--hook", "--fail-on", "error", "a.sh"], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        says(&text, "cannot scan --fail-on") && says(&text, "options before --hook"),
+        "{text}"
+    );
+    // A file that is there is a file, whatever its name.
+    repo.write("-x.sh", "echo\n");
+    let (code, text) = repo.text_in(".", &["scan", "--hook", "-x.sh", "a.sh"], &[]);
+    assert_eq!(code, 0, "{text}");
+}
