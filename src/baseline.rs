@@ -53,7 +53,7 @@ pub struct Baseline {
 #[error("cannot use baseline {}: {message}", crate::report::visible(&path.to_string_lossy()))]
 #[diagnostic(
     code(tokenlint::baseline),
-    help("`tokenlint baseline` writes a new one")
+    help("`tokenlint baseline -o FILE` writes a new one to FILE")
 )]
 pub struct BaselineError {
     pub path: PathBuf,

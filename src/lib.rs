@@ -408,8 +408,7 @@ fn entries_elsewhere(
         }
         Err(e) => Err(baseline::BaselineError {
             message: format!(
-                "{}; the configuration names it, so it is not replaced \
-                 (write a new baseline with `tokenlint baseline -o FILE`)",
+                "{}; the configuration names it, so it is not replaced",
                 e.message
             ),
             ..e

@@ -169,10 +169,9 @@ fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitign
                 ignore::Error::Glob { err, .. } => err,
                 _ => "not a valid pattern".to_string(),
             };
-            crate::report::warn(
-                &format!("warning: {shown}:{}: {why}; the line is left out", n + 1),
-                true,
-            );
+            if let Some(warning) = crate::walk::bad_ignore_line(file, Some(n as u64 + 1), &why) {
+                crate::report::warn(&warning, true);
+            }
         }
     }
     match builder.build() {

@@ -4,6 +4,7 @@
 //! Each worker owns its read buffer and scanner scratch, and hands its findings over
 //! once, when the walk drops it. The caller sorts, so thread timing never shows.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -389,13 +390,29 @@ fn bad_lines(
         E::WithLineNumber { line, err } => bad_lines(err, path, Some(*line), out),
         E::WithDepth { err, .. } => bad_lines(err, path, line, out),
         E::Glob { err, .. } => {
-            let file = path.map_or_else(|| "an ignore file".into(), display_path);
-            let at = line.map_or_else(String::new, |n| format!(":{n}"));
-            out.push(format!("warning: {file}{at}: {err}; the line is left out"));
+            if let Some(line) = bad_ignore_line(path.unwrap_or(Path::new("")), line, err) {
+                out.push(line);
+            }
             true
         }
         _ => false,
     }
+}
+
+/// The warning for line `line` of the ignore file `file`, which is not a valid pattern for
+/// the reason `why`; none when it was given already (the project's `.tokenlintignore` is
+/// read by the walk and for the scans that do not walk).
+pub(crate) fn bad_ignore_line(file: &Path, line: Option<u64>, why: &str) -> Option<String> {
+    static TOLD: Mutex<BTreeSet<(PathBuf, Option<u64>)>> = Mutex::new(BTreeSet::new());
+    let key = (crate::confine::resolved(file), line);
+    let new = TOLD.lock().unwrap_or_else(|e| e.into_inner()).insert(key);
+    let at = line.map_or_else(String::new, |n| format!(":{n}"));
+    new.then(|| {
+        format!(
+            "warning: {}{at}: {why}; the line is left out",
+            display_path(file)
+        )
+    })
 }
 
 fn walk_error(err: &ignore::Error) -> ScanError {

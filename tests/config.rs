@@ -978,6 +978,15 @@ fn a_config_never_names_a_baseline_in_a_git_directory() {
             assert!(says(&text, "git directory"), "{named}: {text}");
         }
     }
+    // Through a link in the tree to the hooks.
+    #[cfg(unix)]
+    {
+        symlink(".git/hooks", repo.path().join("linked"));
+        repo.write("tokenlint.toml", "baseline = \"linked/pre-commit\"\n");
+        let (code, text) = repo.text_in(".", &["baseline"], &[]);
+        assert_eq!(code, 2, "{text}");
+        assert!(says(&text, "git directory"), "{text}");
+    }
     let read = |rel: &str| fs::read_to_string(repo.path().join(rel)).unwrap_or_default();
     assert_eq!(read(".git/hooks/pre-commit"), hook);
     assert_eq!(read(".git/HEAD"), "ref: refs/heads/main\n");
