@@ -1153,6 +1153,10 @@ fn a_broken_nested_ignore_file_is_a_warning_that_does_not_quote_it() {
             "{dir}: {text}"
         );
     }
+    // The project's own, read by the walk and for the hook: told of once.
+    repo.write(".tokenlintignore", "zqx7{w\n");
+    let (_, text) = repo.text_in(".", &["scan"], &[]);
+    assert_eq!(text.matches(".tokenlintignore:1:").count(), 1, "{text}");
 }
 
 /// pre-commit's `args: [--fail-on, error]` come after `--hook`, as file names.
