@@ -39,9 +39,35 @@ pub(crate) fn message(info: &PanicHookInfo<'_>) -> String {
         .location()
         .map(|l| format!(" at {}:{}:{}", l.file(), l.line(), l.column()))
         .unwrap_or_default();
-    let text = redact_tokens(&printable(text, MAX_MESSAGE)).into_owned();
+    let text = shown(text);
     format!(
         "tokenlint: internal error{place}: {text}\n\
          This is a bug in tokenlint; the run did not complete and its result is unknown."
     )
+}
+
+/// A panic's message as it is shown: its tokens redacted before it is cut to
+/// [`MAX_MESSAGE`] characters, so that a cut never leaves part of a token's body too short
+/// to be recognised as one.
+fn shown(text: &str) -> String {
+    printable(&redact_tokens(text), MAX_MESSAGE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_cut_by_the_length_limit_is_redacted_first() {
+        let body: Vec<String> = (0..8)
+            .map(|i| format!("{:08X}", 0x9E37_79B9u32 ^ i))
+            .collect();
+        let body = body.join("-");
+        for at in [250, 260, 280, 295] {
+            let text = format!("{}{body} tail", "x".repeat(at));
+            let shown = shown(&text);
+            assert!(!shown.contains(&body[..17]), "{shown}");
+            assert!(shown.contains(&body[..4]), "{shown}");
+        }
+    }
 }
