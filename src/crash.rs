@@ -3,9 +3,10 @@
 //! in a hook never reads as a clean scan (0) or as "found something" (1). The message is
 //! redacted: a panic can quote the bytes being scanned.
 //!
-//! Running out of memory is not a panic: the standard library prints "memory allocation
-//! of N bytes failed" and aborts (SIGABRT, exit status 134 in a shell), which is not 0
-//! either.
+//! Running out of memory is not a panic: the binary's allocator, [`ExitOnOom`], ends the
+//! run with exit code 2 and a fixed message when an allocation fails, where the standard
+//! library would abort (SIGABRT, exit status 134 in a shell), and removes the report's
+//! temporary file.
 
 use std::panic::PanicHookInfo;
 
@@ -44,6 +45,59 @@ pub(crate) fn message(info: &PanicHookInfo<'_>) -> String {
         "tokenlint: internal error{place}: {text}\n\
          This is a bug in tokenlint; the run did not complete and its result is unknown."
     )
+}
+
+/// The system's allocator, except that an allocation that fails ends the run at once:
+/// a fixed message on standard error, the report's temporary file removed, exit code 2.
+/// Nothing of that allocates, and a successful allocation costs one comparison more.
+/// `try_reserve` fails the same way: tokenlint never recovers from a failed allocation.
+#[cfg(unix)]
+pub struct ExitOnOom;
+
+#[cfg(unix)]
+// SAFETY: every call is passed on to `System` as it is; only a null result is acted on.
+unsafe impl std::alloc::GlobalAlloc for ExitOnOom {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is `System`'s.
+        checked(unsafe { std::alloc::System.alloc(layout) })
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        checked(unsafe { std::alloc::System.alloc_zeroed(layout) })
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as for `alloc`.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, size: usize) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        checked(unsafe { std::alloc::System.realloc(ptr, layout, size) })
+    }
+}
+
+#[cfg(unix)]
+#[inline]
+fn checked(ptr: *mut u8) -> *mut u8 {
+    if ptr.is_null() {
+        out_of_memory();
+    }
+    ptr
+}
+
+/// Ends the run after a failed allocation, without allocating.
+#[cfg(unix)]
+#[cold]
+fn out_of_memory() -> ! {
+    const MESSAGE: &[u8] = b"tokenlint: out of memory; the run did not complete and its \
+        result is unknown\n";
+    // SAFETY: a write of a static buffer to standard error; its result does not matter.
+    unsafe { libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len()) };
+    crate::output::remove_pending_without_allocating();
+    // SAFETY: `_exit` ends the process at once, running nothing that could allocate.
+    unsafe { libc::_exit(i32::from(EXIT_ERROR)) }
 }
 
 /// A panic's message as it is shown: its tokens redacted before it is cut to

@@ -43,6 +43,7 @@ use check::Checker;
 use cli::{BaselineArgs, Cli, ColorChoice, Command, ReportArgs, ScanArgs};
 use confine::Scope;
 pub use error::Error;
+pub use output::stdout_was_closed;
 use report::{Report, RunContext, Summary, TokenFileRow};
 use rules::{RuleSet, Severity};
 use setup::{walk_options, ProjectIgnore, Setup};

@@ -123,3 +123,15 @@ pub fn finding_strings<'a>(doc: &'a serde_json::Value, field: &str) -> Vec<&'a s
         .map(|f| f[field].as_str().unwrap())
         .collect()
 }
+
+/// A custom rule file `acme-any` whose pattern is `regex`.
+pub fn acme_rule(regex: &str) -> String {
+    [
+        "id = \"acme-any\"\nseverity = \"error\"\nmessage = \"ACME {secret}\"\n",
+        &format!("[pattern]\nkeywords = [\"acme_\"]\nregex = '{regex}'\n"),
+        "[docs]\nsummary = \"An ACME key.\"\nwhy = \"It grants access.\"\nfix = \"Revoke it.\"\n",
+        "references = []\n[sarif]\ntags = []\nprecision = \"high\"\nsecurity-severity = 5.0\n",
+        "[examples]\npositive = [\"acme_abc\"]\nnegative = [\"acme\"]\n",
+    ]
+    .concat()
+}
