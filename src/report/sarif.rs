@@ -197,11 +197,7 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
         )
         .properties(properties)
         .build();
-    descriptor.help_uri = rule
-        .docs
-        .references
-        .first()
-        .map(|r| clean(&without_userinfo(r)));
+    descriptor.help_uri = rule.docs.references.first().map(|r| help_uri(r));
     descriptor
 }
 
@@ -301,23 +297,40 @@ fn artifact(shown: &str, report: &Report) -> sarif::ArtifactLocation {
     }
 }
 
-/// `uri` fit to publish: without the user name and password of its authority, its query
-/// and its fragment (`https://oauth2:SECRET@host/x?access_token=T` → `https://host/x`,
-/// `user:pw@host:x` → `host:x`), and with any token left in it redacted. A remote's URL
-/// often carries credentials, and a password may hold `/`, `?`, `#` or `@` unescaped:
-/// everything up to the last `@` is taken as userinfo, which strips too much from the
-/// rare URL with an `@` in its path but never leaves a password behind.
+/// A remote's URL fit to publish: without the user name and password of its authority,
+/// its query and its fragment (`https://oauth2:SECRET@host/x?access_token=T` →
+/// `https://host/x`, `user:pw@host:x` → `host:x`), and with any token left in it
+/// redacted. A password may hold `/`, `?`, `#` or `@` unescaped: everything up to the
+/// last `@` is taken as userinfo, which strips too much from the rare URL with an `@` in
+/// its path but never leaves a password behind.
 fn without_userinfo(uri: &str) -> String {
-    let (scheme, rest) = match uri.find("://") {
-        Some(i) => uri.split_at(i + 3),
-        None => ("", uri),
-    };
+    let (scheme, rest) = split_scheme(uri);
     let rest = match rest.rfind('@') {
         Some(at) if !scheme.eq_ignore_ascii_case("file://") => &rest[at + 1..],
         _ => rest,
     };
     let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
     crate::finding::redact_tokens(&format!("{scheme}{rest}")).into_owned()
+}
+
+/// A rule's reference as `helpUri`: without userinfo (up to the last `@` before its
+/// query or fragment), which a link to docs keeps.
+fn help_uri(uri: &str) -> String {
+    let (scheme, rest) = split_scheme(uri);
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let rest = match rest[..end].rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    clean(&format!("{scheme}{rest}"))
+}
+
+/// `("https://", "host/x")`; `("", uri)` without a scheme.
+fn split_scheme(uri: &str) -> (&str, &str) {
+    match uri.find("://") {
+        Some(i) => uri.split_at(i + 3),
+        None => ("", uri),
+    }
 }
 
 /// `file:///abs/path`, ending in `/` for a directory.
@@ -400,6 +413,10 @@ mod tests {
         ] {
             assert_eq!(without_userinfo(uri), want, "{uri}");
         }
+        assert_eq!(
+            help_uri("https://u:p@docs.example/x?a=b#c@d"),
+            "https://docs.example/x?a=b#c@d"
+        );
     }
 
     #[test]
