@@ -263,11 +263,11 @@ pub(crate) const TOKEN_BODY: &str = r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7,}";
 /// The shape of a token's body in an encoding the scanner does not decode: eight or more
 /// groups of eight uppercase hex digits, joined by nothing or by a short separator — up to
 /// six characters that are not letters or digits (`_`, ` `, `\/-`), or one escaped
-/// character (`%2D`, `\x2d`, `\u002d`, `\u{2d}`, `&#x2d;`). Only for masking: the
-/// detector does not report these.
+/// character (`%2D`, `\x2d`, `\u002d`, `\u{2d}`, `&#x2d;`), tried first so that a match
+/// ends where the body does. Only for masking: the detector does not report these.
 pub(crate) const TOKEN_LIKE: &str = concat!(
-    r"[0-9A-F]{8}(?:(?:[^0-9A-Za-z]{1,6}|%[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}",
-    r"|\\u[0-9A-Fa-f]{4}|\\u\{[0-9A-Fa-f]{1,6}\}|&#[xX]?[0-9A-Fa-f]{1,6};)?",
+    r"[0-9A-F]{8}(?:(?:%[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}",
+    r"|\\u\{[0-9A-Fa-f]{1,6}\}|&#[xX]?[0-9A-Fa-f]{1,6};|[^0-9A-Za-z]{1,6})?",
     r"[0-9A-F]{8}){7,}"
 );
 

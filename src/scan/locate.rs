@@ -417,6 +417,9 @@ mod tests {
             for g in &groups[1..7] {
                 assert!(!both.contains(g.as_str()), "{sep:?}: {both}");
             }
+            // Masked whole: its ends show, and nothing of it beside them.
+            let ends = format!("{}…{}", &groups[0][..4], &groups[7][4..]);
+            assert!(both.contains(&format!("{ends} S…2")), "{sep:?}: {both}");
         }
     }
 
