@@ -516,10 +516,7 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
     let mut text = String::new();
     for failure in &failures {
         // Examples are synthetic, but a failing one may have been pasted from a real file.
-        text.push_str(&format!(
-            "{}\n",
-            crate::finding::redact_tokens(&failure.to_string())
-        ));
+        text.push_str(&format!("{}\n", report::clean(&failure.to_string())));
     }
     text.push_str(&format!(
         "{} rules, {count} examples, {} failed\n",

@@ -299,6 +299,13 @@ fn rule_docs_from_the_scanned_tree_are_redacted_and_escaped_in_every_command() {
     let rules = run(dir.path(), &["rules"]);
     assert!(stdout(&rules).contains("acme-key"), "{}", stderr(&rules));
     assert_clean("rules", &stdout(&rules), &t);
+    let check = run(dir.path(), &["rules", "--check"]);
+    assert!(
+        stdout(&check).contains("example is not reported"),
+        "{}",
+        stdout(&check)
+    );
+    assert_clean("rules --check", &stdout(&check), &t);
     let explain = run(dir.path(), &["explain", "acme-key"]);
     assert!(
         stdout(&explain).contains("Revoke it."),
