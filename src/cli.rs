@@ -20,8 +20,34 @@ impl Cli {
     /// Parses the process's arguments, with the file names after `scan --hook` kept
     /// as file names (see [`hook_files_last`]).
     pub fn parse_args() -> Cli {
-        Cli::parse_from(hook_files_last(std::env::args_os().collect()))
+        let args = hook_files_last(std::env::args_os().collect());
+        match Cli::try_parse_from(&args) {
+            Ok(cli) => cli,
+            // `--help` and `--version`: on standard output, exit 0, as clap prints them.
+            Err(e) if !e.use_stderr() => e.exit(),
+            Err(e) => {
+                let code = e.exit_code();
+                eprint!("{}", usage_error(e, &args));
+                std::process::exit(code)
+            }
+        }
     }
+}
+
+/// A usage error as it is printed: clap quotes the arguments it could not use, and an
+/// argument may hold a token or a line that a CI runner would obey. The error is built
+/// again from the arguments with their tokens redacted and their control characters
+/// escaped, and what clap writes around them is cleaned as well.
+fn usage_error(error: clap::Error, args: &[OsString]) -> String {
+    let cleaned: Vec<OsString> = args
+        .iter()
+        .map(|a| match a.to_str() {
+            Some(text) => crate::report::clean(text).into(),
+            None => a.clone(),
+        })
+        .collect();
+    let error = Cli::try_parse_from(cleaned).err().unwrap_or(error);
+    crate::report::clean_lines(&error.render().to_string())
 }
 
 /// `scan … --hook FILE…` as clap must see it: `scan … --hook -- FILE…`. A hook passes
@@ -99,8 +125,8 @@ pub struct ReportArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
 
-    /// Show secrets in full. For local triage only: refused where CI or GITHUB_ACTIONS is set,
-    /// unless TOKENLINT_ALLOW_UNREDACTED_IN_CI=yes is too.
+    /// Show secrets in full. For local triage only: refused in CI (CI, GITHUB_ACTIONS and
+    /// the like set, even empty), unless TOKENLINT_ALLOW_UNREDACTED_IN_CI=yes is set too.
     #[arg(long)]
     pub no_redact: bool,
 

@@ -159,10 +159,7 @@ pub enum ConfigError {
     },
 }
 
-/// A path in an error message: a name from the scanned tree may hold control characters.
-fn shown(path: &Path) -> String {
-    crate::report::visible(&path.to_string_lossy()).into_owned()
-}
+use crate::report::clean_path as shown;
 
 impl Config {
     /// Parses a configuration file's text.

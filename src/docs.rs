@@ -1,21 +1,27 @@
 //! Documentation generated from the rule files: `tokenlint rules`, `tokenlint explain`,
 //! and the README's rule table. One source, so none of them can drift.
+//!
+//! A rule file may come from the scanned repository (`[rules] paths`): everything taken
+//! from it is shown with its tokens redacted and its control characters escaped, so that
+//! its docs can neither print a secret nor drive a terminal or a CI runner.
 
 use std::fmt::Write;
 
+use crate::report::{clean, clean_lines};
 use crate::rules::{Rule, RuleSet};
 
 /// `tokenlint rules`: one line per rule, in columns.
 pub fn rules_list(set: &RuleSet) -> String {
-    let width = set.rules().iter().map(|r| r.id().len()).max().unwrap_or(0);
+    let width = set.rules().iter().map(|r| clean(r.id()).len()).max();
+    let width = width.unwrap_or(0);
     let mut out = String::new();
     for rule in set.rules() {
         let _ = writeln!(
             out,
             "{:width$}  {:7}  {}",
-            rule.id(),
+            clean(rule.id()),
             rule.severity.as_str(),
-            rule.docs.summary.trim()
+            clean(rule.docs.summary.trim())
         );
     }
     out
@@ -33,19 +39,32 @@ pub fn explain_without_examples(rule: &Rule) -> String {
 
 fn markdown(rule: &Rule, with_examples: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {} ({})\n", rule.id(), rule.severity);
-    let _ = writeln!(out, "{}\n", rule.docs.summary.trim());
-    let _ = writeln!(out, "## Why is this bad?\n\n{}\n", rule.docs.why.trim());
-    let _ = writeln!(out, "## What to do instead\n\n{}\n", rule.docs.fix.trim());
+    let docs = &rule.docs;
+    let _ = writeln!(out, "# {} ({})\n", clean(rule.id()), rule.severity);
+    let _ = writeln!(out, "{}\n", clean_lines(docs.summary.trim()));
+    let _ = writeln!(
+        out,
+        "## Why is this bad?\n\n{}\n",
+        clean_lines(docs.why.trim())
+    );
+    let _ = writeln!(
+        out,
+        "## What to do instead\n\n{}\n",
+        clean_lines(docs.fix.trim())
+    );
     let examples = [
         ("## Reported", &rule.examples.positive),
         ("## Not reported", &rule.examples.negative),
     ];
+    let shown = |example: &str| match is_builtin(rule) {
+        true => example.to_string(),
+        false => clean(example),
+    };
     for (heading, list) in examples.into_iter().filter(|_| with_examples) {
         if !list.is_empty() {
             let _ = writeln!(out, "{heading}\n\n```text");
             for example in list {
-                let _ = writeln!(out, "{example}");
+                let _ = writeln!(out, "{}", shown(example));
             }
             let _ = writeln!(out, "```\n");
         }
@@ -53,13 +72,23 @@ fn markdown(rule: &Rule, with_examples: bool) -> String {
     if !rule.docs.references.is_empty() {
         let _ = writeln!(out, "## References\n");
         for r in &rule.docs.references {
-            let _ = writeln!(out, "- <{r}>");
+            let _ = writeln!(out, "- <{}>", clean(r));
         }
         out.push('\n');
     }
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+/// Whether `rule` is one of tokenlint's own, as shipped: its examples are shown as
+/// written, since their demo tokens are the point of them. Any other rule's are redacted.
+fn is_builtin(rule: &Rule) -> bool {
+    RuleSet::load_scoped(&[]).is_ok_and(|set| {
+        set.rules()
+            .iter()
+            .any(|b| b.id() == rule.id() && b.origin.text == rule.origin.text)
+    })
 }
 
 /// The README's rule table: a Markdown table of every built-in rule.
@@ -69,9 +98,9 @@ pub fn readme_rule_table(set: &RuleSet) -> String {
         let _ = writeln!(
             out,
             "| `{}` | {} | {} |",
-            rule.id(),
+            clean(rule.id()),
             rule.severity,
-            rule.docs.summary.trim().replace('|', "\\|")
+            clean(rule.docs.summary.trim()).replace('|', "\\|")
         );
     }
     out

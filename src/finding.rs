@@ -260,14 +260,32 @@ pub(crate) fn redact_in_place(text: &mut String) {
 /// more groups after them, so that no part of a longer run is left whole.
 pub(crate) const TOKEN_BODY: &str = r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7,}";
 
+/// The shape of a token's body in an encoding the scanner does not decode: eight or more
+/// groups of eight uppercase hex digits, joined by nothing or by a short separator — up to
+/// six characters that are not letters or digits (`_`, ` `, `\/-`), or one escaped
+/// character (`%2D`, `\x2d`, `\u002d`, `\u{2d}`, `&#x2d;`), tried first so that a match
+/// ends where the body does. Only for masking: the detector does not report these.
+pub(crate) const TOKEN_LIKE: &str = concat!(
+    r"[0-9A-F]{8}(?:(?:%[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}",
+    r"|\\u\{[0-9A-Fa-f]{1,6}\}|&#[xX]?[0-9A-Fa-f]{1,6};|[^0-9A-Za-z]{1,6})?",
+    r"[0-9A-F]{8}){7,}"
+);
+
+/// A pattern for both [`TOKEN_BODY`] and [`TOKEN_LIKE`].
+pub(crate) fn token_bodies_pattern() -> String {
+    format!("(?:{TOKEN_BODY})|(?:{TOKEN_LIKE})")
+}
+
 /// `text` with the body of every RemotiveCloud token in it — eight groups of eight hex
-/// digits — shortened to its ends, as [`Secret::redacted`] shows it, whatever comes
+/// digits, joined by `-` or, in an encoding tokenlint does not decode, by another short
+/// separator — shortened to its ends, as [`Secret::redacted`] shows it, whatever comes
 /// before it (`pa1.0/`, `pa1.0%2F`, `pa1.0\u002F`, a directory): for text that tokenlint
 /// prints but did not build from a secret, such as paths, commit authors, and error
 /// messages that quote a configuration file or a rule's examples.
 pub fn redact_tokens(text: &str) -> std::borrow::Cow<'_, str> {
-    static BODY: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(TOKEN_BODY).expect("a valid regex"));
+    static BODY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(&token_bodies_pattern()).expect("a valid regex")
+    });
     BODY.replace_all(text, |c: &regex::Captures| shorten_body(&c[0]))
 }
 

@@ -63,12 +63,7 @@ pub fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
     Ok(path)
 }
 
-/// A path as it may be printed: a `core.hooksPath` is the repository's to choose, so its
-/// control characters are escaped and any token in it redacted.
-pub(crate) fn shown(path: &Path) -> String {
-    let text = path.display().to_string();
-    crate::finding::redact_tokens(&crate::report::visible(&text)).into_owned()
-}
+pub(crate) use crate::report::clean_path as shown;
 
 fn failed(what: &str, path: &Path, e: &io::Error) -> GitError {
     GitError {

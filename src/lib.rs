@@ -43,6 +43,7 @@ use check::Checker;
 use cli::{BaselineArgs, Cli, ColorChoice, Command, ReportArgs, ScanArgs};
 use confine::Scope;
 pub use error::Error;
+pub use output::stdout_was_closed;
 use report::{Report, RunContext, Summary, TokenFileRow};
 use rules::{RuleSet, Severity};
 use setup::{walk_options, ProjectIgnore, Setup};
@@ -440,12 +441,27 @@ fn in_scope(scope: &[String], key: &str) -> bool {
 /// The environment variable that lets `--no-redact` run in CI anyway.
 pub const ALLOW_UNREDACTED_IN_CI: &str = "TOKENLINT_ALLOW_UNREDACTED_IN_CI";
 
-/// `--no-redact` is refused in CI (`CI` or `GITHUB_ACTIONS` set), where a log or an upload
-/// would keep the secrets, unless the environment opts in with `ALLOW_UNREDACTED_IN_CI=yes`.
-/// An environment variable, because a workflow's inputs reach tokenlint as arguments.
+/// The environment variables that tell a CI run: any one of them present, even empty.
+pub const CI_VARIABLES: [&str; 9] = [
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "TF_BUILD",
+    "JENKINS_URL",
+    "BUILDKITE",
+    "CIRCLECI",
+    "TEAMCITY_VERSION",
+    "BITBUCKET_BUILD_NUMBER",
+];
+
+/// `--no-redact` is refused in CI (any of [`CI_VARIABLES`] set, even to nothing), where a
+/// log or an upload would keep the secrets, unless the environment opts in with
+/// `ALLOW_UNREDACTED_IN_CI=yes`. An environment variable, because a workflow's inputs
+/// reach tokenlint as arguments.
 fn redaction_allowed(args: &ReportArgs) -> Result<(), Error> {
-    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-    let ci = ["CI", "GITHUB_ACTIONS"].into_iter().find(|name| set(name));
+    let ci = CI_VARIABLES
+        .into_iter()
+        .find(|name| std::env::var_os(name).is_some());
     let opted_in = std::env::var_os(ALLOW_UNREDACTED_IN_CI).is_some_and(|v| v == "yes");
     match ci {
         Some(name) if args.no_redact && !opted_in => Err(Error::Usage(format!(
@@ -536,10 +552,7 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
     let mut text = String::new();
     for failure in &failures {
         // Examples are synthetic, but a failing one may have been pasted from a real file.
-        text.push_str(&format!(
-            "{}\n",
-            crate::finding::redact_tokens(&failure.to_string())
-        ));
+        text.push_str(&format!("{}\n", report::clean(&failure.to_string())));
     }
     text.push_str(&format!(
         "{} rules, {count} examples, {} failed\n",

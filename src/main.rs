@@ -2,6 +2,40 @@
 
 use std::process::ExitCode;
 
+/// Out of memory, exit 2 with a message instead of aborting (see `tokenlint::crash`).
+#[cfg(unix)]
+#[global_allocator]
+static ALLOCATOR: tokenlint::crash::ExitOnOom = tokenlint::crash::ExitOnOom;
+
+/// Runs before the standard library's start-up, which opens `/dev/null` on a closed
+/// standard stream: only here can a closed standard output (`>&-`), to which no report can
+/// be written, be told from `>/dev/null`.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_os = "illumos"
+))]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT: extern "C" fn() = check_stdout;
+
+#[cfg(target_vendor = "apple")]
+#[used]
+#[link_section = "__DATA,__mod_init_func"]
+static CHECK_STDOUT: extern "C" fn() = check_stdout;
+
+#[cfg(unix)]
+extern "C" fn check_stdout() {
+    // SAFETY: fcntl with an integer command on descriptor 1 only reads its flags.
+    if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+        tokenlint::stdout_was_closed();
+    }
+}
+
 fn main() -> ExitCode {
     // A panic in any thread exits with 2, never 0 or 1, and prints no token.
     tokenlint::crash::install();

@@ -7,12 +7,16 @@
 //! existing device or FIFO is written only when it is the user's own or `/dev/null`. A
 //! rewritten report keeps its mode. SIGINT, SIGTERM and a crash remove the temporary file.
 //!
-//! A closed standard output (`tokenlint scan | head -1`) is not an error: the run ends
-//! quietly with its usual exit code.
+//! A standard output whose reader has gone (`tokenlint scan | head -1`) is not an error:
+//! the run ends quietly with its usual exit code. A standard output that was never open
+//! (`>&-`) is: no report could be written, and the run exits with 2.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
+use std::sync::atomic::AtomicPtr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::Error;
@@ -63,7 +67,24 @@ fn stream(path: &Path) -> Option<u8> {
     }
 }
 
+/// Whether standard output was closed when tokenlint started.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Records that standard output was closed when the process started (`>&-`): writing a
+/// report to it is then an error. The standard library opens `/dev/null` on a closed
+/// standard stream before `main`, and takes writes to it as successes, so only the
+/// binary's start-up code can tell.
+pub fn stdout_was_closed() {
+    STDOUT_CLOSED.store(true, Ordering::Relaxed);
+}
+
 fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Err(Error::Output {
+            path: PathBuf::from("<stdout>"),
+            source: io::Error::other("standard output is closed: no report was written"),
+        });
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match write(&mut out).and_then(|()| out.flush()) {
@@ -120,23 +141,52 @@ fn is_special(meta: &fs::Metadata) -> bool {
 }
 
 /// Writes to the device or FIFO at `path`, whose `lstat` is `meta`: only to one of the
-/// user's own, or to `/dev/null`, and only to the very file that was looked at.
+/// user's own, or to `/dev/null`, and only to the very file that was looked at. Both are
+/// checked on the opened file itself, so that nothing put in its place between the look
+/// and the open is written to.
 fn write_to_device(
     path: &Path,
     meta: &fs::Metadata,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     if !may_write_to_device(meta) {
-        return Err(io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            "a FIFO or device that belongs to another user: refused (name a new file, or \
-             /dev/null)",
-        ));
+        return Err(refused());
     }
     let file = open_no_follow(path)?;
-    same_file(&file, path)?;
+    opened_as_looked_at(meta, &file.metadata()?)?;
     let mut out = BufWriter::new(file);
     write(&mut out).and_then(|()| out.flush())
+}
+
+fn refused() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        "a FIFO or device that belongs to another user: refused (name a new file, or \
+         /dev/null)",
+    )
+}
+
+/// An error unless the file opened (`opened`, its `fstat`) is the one looked at (`looked`,
+/// its `lstat`), and a device or FIFO that the user may write to.
+fn opened_as_looked_at(looked: &fs::Metadata, opened: &fs::Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (opened.dev(), opened.ino()) != (looked.dev(), looked.ino()) {
+            return Err(changed());
+        }
+    }
+    if !is_special(opened) || !may_write_to_device(opened) {
+        return Err(refused());
+    }
+    Ok(())
+}
+
+fn changed() -> io::Error {
+    io::Error::other(
+        "the file changed while it was being written (someone else writes to its directory): \
+         nothing was written to it",
+    )
 }
 
 #[cfg(unix)]
@@ -204,10 +254,7 @@ fn same_file(file: &File, path: &Path) -> io::Result<()> {
         use std::os::unix::fs::MetadataExt;
         let (opened, named) = (file.metadata()?, fs::symlink_metadata(path)?);
         if (opened.dev(), opened.ino()) != (named.dev(), named.ino()) {
-            return Err(io::Error::other(
-                "the file changed while it was being written (someone else writes to its \
-                 directory): nothing was written to it",
-            ));
+            return Err(changed());
         }
     }
     let _ = (file, path);
@@ -241,6 +288,13 @@ impl Pending {
     fn register(path: &Path) -> Pending {
         on_signal_remove_pending();
         pending().push(path.to_path_buf());
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            if let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) {
+                free_c_path(PENDING_C.swap(name.into_raw(), Ordering::AcqRel));
+            }
+        }
         Pending(path.to_path_buf())
     }
 }
@@ -248,6 +302,33 @@ impl Pending {
 impl Drop for Pending {
     fn drop(&mut self) {
         pending().retain(|p| p != &self.0);
+        #[cfg(unix)]
+        free_c_path(PENDING_C.swap(std::ptr::null_mut(), Ordering::AcqRel));
+    }
+}
+
+/// The latest temporary file being written, as a C string, for
+/// [`remove_pending_without_allocating`]; null when there is none.
+#[cfg(unix)]
+static PENDING_C: AtomicPtr<std::ffi::c_char> = AtomicPtr::new(std::ptr::null_mut());
+
+#[cfg(unix)]
+fn free_c_path(path: *mut std::ffi::c_char) {
+    if !path.is_null() {
+        // SAFETY: every non-null pointer in `PENDING_C` came from `CString::into_raw`, and
+        // whoever swaps it out owns it.
+        drop(unsafe { std::ffi::CString::from_raw(path) });
+    }
+}
+
+/// Removes the latest temporary file being written, allocating nothing and taking no
+/// lock: for when memory has run out. The pointer is taken, never freed.
+#[cfg(unix)]
+pub(crate) fn remove_pending_without_allocating() {
+    let path = PENDING_C.swap(std::ptr::null_mut(), Ordering::AcqRel);
+    if !path.is_null() {
+        // SAFETY: a NUL-terminated path that no one else holds any more.
+        unsafe { libc::unlink(path) };
     }
 }
 
@@ -421,17 +502,39 @@ mod tests {
     }
 
     #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.unwrap().success());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_opened_file_is_checked_not_only_the_name_looked_at() {
+        // `/dev/null` looked at, then something else opened in its place: refused, whose
+        // ever it is; and a file given away between the look and the open as well.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        mkfifo(&fifo);
+        let null = fs::symlink_metadata("/dev/null").unwrap();
+        let other = fs::symlink_metadata(&fifo).unwrap();
+        let file = dir.path().join("plain");
+        fs::write(&file, "").unwrap();
+        let plain = fs::symlink_metadata(&file).unwrap();
+        assert!(opened_as_looked_at(&null, &null).is_ok());
+        assert!(opened_as_looked_at(&other, &other).is_ok());
+        assert!(opened_as_looked_at(&null, &other).is_err());
+        assert!(opened_as_looked_at(&other, &null).is_err());
+        assert!(opened_as_looked_at(&plain, &plain).is_err());
+    }
+
+    #[cfg(unix)]
     #[test]
     fn an_own_fifo_and_dev_null_are_written_and_another_users_fifo_refused() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         atomic_write(Path::new("/dev/null"), false, |out| out.write_all(b"x")).unwrap();
         let fifo = dir.path().join("fifo");
-        assert!(std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success());
+        mkfifo(&fifo);
         let reader = {
             let fifo = fifo.clone();
             std::thread::spawn(move || fs::read_to_string(fifo).unwrap())

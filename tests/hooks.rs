@@ -64,11 +64,11 @@ fn with_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
         .args(args)
         .env("HOME", "/nonexistent-home")
         .env_remove("XDG_CONFIG_HOME")
-        .env_remove("REMOTIVE_CONFIG_DIR")
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TOKENLINT_ALLOW_UNREDACTED_IN_CI");
-    cmd.envs(env.iter().copied()).output().unwrap()
+        .env_remove("REMOTIVE_CONFIG_DIR");
+    common::outside_ci(&mut cmd)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -77,9 +77,20 @@ fn no_redact_is_refused_in_ci_unless_the_environment_opts_in() {
     let t = token("sa", 50);
     fs::write(dir.path().join("a.sh"), format!("T={t}\n")).unwrap();
     let scan = ["scan", "--no-redact", "a.sh"];
-    for ci in ["CI", "GITHUB_ACTIONS"] {
+    for (ci, value) in [
+        ("CI", "true"),
+        ("CI", ""),
+        ("GITHUB_ACTIONS", "true"),
+        ("GITLAB_CI", "true"),
+        ("TF_BUILD", "True"),
+        ("JENKINS_URL", "http://j/"),
+        ("BUILDKITE", "true"),
+        ("CIRCLECI", "true"),
+        ("TEAMCITY_VERSION", "2024"),
+        ("BITBUCKET_BUILD_NUMBER", "7"),
+    ] {
         for args in [&scan[..], &["audit", "--no-redact", "a.sh"]] {
-            let out = with_env(dir.path(), &[(ci, "true")], args);
+            let out = with_env(dir.path(), &[(ci, value)], args);
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{ci} {args:?}: {stderr}");
             assert!(
@@ -89,15 +100,16 @@ fn no_redact_is_refused_in_ci_unless_the_environment_opts_in() {
             );
             assert!(!String::from_utf8_lossy(&out.stdout).contains(&t));
         }
-        let opted_in = [(ci, "true"), ("TOKENLINT_ALLOW_UNREDACTED_IN_CI", "yes")];
+        let opted_in = [(ci, value), ("TOKENLINT_ALLOW_UNREDACTED_IN_CI", "yes")];
         let out = with_env(dir.path(), &opted_in, &scan);
         assert_eq!(out.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&out.stdout).contains(&t));
     }
-    // Redacted output is fine in CI, and an empty CI is no CI.
-    let out = with_env(dir.path(), &[("CI", "true")], &["scan", "a.sh"]);
+    // Redacted output is fine in CI (an empty `CI` is CI too); outside CI, so is
+    // `--no-redact`.
+    let out = with_env(dir.path(), &[("CI", "")], &["scan", "a.sh"]);
     assert_eq!(out.status.code(), Some(1));
-    let out = with_env(dir.path(), &[("CI", "")], &scan);
+    let out = with_env(dir.path(), &[], &scan);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&t));
 }

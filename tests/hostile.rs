@@ -447,3 +447,77 @@ fn output_to_another_users_fifo_is_refused() {
     }
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
 }
+
+/// tokenlint run by `sh -c SCRIPT`, where the script ends in `exec "$0" "$@"`; `None` when
+/// there is no `sh`.
+#[cfg(unix)]
+fn through_sh(dir: &std::path::Path, script: &str, args: &[&str]) -> Option<std::process::Output> {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.current_dir(dir)
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_tokenlint"))
+        .args(args)
+        .env("HOME", "/nonexistent-home");
+    common::outside_ci(&mut cmd).output().ok()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_standard_output_is_an_error_not_a_clean_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("clean.txt"), "nothing here\n").unwrap();
+    for args in [&["scan", "clean.txt"][..], &["rules"]] {
+        let Some(out) = through_sh(dir.path(), r#"exec "$0" "$@" >&-"#, args) else {
+            return;
+        };
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("standard output is closed"), "{stderr}");
+    }
+    // Sent to /dev/null on purpose, it is written and the run is clean.
+    let out = through_sh(
+        dir.path(),
+        r#"exec "$0" "$@" >/dev/null"#,
+        &["scan", "clean.txt"],
+    );
+    assert_eq!(out.unwrap().status.code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn out_of_memory_exits_2_with_a_message_and_leaves_no_file() {
+    // A rule without a bounded match length makes a file be read whole: 400 MB of it
+    // cannot fit under a 200 MB address-space limit.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let limit = "ulimit -v 200000 || exit 99; exec \"$0\" \"$@\"";
+    match through_sh(p, limit, &["--version"]) {
+        Some(out) if out.status.code() == Some(0) => {}
+        _ => return, // no `sh`, or no `ulimit -v` here
+    }
+    fs::create_dir(p.join("rules")).unwrap();
+    fs::write(p.join("rules/any.toml"), common::acme_rule("acme_[a-z]+.*")).unwrap();
+    fs::File::create(p.join("big.bin"))
+        .unwrap()
+        .set_len(400 << 20)
+        .unwrap();
+    let args = [
+        "scan",
+        "--rules",
+        "rules",
+        "--output",
+        "report.json",
+        "big.bin",
+    ];
+    let out = through_sh(p, limit, &args).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("tokenlint: out of memory"), "{stderr}");
+    let mut left: Vec<String> = fs::read_dir(p)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["big.bin", "rules"]);
+}

@@ -236,3 +236,185 @@ negative = ["acme_short"]
         assert!(!line.trim_start().starts_with("::error"), "{shown}");
     }
 }
+
+/// A project whose `tokenlint.toml` names a rule file of its own with a token, a terminal
+/// escape and a workflow command in its docs and message; the token.
+fn hostile_rule_project(dir: &Path) -> String {
+    let t = token("pa", 20);
+    fs::create_dir(dir.join("rules")).unwrap();
+    fs::write(dir.join("tokenlint.toml"), "[rules]\npaths = [\"rules\"]\n").unwrap();
+    let rule = format!(
+        r#"id = "acme-key"
+severity = "error"
+message = "ACME key {{secret}} \u001b]0;TITLE\u0007 see {t}"
+[pattern]
+keywords = ["acme_"]
+regex = 'acme_[a-z0-9]{{20}}'
+[docs]
+summary = "An ACME key {t}\n::error::summary\u001b]0;TITLE\u0007"
+why = "It grants access. {t}"
+fix = """
+Revoke it.
+::error::pwned
+\u001b[2J"""
+references = ["https://oauth2:{t}@example.test/docs?k={t}"]
+[sarif]
+tags = ["acme", "{t}"]
+precision = "high"
+security-severity = 8.0
+[examples]
+positive = ["acme_abcdefghij0123456789", "{t}\u001b[2J"]
+negative = ["acme_short"]
+"#
+    );
+    fs::write(dir.join("rules/acme.toml"), rule).unwrap();
+    fs::write(dir.join("k.sh"), "K=acme_abcdefghij0123456789\n").unwrap();
+    t
+}
+
+/// Output that neither shows `t`, nor holds a control character other than a line break
+/// or a tab, nor has a line that starts the workflow command `::error::pwned` or
+/// `::error::summary`.
+fn assert_clean(what: &str, shown: &str, t: &str) {
+    assert!(!shown.contains(body(t)), "{what}: {shown}");
+    assert!(
+        !shown
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "{what}: {shown:?}"
+    );
+    for line in shown.lines() {
+        let line = line.trim_start();
+        assert!(
+            !line.starts_with("::error::pwned") && !line.starts_with("::error::summary"),
+            "{what}: {shown}"
+        );
+    }
+}
+
+#[test]
+fn rule_docs_from_the_scanned_tree_are_redacted_and_escaped_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = hostile_rule_project(dir.path());
+    let rules = run(dir.path(), &["rules"]);
+    assert!(stdout(&rules).contains("acme-key"), "{}", stderr(&rules));
+    assert_clean("rules", &stdout(&rules), &t);
+    let check = run(dir.path(), &["rules", "--check"]);
+    assert!(
+        stdout(&check).contains("example is not reported"),
+        "{}",
+        stdout(&check)
+    );
+    assert_clean("rules --check", &stdout(&check), &t);
+    let explain = run(dir.path(), &["explain", "acme-key"]);
+    assert!(
+        stdout(&explain).contains("Revoke it."),
+        "{}",
+        stderr(&explain)
+    );
+    assert_clean("explain", &stdout(&explain), &t);
+    for format in FORMATS {
+        let out = run(
+            dir.path(),
+            &["scan", "--format", format, "--color", "never"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        assert_clean(format, &format!("{}{}", stdout(&out), stderr(&out)), &t);
+    }
+    let sarif = json(&run(dir.path(), &["scan", "--format", "sarif"]));
+    let rule = &sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "acme-key")
+        .unwrap()
+        .clone();
+    let markdown = rule["help"]["markdown"].as_str().unwrap();
+    assert!(markdown.contains("Revoke it.\n"), "{markdown}");
+    for text in [
+        markdown,
+        rule["help"]["text"].as_str().unwrap(),
+        &rule.to_string(),
+    ] {
+        assert_clean("sarif rule", text, &t);
+    }
+    let help_uri = rule["helpUri"].as_str().unwrap();
+    assert!(
+        help_uri.starts_with("https://example.test/docs?k="),
+        "{help_uri}"
+    );
+}
+
+#[test]
+fn tokens_in_undecoded_encodings_never_show_across_two_snippets() {
+    // `A=<t1> M=<t2 written some other way> C=<t1>`: the two findings' snippets together
+    // must not show t2's body, whatever joins its groups.
+    let dir = tempfile::tempdir().unwrap();
+    let (found, hidden) = (token("pa", 21), token("sa", 22));
+    for sep in ["%2D", "_", " ", "\\x2d", "\\u002d", ""] {
+        let line = format!("A={found} M={} C={found}\n", hidden.replace('-', sep));
+        fs::write(dir.path().join("n.txt"), line).unwrap();
+        let out = run(dir.path(), &["scan", "--color", "never", "n.txt"]);
+        let shown = stdout(&out);
+        assert_eq!(shown.matches("hard-coded").count(), 2, "{sep:?}: {shown}");
+        for group in body(&hidden).split('-').skip(1).take(6) {
+            assert!(!shown.contains(group), "{sep:?}: {shown}");
+        }
+    }
+}
+
+#[test]
+fn remote_passwords_with_slashes_and_query_secrets_never_show() {
+    let dir = repo();
+    let p = dir.path();
+    let origin =
+        "https://oauth2:ghp_pw/with/slash@git.example.test/o/r.git?access_token=ghp_q#ghp_f";
+    git(p, &["remote", "add", "origin", origin]);
+    fs::write(p.join("leak.sh"), format!("T={}\n", token("pa", 23))).unwrap();
+    git(p, &["add", "."]);
+    git(p, &["commit", "-q", "-m", "leak"]);
+    let out = run(p, &["scan", "--history", "--format", "sarif"]);
+    assert!(!stdout(&out).contains("ghp_"), "{}", stdout(&out));
+    let uri = &json(&out)["runs"][0]["versionControlProvenance"][0]["repositoryUri"];
+    assert_eq!(uri, "https://git.example.test/o/r.git");
+}
+
+#[test]
+fn arguments_are_never_echoed_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = token("pa", 24);
+    fs::write(dir.path().join("clean.txt"), "nothing\n").unwrap();
+    for args in [
+        &["scan", "--now", &t, "clean.txt"][..],
+        &["scan", "--format", &t, "clean.txt"],
+        &[
+            "scan",
+            "--format",
+            "x\n::error::pwned\u{1b}[2J",
+            "clean.txt",
+        ],
+        &["audit", "--fail-on", &t],
+    ] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let shown = stderr(&out);
+        assert!(shown.contains("invalid value"), "{shown}");
+        assert_clean("usage error", &shown, &t);
+        assert!(!shown.contains("\n::error"), "{shown}");
+    }
+    let out = run(
+        dir.path(),
+        &[
+            "scan",
+            "--format",
+            "sarif",
+            "--sarif-category",
+            &t,
+            "clean.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    let id = doc["runs"][0]["automationDetails"]["id"].as_str().unwrap();
+    assert!(id.starts_with("pa1.0/") && !id.contains(body(&t)), "{id}");
+}

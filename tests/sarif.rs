@@ -13,16 +13,16 @@ use common::{base64, snapshot, token, utf16le};
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 
 fn tokenlint(cwd: &Path, home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(cwd)
-        .args(args)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("REMOTIVE_CONFIG_DIR")
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .unwrap()
+    common::outside_ci(
+        Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+            .current_dir(cwd)
+            .args(args)
+            .env("HOME", home)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("REMOTIVE_CONFIG_DIR"),
+    )
+    .output()
+    .unwrap()
 }
 
 fn sarif_of(cwd: &Path, args: &[&str]) -> Value {

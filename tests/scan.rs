@@ -37,9 +37,8 @@ impl Dir {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenlint"));
         cmd.current_dir(self.path())
             .args(args)
-            .env_remove("NO_COLOR")
-            .env_remove("CI")
-            .env_remove("GITHUB_ACTIONS");
+            .env_remove("NO_COLOR");
+        common::outside_ci(&mut cmd);
         cmd
     }
 

@@ -33,11 +33,20 @@ impl Reporter for GithubReporter {
     }
 }
 
-/// A command's message, escaped as the runner expects.
+/// A command's message, escaped as the runner expects; any other control character (an
+/// escape sequence from a rule file or a file name) shown as an escape (`\u{1b}`).
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => shown.push_str("%25"),
+            '\r' => shown.push_str("%0D"),
+            '\n' => shown.push_str("%0A"),
+            c if c.is_control() => shown.extend(c.escape_default()),
+            c => shown.push(c),
+        }
+    }
+    shown
 }
 
 /// A command's property value, escaped as the runner expects.
@@ -53,5 +62,6 @@ mod tests {
     fn escaping() {
         assert_eq!(data("50% done\r\nnext: a, b"), "50%25 done%0D%0Anext: a, b");
         assert_eq!(property("C:\\a,b%.txt"), "C%3A\\a%2Cb%25.txt");
+        assert_eq!(data("\x1b]0;TITLE\x07"), "\\u{1b}]0;TITLE\\u{7}");
     }
 }

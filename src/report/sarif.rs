@@ -15,6 +15,7 @@ use super::{Report, Reporter};
 use crate::check::normalize;
 use crate::docs;
 use crate::finding::Finding;
+use crate::report::{clean, clean_lines};
 use crate::rules::{Precision, Rule, Severity};
 use crate::suppress::SuppressionKind;
 use crate::walk::ScanError;
@@ -98,9 +99,11 @@ fn build(report: &Report) -> sarif::Sarif {
         run.version_control_provenance = Some(vec![details]);
     }
     if let Some(category) = &report.context.sarif_category {
-        // GitHub reads the category as everything up to the last `/` of the id.
+        // GitHub reads the category as everything up to the last `/` of the id. A token
+        // pasted into it is not published.
+        let category = clean(category);
         let id = if category.ends_with('/') {
-            category.clone()
+            category
         } else {
             format!("{category}/")
         };
@@ -143,15 +146,15 @@ fn level(severity: Severity) -> sarif::ResultLevel {
 fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
     let text = |s: &str| {
         sarif::MultiformatMessageString::builder()
-            .text(s.trim())
+            .text(clean_lines(s.trim()))
             .build()
     };
-    let help_text = format!(
+    let help_text = clean_lines(&format!(
         "{}\n\nWhy is this bad? {}\n\nWhat to do instead: {}",
         rule.docs.summary.trim(),
         rule.docs.why.trim(),
         rule.docs.fix.trim()
-    );
+    ));
     let help = sarif::MultiformatMessageString::builder()
         .text(help_text)
         .markdown(docs::explain_without_examples(rule))
@@ -161,8 +164,8 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
         rule.sarif
             .tags
             .iter()
+            .map(|t| clean(t))
             .filter(|t| !tags.contains(t))
-            .cloned()
             .collect::<Vec<_>>(),
     );
     let precision = match rule.sarif.precision {
@@ -182,8 +185,8 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
         ]))
         .build();
     let mut descriptor = sarif::ReportingDescriptor::builder()
-        .id(rule.id())
-        .name(pascal_case(rule.id()))
+        .id(clean(rule.id()))
+        .name(pascal_case(&clean(rule.id())))
         .short_description(text(&rule.docs.summary))
         .full_description(text(&rule.docs.why))
         .help(help)
@@ -194,7 +197,7 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
         )
         .properties(properties)
         .build();
-    descriptor.help_uri = rule.docs.references.first().map(|r| without_userinfo(r));
+    descriptor.help_uri = rule.docs.references.first().map(|r| help_uri(r));
     descriptor
 }
 
@@ -294,21 +297,40 @@ fn artifact(shown: &str, report: &Report) -> sarif::ArtifactLocation {
     }
 }
 
-/// `uri` fit to publish: without the user name and password of its authority
-/// (`https://oauth2:SECRET@host/x` → `https://host/x`, `user@host:x` → `host:x`), and
-/// with any token in it redacted. A remote's URL often carries credentials.
+/// A remote's URL fit to publish: without the user name and password of its authority,
+/// its query and its fragment (`https://oauth2:SECRET@host/x?access_token=T` →
+/// `https://host/x`, `user:pw@host:x` → `host:x`), and with any token left in it
+/// redacted. A password may hold `/`, `?`, `#` or `@` unescaped: everything up to the
+/// last `@` is taken as userinfo, which strips too much from the rare URL with an `@` in
+/// its path but never leaves a password behind.
 fn without_userinfo(uri: &str) -> String {
-    let (scheme, rest) = match uri.find("://") {
-        Some(i) => uri.split_at(i + 3),
-        None => ("", uri),
+    let (scheme, rest) = split_scheme(uri);
+    let rest = match rest.rfind('@') {
+        Some(at) if !scheme.eq_ignore_ascii_case("file://") => &rest[at + 1..],
+        _ => rest,
     };
-    // The authority ends at the path, query or fragment; its userinfo at its last `@`.
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    crate::finding::redact_tokens(&format!("{scheme}{rest}")).into_owned()
+}
+
+/// A rule's reference as `helpUri`: without userinfo (up to the last `@` before its
+/// query or fragment), which a link to docs keeps.
+fn help_uri(uri: &str) -> String {
+    let (scheme, rest) = split_scheme(uri);
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
     let rest = match rest[..end].rfind('@') {
         Some(at) => &rest[at + 1..],
         None => rest,
     };
-    crate::finding::redact_tokens(&format!("{scheme}{rest}")).into_owned()
+    clean(&format!("{scheme}{rest}"))
+}
+
+/// `("https://", "host/x")`; `("", uri)` without a scheme.
+fn split_scheme(uri: &str) -> (&str, &str) {
+    match uri.find("://") {
+        Some(i) => uri.split_at(i + 3),
+        None => ("", uri),
+    }
 }
 
 /// `file:///abs/path`, ending in `/` for a directory.
@@ -372,17 +394,29 @@ mod tests {
                 "https://user:ghp_abc@github.com/o/r",
                 "https://github.com/o/r",
             ),
+            // A password with a raw `/`, `?`, `#` or `@` in it.
+            ("https://oauth2:pw/1.0/x@host/r.git", "https://host/r.git"),
+            ("https://u:p?w#x@host/r.git", "https://host/r.git"),
+            ("https://a@b:c@host:8443/p?x=1#f", "https://host:8443/p"),
+            // Query and fragment secrets.
             (
-                "https://a@b:c@host:8443/p@q?x=@#@",
-                "https://host:8443/p@q?x=@#@",
+                "https://host/r.git?access_token=ghp_abc",
+                "https://host/r.git",
             ),
+            ("https://host/r.git#ghp_abc", "https://host/r.git"),
             ("ssh://git@host/r.git", "ssh://host/r.git"),
             ("user:pw@host:o/r.git", "host:o/r.git"),
+            ("user:p/w@host:o/r.git", "host:o/r.git"),
+            ("git@host:o/r.git", "host:o/r.git"),
             ("https://host/o/r.git", "https://host/o/r.git"),
             ("file:///tmp/r", "file:///tmp/r"),
         ] {
             assert_eq!(without_userinfo(uri), want, "{uri}");
         }
+        assert_eq!(
+            help_uri("https://u:p@docs.example/x?a=b#c@d"),
+            "https://docs.example/x?a=b#c@d"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! must neither show a token nor start a line that a terminal or a CI runner would obey.
 
 use std::fmt;
+use std::path::Path;
 
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 
@@ -43,8 +44,49 @@ pub fn shown_error(err: crate::Error) -> ShownError {
     }
 }
 
-fn clean(text: &str) -> String {
+/// Hostile text as it may be printed on one line: every token redacted, every control
+/// character escaped (`\n`, `\u{1b}`). For paths, names and messages from the scanned
+/// tree, the command line or a rule file.
+pub(crate) fn clean(text: &str) -> String {
     super::visible(&redact_tokens(text)).into_owned()
+}
+
+/// A path as [`clean`] shows it.
+pub(crate) fn clean_path(path: &Path) -> String {
+    clean(&path.to_string_lossy())
+}
+
+/// Hostile text of several lines, as [`clean`] shows it but with its line breaks and tabs
+/// kept: a rule file's docs. A lone CR is escaped, so that no line is overwritten, and a
+/// line that would start with `::` (a workflow command) starts with `\:` instead, which
+/// Markdown shows as `:`.
+pub(crate) fn clean_lines(text: &str) -> String {
+    let redacted = redact_tokens(text);
+    let mut shown = String::with_capacity(redacted.len());
+    for (i, line) in redacted.split('\n').enumerate() {
+        if i > 0 {
+            shown.push('\n');
+        }
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        push_kept(&mut shown, indent);
+        if body.starts_with("::") {
+            shown.push('\\');
+        }
+        push_kept(&mut shown, body);
+    }
+    shown
+}
+
+/// Appends `line` with its control characters but tabs escaped.
+fn push_kept(shown: &mut String, line: &str) {
+    for c in line.chars() {
+        match c {
+            '\t' => shown.push(c),
+            c if c.is_control() => shown.extend(c.escape_default()),
+            c => shown.push(c),
+        }
+    }
 }
 
 /// An error to print: see [`shown_error`].
@@ -109,5 +151,19 @@ impl fmt::Display for Cause {
 impl std::error::Error for Cause {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.inner.as_deref().map(|c| c as _)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_their_breaks_but_start_no_command() {
+        let text = "a\tb\n ::error::x\n\x1b]0;T\x07\r::warning::y";
+        assert_eq!(
+            clean_lines(text),
+            "a\tb\n \\::error::x\n\\u{1b}]0;T\\u{7}\\r::warning::y"
+        );
     }
 }

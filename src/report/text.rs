@@ -36,7 +36,7 @@ impl Reporter for TextReporter {
             let help = report
                 .rules
                 .get(&finding.rule_id)
-                .map(|r| visible(r.docs.fix.trim()));
+                .map(|r| super::clean(r.docs.fix.trim()));
             let diag = FindingDiagnostic {
                 finding,
                 help: help.as_deref(),

@@ -235,33 +235,24 @@ fn window(
     (window, found)
 }
 
-/// How far beyond a window a run of hex digits and `-` is followed, in bytes: far enough to
-/// hold eight whole groups of any run that reaches further.
-const RUN_REACH: usize = 160;
+/// How far beyond a window a token-shaped run is looked for, in bytes: far enough to hold
+/// eight whole groups of any run that reaches further, each group with its longest
+/// separator (18 bytes), and one more group cut by the edge.
+const RUN_REACH: usize = 192;
 
-/// Every run shaped like a token's body (eight or more groups of eight hex digits joined
-/// by `-`) in `line` that `window` touches, with its redacted text. Whatever stands before
-/// it, a token in an encoding that the scanner does not decode must not show across the
-/// snippets of two findings beside it. The search starts and ends outside any run of hex
-/// digits and `-`, or [`RUN_REACH`] beyond the window, so that a run that reaches into the
-/// window is masked over all of the window, whichever finding's snippet it is.
+/// Every run shaped like a token's body in `line` that `window` touches, with its redacted
+/// text: eight or more groups of eight hex digits joined by `-`, or by another short
+/// separator (`%2D`, `_`, `\x2d`, none: [`crate::finding::TOKEN_LIKE`]). Whatever stands
+/// before it, a token in an encoding that the scanner does not decode must not show across
+/// the snippets of two findings beside it. The search reaches [`RUN_REACH`] beyond the
+/// window on each side, so that a run that reaches into the window is masked over all of
+/// the window, whichever finding's snippet it is; the work per snippet stays bounded.
 fn bodies(hay: &[u8], line: &Range<usize>, window: &Range<usize>) -> Vec<(Range<usize>, String)> {
     static BODY: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(crate::finding::TOKEN_BODY).expect("a valid regex")
+        regex::bytes::Regex::new(&crate::finding::token_bodies_pattern()).expect("a valid regex")
     });
-    let in_run = |b: u8| b.is_ascii_hexdigit() || b == b'-';
-    let (floor, ceiling) = (
-        window.start.saturating_sub(RUN_REACH).max(line.start),
-        (window.end + RUN_REACH).min(line.end),
-    );
-    let mut from = window.start;
-    while from > floor && in_run(hay[from - 1]) {
-        from -= 1;
-    }
-    let mut to = window.end;
-    while to < ceiling && in_run(hay[to]) {
-        to += 1;
-    }
+    let from = window.start.saturating_sub(RUN_REACH).max(line.start);
+    let to = (window.end + RUN_REACH).min(line.end);
     BODY.find_iter(&hay[from..to])
         .map(|m| from + m.start()..from + m.end())
         .filter(|r| r.start < window.end && window.start < r.end)
@@ -403,6 +394,32 @@ mod tests {
             let snip = snippet(hay, span, &masks);
             assert!(snip.text.contains("0123…ABCD"), "{}", snip.text);
             assert!(!snip.text.contains("AAAA"), "{}", snip.text);
+        }
+    }
+
+    #[test]
+    fn bodies_in_undecoded_encodings_are_masked_in_both_neighbours() {
+        // A token whose `-` are written some other way, between two findings: neither
+        // snippet shows its body, nor do the two together.
+        let groups: Vec<String> = (0..8u32)
+            .map(|i| format!("{:08X}", 0x2545_F491u32.wrapping_mul(i + 7)))
+            .collect();
+        for sep in ["%2D", "_", " ", "\\x2d", "\\u002d", ""] {
+            let body = groups.join(sep);
+            let hay = format!("S1 M=pa1.0/{body} S2");
+            let hay = hay.as_bytes();
+            let (s1, s2) = (0..2, hay.len() - 2..hay.len());
+            let masks = Masks::new(vec![
+                (s1.clone(), "S…1".to_string()),
+                (s2.clone(), "S…2".to_string()),
+            ]);
+            let both = [&s1, &s2].map(|s| snippet(hay, s, &masks).text).join("");
+            for g in &groups[1..7] {
+                assert!(!both.contains(g.as_str()), "{sep:?}: {both}");
+            }
+            // Masked whole: its ends show, and nothing of it beside them.
+            let ends = format!("{}…{}", &groups[0][..4], &groups[7][4..]);
+            assert!(both.contains(&format!("{ends} S…2")), "{sep:?}: {both}");
         }
     }
 

@@ -66,21 +66,28 @@ pub fn snapshot(name: &str, actual: &str) {
     );
 }
 
+/// `cmd` without any variable by which tokenlint tells a CI run, nor its opt-in to
+/// `--no-redact` there: `--no-redact` is refused in CI, and the suite runs the same there.
+pub fn outside_ci(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    tokenlint::CI_VARIABLES
+        .iter()
+        .chain([&tokenlint::ALLOW_UNREDACTED_IN_CI])
+        .fold(cmd, |cmd, name| cmd.env_remove(name))
+}
+
 /// Runs tokenlint in `dir` with no token store and no colour: the same on every machine.
 pub fn tokenlint(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", "/nonexistent-home")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("REMOTIVE_CONFIG_DIR")
-        .env_remove("NO_COLOR")
-        // `--no-redact` is refused in CI: the suite runs the same there.
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TOKENLINT_ALLOW_UNREDACTED_IN_CI")
-        .output()
-        .unwrap()
+    outside_ci(
+        std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+            .current_dir(dir)
+            .args(args)
+            .env("HOME", "/nonexistent-home")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("REMOTIVE_CONFIG_DIR")
+            .env_remove("NO_COLOR"),
+    )
+    .output()
+    .unwrap()
 }
 
 /// Runs git in `dir` as a test identity, and asserts it succeeded.
@@ -115,4 +122,16 @@ pub fn finding_strings<'a>(doc: &'a serde_json::Value, field: &str) -> Vec<&'a s
         .iter()
         .map(|f| f[field].as_str().unwrap())
         .collect()
+}
+
+/// A custom rule file `acme-any` whose pattern is `regex`.
+pub fn acme_rule(regex: &str) -> String {
+    [
+        "id = \"acme-any\"\nseverity = \"error\"\nmessage = \"ACME {secret}\"\n",
+        &format!("[pattern]\nkeywords = [\"acme_\"]\nregex = '{regex}'\n"),
+        "[docs]\nsummary = \"An ACME key.\"\nwhy = \"It grants access.\"\nfix = \"Revoke it.\"\n",
+        "references = []\n[sarif]\ntags = []\nprecision = \"high\"\nsecurity-severity = 5.0\n",
+        "[examples]\npositive = [\"acme_abc\"]\nnegative = [\"acme\"]\n",
+    ]
+    .concat()
 }
