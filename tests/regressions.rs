@@ -524,12 +524,12 @@ fn forty_thousand_keywords_load_and_gate_correctly() {
     fs::write(p.join("rules/many.toml"), keyword_rule(&keywords)).unwrap();
     // Keywords nested in each other (a 1 MB rule file) took 3.6 GB and 16 s to load.
     let nested: Vec<String> = (1..=1400).map(|n| "q".repeat(n)).collect();
-    let nested = rule("nested", "qq-(?P<secret>[0-9]{4})", &nested);
+    let nested = rule("nested", "nn-(?P<secret>[0-9]{4})", &nested);
     fs::write(p.join("rules/nested.toml"), nested).unwrap();
     fs::write(p.join("hit.txt"), "zz09999 secret-1234\n").unwrap();
     fs::write(p.join("inner.txt"), "kw12345 secret-5678\n").unwrap();
-    fs::write(p.join("miss.txt"), "kw1 secret-4321\n").unwrap();
-    fs::write(p.join("q.txt"), "qq-1234\n").unwrap();
+    fs::write(p.join("miss.txt"), "kw1 secret-4321 nn-4321\n").unwrap();
+    fs::write(p.join("q.txt"), "qqq nn-1234\n").unwrap();
     // In 1 GiB of address space.
     let out = std::process::Command::new("sh")
         .current_dir(p)
