@@ -161,6 +161,8 @@ impl<'r> Checker<'r> {
             self.scanner
                 .scan_file_windows(shown, open, buf, Windows::DEFAULT, scratch, &mut each);
         repeats.summarise(&mut findings);
+        // The list grew by doubling; what it holds is kept until the report is written.
+        findings.shrink_to_fit();
         let read = (&mut &*file).stream_position().unwrap_or(0);
         (findings, read, result.err())
     }
@@ -179,7 +181,7 @@ impl<'r> Checker<'r> {
         key: &str,
         data: &[u8],
         findings: &mut [Finding],
-        seen: &mut HashMap<String, usize>,
+        seen: &mut HashMap<u128, usize>,
     ) {
         if findings.is_empty() {
             return;
@@ -187,7 +189,10 @@ impl<'r> Checker<'r> {
         self.cross_reference(findings);
         for f in findings.iter_mut() {
             let base = fingerprint(&f.rule_id, key, f.secret.as_ref());
-            let repeat = seen.entry(base.clone()).or_insert(0);
+            // Keyed by the fingerprint's 16 bytes, not a copy of its text, since a file
+            // may hold a great many.
+            let bits = u128::from_str_radix(&base, 16).expect("a fingerprint is 32 hex digits");
+            let repeat = seen.entry(bits).or_insert(0);
             f.fingerprint = match *repeat {
                 0 => base,
                 n => nth_fingerprint(&base, n),
@@ -358,13 +363,17 @@ impl<'r> Checker<'r> {
 /// would otherwise hold millions of findings, in memory and in every report.
 pub const MAX_REPEATS: usize = 100;
 
-/// A rule id, a secret, and whether the finding is suppressed.
-type RepeatKey = (String, Box<str>, bool);
+/// A rule id and a secret hashed to 128 bits with this run's random keys, and whether the
+/// finding is suppressed: 17 bytes per finding where copies of the rule id and the
+/// secret took some 150, and no file can choose two secrets that collide.
+type RepeatKey = (u64, u64, bool);
 
 /// Counts the findings of each rule and secret in a file, keeps the first
 /// [`MAX_REPEATS`] of each, and turns the first of the rest into a summary.
 #[derive(Default)]
 struct Repeats {
+    /// Two hashers with keys of their own: a [`RepeatKey`]'s 128 bits.
+    hashers: [std::hash::RandomState; 2],
     /// By rule, secret and whether it is suppressed: how many were seen, and where the
     /// summary of the rest is, in `over`.
     seen: HashMap<RepeatKey, (usize, Option<usize>)>,
@@ -379,11 +388,11 @@ impl Repeats {
             let Some(secret) = &f.secret else {
                 return true;
             };
-            let key = (
-                f.rule_id.clone(),
-                secret.expose().into(),
-                f.suppression.is_some(),
-            );
+            let [a, b] = self
+                .hashers
+                .each_ref()
+                .map(|h| std::hash::BuildHasher::hash_one(h, (&f.rule_id, secret.expose())));
+            let key = (a, b, f.suppression.is_some());
             let (count, summary) = self.seen.entry(key).or_insert((0, None));
             *count += 1;
             if *count <= MAX_REPEATS {

@@ -122,26 +122,76 @@ const SHORT_SECRET: usize = 16;
 /// The salt of the slow hash: fixed, so that a baseline is the same on every machine.
 const SLOW_SALT: &[u8] = b"tokenlint fingerprint v1";
 
+/// The most distinct short secrets whose fingerprint one run derives with the slow hash.
+/// Each costs some 15 ms, one at a time: a rule that the scanned tree brings could
+/// otherwise match millions of distinct short values and stall the scan for hours.
+pub const SLOW_HASH_BUDGET: usize = 256;
+
+/// The secret's part of the fingerprint of a short secret past [`SLOW_HASH_BUDGET`]:
+/// none, so that the fingerprint is its rule's, its path's and its occurrence's.
+const UNDERIVED: &str = "short secret, not derived";
+
 /// The secret's part of a fingerprint. A long secret (every token) is hashed once with
 /// SHA-256, as [`Secret::hash`]. A short one (a custom rule's password, say) could be found
 /// from a plain hash in a committed baseline by trying every short string, so it is
-/// derived with Argon2id instead (OWASP's 7 MiB, 5 passes, one lane: some 20 ms); each
+/// derived with Argon2id instead (OWASP's 7 MiB, 5 passes, one lane: some 15 ms); each
 /// distinct short secret is derived once per run, and one at a time, so that memory stays
-/// bounded however many threads scan.
+/// bounded however many threads scan. Past [`SLOW_HASH_BUDGET`] distinct short secrets
+/// in a run, the secret has no part at all ([`SlowHashes`]).
 fn fingerprint_hash(secret: &Secret) -> String {
     if secret.expose().chars().count() >= SHORT_SECRET {
         return secret.hash();
     }
-    type Derived = std::collections::HashMap<Box<str>, String>;
-    static DERIVED: std::sync::LazyLock<std::sync::Mutex<Derived>> =
-        std::sync::LazyLock::new(Default::default);
-    let mut derived = DERIVED
+    slow_hashes().hash(secret)
+}
+
+/// How many distinct short secrets this run fingerprinted without their value, past
+/// [`SLOW_HASH_BUDGET`]: what a warning at the end of the run reports.
+pub fn underived_short_secrets() -> usize {
+    slow_hashes().over.len()
+}
+
+/// This run's [`SlowHashes`], locked.
+fn slow_hashes() -> std::sync::MutexGuard<'static, SlowHashes> {
+    static HASHES: std::sync::LazyLock<std::sync::Mutex<SlowHashes>> =
+        std::sync::LazyLock::new(|| std::sync::Mutex::new(SlowHashes::new(SLOW_HASH_BUDGET)));
+    HASHES
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    derived
-        .entry(secret.0.clone())
-        .or_insert_with(|| slow_hash(secret.expose()))
-        .clone()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The slow hashes of one run's short secrets: each distinct secret derived once, and at
+/// most `budget` of them. Those past the budget, in the order the scan meets them, get
+/// [`UNDERIVED`] as their part: their fingerprints tell them apart by occurrence in the
+/// file only, and so cannot be brute-forced either.
+struct SlowHashes {
+    derived: std::collections::HashMap<Box<str>, String>,
+    budget: usize,
+    /// The distinct short secrets past the budget.
+    over: std::collections::HashSet<Box<str>>,
+}
+
+impl SlowHashes {
+    fn new(budget: usize) -> SlowHashes {
+        SlowHashes {
+            derived: Default::default(),
+            budget,
+            over: Default::default(),
+        }
+    }
+
+    fn hash(&mut self, secret: &Secret) -> String {
+        if let Some(hash) = self.derived.get(&secret.0) {
+            return hash.clone();
+        }
+        if self.derived.len() >= self.budget {
+            self.over.insert(secret.0.clone());
+            return UNDERIVED.to_string();
+        }
+        let hash = slow_hash(secret.expose());
+        self.derived.insert(secret.0.clone(), hash.clone());
+        hash
+    }
 }
 
 /// Argon2id of `secret` with [`SLOW_SALT`], hex.
@@ -392,6 +442,26 @@ mod tests {
         // Long secrets keep their plain fingerprint, so that baselines stay valid.
         let long = Secret::from_match(token().as_bytes());
         assert_eq!(fingerprint("r", "a.sh", Some(&long)), plain(&long));
+    }
+
+    /// A rule `pw=(?P<secret>[0-9]{6})` over many distinct values would derive a slow
+    /// hash for each, one at a time: over an hour for a 4 MiB file. A run derives at most
+    /// a budget of them; the rest have no secret part, and are counted.
+    #[test]
+    fn slow_hashes_stop_at_their_budget() {
+        let mut hashes = SlowHashes::new(3);
+        let secrets: Vec<Secret> = (0..5)
+            .map(|i| Secret::from_match(format!("pw{i}").as_bytes()))
+            .collect();
+        let first: Vec<String> = secrets.iter().map(|s| hashes.hash(s)).collect();
+        assert_eq!(first[0], slow_hash("pw0"));
+        assert_eq!(hashes.derived.len(), 3);
+        assert_ne!(first[1], first[2]);
+        assert_eq!(first[3..], [UNDERIVED, UNDERIVED]);
+        // Those derived stay derived; the rest are counted once each.
+        let again: Vec<String> = secrets.iter().rev().map(|s| hashes.hash(s)).collect();
+        assert_eq!(again.into_iter().rev().collect::<Vec<_>>(), first);
+        assert_eq!((hashes.derived.len(), hashes.over.len()), (3, 2));
     }
 
     #[test]

@@ -56,6 +56,22 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let result = run_command(cli);
+    let underived = finding::underived_short_secrets();
+    if underived > 0 {
+        report::warn(
+            &format!(
+                "warning: {underived} distinct short secrets past the first {} are \
+                 fingerprinted by rule, path and occurrence only (see the README)",
+                finding::SLOW_HASH_BUDGET
+            ),
+            true,
+        );
+    }
+    result
+}
+
+fn run_command(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Audit(args) => {

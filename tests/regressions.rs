@@ -460,17 +460,54 @@ fn a_token_file_without_a_token_is_only_invalid() {
 }
 
 fn keyword_rule(keywords: &[String]) -> String {
+    rule("many-keywords", "secret-(?P<secret>[0-9]{4})", keywords)
+}
+
+/// A rule file with `id`, `regex` and `keywords`.
+fn rule(id: &str, regex: &str, keywords: &[String]) -> String {
     let list: Vec<String> = keywords.iter().map(|k| format!("\"{k}\"")).collect();
     format!(
-        r#"id = "many-keywords"
+        r#"id = "{id}"
 severity = "error"
-message = "many keywords {{secret}}"
+message = "{id} {{secret}}"
 docs = {{ summary = "s", why = "w", fix = "f" }}
 sarif = {{ precision = "low", security-severity = 1.0 }}
-pattern = {{ regex = 'secret-(?P<secret>[0-9]{{4}})', keywords = [{}] }}
+pattern = {{ regex = '{regex}', keywords = [{}] }}
 "#,
         list.join(", ")
     )
+}
+
+/// A rule that a scanned repository brought through `[rules] paths`, with matches of no
+/// bounded length, turned windowing off: every large file was read whole (a 400 MB sparse
+/// file cost 417 MB). Such a rule from the scanned tree is refused; named with `--rules`
+/// it is the user's choice and still loads.
+#[test]
+fn an_unbounded_rule_from_the_scanned_tree_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::create_dir(p.join("rules")).unwrap();
+    fs::write(p.join("tokenlint.toml"), "[rules]\npaths = [\"rules\"]\n").unwrap();
+    fs::write(p.join("a.txt"), "zzsecret-1234 acme_x9\n").unwrap();
+    for regex in [
+        "zzsecret-(?P<secret>[0-9]+)",
+        "acme_[a-z0-9]*",
+        "acme_[a-z]{1,70000}",
+    ] {
+        fs::write(p.join("rules/r.toml"), rule("zz", regex, &[])).unwrap();
+        let out = run(p, &["scan", "--color", "never", "a.txt"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{regex}: {stderr}");
+        for says in ["r.toml", "{1,256}", "--rules"] {
+            assert!(stderr.contains(says), "{regex}: {stderr}");
+        }
+        let own = run(p, &["scan", "--no-config", "--rules", "rules", "a.txt"]);
+        assert_eq!(own.status.code(), Some(1), "{regex}");
+    }
+    let bounded = "zzsecret-(?P<secret>[0-9]{1,256})";
+    fs::write(p.join("rules/r.toml"), rule("zz", bounded, &[])).unwrap();
+    let doc = json(&run(p, &["scan", "--format", "json", "a.txt"]));
+    assert_eq!(common::finding_strings(&doc, "rule_id"), ["zz"], "{doc}");
 }
 
 /// Every keyword was compared with every other: 40,000 keywords cost 44 s per scan.
@@ -485,14 +522,36 @@ fn forty_thousand_keywords_load_and_gate_correctly() {
     keywords.push("kw1234".to_string());
     fs::create_dir(p.join("rules")).unwrap();
     fs::write(p.join("rules/many.toml"), keyword_rule(&keywords)).unwrap();
+    // Keywords nested in each other (a 1 MB rule file) took 3.6 GB and 16 s to load.
+    let nested: Vec<String> = (1..=1400).map(|n| "q".repeat(n)).collect();
+    let nested = rule("nested", "nn-(?P<secret>[0-9]{4})", &nested);
+    fs::write(p.join("rules/nested.toml"), nested).unwrap();
     fs::write(p.join("hit.txt"), "zz09999 secret-1234\n").unwrap();
     fs::write(p.join("inner.txt"), "kw12345 secret-5678\n").unwrap();
-    fs::write(p.join("miss.txt"), "kw1 secret-4321\n").unwrap();
-    let out = run(p, &["scan", "--rules", "rules", "--format", "json", "."]);
+    fs::write(p.join("miss.txt"), "kw1 secret-4321 nn-4321\n").unwrap();
+    fs::write(p.join("q.txt"), "qqq nn-1234\n").unwrap();
+    // In 1 GiB of address space.
+    let out = std::process::Command::new("sh")
+        .current_dir(p)
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_tokenlint"))
+        .args([
+            "scan",
+            "--no-config",
+            "--rules",
+            "rules",
+            "--format",
+            "json",
+            ".",
+        ])
+        .env("HOME", "/nonexistent-home")
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .unwrap();
     let doc = json(&out);
     assert_eq!(
         common::finding_paths(&doc),
-        ["hit.txt", "inner.txt"],
+        ["hit.txt", "inner.txt", "q.txt"],
         "{doc}"
     );
 }

@@ -741,3 +741,34 @@ fn regression_keywords_stay_active_after_a_base64_run_in_a_large_file() {
     let places = dir.places(&["--rules", "rules", "--fail-on", "note"]);
     assert_eq!(places.len(), 2, "{places:?}");
 }
+
+/// A rule over short secrets, `pw=` and six digits, from the scanned tree: every distinct
+/// value cost a slow hash, one at a time (a 4 MiB file of them, over an hour). A run
+/// derives [`SLOW_HASH_BUDGET`] of them; the rest are fingerprinted by rule, path and
+/// occurrence, with one warning that counts them.
+#[test]
+fn regression_short_secrets_past_the_slow_hash_budget_cost_nothing_more() {
+    use tokenlint::finding::SLOW_HASH_BUDGET;
+    let dir = Dir::new();
+    dir.write("tokenlint.toml", "[rules]\npaths = [\"rules\"]\n");
+    dir.write(
+        "rules/pw.toml",
+        custom_rule("pw", "", r"pw=(?P<secret>[0-9]{6})"),
+    );
+    let over = 5;
+    let values: String = (0..SLOW_HASH_BUDGET + over)
+        .map(|i| format!("pw={i:06}\n"))
+        .collect();
+    dir.write("a.txt", values);
+    let out = common::tokenlint(dir.path(), &["scan", "--format", "json", "a.txt"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let prints: std::collections::HashSet<&str> = findings(&doc)
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    // Each still has a fingerprint of its own, by occurrence past the budget.
+    assert_eq!(prints.len(), SLOW_HASH_BUDGET + over);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warning = format!("{over} distinct short secrets past the first {SLOW_HASH_BUDGET}");
+    assert!(stderr.contains(&warning), "{stderr}");
+}

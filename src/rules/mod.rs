@@ -223,12 +223,15 @@ impl RuleSet {
                         }
                     })?;
                 let rule = parse_rule(&crate::report::visible(&path.to_string_lossy()), &text)?;
-                if rule.pattern.is_none() {
+                let Some(pattern) = &rule.pattern else {
                     return Err(RuleError::invalid(
                         &rule.origin,
                         rule.id.span(),
                         "a user rule needs a [pattern] table with a regex",
                     ));
+                };
+                if matches!(scope, Scope::Project(_)) {
+                    check_bounded(&rule, pattern)?;
                 }
                 rules.push(rule);
             }
@@ -311,6 +314,7 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
         if let Some(k) = pattern.keywords.iter().find(|k| k.get_ref().is_empty()) {
             return bad(k.span(), "a keyword cannot be empty");
         }
+        check_keyword_caps(rule, pattern)?;
         if let Err(e) = compile_check(pattern.regex.get_ref()) {
             return bad(
                 pattern.regex.span(),
@@ -324,6 +328,32 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
         }
     }
     Ok(())
+}
+
+/// The most keywords one rule may list: the prefilter is built from all of them.
+pub(crate) const MAX_KEYWORDS: usize = 50_000;
+
+/// The most bytes one rule's keywords may hold together.
+pub(crate) const MAX_KEYWORD_BYTES: usize = 1024 * 1024;
+
+/// Refuses a rule with more keywords, or more keyword bytes, than the prefilter is
+/// built for: the gate's automaton and what each keyword implies grow with them.
+fn check_keyword_caps(rule: &Rule, pattern: &Pattern) -> Result<(), RuleError> {
+    let keywords = &pattern.keywords;
+    let bytes: usize = keywords.iter().map(|k| k.get_ref().len()).sum();
+    if keywords.len() <= MAX_KEYWORDS && bytes <= MAX_KEYWORD_BYTES {
+        return Ok(());
+    }
+    let (first, last) = (&keywords[0], &keywords[keywords.len() - 1]);
+    Err(RuleError::invalid(
+        &rule.origin,
+        first.span().start..last.span().end,
+        &format!(
+            "{} keywords of {bytes} bytes: a rule may list at most {MAX_KEYWORDS} keywords \
+             of at most {MAX_KEYWORD_BYTES} bytes in all",
+            keywords.len()
+        ),
+    ))
 }
 
 /// A rule's regex as the regex crate reads it (bytes, not only UTF-8), to reason about.
@@ -361,6 +391,29 @@ fn matches_empty_text(regex: &str) -> bool {
         }
     }
     false
+}
+
+/// The longest match, in bytes, of a rule that the scanned tree brings: large files are
+/// read in windows that overlap by this much at most.
+pub(crate) const MAX_PROJECT_MATCH: usize = 64 * 1024;
+
+/// Refuses a rule from the scanned tree whose matches have no bounded length (or one over
+/// [`MAX_PROJECT_MATCH`]): it would make every large file and blob be read whole, so a
+/// repository could spend the memory of whoever scans it. The user's own `--rules` may.
+fn check_bounded(rule: &Rule, pattern: &Pattern) -> Result<(), RuleError> {
+    let longest = parse_regex(pattern.regex.get_ref()).and_then(|h| h.properties().maximum_len());
+    if longest.is_some_and(|n| n <= MAX_PROJECT_MATCH) {
+        return Ok(());
+    }
+    Err(RuleError::invalid(
+        &rule.origin,
+        pattern.regex.span(),
+        &format!(
+            "a rule from the scanned tree must match at most {MAX_PROJECT_MATCH} bytes: \
+             bound each repetition (`{{1,256}}` rather than `+` or `*`), or load the rule \
+             with --rules"
+        ),
+    ))
 }
 
 /// The regex size limit for one rule; a larger regex is an error, never an abort.
@@ -485,6 +538,28 @@ mod tests {
             assert!(err.to_string().contains("empty string"), "{regex}: {err}");
         }
         assert!(parse_rule("r.toml", &minimal("[pattern]\nregex = '(?P<secret>x+)'\n")).is_ok());
+    }
+
+    /// 1,400 nested keywords took 3.6 GB and 16 s to load; a rule's keywords are capped.
+    #[test]
+    fn keywords_are_capped_in_count_and_bytes() {
+        let rule = |keywords: &[String]| {
+            let list: Vec<String> = keywords.iter().map(|k| format!("\"{k}\"")).collect();
+            minimal(&format!(
+                "[pattern]\nregex = 'x[0-9]{{4}}'\nkeywords = [{}]\n",
+                list.join(",")
+            ))
+        };
+        let many: Vec<String> = (0..=MAX_KEYWORDS).map(|i| format!("k{i}")).collect();
+        let err = parse_rule("r.toml", &rule(&many)).unwrap_err().to_string();
+        assert!(
+            err.contains("r.toml") && err.contains("at most 50000 keywords"),
+            "{err}"
+        );
+        assert!(parse_rule("r.toml", &rule(&many[..MAX_KEYWORDS])).is_ok());
+        let long = vec!["k".repeat(MAX_KEYWORD_BYTES / 2 + 1); 2];
+        let err = parse_rule("r.toml", &rule(&long)).unwrap_err().to_string();
+        assert!(err.contains("1048576 bytes in all"), "{err}");
     }
 
     #[test]
