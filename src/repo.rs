@@ -81,6 +81,12 @@ impl Repo {
                 shown(&self.top)
             ))
         })?;
+        self.refuse_links_out(&roots)
+    }
+
+    /// Refuses refs, objects, `HEAD` or an index linked out of `roots`, where the
+    /// repository's files lie: `git-new-workdir` does that, and so could a stranger.
+    fn refuse_links_out(&self, roots: &[PathBuf]) -> Result<(), GitError> {
         let read = [
             (&self.git_dir, "HEAD"),
             (&self.git_dir, "index"),

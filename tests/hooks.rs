@@ -221,7 +221,10 @@ fn install_hook_refuses_a_hooks_path_with_a_line_break() {
     for args in [&[][..], &["--force"]] {
         let (code, _, stderr) = install(p, args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
-        assert!(stderr.contains("refused") && stderr.contains(r"\n"), "{stderr}");
+        assert!(
+            stderr.contains("refused") && stderr.contains(r"\n"),
+            "{stderr}"
+        );
     }
     assert!(!elsewhere.exists());
 }
