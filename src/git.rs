@@ -45,6 +45,10 @@ const SAFE_CONFIG: &[&str] = &[
     // Housekeeping that a command may start after its work.
     "gc.auto=0",
     "maintenance.auto=false",
+    // Read by `git diff --cached` (why is git's affair), and a FIFO there blocks it for
+    // ever; tokenlint lists no untracked file and applies no attribute, so neither is read.
+    "core.excludesFile=/dev/null",
+    "core.attributesFile=/dev/null",
 ];
 
 /// The environment of every git command: no lazy fetch of an object a partial clone lacks

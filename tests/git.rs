@@ -848,6 +848,24 @@ fn a_fifo_git_would_block_on_is_refused() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_by_the_repository_config_is_not_read() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 59))).unwrap();
+    git(p, &["add", "a.sh"]);
+    mkfifo(&p.join(".git/fifo"));
+    let fifo = p.join(".git/fifo");
+    for setting in ["core.excludesFile", "core.attributesFile"] {
+        git(p, &["config", setting, fifo.to_str().unwrap()]);
+        let out = tokenlint_bounded(p, &["scan", "--staged"])
+            .unwrap_or_else(|| panic!("{setting}: tokenlint blocked"));
+        exits(&out, 1);
+        git(p, &["config", "--unset", setting]);
+    }
+}
+
 #[test]
 fn a_lost_history_blob_is_an_error_outside_a_partial_clone() {
     let dir = repo();
