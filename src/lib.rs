@@ -250,6 +250,7 @@ fn scan_staged(
     Ok((outcome, keys))
 }
 
+/// The error for staged blobs git cannot read, each named with its object id.
 fn unreadable_staged(unreadable: &[String]) -> git::GitError {
     git::GitError {
         message: format!(
