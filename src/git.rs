@@ -45,6 +45,10 @@ const SAFE_CONFIG: &[&str] = &[
     // Housekeeping that a command may start after its work.
     "gc.auto=0",
     "maintenance.auto=false",
+    // Read by `git diff --cached` (why is git's affair), and a FIFO there blocks it for
+    // ever; tokenlint lists no untracked file and applies no attribute, so neither is read.
+    "core.excludesFile=/dev/null",
+    "core.attributesFile=/dev/null",
 ];
 
 /// The environment of every git command: no lazy fetch of an object a partial clone lacks
@@ -126,7 +130,7 @@ fn one_line(bytes: Vec<u8>) -> String {
 /// The top of the working tree that holds `dir`.
 pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
     git(dir, &["rev-parse", "--show-toplevel"])
-        .map(|out| PathBuf::from(one_line(out)))
+        .and_then(path_line)
         .map_err(|e| GitError {
             help: Some("run it inside a git repository".into()),
             ..e
@@ -324,25 +328,27 @@ impl Drop for CatFile {
     }
 }
 
-/// Where git looks for hooks (`core.hooksPath` honoured) and the git directory that all
-/// worktrees of the repository share, both absolute.
-pub(crate) fn hook_dirs(dir: &Path) -> Result<(PathBuf, PathBuf), GitError> {
-    let out = git(
+/// Where git looks for hooks in the repository around `dir` (`core.hooksPath` honoured),
+/// absolute.
+pub(crate) fn hooks_dir(dir: &Path) -> Result<PathBuf, GitError> {
+    path_line(git(
         dir,
-        &[
-            "rev-parse",
-            "--path-format=absolute",
-            "--git-path",
-            "hooks",
-            "--git-common-dir",
-        ],
-    )?;
-    let text = String::from_utf8_lossy(&out);
-    let mut lines = text.lines().map(PathBuf::from);
-    match (lines.next(), lines.next()) {
-        (Some(hooks), Some(common)) => Ok((hooks, common)),
-        _ => Err(error("`git rev-parse` did not say where the hooks are")),
+        &["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
+    )?)
+}
+
+/// The one path git printed on a line of its own. A path with a line break or another
+/// control character is refused: it is a repository's trick (a two-line `core.hooksPath`
+/// read as two answers), not a place to read or write.
+pub(crate) fn path_line(out: Vec<u8>) -> Result<PathBuf, GitError> {
+    let line = out.strip_suffix(b"\n").unwrap_or(&out);
+    if line.is_empty() || line.iter().any(|b| b.is_ascii_control()) {
+        return Err(error(format!(
+            "refused: git named a path that is empty or holds a control character: {}",
+            crate::hook::shown(&path_of_bytes(line))
+        )));
     }
+    Ok(path_of_bytes(line))
 }
 
 /// A blob of the history, with the path it was found under.
@@ -509,6 +515,27 @@ pub fn first_commits(
         }
     }
     Ok(found)
+}
+
+/// Whether the repository is a partial clone, which may lack objects its promisor remote
+/// has: `extensions.partialClone` set, or a remote marked `promisor`.
+pub fn is_partial_clone(top: &Path) -> bool {
+    let set = |args: &[&str]| git(top, args).is_ok_and(|out| !one_line(out).is_empty());
+    set(&["config", "--get", "extensions.partialClone"])
+        || git(
+            top,
+            &[
+                "config",
+                "--type=bool",
+                "--get-regexp",
+                r"^remote\..*\.promisor$",
+            ],
+        )
+        .is_ok_and(|out| {
+            String::from_utf8_lossy(&out)
+                .lines()
+                .any(|l| l.ends_with(" true"))
+        })
 }
 
 /// Whether the repository is a shallow clone, whose history is cut short.

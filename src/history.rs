@@ -10,6 +10,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::check::Checker;
+use crate::finding::Finding;
 use crate::git::{self, Commit, HistoryBlob, Object, Revisions};
 use crate::scan::Scratch;
 use crate::walk::{self, Outcome, ScanError};
@@ -18,13 +19,14 @@ use crate::Error;
 /// Blob bytes read before a batch is scanned: memory stays bounded whatever the history.
 const BATCH_BYTES: usize = 64 << 20;
 
+/// Scans every blob of the history of the repository around `dir` that `revs` reach.
 pub fn scan(
     dir: &Path,
     revs: &Revisions,
     checker: &Checker,
     ignore: &crate::setup::ProjectIgnore,
 ) -> Result<Outcome, Error> {
-    let top = git::toplevel(dir)?;
+    let top = crate::repo::open(dir)?.top;
     let mut outcome = Outcome::default();
     if git::is_shallow(&top) {
         outcome.errors.push(ScanError {
@@ -37,13 +39,79 @@ pub fn scan(
         let (top, revs) = (top.clone(), revs.clone());
         std::thread::spawn(move || git::first_commits(&top, &revs))
     };
-    let (mut blobs, missing) = git::history_blobs(&top, revs)?;
+    let (mut blobs, mut missing) = git::history_blobs(&top, revs)?;
     blobs.retain(|b| !ignore.ignores(&top.join(&b.path)));
-    outcome.errors.extend(not_in_clone(&top, &missing));
-    let oids: Vec<String> = blobs.iter().map(|b| b.oid.clone()).collect();
-    // Drawn only when standard error is a terminal: nothing in CI logs.
+    let found = scan_blobs(&top, &blobs, checker, &mut outcome, &mut missing)?;
+    outcome.errors.extend(not_in_clone(&top, &missing)?);
+    let commits: HashMap<String, Commit> = log.join().map_err(|_| {
+        Error::Git(git::GitError {
+            message: "the thread reading `git log` panicked".into(),
+            help: None,
+        })
+    })??;
+    outcome.findings.extend(
+        found
+            .into_iter()
+            .map(|(oid, f)| with_commit(f, commits.get(&oid))),
+    );
+    Ok(outcome)
+}
+
+/// Scans the blobs through one `git cat-file --batch`: those held in memory in parallel
+/// batches, those spooled one at a time, in windows. Returns each finding with its blob's
+/// id; adds the ids of the blobs git does not have to `missing`.
+fn scan_blobs(
+    top: &Path,
+    blobs: &[HistoryBlob],
+    checker: &Checker,
+    outcome: &mut Outcome,
+    missing: &mut Vec<String>,
+) -> Result<Vec<(String, Finding)>, Error> {
+    let progress = progress_bar(blobs.len());
+    let mut batch: Vec<(HistoryBlob, Vec<u8>)> = Vec::new();
+    let mut batch_bytes = 0;
+    let mut found: Vec<(String, Finding)> = Vec::new();
+    // The window buffer of large blobs, which are scanned one at a time, never batched.
+    let (mut window, mut scratch) = (Vec::new(), Scratch::default());
+    let oids = blobs.iter().map(|b| b.oid.clone()).collect();
+    git::read_all(top, oids, walk::SPOOL_FROM, |i, object| {
+        progress.inc(1);
+        let blob = &blobs[i];
+        if let Object::Held(data) = object {
+            batch_bytes += data.len();
+            batch.push((blob.clone(), data));
+        } else {
+            let path = top.join(&blob.path);
+            match walk::scan_object(
+                checker,
+                &path,
+                &blob.path,
+                object,
+                &mut window,
+                &mut scratch,
+            ) {
+                Some(mut scanned) => {
+                    found.extend(scanned.findings.drain(..).map(|f| (blob.oid.clone(), f)));
+                    outcome.merge(scanned);
+                }
+                None => missing.push(blob.oid.clone()),
+            }
+        }
+        if batch_bytes >= BATCH_BYTES {
+            scan_batch(top, &mut batch, checker, outcome, &mut found);
+            batch_bytes = 0;
+        }
+    })?;
+    scan_batch(top, &mut batch, checker, outcome, &mut found);
+    progress.finish_and_clear();
+    Ok(found)
+}
+
+/// A progress bar over `count` blobs, drawn only when standard error is a terminal:
+/// nothing in CI logs.
+fn progress_bar(count: usize) -> indicatif::ProgressBar {
     let progress = indicatif::ProgressBar::with_draw_target(
-        Some(oids.len() as u64),
+        Some(count as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
     progress.set_style(
@@ -52,85 +120,57 @@ pub fn scan(
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let mut batch: Vec<(HistoryBlob, Vec<u8>)> = Vec::new();
-    let mut batch_bytes = 0;
-    let mut found: Vec<(String, crate::finding::Finding)> = Vec::new();
-    // The window buffer of large blobs, which are scanned one at a time, never batched.
-    let mut window = Vec::new();
-    git::read_all(&top, oids, walk::spool_from(checker), |i, object| {
-        progress.inc(1);
-        let blob = &blobs[i];
-        match object {
-            Object::Held(data) => {
-                batch_bytes += data.len();
-                batch.push((blob.clone(), data));
-            }
-            Object::Spooled(spool, size) => {
-                let key = checker.key(&top.join(&blob.path));
-                let mut scanned =
-                    walk::scan_spooled(checker, &key, &blob.path, &spool, size, &mut window);
-                found.extend(scanned.findings.drain(..).map(|f| (blob.oid.clone(), f)));
-                outcome.merge(scanned);
-            }
-            Object::Missing => outcome.errors.push(ScanError {
-                message: format!("object {} is missing", blob.oid),
-                path: blob.path.clone(),
-            }),
-        }
-        if batch_bytes >= BATCH_BYTES {
-            scan_batch(&top, &mut batch, checker, &mut outcome, &mut found);
-            batch_bytes = 0;
-        }
-    })?;
-    scan_batch(&top, &mut batch, checker, &mut outcome, &mut found);
-    progress.finish_and_clear();
-    let commits: HashMap<String, Commit> = log.join().map_err(|_| {
-        Error::Git(git::GitError {
-            message: "the thread reading `git log` panicked".into(),
-            help: None,
-        })
-    })??;
-    for (oid, mut finding) in found {
-        if let Some(commit) = commits.get(&oid) {
-            finding.path.clone_from(&commit.path);
-            let short = &commit.id[..commit.id.len().min(10)];
-            finding.message.push_str(&format!(
-                " (added in commit {short} by {} on {})",
-                commit.author,
-                &commit.date[..commit.date.len().min(10)]
-            ));
-            finding.commit = Some(commit.clone());
-        }
-        outcome.findings.push(finding);
+    progress
+}
+
+/// A finding of a history blob, named after the commit that first added the blob.
+fn with_commit(mut finding: Finding, commit: Option<&Commit>) -> Finding {
+    if let Some(commit) = commit {
+        finding.path.clone_from(&commit.path);
+        let short = &commit.id[..commit.id.len().min(10)];
+        finding.message.push_str(&format!(
+            " (added in commit {short} by {} on {})",
+            commit.author,
+            &commit.date[..commit.date.len().min(10)]
+        ));
+        finding.commit = Some(commit.clone());
     }
-    Ok(outcome)
+    finding
 }
 
 /// How many missing objects are named one by one; the rest are counted.
 const NAMED_MISSING: usize = 10;
 
-/// Warnings for the blobs a partial clone lacks: they are neither fetched nor scanned.
-fn not_in_clone(top: &Path, missing: &[String]) -> Vec<ScanError> {
-    let warning = |message: String| ScanError {
-        path: top.display().to_string(),
-        message,
-    };
-    let mut warnings: Vec<ScanError> = missing
-        .iter()
-        .take(NAMED_MISSING)
-        .map(|oid| {
-            warning(format!(
-                "object {oid} is not in this clone (a partial clone?): not fetched, not scanned"
-            ))
-        })
-        .collect();
-    if missing.len() > NAMED_MISSING {
-        warnings.push(warning(format!(
-            "{} more objects are not in this clone: not fetched, not scanned",
-            missing.len() - NAMED_MISSING
-        )));
+/// Warnings for the blobs a partial clone lacks: they are neither fetched nor scanned. In
+/// a repository that is not a partial clone, a blob git cannot read is lost or corrupt,
+/// and its token would pass unseen: an error.
+fn not_in_clone(top: &Path, missing: &[String]) -> Result<Vec<ScanError>, Error> {
+    if missing.is_empty() {
+        return Ok(Vec::new());
     }
-    warnings
+    let mut named: Vec<String> = missing.iter().take(NAMED_MISSING).cloned().collect();
+    if missing.len() > NAMED_MISSING {
+        named.push(format!("{} more", missing.len() - NAMED_MISSING));
+    }
+    if !git::is_partial_clone(top) {
+        return Err(Error::Git(git::GitError {
+            message: format!(
+                "cannot read objects of the history: {}; this repository is not a partial \
+                 clone, so they are lost or corrupt, and were not scanned",
+                named.join(", ")
+            ),
+            help: Some("`git fsck` checks the repository".into()),
+        }));
+    }
+    Ok(named
+        .into_iter()
+        .map(|oid| ScanError {
+            path: top.display().to_string(),
+            message: format!(
+                "object {oid} is not in this clone (a partial clone?): not fetched, not scanned"
+            ),
+        })
+        .collect())
 }
 
 fn scan_batch(
@@ -138,9 +178,9 @@ fn scan_batch(
     batch: &mut Vec<(HistoryBlob, Vec<u8>)>,
     checker: &Checker,
     outcome: &mut Outcome,
-    found: &mut Vec<(String, crate::finding::Finding)>,
+    found: &mut Vec<(String, Finding)>,
 ) {
-    let results: Vec<(String, Vec<crate::finding::Finding>, u64)> = batch
+    let results: Vec<(String, Vec<Finding>, u64)> = batch
         .par_iter()
         .map_init(Scratch::default, |scratch, (blob, data)| {
             let checked = checker.check(Some(&top.join(&blob.path)), &blob.path, data, scratch);

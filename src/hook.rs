@@ -26,13 +26,20 @@ exec tokenlint scan --staged --\n";
 /// existing hook is replaced, and a hooks directory outside the repository used, only with
 /// `force`.
 pub fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
-    let (hooks, common) = git::hook_dirs(dir)?;
-    let hooks = resolved(&hooks);
-    let roots = [Some(common), git::toplevel(dir).ok()];
-    let inside = roots
+    let repo = crate::repo::open_unchecked(dir)?;
+    if !force {
+        repo.check_own().map_err(|e| GitError {
+            help: Some(format!(
+                "{}; or write the hook there anyway with `tokenlint install-hook --force`",
+                e.help.as_deref().unwrap_or_default()
+            )),
+            ..e
+        })?;
+    }
+    let hooks = resolved(&git::hooks_dir(dir)?);
+    let inside = [&repo.common, &repo.top]
         .into_iter()
-        .flatten()
-        .any(|root| hooks.starts_with(resolved(&root)));
+        .any(|root| hooks.starts_with(resolved(root)));
     if !inside && !force {
         return Err(GitError {
             message: format!(

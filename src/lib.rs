@@ -23,6 +23,7 @@ pub mod history;
 pub mod hook;
 pub mod hygiene;
 mod output;
+pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod scan;
@@ -147,15 +148,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else if args.hook {
-        // A staged file named `-` is that file, never standard input.
-        let file = |p: &PathBuf| {
-            if p == "-" {
-                PathBuf::from("./-")
-            } else {
-                p.clone()
-            }
-        };
-        let paths: Vec<PathBuf> = args.paths.iter().map(file).collect();
+        let paths: Vec<PathBuf> = args.paths.iter().map(hook_file).collect();
         hook_options(&paths)?;
         paths
     } else {
@@ -230,6 +223,16 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, Error> {
     )
 }
 
+/// A file name a hook was given, as a path to scan: a staged file named `-` is that file,
+/// never standard input.
+fn hook_file(name: &PathBuf) -> PathBuf {
+    if name == "-" {
+        PathBuf::from("./-")
+    } else {
+        name.clone()
+    }
+}
+
 /// The blobs staged in the index of the repository around `dir`, read by object id, and
 /// the keys of the staged files. A staged blob that cannot be read stops the run: what is
 /// not scanned must not pass.
@@ -238,7 +241,7 @@ fn scan_staged(
     checker: &Checker,
     ignore: &ProjectIgnore,
 ) -> Result<(Outcome, Vec<String>), Error> {
-    let top = git::toplevel(dir)?;
+    let top = repo::open(dir)?.top;
     let mut files = git::staged_files(&top)?;
     files.retain(|f| !ignore.ignores(&top.join(&f.path)));
     if files.is_empty() {
@@ -249,49 +252,19 @@ fn scan_staged(
         .map(|f| checker.key(&top.join(&f.path)))
         .collect();
     let mut outcome = Outcome::default();
-    let mut scratch = scan::Scratch::default();
-    let mut window = Vec::new();
-    let mut unreadable = Vec::new();
+    let (mut scratch, mut window) = (scan::Scratch::default(), Vec::new());
+    let mut unreadable: Vec<String> = Vec::new();
     let oids = files.iter().map(|f| f.oid.clone()).collect();
-    git::read_all(&top, oids, walk::spool_from(checker), |i, object| {
-        let (path, shown) = (top.join(&files[i].path), display_path(&files[i].path));
-        match object {
-            git::Object::Held(data) => {
-                let checked = checker.check(Some(&path), &shown, &data, &mut scratch);
-                outcome.findings.extend(checked.findings);
-                outcome.files += 1;
-                outcome.bytes += data.len() as u64;
-            }
-            git::Object::Spooled(spool, size) => {
-                let key = checker.key(&path);
-                outcome.merge(walk::scan_spooled(
-                    checker,
-                    &key,
-                    &shown,
-                    &spool,
-                    size,
-                    &mut window,
-                ));
-            }
-            git::Object::Missing => {
-                unreadable.push(format!(
-                    "{} (object {})",
-                    report::visible(&shown),
-                    files[i].oid
-                ));
-            }
+    git::read_all(&top, oids, walk::SPOOL_FROM, |i, object| {
+        let (file, shown) = (&files[i], display_path(&files[i].path));
+        let path = top.join(&file.path);
+        match walk::scan_object(checker, &path, &shown, object, &mut window, &mut scratch) {
+            Some(scanned) => outcome.merge(scanned),
+            None => unreadable.push(format!("{} (object {})", report::visible(&shown), file.oid)),
         }
     })?;
     if !unreadable.is_empty() {
-        return Err(git::GitError {
-            message: format!(
-                "cannot read what is staged for {}: the object is not in this repository \
-                 (nothing was fetched), so it was not scanned",
-                unreadable.join(", ")
-            ),
-            help: Some("`git fsck` checks the repository; stage the file again".into()),
-        }
-        .into());
+        return Err(unreadable_staged(&unreadable).into());
     }
     Ok((outcome, keys))
 }
@@ -309,6 +282,18 @@ fn hook_options(paths: &[PathBuf]) -> Result<(), Error> {
             error,
         }),
         None => Ok(()),
+    }
+}
+
+/// The error for staged blobs git cannot read, each named with its object id.
+fn unreadable_staged(unreadable: &[String]) -> git::GitError {
+    git::GitError {
+        message: format!(
+            "cannot read what is staged for {}: the object is not in this repository \
+             (nothing was fetched), so it was not scanned",
+            unreadable.join(", ")
+        ),
+        help: Some("`git fsck` checks the repository; stage the file again".into()),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -127,7 +127,7 @@ pub fn scan_stdin(checker: &Checker) -> std::io::Result<Outcome> {
     std::io::copy(&mut stdin, &mut spool)?;
     Ok(scan_spooled(
         checker,
-        NAME,
+        None,
         NAME,
         &spool,
         u64::MAX,
@@ -135,19 +135,33 @@ pub fn scan_stdin(checker: &Checker) -> std::io::Result<Outcome> {
     ))
 }
 
-/// Scans a spooled copy of something too large to hold (standard input, a git blob), keyed
-/// `key` and shown as `shown`, in windows, with `buf` as the window's buffer: up to `limit`
-/// bytes of `spool`.
+/// Scans a spooled copy of something too large to hold (standard input, a git blob), found
+/// at `path` (keyed by it) and shown as `shown`: up to `limit` bytes of `spool`, in windows,
+/// with `buf` as the window's buffer.
 pub(crate) fn scan_spooled(
     checker: &Checker,
-    key: &str,
+    path: Option<&Path>,
     shown: &str,
     spool: &File,
     limit: u64,
     buf: &mut Vec<u8>,
 ) -> Outcome {
-    let (findings, bytes, err) =
-        checker.check_large(key, shown, spool, limit, buf, &mut Scratch::default());
+    let (findings, bytes, err) = if checker.windowed() {
+        let key = path.map_or_else(|| shown.to_string(), |p| checker.key(p));
+        checker.check_large(&key, shown, spool, limit, buf, &mut Scratch::default())
+    } else {
+        // A custom rule (given with `--rules`) whose matches have no bounded length: a
+        // window could cut a match in two, so the spool is read back whole into `buf` and
+        // scanned at once. This holds the whole content in memory, the price of such a
+        // rule, which only the user can choose.
+        buf.clear();
+        let mut reader = spool;
+        let read = reader
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| reader.take(limit).read_to_end(buf));
+        let checked = checker.check(path, shown, buf, &mut Scratch::default());
+        (checked.findings, buf.len() as u64, read.err())
+    };
     let mut outcome = Outcome {
         findings,
         files: 1,
@@ -163,15 +177,33 @@ pub(crate) fn scan_spooled(
     outcome
 }
 
-/// What of something to scan is held in memory: anything from this size on is read in
-/// windows, unless a custom rule's matches have no bounded length.
-pub(crate) fn spool_from(checker: &Checker) -> u64 {
-    if checker.windowed() {
-        LARGE
-    } else {
-        u64::MAX
+/// A blob git handed over, found at `path` and shown as `shown`, scanned: held in memory,
+/// or spooled and read in windows. `None` for a blob git does not have.
+pub(crate) fn scan_object(
+    checker: &Checker,
+    path: &Path,
+    shown: &str,
+    object: crate::git::Object,
+    buf: &mut Vec<u8>,
+    scratch: &mut Scratch,
+) -> Option<Outcome> {
+    match object {
+        crate::git::Object::Held(data) => Some(Outcome {
+            findings: checker.check(Some(path), shown, &data, scratch).findings,
+            files: 1,
+            bytes: data.len() as u64,
+            ..Outcome::default()
+        }),
+        crate::git::Object::Spooled(spool, size) => {
+            Some(scan_spooled(checker, Some(path), shown, &spool, size, buf))
+        }
+        crate::git::Object::Missing => None,
     }
 }
+
+/// What of a git blob is held in memory: one of this size or more is spooled to a
+/// temporary file, whatever the rules, so that no size git announces is allocated.
+pub(crate) const SPOOL_FROM: u64 = LARGE;
 
 /// Scans one buffer that did not come from the walk.
 pub fn scan_buffer(name: &str, data: &[u8], checker: &Checker) -> Outcome {

@@ -574,3 +574,337 @@ fn history_names_the_commit_whatever_the_log_config() {
         .unwrap()
         .contains("t@example.test"));
 }
+
+/// Runs tokenlint in `dir` as [`tokenlint`] does, with `env` set.
+fn tokenlint_env(dir: &Path, env: &[(&str, &Path)], args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir)
+        .args(args)
+        .env("HOME", "/nonexistent-home")
+        .envs(env.iter().copied())
+        .env_remove("CI")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap()
+}
+
+/// A private repository with a token committed and another staged, and beside it a
+/// directory `sent` that someone sent: its `.git` is made by `make_dot_git`.
+fn sent_beside_private(make_dot_git: impl Fn(&Path, &Path)) -> tempfile::TempDir {
+    let top = tempfile::tempdir().unwrap();
+    let private = top.path().join("private");
+    fs::create_dir(&private).unwrap();
+    git(&private, &["init", "-q"]);
+    fs::write(private.join("mine.sh"), format!("T={}\n", token("pa", 50))).unwrap();
+    commit_all(&private, "private");
+    fs::write(
+        private.join("staged.sh"),
+        format!("T={}\n", token("pa", 51)),
+    )
+    .unwrap();
+    git(&private, &["add", "staged.sh"]);
+    let sent = top.path().join("sent");
+    fs::create_dir(&sent).unwrap();
+    make_dot_git(&sent, &private.join(".git"));
+    top
+}
+
+/// Asserts that every command refuses the repository `sent` hands git, and reads or writes
+/// nothing of it.
+fn refuses_the_private_repository(top: &Path) {
+    let sent = top.join("sent");
+    for args in [
+        &["scan", "--history"][..],
+        &["scan", "--staged"],
+        &["install-hook"],
+    ] {
+        let out = tokenlint(&sent, args);
+        let stderr = exits(&out, 2);
+        assert!(stderr.contains("refused"), "{args:?}: {stderr}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !stdout.contains("mine.sh") && !stdout.contains("staged.sh"),
+            "{args:?}: {stdout}"
+        );
+    }
+    assert!(!top.join("private/.git/hooks/pre-commit").exists());
+}
+
+#[test]
+fn a_gitdir_file_naming_another_repository_is_refused() {
+    let top = sent_beside_private(|sent, private| {
+        fs::write(
+            sent.join(".git"),
+            format!("gitdir: {}\n", private.display()),
+        )
+        .unwrap();
+    });
+    refuses_the_private_repository(top.path());
+    let sent = top.path().join("sent");
+    let stderr = exits(&tokenlint(&sent, &["scan", "--history"]), 2);
+    assert!(
+        stderr.contains("private") && stderr.contains("sent"),
+        "both paths are named: {stderr}"
+    );
+    // The user may say so: `--force` for the hook, `GIT_DIR` for anything.
+    exits(&tokenlint(&sent, &["install-hook", "--force"]), 0);
+    assert!(top.path().join("private/.git/hooks/pre-commit").is_file());
+    let git_dir = top.path().join("private/.git");
+    let out = tokenlint_env(
+        &sent,
+        &[("GIT_DIR", &git_dir)],
+        &["scan", "--history", "--format", "json"],
+    );
+    exits(&out, 1);
+}
+
+#[test]
+fn a_commondir_or_linked_refs_out_of_the_repository_are_refused() {
+    let top = sent_beside_private(|sent, private| {
+        git(sent, &["init", "-q"]);
+        fs::write(sent.join(".git/commondir"), private.display().to_string()).unwrap();
+    });
+    refuses_the_private_repository(top.path());
+    #[cfg(unix)]
+    {
+        let top = sent_beside_private(|sent, private| {
+            git(sent, &["init", "-q"]);
+            for name in ["refs", "objects"] {
+                fs::remove_dir_all(sent.join(".git").join(name)).unwrap();
+                std::os::unix::fs::symlink(private.join(name), sent.join(".git").join(name))
+                    .unwrap();
+            }
+        });
+        refuses_the_private_repository(top.path());
+    }
+}
+
+#[test]
+fn a_linked_worktree_and_a_submodule_are_scanned() {
+    let dir = repo();
+    let main = dir.path().join("main");
+    fs::create_dir(&main).unwrap();
+    git(&main, &["init", "-q"]);
+    fs::write(main.join("a.sh"), format!("T={}\n", token("pa", 52))).unwrap();
+    commit_all(&main, "a token");
+    let linked = dir.path().join("linked");
+    git(&main, &["worktree", "add", "-q", linked.to_str().unwrap()]);
+    fs::write(linked.join("b.sh"), format!("T={}\n", token("pa", 53))).unwrap();
+    git(&linked, &["add", "b.sh"]);
+    assert_eq!(staged_paths(&linked).1, ["b.sh"]);
+    assert_eq!(common::finding_paths(&history(&linked, &[])), ["a.sh"]);
+    exits(&tokenlint(&linked, &["install-hook"]), 0);
+    assert!(main.join(".git/hooks/pre-commit").is_file());
+
+    let outer = dir.path().join("outer");
+    fs::create_dir(&outer).unwrap();
+    git(&outer, &["init", "-q"]);
+    let url = format!("file://{}", main.display());
+    git(
+        &outer,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "sub",
+        ],
+    );
+    let sub = outer.join("sub");
+    assert!(sub.join(".git").is_file(), "a submodule's .git is a file");
+    assert_eq!(common::finding_paths(&history(&sub, &[])), ["a.sh"]);
+    fs::write(sub.join("c.sh"), format!("T={}\n", token("pa", 54))).unwrap();
+    git(&sub, &["add", "c.sh"]);
+    assert_eq!(staged_paths(&sub).1, ["c.sh"]);
+    exits(&tokenlint(&sub, &["install-hook"]), 0);
+    assert!(outer.join(".git/modules/sub/hooks/pre-commit").is_file());
+}
+
+/// Commits in `dir` with `git commit ARGS`, the hook tokenlint installed running the
+/// tokenlint under test; whether git accepted the commit.
+fn commit_through_the_hook(dir: &Path, home: &Path, args: &[&str]) -> bool {
+    let bin = Path::new(env!("CARGO_BIN_EXE_tokenlint")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.test",
+            "commit",
+        ])
+        .args(args)
+        .env("PATH", path)
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("GIT_DIR")
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+#[test]
+fn the_installed_hook_refuses_a_token_in_a_commit_and_a_linked_worktree() {
+    let dir = repo();
+    let p = dir.path().join("r");
+    fs::create_dir(&p).unwrap();
+    git(&p, &["init", "-q"]);
+    let home = tempfile::tempdir().unwrap();
+    fs::write(p.join("a.sh"), "clean\n").unwrap();
+    commit_all(&p, "clean");
+    exits(&tokenlint(&p, &["install-hook"]), 0);
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 55))).unwrap();
+    assert!(!commit_through_the_hook(&p, home.path(), &["-qam", "leak"]));
+    fs::write(p.join("a.sh"), "clean again\n").unwrap();
+    assert!(commit_through_the_hook(&p, home.path(), &["-qam", "clean"]));
+    let linked = dir.path().join("linked");
+    git(&p, &["worktree", "add", "-q", linked.to_str().unwrap()]);
+    fs::write(linked.join("a.sh"), format!("T={}\n", token("pa", 56))).unwrap();
+    assert!(!commit_through_the_hook(
+        &linked,
+        home.path(),
+        &["-qam", "leak"]
+    ));
+    fs::write(linked.join("a.sh"), "clean in the worktree\n").unwrap();
+    assert!(commit_through_the_hook(
+        &linked,
+        home.path(),
+        &["-qam", "ok"]
+    ));
+}
+
+/// Runs tokenlint in `dir`, killed should it run on for a minute: a test that would hang
+/// fails instead. Whether it finished, and how.
+#[cfg(unix)]
+fn tokenlint_bounded(dir: &Path, args: &[&str]) -> Option<std::process::Output> {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
+        .current_dir(dir)
+        .args(args)
+        .env("HOME", "/nonexistent-home")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    None
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_git_would_block_on_is_refused() {
+    for (place, fifo) in [
+        ("info/exclude", "info/exclude"),
+        ("an included config file", "included.inc"),
+    ] {
+        let dir = repo();
+        let p = dir.path();
+        fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 57))).unwrap();
+        git(p, &["add", "a.sh"]);
+        commit_all(p, "a");
+        let path = p.join(".git").join(fifo);
+        let _ = fs::remove_file(&path);
+        mkfifo(&path);
+        if fifo == "included.inc" {
+            git(p, &["config", "include.path", "included.inc"]);
+        }
+        for args in [
+            &["scan", "--staged"][..],
+            &["scan", "--history"],
+            &["install-hook"],
+        ] {
+            let out = tokenlint_bounded(p, args)
+                .unwrap_or_else(|| panic!("{place}, {args:?}: tokenlint blocked"));
+            let stderr = exits(&out, 2);
+            assert!(
+                stderr.contains(fifo) && stderr.contains("not a regular file"),
+                "{place}, {args:?}: {stderr}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_by_the_repository_config_is_not_read() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 59))).unwrap();
+    git(p, &["add", "a.sh"]);
+    mkfifo(&p.join(".git/fifo"));
+    let fifo = p.join(".git/fifo");
+    for setting in ["core.excludesFile", "core.attributesFile"] {
+        git(p, &["config", setting, fifo.to_str().unwrap()]);
+        let out = tokenlint_bounded(p, &["scan", "--staged"])
+            .unwrap_or_else(|| panic!("{setting}: tokenlint blocked"));
+        exits(&out, 1);
+        git(p, &["config", "--unset", setting]);
+    }
+}
+
+#[test]
+fn a_lost_history_blob_is_an_error_outside_a_partial_clone() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("leak.sh"), format!("T={}\n", token("pa", 58))).unwrap();
+    fs::write(p.join("other.md"), "other\n").unwrap();
+    commit_all(p, "two");
+    let oid = git_out(p, &["rev-parse", "HEAD:leak.sh"]);
+    lose_object(p, &oid);
+    let stderr = exits(&tokenlint(p, &["scan", "--history"]), 2);
+    assert!(
+        stderr.contains(&oid) && stderr.contains("not a partial"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_large_blob_with_an_unbounded_rule_is_scanned_whole() {
+    let dir = repo();
+    let p = dir.path();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/unbounded-rule");
+    let rules = rules.to_str().unwrap();
+    // One match, longer than a window: it is found whole, as in the file.
+    let mut data = b"acme_key=".to_vec();
+    data.resize(9 << 20, b'x');
+    data.push(b'\n');
+    fs::write(p.join("big.log"), &data).unwrap();
+    let json = |args: &[&str]| -> Vec<String> {
+        let out = tokenlint(
+            p,
+            &[&["scan", "--rules", rules, "--format", "json"], args].concat(),
+        );
+        exits(&out, 1);
+        places(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    let file = json(&["big.log"]);
+    assert_eq!(file.len(), 1, "{file:?}");
+    git(p, &["add", "big.log"]);
+    assert_eq!(json(&["--staged"]), file);
+    commit_all(p, "big");
+    assert_eq!(json(&["--history"]), file);
+}

@@ -216,3 +216,27 @@ fn install_hook_prints_a_clean_path() {
     );
     assert!(!stdout.contains(".."), "{stdout}");
 }
+
+#[test]
+fn install_hook_refuses_a_hooks_path_with_a_line_break() {
+    // Read line by line, `<elsewhere>\n<elsewhere>` was both the hooks directory and the
+    // repository's own directory: inside, so no `--force` was asked for.
+    let dir = repo();
+    let p = dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    let elsewhere = outside.path().join("shared");
+    let shared = elsewhere.to_str().unwrap();
+    git(
+        p,
+        &["config", "core.hooksPath", &format!("{shared}\n{shared}")],
+    );
+    for args in [&[][..], &["--force"]] {
+        let (code, _, stderr) = install(p, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("refused") && stderr.contains(r"\n"),
+            "{stderr}"
+        );
+    }
+    assert!(!elsewhere.exists());
+}
