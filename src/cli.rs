@@ -54,7 +54,7 @@ fn usage_error(error: clap::Error, args: &[OsString]) -> String {
 /// the names of staged files, and a file named `--no-redact`, `--help`, `--output=x` or
 /// `-` is a file, never an option or standard input. One `--` right after `--hook` is
 /// skipped; a `--hook` after a `--` of the command line's own is a file name.
-pub fn hook_files_last(mut args: Vec<OsString>) -> Vec<OsString> {
+pub(crate) fn hook_files_last(mut args: Vec<OsString>) -> Vec<OsString> {
     if args.get(1).is_none_or(|a| a != "scan") {
         return args;
     }

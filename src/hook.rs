@@ -9,23 +9,30 @@ use std::path::{Path, PathBuf};
 use crate::confine::resolved;
 use crate::git::{self, GitError};
 
-/// How to install tokenlint, as the README says.
-pub const INSTALL: &str =
-    "cargo install --locked --git https://github.com/tokenlint/tokenlint tokenlint";
+/// How to install tokenlint, as the README says: a macro, so that [`HOOK`] can include it.
+macro_rules! install_command {
+    () => {
+        "cargo install --locked --git https://github.com/tokenlint/tokenlint tokenlint"
+    };
+}
 
 /// The hook `install-hook` writes. `--` ends the options: nothing after it is one.
-pub const HOOK: &str = "#!/bin/sh\n\
-# Installed by `tokenlint install-hook`: refuse commits that stage a RemotiveCloud token.\n\
-if ! command -v tokenlint >/dev/null 2>&1; then\n\
-  echo 'tokenlint: not on PATH; install it (cargo install --locked --git https://github.com/tokenlint/tokenlint tokenlint) or skip with git commit --no-verify' >&2\n\
-  exit 1\n\
-fi\n\
-exec tokenlint scan --staged --\n";
+pub(crate) const HOOK: &str = concat!(
+    "#!/bin/sh\n",
+    "# Installed by `tokenlint install-hook`: refuse commits that stage a RemotiveCloud token.\n",
+    "if ! command -v tokenlint >/dev/null 2>&1; then\n",
+    "  echo 'tokenlint: not on PATH; install it (",
+    install_command!(),
+    ") or skip with git commit --no-verify' >&2\n",
+    "  exit 1\n",
+    "fi\n",
+    "exec tokenlint scan --staged --\n",
+);
 
 /// Writes the `pre-commit` hook of the repository around `dir` and returns its path. An
 /// existing hook is replaced, and a hooks directory outside the repository used, only with
 /// `force`.
-pub fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
+pub(crate) fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
     let repo = crate::repo::open_unchecked(dir)?;
     if !force {
         repo.check_own().map_err(|e| GitError {
@@ -103,9 +110,9 @@ mod tests {
     #[test]
     fn the_hook_ends_its_options_and_names_the_readme_install_command() {
         assert!(HOOK.contains("exec tokenlint scan --staged --\n"));
-        assert!(HOOK.contains(INSTALL));
+        assert!(HOOK.contains(install_command!()));
         assert!(!HOOK.contains("cargo install tokenlint"));
-        assert!(include_str!("../README.md").contains(INSTALL));
+        assert!(include_str!("../README.md").contains(install_command!()));
     }
 
     #[test]

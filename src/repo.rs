@@ -21,14 +21,14 @@ use crate::hook::shown;
 /// A repository with a working tree: its top, its git directory and the git directory
 /// all its worktrees share, all absolute and with their links resolved.
 #[derive(Clone, Debug)]
-pub struct Repo {
+pub(crate) struct Repo {
     pub top: PathBuf,
     pub git_dir: PathBuf,
     pub common: PathBuf,
 }
 
 /// The repository around `dir`, refused when its git directory is another repository's.
-pub fn open(dir: &Path) -> Result<Repo, GitError> {
+pub(crate) fn open(dir: &Path) -> Result<Repo, GitError> {
     let repo = open_unchecked(dir)?;
     repo.check_own()?;
     Ok(repo)
