@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{git, token, tokenlint};
+use common::{git, token};
 
 /// Text that must never reach tokenlint's output: it lives outside the project.
 const CANARY: &str = "CANARY-7f3e1d-outside-the-project";
@@ -26,6 +26,8 @@ fn commands() -> Vec<Vec<&'static str>> {
         vec!["scan", "--staged"],
         vec!["scan", "--history"],
         vec!["scan", "--history", "--format", "sarif"],
+        vec!["scan", "--hook", "--", "leak.sh", "--no-redact", "-"],
+        vec!["audit", "--format", "json"],
         vec!["baseline", "--output", "tl-baseline.json"],
         vec!["rules"],
         vec!["explain", "remotive-personal-access-token"],
@@ -44,7 +46,7 @@ impl Trial {
     fn new() -> Trial {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
-        for sub in ["outside", "repo", "markers"] {
+        for sub in ["outside", "repo", "markers", "home"] {
             fs::create_dir(root.join(sub)).unwrap();
         }
         fs::write(
@@ -101,7 +103,7 @@ impl Trial {
     fn run_all(&self, secrets: &[String]) {
         let before = self.outside_files();
         for args in commands() {
-            let out = tokenlint(&self.repo(), &args);
+            let out = tokenlint_with_home(&self.repo(), &args, &self.root.join("home"));
             let stdout = String::from_utf8_lossy(&out.stdout);
             let stderr = String::from_utf8_lossy(&out.stderr);
             let shown = format!("{stdout}\n{stderr}");
@@ -123,6 +125,21 @@ impl Trial {
         let markers: Vec<_> = fs::read_dir(self.root.join("markers")).unwrap().collect();
         assert!(markers.is_empty(), "a command the repository chose ran");
     }
+}
+
+/// Runs tokenlint as `common::tokenlint` does, with HOME in the workspace, so that `audit`
+/// looks at a home the trial controls too.
+fn tokenlint_with_home(dir: &Path, args: &[&str], home: &Path) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"));
+    cmd.current_dir(dir).args(args).env("HOME", home);
+    for var in tokenlint::CI_VARIABLES.iter().chain(&[
+        "XDG_CONFIG_HOME",
+        "REMOTIVE_CONFIG_DIR",
+        "NO_COLOR",
+    ]) {
+        cmd.env_remove(var);
+    }
+    cmd.output().unwrap()
 }
 
 /// Sets `key` in the repository's own `.git/config`.
@@ -208,4 +225,66 @@ fn tokens_in_file_names_are_never_printed() {
     fs::write(repo.join(format!("{encoded}.env")), format!("U={t}\n")).unwrap();
     trial.commit_all();
     trial.run_all(&[t.clone(), body.to_string()]);
+}
+
+#[test]
+fn file_names_that_look_like_options_are_files() {
+    let trial = Trial::new();
+    let repo = trial.repo();
+    let t = token("pa", 905);
+    for name in ["leak.sh", "--no-redact", "-"] {
+        fs::write(repo.join(name), format!("T={t}\n")).unwrap();
+    }
+    trial.commit_all();
+    trial.run_all(&[t]);
+}
+
+#[test]
+fn a_hostile_home_and_rule_file_print_nothing_whole() {
+    let trial = Trial::new();
+    let repo = trial.repo();
+    let t = token("sa", 906);
+    // A token file in Downloads whose name and e-mail carry a token and a line break.
+    let downloads = trial.root.join("home/Downloads");
+    fs::create_dir_all(&downloads).unwrap();
+    let file = serde_json::json!({
+        "version": "1",
+        "type": "service_account",
+        "name": format!("n\n::error::x {t}"),
+        "token": t,
+        "created": "2026-01-01",
+        "expires": "2027-01-01",
+        "account": {"email": format!("{t}@example.test")},
+    });
+    fs::write(downloads.join("personal-token-x.json"), file.to_string()).unwrap();
+    // A rule file of the repository's own: its docs carry a token and a workflow command.
+    fs::create_dir(repo.join("rules")).unwrap();
+    let rule = format!(
+        "id = \"acme\"\nseverity = \"error\"\nmessage = \"acme {{secret}}\"\n\
+         [docs]\nsummary = \"s\\n::error::inj {t}\"\nwhy = \"w\"\nfix = \"f\"\n\
+         [sarif]\ntags = [\"test\"]\nprecision = \"low\"\nsecurity-severity = 1.0\n\
+         [pattern]\nregex = 'acme_key=[a-z]{{3,8}}'\n\
+         [examples]\npositive = [\"acme_key=abc\"]\nnegative = [\"acme_value=abc\"]\n"
+    );
+    fs::write(repo.join("rules/acme.toml"), rule).unwrap();
+    fs::write(
+        repo.join("tokenlint.toml"),
+        "[rules]\npaths = [\"rules\"]\n",
+    )
+    .unwrap();
+    fs::write(repo.join("leak.sh"), format!("T={t}\nacme_key=abcdef\n")).unwrap();
+    trial.commit_all();
+    trial.run_all(&[t]);
+    for args in [vec!["rules"], vec!["explain", "acme"], vec!["scan"]] {
+        let out = tokenlint_with_home(&repo, &args, &trial.root.join("home"));
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {out:?}"
+        );
+        assert!(
+            !shown.lines().any(|l| l.trim_start().starts_with("::error")),
+            "{args:?} started a workflow command:\n{shown}"
+        );
+    }
 }
