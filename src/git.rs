@@ -49,6 +49,11 @@ const SAFE_CONFIG: &[&str] = &[
     // ever; tokenlint lists no untracked file and applies no attribute, so neither is read.
     "core.excludesFile=/dev/null",
     "core.attributesFile=/dev/null",
+    // Indexes that only speed git up, and are read as soon as it walks commits or looks
+    // an object up: a FIFO in their place would block it ([`crate::repo`] refuses one,
+    // and these make sure).
+    "core.commitGraph=false",
+    "core.multiPackIndex=false",
 ];
 
 /// The environment of every git command: no lazy fetch of an object a partial clone lacks
@@ -81,10 +86,53 @@ fn subcommand_options(name: &str) -> &'static [&'static str] {
     }
 }
 
+/// The name of git's program in a directory of `PATH`.
+const PROGRAM: &str = if cfg!(windows) { "git.exe" } else { "git" };
+
+/// git's program: the first `git` in an absolute directory of `PATH`, found once. A
+/// relative entry (`.`, or an empty one, which means `.`) is skipped: git runs in the
+/// scanned repository, and its own `./git` would run instead (Go's `exec.LookPath` refuses
+/// them likewise).
+fn program() -> Result<&'static Path, GitError> {
+    static FOUND: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| find_program(&std::env::var_os("PATH").unwrap_or_default()))
+        .as_deref()
+        .ok_or_else(|| GitError {
+            message: "git not found: no directory of PATH that is absolute holds it".into(),
+            help: Some(
+                "install git, or put the directory that holds it in PATH (as an absolute \
+                 path: `.` and empty entries are skipped)"
+                    .into(),
+            ),
+        })
+}
+
+/// The first executable `git` in an absolute directory of `path`.
+fn find_program(path: &std::ffi::OsStr) -> Option<PathBuf> {
+    std::env::split_paths(path)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(PROGRAM))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.is_file() && meta.permissions().mode() & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    meta.is_file()
+}
+
 /// `git ARGS` in `dir`, built so that it runs no command the repository chose: the one
 /// way tokenlint starts git.
-pub(crate) fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new("git");
+pub(crate) fn command(dir: &Path, args: &[&str]) -> Result<Command, GitError> {
+    let mut cmd = Command::new(program()?);
     cmd.current_dir(dir)
         .args(["--no-pager", "--no-optional-locks"]);
     for setting in SAFE_CONFIG {
@@ -101,24 +149,73 @@ pub(crate) fn command(dir: &Path, args: &[&str]) -> Command {
         cmd.arg(name).args(subcommand_options(name));
     }
     cmd.args(rest);
-    cmd
+    Ok(cmd)
 }
 
 /// Runs `git ARGS` in `dir` and returns its standard output.
 pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let out = command(dir, args)
+    let out = command(dir, args)?
         .stdin(Stdio::null())
         .output()
         .map_err(|e| error(format!("cannot run git: {e}")))?;
     if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(error(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            stderr.trim()
-        )));
+        return Err(failed(args, &out.stderr));
     }
     Ok(out.stdout)
+}
+
+/// Runs `git ARGS` in `dir` and hands each line of its standard output (its `\n` removed)
+/// to `each` as it comes, never holding the whole: a small repository can make git print
+/// millions of lines (a tree of a thousand directories that are one tree of a thousand
+/// files).
+pub(crate) fn each_line(
+    dir: &Path,
+    args: &[&str],
+    mut each: impl FnMut(&[u8]),
+) -> Result<(), GitError> {
+    let mut child = command(dir, args)?
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| error(format!("cannot run git: {e}")))?;
+    let stderr = child.stderr.take().expect("piped stderr");
+    // Drained on the side, so that git never blocks on a full pipe; kept short.
+    let errors = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let _ = stderr.take(STDERR_KEPT).read_to_end(&mut kept);
+        kept
+    });
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut line = Vec::new();
+    let read = loop {
+        line.clear();
+        match stdout.read_until(b'\n', &mut line) {
+            Ok(0) => break Ok(()),
+            Ok(_) => each(line.strip_suffix(b"\n").unwrap_or(&line)),
+            Err(e) => break Err(e),
+        }
+    };
+    drop(stdout);
+    let status = child.wait();
+    let stderr = errors.join().unwrap_or_default();
+    read.map_err(|e| error(format!("cannot read from `git {}`: {e}", args.join(" "))))?;
+    match status {
+        Ok(status) if status.success() => Ok(()),
+        Ok(_) => Err(failed(args, &stderr)),
+        Err(e) => Err(error(format!("cannot run git: {e}"))),
+    }
+}
+
+/// The bytes of git's standard error kept for a message.
+const STDERR_KEPT: u64 = 64 << 10;
+
+fn failed(args: &[&str], stderr: &[u8]) -> GitError {
+    error(format!(
+        "`git {}` failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(stderr).trim()
+    ))
 }
 
 fn one_line(bytes: Vec<u8>) -> String {
@@ -230,7 +327,7 @@ struct CatFile {
 
 impl CatFile {
     fn new(top: &Path) -> Result<CatFile, GitError> {
-        let mut child = command(top, &["cat-file", "--batch", "-Z"])
+        let mut child = command(top, &["cat-file", "--batch", "-Z"])?
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -355,7 +452,11 @@ pub(crate) fn path_line(out: Vec<u8>) -> Result<PathBuf, GitError> {
 #[derive(Clone, Debug)]
 pub struct HistoryBlob {
     pub oid: String,
+    /// Its path in some tree; for a blob in no tree (a tag names it), a placeholder in
+    /// angle brackets that says so: see [`pathless`].
     pub path: String,
+    /// Whether it lies in a tree: else no commit added it.
+    pub in_tree: bool,
 }
 
 /// Which history to read: all refs, or one branch, optionally after a revision.
@@ -382,7 +483,10 @@ impl Revisions {
 }
 
 /// Every blob reachable from the revisions, each once, with a path it has in some commit;
-/// and the ids of the blobs the repository lacks (a partial clone's, never fetched).
+/// and the ids of the blobs the repository lacks (a partial clone's, never fetched). A
+/// blob that no tree holds, named by a tag (`git tag leak <blob>`) or an annotated tag's
+/// target, is listed too, under a placeholder. git's output is read as it comes: only the
+/// list of distinct blobs is held.
 pub fn history_blobs(
     top: &Path,
     revs: &Revisions,
@@ -391,32 +495,72 @@ pub fn history_blobs(
         "rev-list".to_string(),
         "--objects".to_string(),
         "--filter=object:type=blob".to_string(),
+        // The commits and tags the refs name are listed otherwise, whatever the filter.
+        "--filter-provided-objects".to_string(),
         "--missing=print".to_string(),
     ];
     args.extend(revs.args()?);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = git(top, &args)?;
-    let text = String::from_utf8_lossy(&out);
-    let missing = text
-        .lines()
-        .filter_map(|l| l.strip_prefix('?'))
-        .map(str::to_string)
-        .collect();
-    let blobs = text
-        .lines()
-        .filter_map(|line| {
-            let (oid, path) = line.split_once(' ')?;
-            (!path.is_empty()).then(|| HistoryBlob {
+    let (mut blobs, mut missing) = (Vec::new(), Vec::new());
+    each_line(top, &args, |line| {
+        let line = String::from_utf8_lossy(line);
+        if let Some(oid) = line.strip_prefix('?') {
+            missing.push(oid.to_string());
+            return;
+        }
+        let (oid, path) = line.split_once(' ').unwrap_or((&line, ""));
+        if !oid.is_empty() {
+            blobs.push(HistoryBlob {
                 oid: oid.to_string(),
                 path: path.to_string(),
-            })
-        })
-        .collect();
+                in_tree: !path.is_empty(),
+            });
+        }
+    })?;
+    if blobs.iter().any(|b| !b.in_tree) {
+        let names = tag_names(top)?;
+        for blob in blobs.iter_mut().filter(|b| !b.in_tree) {
+            blob.path = pathless(&blob.oid, names.get(&blob.oid).map(String::as_str));
+        }
+    }
     Ok((blobs, missing))
 }
 
+/// The placeholder path of a blob in no tree: the ref that names it, else its short id.
+pub(crate) fn pathless(oid: &str, reference: Option<&str>) -> String {
+    match reference {
+        Some(name) => match name.strip_prefix("refs/tags/") {
+            Some(tag) => format!("<blob reachable from tag {tag}>"),
+            None => format!("<blob reachable from {name}>"),
+        },
+        None => format!("<blob {}>", &oid[..oid.len().min(10)]),
+    }
+}
+
+/// For every blob a ref names, directly or through one annotated tag, the first such ref.
+fn tag_names(top: &Path) -> Result<std::collections::HashMap<String, String>, GitError> {
+    let mut names = std::collections::HashMap::new();
+    let format = "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)";
+    each_line(top, &["for-each-ref", format], |line| {
+        let line = String::from_utf8_lossy(line);
+        let fields: Vec<&str> = line.splitn(5, ' ').collect();
+        let [kind, oid, peeled_kind, peeled, name] = fields[..] else {
+            return;
+        };
+        let target = match (kind, peeled_kind) {
+            ("blob", _) => oid,
+            (_, "blob") => peeled,
+            _ => return,
+        };
+        names
+            .entry(target.to_string())
+            .or_insert_with(|| name.to_string());
+    })?;
+    Ok(names)
+}
+
 /// A path as git prints it: C-quoted (`"caf\303\251"`) when it has unusual bytes.
-fn unquote(path: &str) -> String {
+pub(crate) fn unquote(path: &str) -> String {
     let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
         return path.to_string();
     };
@@ -480,41 +624,50 @@ pub fn first_commits(
     ];
     args.extend(revs.args()?);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = git(top, &args)?;
-    let text = String::from_utf8_lossy(&out);
-    let mut commit: Option<(&str, &str, &str)> = None;
-    for line in text.lines() {
+    // Read as it comes: one line per file a commit changes can be millions of lines.
+    let mut commit: Option<Commit> = None;
+    each_line(top, &args, |line| {
+        let line = String::from_utf8_lossy(line);
         if let Some(header) = line.strip_prefix('\u{1}') {
-            let mut parts = header.split('\0');
-            commit = match (parts.next(), parts.next(), parts.next()) {
-                (Some(id), Some(author), Some(date)) => Some((id, author, date)),
-                _ => None,
-            };
-            continue;
+            commit = commit_header(header);
+            return;
         }
         // :100644 100644 <old> <new> M\tpath
-        let (Some(meta), Some((id, author, date))) = (line.strip_prefix(':'), commit) else {
-            continue;
+        let (Some(meta), Some(commit)) = (line.strip_prefix(':'), &commit) else {
+            return;
         };
         let Some((fields, path)) = meta.split_once('\t') else {
-            continue;
+            return;
         };
         let Some(new) = fields.split(' ').nth(3) else {
-            continue;
+            return;
         };
         if !found.contains_key(new) {
+            let path = unquote(path);
             found.insert(
                 new.to_string(),
                 Commit {
-                    id: id.to_string(),
-                    author: author.to_string(),
-                    date: date.to_string(),
-                    path: unquote(path),
+                    path,
+                    ..commit.clone()
                 },
             );
         }
-    }
+    })?;
     Ok(found)
+}
+
+/// A commit of `git log --format=%x01%H%x00%an <%ae>%x00%aI`, its path not yet known.
+fn commit_header(header: &str) -> Option<Commit> {
+    let mut parts = header.split('\0');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(id), Some(author), Some(date)) => Some(Commit {
+            id: id.to_string(),
+            author: author.to_string(),
+            date: date.to_string(),
+            path: String::new(),
+        }),
+        _ => None,
+    }
 }
 
 /// Whether the repository is a partial clone, which may lack objects its promisor remote
@@ -595,6 +748,7 @@ mod tests {
     fn every_git_command_is_hardened() {
         let args = |args: &[&str]| -> Vec<String> {
             command(Path::new("."), args)
+                .unwrap()
                 .get_args()
                 .map(|a| a.to_string_lossy().into_owned())
                 .collect()
@@ -611,6 +765,7 @@ mod tests {
         );
         assert_eq!(log.last().unwrap(), "--raw");
         let envs: Vec<_> = command(Path::new("."), &["cat-file"])
+            .unwrap()
             .get_envs()
             .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
             .collect();
@@ -620,6 +775,38 @@ mod tests {
         assert!(!args(&["rev-parse", "--git-path", "hooks"])
             .iter()
             .any(|a| a.starts_with("core.hooksPath")));
+    }
+
+    #[test]
+    fn git_is_found_in_absolute_directories_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join(PROGRAM);
+        std::fs::write(&fake, "#!/bin/sh\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let relative = std::ffi::OsString::from(".:relative/dir:");
+        assert_eq!(find_program(&relative), None);
+        let mut path = relative;
+        path.push(":");
+        path.push(dir.path());
+        assert_eq!(find_program(&path), Some(fake));
+    }
+
+    #[test]
+    fn a_blob_in_no_tree_is_named_by_its_ref_or_its_id() {
+        let oid = "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d";
+        assert_eq!(
+            pathless(oid, Some("refs/tags/leak")),
+            "<blob reachable from tag leak>"
+        );
+        assert_eq!(
+            pathless(oid, Some("refs/heads/x")),
+            "<blob reachable from refs/heads/x>"
+        );
+        assert_eq!(pathless(oid, None), "<blob 1a2b3c4d5e>");
     }
 
     #[test]

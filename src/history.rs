@@ -4,7 +4,7 @@
 //! A finding names the commit that first added its blob: a token deleted later is still
 //! in the history, and still leaked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -49,11 +49,15 @@ pub fn scan(
             help: None,
         })
     })??;
-    outcome.findings.extend(
-        found
-            .into_iter()
-            .map(|(oid, f)| with_commit(f, commits.get(&oid))),
-    );
+    let in_no_tree: HashSet<&str> = blobs
+        .iter()
+        .filter(|b| !b.in_tree)
+        .map(|b| b.oid.as_str())
+        .collect();
+    outcome.findings.extend(found.into_iter().map(|(oid, f)| {
+        let commit = commits.get(&oid);
+        with_commit(f, commit, in_no_tree.contains(oid.as_str()))
+    }));
     Ok(outcome)
 }
 
@@ -123,9 +127,14 @@ fn progress_bar(count: usize) -> indicatif::ProgressBar {
     progress
 }
 
-/// A finding of a history blob, named after the commit that first added the blob.
-fn with_commit(mut finding: Finding, commit: Option<&Commit>) -> Finding {
-    if let Some(commit) = commit {
+/// A finding of a history blob, named after the commit that first added the blob; or,
+/// for a blob in no tree, which a tag names, said to be in no commit.
+fn with_commit(mut finding: Finding, commit: Option<&Commit>, in_no_tree: bool) -> Finding {
+    if in_no_tree {
+        finding
+            .message
+            .push_str(" (in no commit: a tag or another ref names the blob itself)");
+    } else if let Some(commit) = commit {
         finding.path.clone_from(&commit.path);
         let short = &commit.id[..commit.id.len().min(10)];
         finding.message.push_str(&format!(

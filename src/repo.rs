@@ -206,9 +206,10 @@ const READ_BY_GIT: &[&str] = &[
 
 /// Refuses, before any git command runs in `dir`, a file git would read there that is not
 /// a regular file: git is found here as git finds it, roughly, and what is looked at is
-/// only looked at.
+/// only looked at. Besides the files named above and the config files they include, every
+/// entry of the directories git opens files in by name is looked at (see [`Irregular`]).
 fn refuse_blocking_files(dir: &Path) -> Result<(), GitError> {
-    let Some(git_dir) = git_dir_before_git(dir) else {
+    let Some((git_dir, top)) = git_dir_before_git(dir) else {
         return Ok(());
     };
     let common = read_small(&git_dir.join("commondir"))
@@ -222,16 +223,31 @@ fn refuse_blocking_files(dir: &Path) -> Result<(), GitError> {
         included(&common.join(config), &mut files, 0);
         included(&git_dir.join(config), &mut files, 0);
     }
-    match files.iter().find(|f| is_irregular(f)) {
-        Some(path) => Err(GitError {
-            message: format!(
-                "refused: {} is not a regular file (a FIFO or a device?); git would block \
-                 reading it",
-                shown(path)
-            ),
-            help: Some("remove it, or make it a regular file".into()),
-        }),
-        None => Ok(()),
+    if let Some(path) = files.iter().find(|f| is_irregular(f)) {
+        return Err(irregular(path));
+    }
+    let roots = top.map(|top| {
+        [top, git_dir.clone(), common.clone()]
+            .iter()
+            .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
+            .collect()
+    });
+    let check = Irregular { roots };
+    check.git_dir(&git_dir)?;
+    if common != git_dir {
+        check.git_dir(&common)?;
+    }
+    check.objects(&common.join("objects"), 0)
+}
+
+fn irregular(path: &Path) -> GitError {
+    GitError {
+        message: format!(
+            "refused: {} is not a regular file (a FIFO or a device?); git would block \
+             reading it",
+            shown(path)
+        ),
+        help: Some("remove it, or make it a regular file".into()),
     }
 }
 
@@ -239,21 +255,157 @@ fn is_irregular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file())
 }
 
-/// The git directory git would find from `dir`: `GIT_DIR`, else the first `.git` above.
-fn git_dir_before_git(dir: &Path) -> Option<PathBuf> {
+/// Looks at every entry of the directories in which git opens files by name (a ref that
+/// `HEAD` names, a pack, the commit-graph, a loose object): each must be a regular file or
+/// a directory, for git opens a FIFO and waits on it for ever. A symbolic link must lead
+/// to one of those too, and, unless `roots` is `None`, inside them: the repository's own
+/// files lie nowhere else. It costs one `readdir` per directory and no `stat` (the kind
+/// of an entry comes with it), a few milliseconds for tens of thousands of loose objects.
+struct Irregular {
+    /// The working tree, the git directory and the common one, with links resolved;
+    /// `None` when `GIT_DIR` names the git directory: the user's choice.
+    roots: Option<Vec<PathBuf>>,
+}
+
+/// How many alternates deep objects are looked at: git's own limit is 5.
+const ALTERNATES_DEPTH: usize = 5;
+
+impl Irregular {
+    /// A git directory: its top, `info/`, `reftable/`, `refs/` all through, and each
+    /// linked worktree's directory and refs.
+    fn git_dir(&self, git_dir: &Path) -> Result<(), GitError> {
+        for sub in ["", "info", "reftable"] {
+            self.entries(&git_dir.join(sub), &mut |_| {})?;
+        }
+        self.tree(&git_dir.join("refs"))?;
+        let mut worktrees = Vec::new();
+        self.entries(&git_dir.join("worktrees"), &mut |e| worktrees.push(e))?;
+        for worktree in worktrees {
+            self.entries(&worktree, &mut |_| {})?;
+            self.tree(&worktree.join("refs"))?;
+        }
+        Ok(())
+    }
+
+    /// An object directory: its indexes, its packs, its loose objects' 256 fan-out
+    /// directories, and the object directories its `info/alternates` names, which may
+    /// lie anywhere (`git clone --reference`).
+    fn objects(&self, objects: &Path, depth: usize) -> Result<(), GitError> {
+        let mut fan_out = Vec::new();
+        self.entries(objects, &mut |e| fan_out.push(e))?;
+        for sub in [
+            "info",
+            "info/commit-graphs",
+            "pack",
+            "pack/multi-pack-index.d",
+        ] {
+            self.entries(&objects.join(sub), &mut |_| {})?;
+        }
+        for dir in fan_out.iter().filter(|d| is_fan_out(d)) {
+            self.entries(dir, &mut |_| {})?;
+        }
+        if depth >= ALTERNATES_DEPTH {
+            return Ok(());
+        }
+        let anywhere = Irregular { roots: None };
+        for alternate in alternates(objects) {
+            anywhere.objects(&alternate, depth + 1)?;
+        }
+        Ok(())
+    }
+
+    /// Every directory under `dir`, `dir` included: links are looked at, not followed.
+    fn tree(&self, dir: &Path) -> Result<(), GitError> {
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            self.entries(&dir, &mut |sub| pending.push(sub))?;
+        }
+        Ok(())
+    }
+
+    /// Refuses an entry of `dir` that is neither a regular file nor a directory, nor a link
+    /// to one inside the roots; hands each real directory among them to `subdir`. A
+    /// directory that cannot be read is git's affair.
+    fn entries(&self, dir: &Path, subdir: &mut dyn FnMut(PathBuf)) -> Result<(), GitError> {
+        let Ok(listing) = std::fs::read_dir(dir) else {
+            return Ok(());
+        };
+        for entry in listing.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                subdir(path);
+            } else if kind.is_symlink() {
+                self.link(&path)?;
+            } else if !kind.is_file() {
+                return Err(irregular(&path));
+            }
+        }
+        Ok(())
+    }
+
+    /// A link must lead to a regular file or a directory, inside the roots. One that leads
+    /// nowhere is as good as absent.
+    fn link(&self, path: &Path) -> Result<(), GitError> {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Ok(());
+        };
+        if !meta.is_file() && !meta.is_dir() {
+            return Err(irregular(path));
+        }
+        let (Some(roots), Ok(real)) = (&self.roots, path.canonicalize()) else {
+            return Ok(());
+        };
+        if roots.iter().any(|root| real.starts_with(root)) {
+            return Ok(());
+        }
+        Err(foreign(&format!(
+            "{} is a link to {}, outside the repository",
+            shown(path),
+            shown(&real)
+        )))
+    }
+}
+
+/// Whether `dir` is one of the 256 directories of loose objects, `objects/00` to `ff`.
+fn is_fan_out(dir: &Path) -> bool {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The object directories `objects/info/alternates` names that are directories (git skips
+/// the rest), relative ones from `objects`.
+fn alternates(objects: &Path) -> Vec<PathBuf> {
+    let Some(text) = read_small(&objects.join("info/alternates")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| objects.join(git::unquote(l)))
+        .filter(|p| p.is_dir())
+        .collect()
+}
+
+/// The git directory git would find from `dir`, and the working tree around it: `GIT_DIR`
+/// (then no working tree is known), else the first `.git` above.
+fn git_dir_before_git(dir: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
     if let Some(env) = std::env::var_os("GIT_DIR").filter(|v| !v.is_empty()) {
-        return Some(dir.join(env));
+        return Some((dir.join(env), None));
     }
     let start = std::path::absolute(dir).ok()?;
     let dot_git = start
         .ancestors()
         .map(|d| d.join(".git"))
         .find(|g| g.symlink_metadata().is_ok())?;
+    let top = dot_git.parent()?.to_path_buf();
     match std::fs::metadata(&dot_git) {
-        Ok(m) if m.is_dir() => Some(dot_git),
+        Ok(m) if m.is_dir() => Some((dot_git, Some(top))),
         Ok(m) if m.is_file() => {
             let named = gitdir_line(&read_small(&dot_git)?)?;
-            Some(dot_git.parent()?.join(named))
+            Some((top.join(named), Some(top)))
         }
         _ => None,
     }

@@ -855,8 +855,10 @@ fn a_fifo_named_by_the_repository_config_is_not_read() {
     let p = dir.path();
     fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 59))).unwrap();
     git(p, &["add", "a.sh"]);
-    mkfifo(&p.join(".git/fifo"));
-    let fifo = p.join(".git/fifo");
+    // Outside the git directory, which may hold no FIFO.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let fifo = elsewhere.path().join("fifo");
+    mkfifo(&fifo);
     for setting in ["core.excludesFile", "core.attributesFile"] {
         git(p, &["config", setting, fifo.to_str().unwrap()]);
         let out = tokenlint_bounded(p, &["scan", "--staged"])
@@ -907,4 +909,242 @@ fn a_large_blob_with_an_unbounded_rule_is_scanned_whole() {
     assert_eq!(json(&["--staged"]), file);
     commit_all(p, "big");
     assert_eq!(json(&["--history"]), file);
+}
+
+/// A repository with a token committed in `leak.sh` and kept loose (no pack), and another
+/// staged in `staged.sh`.
+#[cfg(unix)]
+fn committed_and_staged() -> tempfile::TempDir {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("leak.sh"), format!("T={}\n", token("pa", 60))).unwrap();
+    commit_all(p, "a");
+    fs::write(p.join("staged.sh"), format!("T={}\n", token("pa", 61))).unwrap();
+    git(p, &["add", "staged.sh"]);
+    dir
+}
+
+/// Asserts that `scan --staged` and `scan --history` in `dir` refuse, naming `named` and
+/// saying `why`, rather than block.
+#[cfg(unix)]
+fn both_scans_refuse(dir: &Path, named: &str, why: &str) {
+    for args in [&["scan", "--staged"][..], &["scan", "--history"]] {
+        let out = tokenlint_bounded(dir, args)
+            .unwrap_or_else(|| panic!("{named}, {args:?}: tokenlint blocked"));
+        let stderr = unwrapped(&exits(&out, 2));
+        assert!(
+            stderr.contains(named) && stderr.contains(why),
+            "{named}, {args:?}: {stderr}"
+        );
+    }
+}
+
+/// A message as one line, as the report wrapped it.
+#[cfg(unix)]
+fn unwrapped(text: &str) -> String {
+    let mut joined = String::new();
+    for line in text.lines().map(|l| l.trim_start_matches([' ', '│', '×'])) {
+        // Broken after a hyphen or a slash, or at a space.
+        if !joined.is_empty() && !joined.ends_with(['-', '/']) {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+    }
+    joined
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_among_the_objects_refs_or_worktrees_is_refused() {
+    for name in [
+        "objects/info/commit-graph",
+        "objects/info/commit-graphs/commit-graph-chain",
+        "objects/pack/multi-pack-index",
+        "objects/pack/pack-0.pack",
+        // The loose object of the committed blob.
+        "objects/<leak.sh>",
+        // The branch `HEAD` names.
+        "refs/heads/main",
+        "worktrees/w/HEAD",
+    ] {
+        let dir = committed_and_staged();
+        let p = dir.path();
+        git(p, &["branch", "-M", "main"]);
+        git(p, &["worktree", "add", "-q", "--detach", "w"]);
+        let name = match name {
+            "objects/<leak.sh>" => {
+                let oid = git_out(p, &["rev-parse", "HEAD:leak.sh"]);
+                format!("objects/{}/{}", &oid[..2], &oid[2..])
+            }
+            _ => name.to_string(),
+        };
+        let fifo = p.join(".git").join(&name);
+        fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+        let _ = fs::remove_file(&fifo);
+        mkfifo(&fifo);
+        both_scans_refuse(p, &name, "not a regular file");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_an_alternate_object_directory_is_refused() {
+    let dir = committed_and_staged();
+    let p = dir.path();
+    let alternate = tempfile::tempdir().unwrap();
+    let objects = alternate.path().join("objects");
+    fs::create_dir_all(objects.join("info")).unwrap();
+    fs::write(
+        p.join(".git/objects/info/alternates"),
+        format!("{}\n", objects.display()),
+    )
+    .unwrap();
+    mkfifo(&objects.join("info/alternates"));
+    let unique = alternate.path().file_name().unwrap().to_string_lossy();
+    both_scans_refuse(p, &unique, "not a regular file");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_git_directory_is_refused() {
+    let dir = committed_and_staged();
+    let p = dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("graph"), "not a graph").unwrap();
+    let link = p.join(".git/objects/info/commit-graph");
+    std::os::unix::fs::symlink(outside.path().join("graph"), &link).unwrap();
+    both_scans_refuse(p, "commit-graph", "outside the repository");
+    // A link to a device is a device.
+    fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    both_scans_refuse(p, "commit-graph", "not a regular file");
+}
+
+#[test]
+fn history_scans_a_blob_that_only_a_tag_names() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("a.md"), "nothing\n").unwrap();
+    commit_all(p, "a");
+    let blob = |seed: u32| {
+        let file = p.join(format!("blob-{seed}"));
+        fs::write(&file, format!("T={}\n", token("pa", seed))).unwrap();
+        let oid = git_out(p, &["hash-object", "-w", file.to_str().unwrap()]);
+        fs::remove_file(file).unwrap();
+        oid
+    };
+    git(p, &["tag", "leak", &blob(62)]);
+    git(p, &["tag", "-a", "-m", "m", "annotated", &blob(63)]);
+    let doc = history(p, &[]);
+    let mut paths = common::finding_paths(&doc);
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "<blob reachable from tag annotated>",
+            "<blob reachable from tag leak>"
+        ]
+    );
+    for finding in doc["findings"].as_array().unwrap() {
+        assert!(finding["commit"].is_null(), "{finding}");
+        let message = finding["message"].as_str().unwrap();
+        assert!(message.contains("in no commit"), "{message}");
+    }
+}
+
+/// `PATH` as the tests have it, with only its absolute directories, where git is.
+fn absolute_path() -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<_> = std::env::split_paths(&path)
+        .filter(|d| d.is_absolute())
+        .collect();
+    std::env::join_paths(dirs)
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn git_is_never_the_repository_own_git() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = committed_and_staged();
+    let p = dir.path();
+    let marker = p.join("ran-repository-git");
+    let fake = p.join("git");
+    fs::write(
+        &fake,
+        format!("#!/bin/sh\ntouch '{}'\nexit 1\n", marker.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+    let absolute = absolute_path();
+    for path in [format!(":{absolute}"), format!(".:{absolute}")] {
+        for (args, code) in [
+            (&["scan", "--staged"][..], 1),
+            (&["scan", "--history"], 1),
+            (&["install-hook", "--force"], 0),
+        ] {
+            let out = tokenlint_env(p, &[("PATH", Path::new(&path))], args);
+            exits(&out, code);
+            assert!(!marker.exists(), "PATH={path} {args:?} ran ./git");
+        }
+    }
+    let out = tokenlint_env(p, &[("PATH", Path::new(".:"))], &["scan", "--staged"]);
+    let stderr = exits(&out, 2);
+    assert!(stderr.contains("git not found"), "{stderr}");
+    assert!(!marker.exists());
+}
+
+/// A `git` first on `PATH` that is the real one, but for `git log`, whose output it makes
+/// `lines` lines long: each line a file that one commit changes to one blob.
+#[cfg(unix)]
+fn git_with_a_long_log(bin: &Path, lines: u64) {
+    use std::os::unix::fs::PermissionsExt;
+    let real = std::env::split_paths(&absolute_path())
+        .map(|d| d.join("git"))
+        .find(|g| g.is_file())
+        .unwrap();
+    let zero = "0".repeat(40);
+    let one = "1".repeat(40);
+    let script = format!(
+        "#!/bin/sh\nfor a; do\n  if [ \"$a\" = log ]; then\n    \
+         printf '\\001{one}\\000t <t@example.test>\\0002026-01-01T00:00:00Z\\n'\n    \
+         yes ':100644 100644 {zero} {one} M\tdir/a-long-path-to-a-file.txt' | head -n {lines}\n    \
+         exit 0\n  fi\ndone\nexec '{}' \"$@\"\n",
+        real.display()
+    );
+    let fake = bin.join("git");
+    fs::write(&fake, script).unwrap();
+    fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_history_log_of_millions_of_lines_is_read_as_it_comes() {
+    // A tree of 2,000 directories that are one tree of 2,000 files makes `git log --raw`
+    // print four million lines from a repository of a few kilobytes. Here git's part is
+    // played by `yes`, so that only tokenlint's memory is bounded (`ulimit -d`), and it
+    // must not hold git's output (some 300 MB) whole.
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 64))).unwrap();
+    commit_all(p, "a");
+    let bin = tempfile::tempdir().unwrap();
+    git_with_a_long_log(bin.path(), 3_500_000);
+    let path = format!("{}:{}", bin.path().display(), absolute_path());
+    let out = std::process::Command::new("sh")
+        .current_dir(p)
+        .args(["-c", "ulimit -d 131072 && exec \"$@\"", "sh"])
+        .arg(env!("CARGO_BIN_EXE_tokenlint"))
+        .args(["scan", "--history", "--format", "json"])
+        .env("HOME", "/nonexistent-home")
+        .env("PATH", path)
+        .env_remove("CI")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    exits(&out, 1);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(common::finding_paths(&doc), ["a.sh"]);
 }
