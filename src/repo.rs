@@ -267,6 +267,10 @@ struct Irregular {
     roots: Option<Vec<PathBuf>>,
 }
 
+/// The socket of git's own fsmonitor daemon (macOS, Windows), in the git directory: only
+/// the fsmonitor, which tokenlint turns off, talks to it.
+const FSMONITOR_SOCKET: &str = "fsmonitor--daemon.ipc";
+
 /// How many alternates deep objects are looked at: git's own limit is 5.
 const ALTERNATES_DEPTH: usize = 5;
 
@@ -335,6 +339,9 @@ impl Irregular {
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            if entry.file_name() == FSMONITOR_SOCKET {
+                continue;
+            }
             if kind.is_dir() {
                 subdir(path);
             } else if kind.is_symlink() {
@@ -468,6 +475,19 @@ mod tests {
         );
         assert_eq!(gitdir_line("nothing"), None);
         assert_eq!(gitdir_line("gitdir:   \n"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_socket_is_refused_but_the_fsmonitor_daemon_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let check = Irregular { roots: None };
+        let _daemon =
+            std::os::unix::net::UnixListener::bind(dir.path().join(FSMONITOR_SOCKET)).unwrap();
+        assert!(check.entries(dir.path(), &mut |_| {}).is_ok());
+        let _other = std::os::unix::net::UnixListener::bind(dir.path().join("other.ipc")).unwrap();
+        let refused = check.entries(dir.path(), &mut |_| {}).unwrap_err();
+        assert!(refused.message.contains("other.ipc"), "{}", refused.message);
     }
 
     #[test]
