@@ -92,7 +92,7 @@ impl<'r> Checker<'r> {
         // Only a token file's snippets need them, and a token file is small.
         let mut secrets: Vec<(Range<usize>, String)> = Vec::new();
         let small = data.len() <= token_file::MAX_TOKEN_FILE;
-        self.scanner.scan_each(shown, data, scratch, &mut |mut f| {
+        self.scan_held(shown, data, scratch, &mut |mut f| {
             if let (true, Some(span), Some(secret)) = (small, &f.span, &f.secret) {
                 secrets.push((span.clone(), self.shown(secret)));
             }
@@ -128,6 +128,41 @@ impl<'r> Checker<'r> {
             token_file,
             secrets,
         }
+    }
+
+    /// Hands every finding in `data`, a file held whole and shown as `shown`, to `emit`,
+    /// with spans in `data`. A file larger than [`HELD_WINDOW`] is scanned in windows of
+    /// that size when the rules allow, with the same findings (see [`crate::scan::stream`]):
+    /// every match in a part scanned at once is held, with its redacted text, while the
+    /// part's snippets are made, and a rule matching any two letters finds over a million
+    /// in a file of 4 MB.
+    fn scan_held(
+        &self,
+        shown: &str,
+        data: &[u8],
+        scratch: &mut Scratch,
+        emit: &mut dyn FnMut(Finding),
+    ) {
+        if data.len() <= HELD_WINDOW || !self.windowed() {
+            return self.scanner.scan_each(shown, data, scratch, emit);
+        }
+        let windows = Windows {
+            size: HELD_WINDOW,
+            ..Windows::DEFAULT
+        };
+        let open = |skip: u64| {
+            Ok(&data[usize::try_from(skip).map_or(data.len(), |s| s.min(data.len()))..])
+        };
+        let each = |_: &[u8], offset: usize, mut f: Finding| {
+            if let Some(span) = &mut f.span {
+                *span = span.start + offset..span.end + offset;
+            }
+            emit(f);
+        };
+        let mut buf = Vec::new();
+        self.scanner
+            .scan_file_windows(shown, open, &mut buf, windows, scratch, each)
+            .expect("reading a slice does not fail");
     }
 
     /// Every finding of the pattern rules in a large file keyed `key` (see
@@ -360,6 +395,10 @@ impl<'r> Checker<'r> {
         }
     }
 }
+
+/// Files held whole but larger than this are scanned in windows of this size (see
+/// [`Checker::check`]), so that what a scan holds of their matches stays bounded.
+const HELD_WINDOW: usize = 256 << 10;
 
 /// The most findings of one rule for one secret that a file reports, suppressed or not;
 /// one more finding counts the rest. A file that repeats a token millions of times
