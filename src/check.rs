@@ -85,11 +85,20 @@ impl<'r> Checker<'r> {
         data: &[u8],
         scratch: &mut Scratch,
     ) -> Checked {
-        let mut findings = self.scanner.scan(shown, data, scratch);
-        let secrets: Vec<(Range<usize>, String)> = findings
-            .iter()
-            .filter_map(|f| Some((f.span.clone()?, self.shown(f.secret.as_ref()?))))
-            .collect();
+        let key = path.map_or_else(|| shown.to_string(), |p| self.key(p));
+        let mut seen = HashMap::new();
+        let mut cap = Cap::default();
+        let mut findings = Vec::new();
+        // Only a token file's snippets need them, and a token file is small.
+        let mut secrets: Vec<(Range<usize>, String)> = Vec::new();
+        let small = data.len() <= token_file::MAX_TOKEN_FILE;
+        self.scan_held(shown, data, scratch, &mut |mut f| {
+            if let (true, Some(span), Some(secret)) = (small, &f.span, &f.secret) {
+                secrets.push((span.clone(), self.shown(secret)));
+            }
+            self.finish(&key, data, std::slice::from_mut(&mut f), &mut seen);
+            findings.extend(cap.admit(f));
+        });
         let name = path.and_then(Path::file_name).map(|n| n.to_string_lossy());
         let candidate =
             !findings.is_empty() || name.as_deref().is_some_and(token_file::is_token_file_name);
@@ -108,21 +117,52 @@ impl<'r> Checker<'r> {
                 self.settings.today,
                 &self.settings.thresholds,
             ));
-            findings.extend(self.token_file_findings(shown, data, file, &problems, &secrets));
-            findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let mut more = self.token_file_findings(shown, data, file, &problems, &secrets);
+            self.finish(&key, data, &mut more, &mut seen);
+            findings.extend(more);
         }
-        if !findings.is_empty() {
-            let key = path.map_or_else(|| shown.to_string(), |p| self.key(p));
-            self.finish(&key, data, &mut findings, &mut HashMap::new());
-            let mut repeats = Repeats::default();
-            repeats.cap(&mut findings);
-            repeats.summarise(&mut findings);
-        }
+        cap.summarise(&mut findings);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Checked {
             findings,
             token_file,
             secrets,
         }
+    }
+
+    /// Hands every finding in `data`, a file held whole and shown as `shown`, to `emit`,
+    /// with spans in `data`. A file larger than [`HELD_WINDOW`] is scanned in windows of
+    /// that size when the rules allow, with the same findings (see [`crate::scan::stream`]):
+    /// every match in a part scanned at once is held, with its redacted text, while the
+    /// part's snippets are made, and a rule matching any two letters finds over a million
+    /// in a file of 4 MB.
+    fn scan_held(
+        &self,
+        shown: &str,
+        data: &[u8],
+        scratch: &mut Scratch,
+        emit: &mut dyn FnMut(Finding),
+    ) {
+        if data.len() <= HELD_WINDOW || !self.windowed() {
+            return self.scanner.scan_each(shown, data, scratch, emit);
+        }
+        let windows = Windows {
+            size: HELD_WINDOW,
+            ..Windows::DEFAULT
+        };
+        let open = |skip: u64| {
+            Ok(&data[usize::try_from(skip).map_or(data.len(), |s| s.min(data.len()))..])
+        };
+        let each = |_: &[u8], offset: usize, mut f: Finding| {
+            if let Some(span) = &mut f.span {
+                *span = span.start + offset..span.end + offset;
+            }
+            emit(f);
+        };
+        let mut buf = Vec::new();
+        self.scanner
+            .scan_file_windows(shown, open, &mut buf, windows, scratch, each)
+            .expect("reading a slice does not fail");
     }
 
     /// Every finding of the pattern rules in a large file keyed `key` (see
@@ -140,17 +180,14 @@ impl<'r> Checker<'r> {
         scratch: &mut Scratch,
     ) -> (Vec<Finding>, u64, Option<io::Error>) {
         let mut seen = HashMap::new();
-        let mut repeats = Repeats::default();
+        let mut cap = Cap::default();
         let mut findings = Vec::new();
-        let mut each = |window: &[u8], offset: usize, mut found: Vec<Finding>| {
-            self.finish(key, window, &mut found, &mut seen);
-            repeats.cap(&mut found);
-            for f in &mut found {
-                if let Some(span) = &mut f.span {
-                    *span = span.start + offset..span.end + offset;
-                }
+        let mut each = |window: &[u8], offset: usize, mut f: Finding| {
+            self.finish(key, window, std::slice::from_mut(&mut f), &mut seen);
+            if let Some(span) = &mut f.span {
+                *span = span.start + offset..span.end + offset;
             }
-            findings.extend(found);
+            findings.extend(cap.admit(f));
         };
         let open = |skip: u64| {
             let mut reader: &File = file;
@@ -160,7 +197,8 @@ impl<'r> Checker<'r> {
         let result =
             self.scanner
                 .scan_file_windows(shown, open, buf, Windows::DEFAULT, scratch, &mut each);
-        repeats.summarise(&mut findings);
+        cap.summarise(&mut findings);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // The list grew by doubling; what it holds is kept until the report is written.
         findings.shrink_to_fit();
         let read = (&mut &*file).stream_position().unwrap_or(0);
@@ -358,20 +396,33 @@ impl<'r> Checker<'r> {
     }
 }
 
+/// Files held whole but larger than this are scanned in windows of this size (see
+/// [`Checker::check`]), so that what a scan holds of their matches stays bounded.
+const HELD_WINDOW: usize = 256 << 10;
+
 /// The most findings of one rule for one secret that a file reports, suppressed or not;
 /// one more finding counts the rest. A file that repeats a token millions of times
 /// would otherwise hold millions of findings, in memory and in every report.
 pub const MAX_REPEATS: usize = 100;
+
+/// The most findings a file reports, counted apart for suppressed findings and the others
+/// (summaries of repeats included); one more finding, where the first of the rest was,
+/// counts the rest. A rule that matches any two letters, or a file of 200,000 distinct
+/// tokens, would otherwise hold hundreds of thousands of findings. A thousand is more than
+/// anyone reads of one file, and keeps a file's findings under a megabyte or so.
+pub const MAX_FINDINGS: usize = 1000;
 
 /// A rule id and a secret hashed to 128 bits with this run's random keys, and whether the
 /// finding is suppressed: 17 bytes per finding where copies of the rule id and the
 /// secret took some 150, and no file can choose two secrets that collide.
 type RepeatKey = (u64, u64, bool);
 
-/// Counts the findings of each rule and secret in a file, keeps the first
-/// [`MAX_REPEATS`] of each, and turns the first of the rest into a summary.
+/// Caps a file's findings as they are made, in file order: the first [`MAX_REPEATS`] of
+/// each rule and secret, and the first [`MAX_FINDINGS`] in all; the first of the rest of
+/// each kind becomes a summary. Findings are handed over one at a time, so that those
+/// dropped are never held.
 #[derive(Default)]
-struct Repeats {
+struct Cap {
     /// Two hashers with keys of their own: a [`RepeatKey`]'s 128 bits.
     hashers: [std::hash::RandomState; 2],
     /// By rule, secret and whether it is suppressed: how many were seen, and where the
@@ -379,42 +430,67 @@ struct Repeats {
     seen: HashMap<RepeatKey, (usize, Option<usize>)>,
     /// The first finding past the cap of each kind, and how many were past it.
     over: Vec<(Finding, usize)>,
+    /// How many findings are kept, summaries of repeats included: not suppressed, and
+    /// suppressed.
+    kept: [usize; 2],
+    /// The first finding past [`MAX_FINDINGS`], not suppressed and suppressed, and how
+    /// many were past it.
+    rest: [Option<(Finding, usize)>; 2],
 }
 
-impl Repeats {
-    /// Drops from `findings` (in file order) those past the cap of their kind.
-    fn cap(&mut self, findings: &mut Vec<Finding>) {
-        findings.retain_mut(|f| {
-            let Some(secret) = &f.secret else {
-                return true;
-            };
+impl Cap {
+    /// `f`, unless it is past a cap: then it is counted in a summary.
+    fn admit(&mut self, f: Finding) -> Option<Finding> {
+        let side = usize::from(f.suppression.is_some());
+        let full = self.kept[side] >= MAX_FINDINGS;
+        if let Some(secret) = &f.secret {
             let [a, b] = self
                 .hashers
                 .each_ref()
                 .map(|h| std::hash::BuildHasher::hash_one(h, (&f.rule_id, secret.expose())));
-            let key = (a, b, f.suppression.is_some());
-            let (count, summary) = self.seen.entry(key).or_insert((0, None));
-            *count += 1;
-            if *count <= MAX_REPEATS {
-                return true;
-            }
-            match summary {
-                Some(i) => self.over[*i].1 += 1,
-                None => {
-                    *summary = Some(self.over.len());
-                    self.over.push((f.clone(), 1));
+            let key = (a, b, side == 1);
+            // Once the file is full, a new secret is not remembered: it is only counted.
+            let entry = match full {
+                false => Some(self.seen.entry(key).or_insert((0, None))),
+                true => self.seen.get_mut(&key),
+            };
+            if let Some((count, summary)) = entry {
+                *count += 1;
+                if *count > MAX_REPEATS {
+                    match summary {
+                        Some(i) => {
+                            self.over[*i].1 += 1;
+                            return None;
+                        }
+                        None if !full => {
+                            *summary = Some(self.over.len());
+                            self.over.push((f, 1));
+                            self.kept[side] += 1;
+                            return None;
+                        }
+                        None => {}
+                    }
                 }
             }
-            false
-        });
+        }
+        if !full {
+            self.kept[side] += 1;
+            return Some(f);
+        }
+        match &mut self.rest[side] {
+            Some((first, more)) => {
+                *more += 1;
+                // The summary stands for the worst of the rest.
+                first.severity = first.severity.max(f.severity);
+            }
+            none => *none = Some((f, 1)),
+        }
+        None
     }
 
-    /// Adds to `findings` one finding for the rest of each kind past the cap, where the
-    /// first of them was, and puts the findings back in order.
+    /// Adds to `findings` one finding for the rest of each kind past a cap, where the
+    /// first of them was.
     fn summarise(self, findings: &mut Vec<Finding>) {
-        if self.over.is_empty() {
-            return;
-        }
         for (mut summary, more) in self.over {
             summary.message = format!(
                 "{} … and {more} more of the same token in this file",
@@ -422,7 +498,13 @@ impl Repeats {
             );
             findings.push(summary);
         }
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        for (mut summary, more) in self.rest.into_iter().flatten() {
+            summary.message = format!(
+                "{} … and {more} more findings in this file; the file was not reported in full",
+                summary.message
+            );
+            findings.push(summary);
+        }
     }
 }
 

@@ -152,15 +152,38 @@ const WALK_IGNORE_FILES: [&str; 4] = [
     ".git/info/exclude",
 ];
 
-/// The first ignore file in `dir` that the walk must not read, and why: one that is not a
-/// regular file, or is larger than [`TEXT_CAP`].
+/// The first ignore file in `dir` that the walk must not read, and why: a symbolic link
+/// out of the repository, one that is not a regular file, or one larger than [`TEXT_CAP`].
 pub(crate) fn unreadable_ignore_file(dir: &Path) -> Option<(PathBuf, io::Error)> {
     WALK_IGNORE_FILES.iter().find_map(|name| {
         let path = dir.join(name);
         // One that is not there, or cannot be looked at, is not read by the walk either.
         let meta = std::fs::metadata(&path).ok()?;
-        check_regular(&meta, TEXT_CAP).err().map(|e| (path, e))
+        let checked = check_regular(&meta, TEXT_CAP).and_then(|()| {
+            match links_inside_repository(dir, &path) {
+                true => Ok(()),
+                false => Err(refusal("it is a symbolic link out of the repository")),
+            }
+        });
+        checked.err().map(|e| (path, e))
     })
+}
+
+/// Whether `path`, an ignore file in `dir`, is no symbolic link, or one that resolves
+/// inside the repository holding `dir` (the nearest directory above it with `.git`, links
+/// resolved). git reads no linked `.gitignore` at all; the walk reads one that a
+/// repository shares among its directories, but never one that leads out of it, such as
+/// `sub/.ignore -> ../../home/me/.netrc`, whose lines its warnings would describe.
+fn links_inside_repository(dir: &Path, path: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return true;
+    }
+    let (Ok(real_dir), Ok(real)) = (dir.canonicalize(), path.canonicalize()) else {
+        return false;
+    };
+    let repo = real_dir.ancestors().find(|d| d.join(".git").exists());
+    repo.is_some_and(|r| real.starts_with(r))
 }
 
 /// The first ignore file the walk of `root` would read in `root` or in a directory above it

@@ -49,11 +49,9 @@ pub fn scan_in_windows(
             &mut Vec::new(),
             windows,
             &mut crate::scan::Scratch::default(),
-            |_, offset, found| {
-                for mut f in found {
-                    f.span = f.span.map(|s| s.start + offset..s.end + offset);
-                    findings.push(f);
-                }
+            |_, offset, mut f| {
+                f.span = f.span.map(|s| s.start + offset..s.end + offset);
+                findings.push(f);
             },
         )
         .expect("reading a slice does not fail");

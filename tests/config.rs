@@ -912,6 +912,50 @@ fn ignore_files_that_would_block_or_fill_memory_are_not_read() {
     assert_eq!(code, 0, "{text}");
 }
 
+/// `sub/.ignore -> ../../outside/creds` was read, and the ignore crate's warnings about
+/// its lines showed their shape. A linked ignore file is read only when it resolves inside
+/// the repository; otherwise its directory is left out, as for a FIFO.
+#[cfg(unix)]
+#[test]
+fn ignore_files_linked_out_of_the_repository_are_not_read() {
+    let repo = Repo::new();
+    let outside = tempfile::tempdir().unwrap();
+    let creds = outside.path().join("creds");
+    // Lines whose shape a warning about a broken glob would show.
+    fs::write(&creds, "password = [hunter2\n{zq\n").unwrap();
+    let t = token("pa", 47);
+    repo.write("sub/a.sh", &format!("T={t}\n"));
+    repo.write("open/b.sh", &format!("T={t}\n"));
+    repo.write("shared/ignore", "*.log\n");
+    repo.write("inner/c.sh", &format!("T={t}\n"));
+    repo.write("inner/d.log", &format!("T={t}\n"));
+    symlink(&creds, repo.path().join("sub/.ignore"));
+    symlink("../shared/ignore", repo.path().join("inner/.gitignore"));
+    let (code, text) = repo.text_in(".", &["scan"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(says(&text, "sub/.ignore"), "{text}");
+    assert!(
+        says(&text, "a symbolic link out of the repository"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2") && !text.contains("zq"), "{text}");
+    assert!(!says(&text, "sub/a.sh"), "left out: {text}");
+    // One that stays inside the repository is read like any other.
+    assert!(
+        says(&text, "open/b.sh") && says(&text, "inner/c.sh"),
+        "{text}"
+    );
+    assert!(!says(&text, "inner/d.log"), "{text}");
+    // A root with one: the run stops.
+    let (code, text) = repo.text_in("sub", &["scan"], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        says(&text, "a symbolic link out of the repository"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2"), "{text}");
+}
+
 #[test]
 fn paths_a_config_names_are_shown_with_their_control_characters_escaped() {
     let repo = Repo::new();

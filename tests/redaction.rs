@@ -364,6 +364,39 @@ fn tokens_in_undecoded_encodings_never_show_across_two_snippets() {
 }
 
 #[test]
+fn tokens_joined_by_any_short_separator_never_show_across_two_snippets() {
+    // Separators the mask has no name for: double percent-encoding, HTML entities, two
+    // escapes, octal, `%u`, lowercase groups joined by `_`, and one made up.
+    let dir = tempfile::tempdir().unwrap();
+    let (found, hidden) = (token("pa", 23), token("sa", 24));
+    let seps = [
+        "%252D",
+        "%252F",
+        "&minus;",
+        "\\x2D\\x2D",
+        "\\055",
+        "%u002D",
+        "_",
+        "-@@-",
+        "~xy~",
+    ];
+    for (sep, lower) in seps.iter().map(|s| (*s, false)).chain([("_", true)]) {
+        let mut written = hidden.replace('-', sep);
+        if lower {
+            written = written.to_lowercase();
+        }
+        let line = format!("A={found} M={written} C={found}\n");
+        fs::write(dir.path().join("n.txt"), line).unwrap();
+        let out = run(dir.path(), &["scan", "--color", "never", "n.txt"]);
+        let shown = stdout(&out).to_lowercase();
+        assert_eq!(shown.matches("hard-coded").count(), 2, "{sep:?}: {shown}");
+        for group in body(&hidden).split('-').skip(1).take(6) {
+            assert!(!shown.contains(&group.to_lowercase()), "{sep:?}: {shown}");
+        }
+    }
+}
+
+#[test]
 fn remote_passwords_with_slashes_and_query_secrets_never_show() {
     let dir = repo();
     let p = dir.path();

@@ -297,20 +297,37 @@ fn artifact(shown: &str, report: &Report) -> sarif::ArtifactLocation {
     }
 }
 
-/// A remote's URL fit to publish: without the user name and password of its authority,
-/// its query and its fragment (`https://oauth2:SECRET@host/x?access_token=T` →
+/// A remote's URL fit to publish: without control characters (a newline in `.git/config`),
+/// the user name and password of its authority, the parameters of its path segments, its
+/// query and its fragment (`https://oauth2:SECRET@host/x;access_token=T?k=T#T` →
 /// `https://host/x`, `user:pw@host:x` → `host:x`), and with any token left in it
 /// redacted. A password may hold `/`, `?`, `#` or `@` unescaped: everything up to the
 /// last `@` is taken as userinfo, which strips too much from the rare URL with an `@` in
 /// its path but never leaves a password behind.
 fn without_userinfo(uri: &str) -> String {
-    let (scheme, rest) = split_scheme(uri);
+    let uri: String = uri.chars().filter(|c| !c.is_control()).collect();
+    let (scheme, rest) = split_scheme(&uri);
+    let local = scheme.eq_ignore_ascii_case("file://");
     let rest = match rest.rfind('@') {
-        Some(at) if !scheme.eq_ignore_ascii_case("file://") => &rest[at + 1..],
+        Some(at) if !local => &rest[at + 1..],
         _ => rest,
     };
     let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let rest = match local {
+        true => rest.to_string(),
+        false => without_params(rest),
+    };
     crate::finding::redact_tokens(&format!("{scheme}{rest}")).into_owned()
+}
+
+/// `host/x;access_token=T/y;v=1` → `host/x/y`: each `/`-separated segment up to its first
+/// `;`, where matrix parameters (RFC 3986 §3.3), which may carry credentials, begin.
+fn without_params(path: &str) -> String {
+    let segments: Vec<&str> = path
+        .split('/')
+        .map(|s| s.split(';').next().unwrap_or(""))
+        .collect();
+    segments.join("/")
 }
 
 /// A rule's reference as `helpUri`: without userinfo (up to the last `@` before its
@@ -404,6 +421,20 @@ mod tests {
                 "https://host/r.git",
             ),
             ("https://host/r.git#ghp_abc", "https://host/r.git"),
+            // Matrix parameters of any segment, the host's too.
+            ("https://host/x;access_token=ghp_abc", "https://host/x"),
+            ("https://host/o;k=v;t=ghp_abc/r.git", "https://host/o/r.git"),
+            ("https://host;t=ghp_abc/r.git", "https://host/r.git"),
+            ("ssh://git@host/o/r.git;t=ghp_abc?x", "ssh://host/o/r.git"),
+            // Control characters: a newline can start a line of its own.
+            (
+                "https://host/r\n::error::x.git",
+                "https://host/r::error::x.git",
+            ),
+            (
+                "https://host/r.git\n;t=ghp_abc\t\u{1b}",
+                "https://host/r.git",
+            ),
             ("ssh://git@host/r.git", "ssh://host/r.git"),
             ("user:pw@host:o/r.git", "host:o/r.git"),
             ("user:p/w@host:o/r.git", "host:o/r.git"),

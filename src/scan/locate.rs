@@ -237,19 +237,36 @@ fn window(
 
 /// How far beyond a window a token-shaped run is looked for, in bytes: far enough to hold
 /// eight whole groups of any run that reaches further, each group with its longest
-/// separator (18 bytes), and one more group cut by the edge.
+/// separator (at most 18 bytes), and one more group cut by the edge.
 const RUN_REACH: usize = 192;
 
+/// Any run shaped like a token's body, for snippets alone: eight or more groups of eight
+/// hex digits, either case, joined by up to [`MAX_SEPARATOR`] bytes of anything.
+///
+/// Why a shape and not a list of separators: a token in an encoding the scanner does not
+/// decode (`%252D`, `&minus;`, `\055`, `%u002D`, `\x2D\x2D`, one not yet thought of)
+/// between two findings on a line would show whole across their two snippets, and a list
+/// is never complete. Clipping each snippet at the midpoint between two findings would
+/// not help: the two halves together still show the whole gap. Longer separators need no
+/// mask: two snippets show at most [`CONTEXT`] bytes on either side of the gap between
+/// their findings, 120 in all, and such a run is at least 64 + 7 × 13 = 155 bytes long,
+/// so part of every run longer than that is shown by neither. The work per snippet is
+/// bounded: the search looks at the window and [`RUN_REACH`] bytes on either side.
+const MAX_SEPARATOR: usize = 12;
+
 /// Every run shaped like a token's body in `line` that `window` touches, with its redacted
-/// text: eight or more groups of eight hex digits joined by `-`, or by another short
-/// separator (`%2D`, `_`, `\x2d`, none: [`crate::finding::TOKEN_LIKE`]). Whatever stands
-/// before it, a token in an encoding that the scanner does not decode must not show across
-/// the snippets of two findings beside it. The search reaches [`RUN_REACH`] beyond the
-/// window on each side, so that a run that reaches into the window is masked over all of
-/// the window, whichever finding's snippet it is; the work per snippet stays bounded.
+/// text: a token's body ([`crate::finding::TOKEN_BODY`]), or eight or more groups of eight
+/// hex digits joined by up to [`MAX_SEPARATOR`] bytes of anything (see there). Whatever
+/// stands before it, a token in an encoding that the scanner does not decode must not show
+/// across the snippets of two findings beside it. The search reaches [`RUN_REACH`] beyond
+/// the window on each side, so that a run that reaches into the window is masked over all
+/// of the window, whichever finding's snippet it is; the work per snippet stays bounded.
 fn bodies(hay: &[u8], line: &Range<usize>, window: &Range<usize>) -> Vec<(Range<usize>, String)> {
     static BODY: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(&crate::finding::token_bodies_pattern()).expect("a valid regex")
+        let loose =
+            format!(r"(?i-u)[0-9a-f]{{8}}(?:(?s-u:.){{0,{MAX_SEPARATOR}}}?[0-9a-f]{{8}}){{7,}}");
+        let pattern = format!("{}|{loose}", crate::finding::token_bodies_pattern());
+        regex::bytes::Regex::new(&pattern).expect("a valid regex")
     });
     let from = window.start.saturating_sub(RUN_REACH).max(line.start);
     let to = (window.end + RUN_REACH).min(line.end);
@@ -344,8 +361,8 @@ mod tests {
         // Each of many findings on one long line used to read the whole line.
         let hay = format!(
             "{}SECRET{}\nnext",
-            "a".repeat(3 * REACH),
-            "b".repeat(3 * REACH)
+            "x".repeat(3 * REACH),
+            "y".repeat(3 * REACH)
         );
         let span = 3 * REACH..3 * REACH + 6;
         let snip = snippet(
@@ -355,7 +372,7 @@ mod tests {
         );
         assert_eq!(
             snip.text,
-            format!("…{}S…{}…", "a".repeat(CONTEXT), "b".repeat(CONTEXT))
+            format!("…{}S…{}…", "x".repeat(CONTEXT), "y".repeat(CONTEXT))
         );
     }
 
@@ -392,7 +409,8 @@ mod tests {
         ]);
         for span in [&s1, &s2] {
             let snip = snippet(hay, span, &masks);
-            assert!(snip.text.contains("0123…ABCD"), "{}", snip.text);
+            // Any eight hex digits may start the run: here `002F` of the escape does.
+            assert!(snip.text.contains("…ABCD"), "{}", snip.text);
             assert!(!snip.text.contains("AAAA"), "{}", snip.text);
         }
     }

@@ -136,39 +136,51 @@ impl Scanner {
 
     /// Every finding in `data`, the content of the file shown as `path`, in order.
     pub fn scan(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<Finding> {
-        let Some((text, encoding)) = decode::utf16_text(data) else {
-            return self.scan_part(path, &Part::whole(data, None), None, scratch);
-        };
-        let mut findings = self.scan_part(
-            path,
-            &Part::whole(text.as_bytes(), Some(encoding)),
-            None,
-            scratch,
-        );
-        // A binary file may start with a byte-order mark by chance: its bytes count too.
-        if is_binary(data) {
-            findings.extend(self.scan_part(path, &Part::whole(data, None), None, scratch));
-        }
+        let mut findings = Vec::new();
+        self.scan_each(path, data, scratch, &mut |f| findings.push(f));
         findings
     }
 
+    /// Hands every finding in `data`, the content of the file shown as `path`, to `emit`
+    /// one at a time, in order: a caller that caps a file's findings never holds those
+    /// it drops.
+    pub fn scan_each(
+        &self,
+        path: &str,
+        data: &[u8],
+        scratch: &mut Scratch,
+        emit: &mut dyn FnMut(Finding),
+    ) {
+        let Some((text, encoding)) = decode::utf16_text(data) else {
+            return self.scan_part(path, &Part::whole(data, None), None, scratch, emit);
+        };
+        let part = Part::whole(text.as_bytes(), Some(encoding));
+        self.scan_part(path, &part, None, scratch, emit);
+        // A binary file may start with a byte-order mark by chance: its bytes count too.
+        if is_binary(data) {
+            self.scan_part(path, &Part::whole(data, None), None, scratch, emit);
+        }
+    }
+
     /// The findings of one part of one view of a file (its bytes, or its decoded text)
-    /// whose matches start in `part.keep`. Their spans are offsets in `part.bytes`.
+    /// whose matches start in `part.keep`, handed to `emit`. Their spans are offsets in
+    /// `part.bytes`.
     pub(crate) fn scan_part(
         &self,
         path: &str,
         part: &Part,
         window: Option<&mut WindowState>,
         scratch: &mut Scratch,
-    ) -> Vec<Finding> {
+        emit: &mut dyn FnMut(Finding),
+    ) {
         let mut hits = self.hits(part, window, scratch);
         if !hits.iter().any(|h| h.report) {
-            return Vec::new();
+            return;
         }
         // Of two hits alike, the one reported comes first and stays.
         hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end, !h.report));
         hits.dedup_by_key(|h| (h.span.start, h.pattern, h.span.end));
-        self.findings(path, part, hits)
+        self.findings(path, part, hits, emit);
     }
 
     /// Matches in the part and in the base64 runs in it. A large part is taken block by
@@ -312,9 +324,10 @@ impl Scanner {
         }
     }
 
-    /// The findings for the hits that start in the part's `keep` and are reported. Every
-    /// hit, kept or not, reported or glued into longer text, is masked in the snippets.
-    fn findings(&self, path: &str, part: &Part, hits: Vec<Hit>) -> Vec<Finding> {
+    /// The findings for the hits that start in the part's `keep` and are reported, handed
+    /// to `emit` one by one. Every hit, kept or not, reported or glued into longer text,
+    /// is masked in the snippets.
+    fn findings(&self, path: &str, part: &Part, hits: Vec<Hit>, emit: &mut dyn FnMut(Finding)) {
         let view = part.bytes;
         let decoded = part.outer.is_some();
         let binary = part.binary;
@@ -324,38 +337,38 @@ impl Scanner {
             .collect();
         let masks = locate::Masks::new(redacted.iter().cloned());
         let mut locator = locate::Locator::continuing(view, part.origin);
-        hits.into_iter()
+        let kept = hits
+            .into_iter()
             .zip(&redacted)
-            .filter(|(h, _)| h.report && part.keep.contains(&h.span.start))
-            .map(|(h, (_, shown))| {
-                let rule = &self.rules[h.pattern];
-                let (line, column) = locator.locate(h.span.start);
-                let (end_line, end_column) = locator.locate(h.span.end);
-                let snippet = (!binary).then(|| locate::snippet(view, &h.span, &masks));
-                let mut message = message(&rule.message, shown, &h.encoding);
-                if binary {
-                    message.push_str(" (binary file)");
-                }
-                Finding {
-                    rule_id: rule.id.clone(),
-                    severity: rule.severity,
-                    path: path.to_string(),
-                    key: path.to_string(),
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    message,
-                    fingerprint: fingerprint(&rule.id, path, Some(&h.secret)),
-                    secret: Some(h.secret),
-                    encoding: h.encoding,
-                    span: (!decoded).then(|| h.span.clone()),
-                    snippet,
-                    suppression: None,
-                    commit: None,
-                }
-            })
-            .collect()
+            .filter(|(h, _)| h.report && part.keep.contains(&h.span.start));
+        for (h, (_, shown)) in kept {
+            let rule = &self.rules[h.pattern];
+            let (line, column) = locator.locate(h.span.start);
+            let (end_line, end_column) = locator.locate(h.span.end);
+            let snippet = (!binary).then(|| locate::snippet(view, &h.span, &masks));
+            let mut message = message(&rule.message, shown, &h.encoding);
+            if binary {
+                message.push_str(" (binary file)");
+            }
+            emit(Finding {
+                rule_id: rule.id.clone(),
+                severity: rule.severity,
+                path: path.to_string(),
+                key: path.to_string(),
+                line,
+                column,
+                end_line,
+                end_column,
+                message,
+                fingerprint: fingerprint(&rule.id, path, Some(&h.secret)),
+                secret: Some(h.secret),
+                encoding: h.encoding,
+                span: (!decoded).then(|| h.span.clone()),
+                snippet,
+                suppression: None,
+                commit: None,
+            });
+        }
     }
 }
 

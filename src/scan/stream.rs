@@ -80,8 +80,8 @@ impl Scanner {
     /// UTF-16 text when it starts with a byte-order mark, and its bytes unless it is that
     /// text alone. `open(skip)` reads the file from byte `skip` on; it is called once for
     /// each pass over the file. Each window's findings, with spans in the window, go to
-    /// `each` together with the window and its offset in the view (spans of decoded text
-    /// are `None`).
+    /// `each` one at a time, together with the window and its offset in the view (spans
+    /// of decoded text are `None`).
     pub(crate) fn scan_file_windows<R: Read>(
         &self,
         path: &str,
@@ -89,7 +89,7 @@ impl Scanner {
         buf: &mut Vec<u8>,
         windows: Windows,
         scratch: &mut Scratch,
-        mut each: impl FnMut(&[u8], usize, Vec<Finding>),
+        mut each: impl FnMut(&[u8], usize, Finding),
     ) -> io::Result<()> {
         buf.clear();
         open(0)?.take(super::BINARY_SNIFF as u64).read_to_end(buf)?;
@@ -151,7 +151,7 @@ impl Scanner {
         active: Option<Vec<bool>>,
         windows: Windows,
         scratch: &mut Scratch,
-        mut each: impl FnMut(&[u8], usize, Vec<Finding>),
+        mut each: impl FnMut(&[u8], usize, Finding),
     ) -> io::Result<()> {
         let overlap = self
             .window_overlap(windows.context)
@@ -187,11 +187,9 @@ impl Scanner {
             state
                 .next_start
                 .extend(chain.iter().map(|c| c.saturating_sub(offset)));
-            each(
-                buf,
-                offset,
-                self.scan_part(path, &part, Some(&mut state), scratch),
-            );
+            let window: &[u8] = buf;
+            let emit = &mut |f| each(window, offset, f);
+            self.scan_part(path, &part, Some(&mut state), scratch, emit);
             if eof {
                 return Ok(());
             }
