@@ -85,7 +85,9 @@ impl<'r> Checker<'r> {
         data: &[u8],
         scratch: &mut Scratch,
     ) -> Checked {
-        let key = path.map_or_else(|| shown.to_string(), |p| self.key(p));
+        // Made only for a file with findings: most files have none.
+        let key_of = || path.map_or_else(|| shown.to_string(), |p| self.key(p));
+        let mut key: Option<String> = None;
         let mut seen = HashMap::new();
         let mut cap = Cap::default();
         let mut findings = Vec::new();
@@ -96,7 +98,8 @@ impl<'r> Checker<'r> {
             if let (true, Some(span), Some(secret)) = (small, &f.span, &f.secret) {
                 secrets.push((span.clone(), self.shown(secret)));
             }
-            self.finish(&key, data, std::slice::from_mut(&mut f), &mut seen);
+            let key = key.get_or_insert_with(key_of);
+            self.finish(key, data, std::slice::from_mut(&mut f), &mut seen);
             findings.extend(cap.admit(f));
         });
         let name = path.and_then(Path::file_name).map(|n| n.to_string_lossy());
@@ -118,7 +121,7 @@ impl<'r> Checker<'r> {
                 &self.settings.thresholds,
             ));
             let mut more = self.token_file_findings(shown, data, file, &problems, &secrets);
-            self.finish(&key, data, &mut more, &mut seen);
+            self.finish(key.get_or_insert_with(key_of), data, &mut more, &mut seen);
             findings.extend(more);
         }
         cap.summarise(&mut findings);
