@@ -168,7 +168,7 @@ impl Config {
             Box::new(ConfigError::Invalid {
                 name: name.to_string(),
                 message: e.message().to_string(),
-                src: NamedSource::new(name, text.to_string()),
+                src: NamedSource::new(crate::report::clean(name), crate::report::source_text(text)),
                 span: e.span().unwrap_or(0..0).into(),
             })
         })
@@ -307,7 +307,10 @@ impl Config {
             .map_or_else(|| "tokenlint.toml".to_string(), |p| shown(p));
         Box::new(ConfigError::Invalid {
             message: message.to_string(),
-            src: NamedSource::new(&name, self.text.clone().unwrap_or_default()),
+            src: NamedSource::new(
+                &name,
+                crate::report::source_text(self.text.as_deref().unwrap_or_default()),
+            ),
             name,
             span: span.into(),
         })

@@ -44,8 +44,10 @@ impl Scope {
         let real = real_path(path)?;
         if !real.starts_with(root) {
             return Err(refusal(&format!(
-                "it lies outside the project {} (a symbolic link or `..` leads out of it); \
-                 files the scanned tree names must lie inside it",
+                "it lies outside the project, as far as the scanned tree may reach from here: \
+                 {} (a file found in the tree lies in its repository; a file a configuration \
+                 names lies in that configuration's directory; a symbolic link or `..` leads \
+                 out of it)",
                 root.display()
             )));
         }

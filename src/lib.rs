@@ -318,7 +318,7 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
             let said = format!(
                 "dropped {} that matched nothing from {}, kept {}",
                 entries_of(dropped),
-                path.display(),
+                report::clean_path(path),
                 kept.len()
             );
             (path.clone(), kept, said)
@@ -336,7 +336,7 @@ fn write_baseline(args: &BaselineArgs) -> Result<ExitCode, Error> {
             let said = format!(
                 "wrote {} to {}",
                 entries_of(entries.len()),
-                output.display()
+                report::clean_path(&output)
             );
             (output, entries, said)
         }
@@ -381,6 +381,18 @@ fn baseline_error(path: &std::path::Path, e: &std::io::Error) -> baseline::Basel
     }
 }
 
+/// Whether the file at `path`, which is no baseline this version reads, looks like one
+/// that a merge left conflicted or an older version wrote: it may be replaced, whoever
+/// named it. Any other file a configuration names is not (it may be any file there).
+fn damaged_baseline(path: &std::path::Path) -> bool {
+    let Ok((head, _)) = confine::read_regular(path, 4096) else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&head);
+    let head = head.trim_start();
+    head.starts_with("<<<<<<< ") || (head.starts_with('{') && head.contains("\"entries\""))
+}
+
 /// The entries of the baseline about to be rewritten at `path` whose paths were not
 /// scanned (`in_scope` says no): a run over part of the project keeps the rest. A file
 /// that is not a baseline is replaced, with a warning, only when the user named it: one
@@ -404,7 +416,7 @@ fn entries_elsewhere(
             .into_iter()
             .filter(|e| !in_scope(&e.path))
             .collect()),
-        Err(e) if *confined == Scope::Anywhere => {
+        Err(e) if *confined == Scope::Anywhere || damaged_baseline(&e.path) => {
             report::warn(&format!("warning: {e}; it is replaced"), true);
             Ok(Vec::new())
         }

@@ -1069,6 +1069,25 @@ fn a_file_a_config_names_that_is_no_baseline_is_not_replaced() {
     assert!(text.contains("\"entries\""), "{text}");
 }
 
+/// A baseline that a merge left conflicted is still a baseline: `tokenlint baseline`
+/// rewrites it (the usual way out of the conflict), whoever named it.
+#[test]
+fn a_conflicted_baseline_a_config_names_is_rewritten() {
+    let repo = Repo::new();
+    repo.write("a.sh", &format!("T={}\n", token("pa", 63)));
+    repo.write("tokenlint.toml", "baseline = \"b.json\"\n");
+    let conflicted = "<<<<<<< HEAD\n{\"version\": 1, \"entries\": []}\n=======\n{}\n>>>>>>> x\n";
+    repo.write("b.json", conflicted);
+    let (code, text) = repo.text_in(".", &["baseline"], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(says(&text, "it is replaced"), "{text}");
+    let written = fs::read_to_string(repo.path().join("b.json")).unwrap();
+    assert!(
+        written.contains("\"entries\"") && !written.contains("<<<<<<<"),
+        "{written}"
+    );
+}
+
 /// A project unpacked under a repository it does not belong to (a home directory kept in
 /// git, a monorepo, a stray `/tmp/.git`): its configuration reaches no further than its
 /// own directory.

@@ -451,3 +451,45 @@ fn arguments_are_never_echoed_whole() {
     let id = doc["runs"][0]["automationDetails"]["id"].as_str().unwrap();
     assert!(id.starts_with("pa1.0/") && !id.contains(body(&t)), "{id}");
 }
+
+#[test]
+fn a_config_from_the_tree_drives_no_terminal_through_its_error_snippet() {
+    let dir = repo();
+    let p = dir.path();
+    let t = token("pa", 951);
+    fs::write(
+        p.join("tokenlint.toml"),
+        format!("fail-on = \"\u{1b}]0;PWNED\u{7}\u{9b}31m {t}\"\n"),
+    )
+    .unwrap();
+    let out = run(p, &["scan", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("PWNED"), "the snippet is shown: {stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}') && !stderr.contains('\u{9b}'),
+        "{stderr:?}"
+    );
+    assert!(!stderr.contains(&t), "{stderr}");
+}
+
+#[test]
+fn a_baseline_named_like_a_workflow_command_starts_no_line() {
+    let dir = repo();
+    let p = dir.path();
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 952))).unwrap();
+    fs::write(
+        p.join("tokenlint.toml"),
+        "baseline = \"x\\n::error title=pwned::hi.json\"\n",
+    )
+    .unwrap();
+    let out = run(p, &["baseline"]);
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("wrote 1 entry"), "{shown}");
+    assert!(!shown.lines().any(|l| l.starts_with("::")), "{shown}");
+}

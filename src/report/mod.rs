@@ -18,7 +18,7 @@ use crate::finding::{redact_in_place, redact_tokens, Finding};
 use crate::rules::{RuleSet, Severity};
 use crate::token_file::TokenKind;
 use crate::walk::ScanError;
-pub(crate) use shown::{clean, clean_lines, clean_path};
+pub(crate) use shown::{clean, clean_lines, clean_path, source_text};
 pub use shown::{shown_error, ShownError};
 
 /// Everything a reporter may show.

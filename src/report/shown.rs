@@ -51,6 +51,29 @@ pub(crate) fn clean(text: &str) -> String {
     super::visible(&redact_tokens(text)).into_owned()
 }
 
+/// A file's text as an error's snippet shows it (miette prints a snippet's bytes as they
+/// are): every control character but a line break, a tab and the CR of a CRLF replaced by
+/// as many `?` as it has bytes, so that the spans into the text still point where they
+/// did, and a configuration or rule file from the scanned tree cannot drive a terminal.
+/// Tokens are redacted when the whole message is printed.
+pub(crate) fn source_text(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let kept = match c {
+            '\n' | '\t' => true,
+            '\r' => chars.peek() == Some(&'\n'),
+            c => !c.is_control(),
+        };
+        if kept {
+            shown.push(c);
+        } else {
+            shown.extend(std::iter::repeat_n('?', c.len_utf8()));
+        }
+    }
+    shown
+}
+
 /// A path as [`clean`] shows it.
 pub(crate) fn clean_path(path: &Path) -> String {
     clean(&path.to_string_lossy())
@@ -157,6 +180,17 @@ impl std::error::Error for Cause {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_text_drives_no_terminal_and_keeps_its_offsets() {
+        let text = "a = 1\r\nb = \"\u{1b}]0;PWNED\u{7}\u{9b}x\"\r\tc\n";
+        let shown = source_text(text);
+        assert_eq!(shown.len(), text.len());
+        assert!(!shown
+            .chars()
+            .any(|c| c.is_control() && !"\n\t\r".contains(c)));
+        assert_eq!(shown, "a = 1\r\nb = \"?]0;PWNED???x\"?\tc\n");
+    }
 
     #[test]
     fn lines_keep_their_breaks_but_start_no_command() {

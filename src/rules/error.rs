@@ -40,7 +40,10 @@ impl RuleError {
         RuleError::Invalid(Box::new(InvalidRule {
             name: origin.name.clone(),
             message: message.trim().to_string(),
-            src: NamedSource::new(origin.name.clone(), origin.text.to_string()),
+            src: NamedSource::new(
+                crate::report::clean(&origin.name),
+                crate::report::source_text(&origin.text),
+            ),
             span: span.into(),
         }))
     }
