@@ -1109,7 +1109,7 @@ fn git_with_a_long_log(bin: &Path, lines: u64) {
     let one = "1".repeat(40);
     let script = format!(
         "#!/bin/sh\nfor a; do\n  if [ \"$a\" = log ]; then\n    \
-         printf '\\001{one}\\000t <t@example.test>\\0002026-01-01T00:00:00Z\\n'\n    \
+         printf '\\001{one}\\0002026-01-01T00:00:00Z\\000t <t@example.test>\\n'\n    \
          yes ':100644 100644 {zero} {one} M\tdir/a-long-path-to-a-file.txt' | head -n {lines}\n    \
          exit 0\n  fi\ndone\nexec '{}' \"$@\"\n",
         real.display()
@@ -1147,4 +1147,58 @@ fn a_history_log_of_millions_of_lines_is_read_as_it_comes() {
     exits(&out, 1);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(common::finding_paths(&doc), ["a.sh"]);
+}
+
+#[test]
+fn a_commit_author_of_megabytes_is_cut_short() {
+    // A commit object made by hand, whose author's name is 4 MB long, adds ten blobs
+    // with a token each: the author is cut once, when the log is read, not carried
+    // whole by every finding.
+    let dir = repo();
+    let p = dir.path();
+    for i in 0..10 {
+        fs::write(
+            p.join(format!("f{i}.sh")),
+            format!("T={}\n", token("pa", 300 + i)),
+        )
+        .unwrap();
+    }
+    git(p, &["add", "-A"]);
+    let tree = git_out(p, &["write-tree"]);
+    let name = "n".repeat(4 << 20);
+    let object = format!(
+        "tree {tree}\nauthor {name} <t@example.test> 1764000000 +0000\n\
+         committer c <c@example.test> 1764000000 +0000\n\nhuge author\n"
+    );
+    let object_file = p.join(".git/huge-commit");
+    fs::write(&object_file, object).unwrap();
+    let commit = git_out(
+        p,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            object_file.to_str().unwrap(),
+        ],
+    );
+    fs::remove_file(&object_file).unwrap();
+    git(p, &["update-ref", "HEAD", &commit]);
+    let doc = history(p, &[]);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len(),
+        10,
+        "{}",
+        &doc.to_string()[..2000.min(doc.to_string().len())]
+    );
+    for f in findings {
+        let author = f["commit"]["author"].as_str().unwrap();
+        assert!(
+            author.starts_with("nnnn"),
+            "{}",
+            &author[..100.min(author.len())]
+        );
+        assert!(author.chars().count() <= 201, "{} characters", author.len());
+    }
 }
