@@ -58,8 +58,10 @@ const SAFE_CONFIG: &[&str] = &[
 
 /// The environment of every git command: no lazy fetch of an object a partial clone lacks
 /// (and no transport at all, for a git older than `GIT_NO_LAZY_FETCH`), no prompt, no
-/// pager, no lock taken only to refresh the index, no replaced object. `GIT_DIR`, `GIT_INDEX_FILE` and
-/// `GIT_WORK_TREE`, which git sets for a hook, are left as they are.
+/// pager, no lock taken only to refresh the index, no replaced object. `GIT_INDEX_FILE`
+/// and `GIT_PREFIX`, which git sets for a pre-commit hook, and a `GIT_DIR` or
+/// `GIT_WORK_TREE` the user set, are left as they are (git sets no `GIT_DIR` for a
+/// pre-commit hook).
 const SAFE_ENV: &[(&str, &str)] = &[
     ("GIT_NO_LAZY_FETCH", "1"),
     ("GIT_ALLOW_PROTOCOL", "none"),
