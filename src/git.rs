@@ -58,8 +58,10 @@ const SAFE_CONFIG: &[&str] = &[
 
 /// The environment of every git command: no lazy fetch of an object a partial clone lacks
 /// (and no transport at all, for a git older than `GIT_NO_LAZY_FETCH`), no prompt, no
-/// pager, no lock taken only to refresh the index, no replaced object. `GIT_DIR`, `GIT_INDEX_FILE` and
-/// `GIT_WORK_TREE`, which git sets for a hook, are left as they are.
+/// pager, no lock taken only to refresh the index, no replaced object. `GIT_INDEX_FILE`
+/// and `GIT_PREFIX`, which git sets for a pre-commit hook, and a `GIT_DIR` or
+/// `GIT_WORK_TREE` the user set, are left as they are (git sets no `GIT_DIR` for a
+/// pre-commit hook).
 const SAFE_ENV: &[(&str, &str)] = &[
     ("GIT_NO_LAZY_FETCH", "1"),
     ("GIT_ALLOW_PROTOCOL", "none"),
@@ -167,10 +169,12 @@ pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
 /// Runs `git ARGS` in `dir` and hands each line of its standard output (its `\n` removed)
 /// to `each` as it comes, never holding the whole: a small repository can make git print
 /// millions of lines (a tree of a thousand directories that are one tree of a thousand
-/// files).
+/// files). A line longer than `max_line` bytes is cut there, and the rest of it skipped
+/// as it is read, never held: a commit's author can be megabytes long.
 pub(crate) fn each_line(
     dir: &Path,
     args: &[&str],
+    max_line: usize,
     mut each: impl FnMut(&[u8]),
 ) -> Result<(), GitError> {
     let mut child = command(dir, args)?
@@ -187,15 +191,7 @@ pub(crate) fn each_line(
         kept
     });
     let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-    let mut line = Vec::new();
-    let read = loop {
-        line.clear();
-        match stdout.read_until(b'\n', &mut line) {
-            Ok(0) => break Ok(()),
-            Ok(_) => each(line.strip_suffix(b"\n").unwrap_or(&line)),
-            Err(e) => break Err(e),
-        }
-    };
+    let read = read_lines(&mut stdout, max_line, &mut each);
     drop(stdout);
     let status = child.wait();
     let stderr = errors.join().unwrap_or_default();
@@ -204,6 +200,45 @@ pub(crate) fn each_line(
         Ok(status) if status.success() => Ok(()),
         Ok(_) => Err(failed(args, &stderr)),
         Err(e) => Err(error(format!("cannot run git: {e}"))),
+    }
+}
+
+/// The longest line of `git log`, `rev-list` or `for-each-ref` output kept whole: more
+/// than any path or header tokenlint shows.
+pub(crate) const MAX_LINE: usize = 64 << 10;
+
+/// Hands each line of `input` to `each`, its `\n` removed and cut to `max_line` bytes;
+/// what is cut is consumed from the reader's buffer and never held.
+fn read_lines(
+    input: &mut impl BufRead,
+    max_line: usize,
+    each: &mut impl FnMut(&[u8]),
+) -> io::Result<()> {
+    let mut line = Vec::new();
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            if !line.is_empty() {
+                each(&line);
+            }
+            return Ok(());
+        }
+        let (part, end) = match buf.iter().position(|b| *b == b'\n') {
+            Some(at) => (&buf[..at], Some(at + 1)),
+            None => (buf, None),
+        };
+        let room = max_line.saturating_sub(line.len());
+        line.extend_from_slice(&part[..part.len().min(room)]);
+        let used = end.unwrap_or(buf.len());
+        input.consume(used);
+        if end.is_some() {
+            each(&line);
+            line.clear();
+        }
     }
 }
 
@@ -502,7 +537,7 @@ pub fn history_blobs(
     args.extend(revs.args()?);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (mut blobs, mut missing) = (Vec::new(), Vec::new());
-    each_line(top, &args, |line| {
+    each_line(top, &args, MAX_LINE, |line| {
         let line = String::from_utf8_lossy(line);
         if let Some(oid) = line.strip_prefix('?') {
             missing.push(oid.to_string());
@@ -541,7 +576,7 @@ pub(crate) fn pathless(oid: &str, reference: Option<&str>) -> String {
 fn tag_names(top: &Path) -> Result<std::collections::HashMap<String, String>, GitError> {
     let mut names = std::collections::HashMap::new();
     let format = "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)";
-    each_line(top, &["for-each-ref", format], |line| {
+    each_line(top, &["for-each-ref", format], MAX_LINE, |line| {
         let line = String::from_utf8_lossy(line);
         let fields: Vec<&str> = line.splitn(5, ' ').collect();
         let [kind, oid, peeled_kind, peeled, name] = fields[..] else {
@@ -602,13 +637,44 @@ pub struct Commit {
     pub path: String,
 }
 
+/// The header of a commit: read once, however many blobs the commit adds.
+#[derive(Debug)]
+struct Header {
+    id: String,
+    author: String,
+    date: String,
+}
+
+/// The longest author (name and e-mail) kept, in characters: a commit can name one of
+/// megabytes, and its blobs would each carry it.
+const AUTHOR_CHARS: usize = 200;
+
+/// For every blob, the oldest commit that adds it: each commit's header held once, and
+/// for each blob, which header and the path it had.
+#[derive(Debug, Default)]
+pub struct FirstCommits {
+    headers: Vec<Header>,
+    blobs: std::collections::HashMap<String, (usize, String)>,
+}
+
+impl FirstCommits {
+    /// The commit that first added the blob `oid`, with the blob's path in it.
+    pub fn get(&self, oid: &str) -> Option<Commit> {
+        let (header, path) = self.blobs.get(oid)?;
+        let header = &self.headers[*header];
+        Some(Commit {
+            id: header.id.clone(),
+            author: header.author.clone(),
+            date: header.date.clone(),
+            path: path.clone(),
+        })
+    }
+}
+
 /// For every blob, the oldest commit of the revisions that adds it, in one pass over the
 /// history.
-pub fn first_commits(
-    top: &Path,
-    revs: &Revisions,
-) -> Result<std::collections::HashMap<String, Commit>, GitError> {
-    let mut found = std::collections::HashMap::new();
+pub fn first_commits(top: &Path, revs: &Revisions) -> Result<FirstCommits, GitError> {
+    let mut found = FirstCommits::default();
     let mut args = vec![
         "log".to_string(),
         "--reverse".to_string(),
@@ -620,20 +686,24 @@ pub fn first_commits(
         // Whatever `log.showRoot` and `i18n.logOutputEncoding` say.
         "--root".to_string(),
         "--encoding=UTF-8".to_string(),
-        "--format=%x01%H%x00%an <%ae>%x00%aI".to_string(),
+        // The author last: a line cut short cuts only the author.
+        "--format=%x01%H%x00%aI%x00%an <%ae>".to_string(),
     ];
     args.extend(revs.args()?);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     // Read as it comes: one line per file a commit changes can be millions of lines.
-    let mut commit: Option<Commit> = None;
-    each_line(top, &args, |line| {
+    let mut commit: Option<usize> = None;
+    each_line(top, &args, MAX_LINE, |line| {
         let line = String::from_utf8_lossy(line);
         if let Some(header) = line.strip_prefix('\u{1}') {
-            commit = commit_header(header);
+            commit = commit_header(header).map(|h| {
+                found.headers.push(h);
+                found.headers.len() - 1
+            });
             return;
         }
         // :100644 100644 <old> <new> M\tpath
-        let (Some(meta), Some(commit)) = (line.strip_prefix(':'), &commit) else {
+        let (Some(meta), Some(commit)) = (line.strip_prefix(':'), commit) else {
             return;
         };
         let Some((fields, path)) = meta.split_once('\t') else {
@@ -642,31 +712,32 @@ pub fn first_commits(
         let Some(new) = fields.split(' ').nth(3) else {
             return;
         };
-        if !found.contains_key(new) {
-            let path = unquote(path);
-            found.insert(
-                new.to_string(),
-                Commit {
-                    path,
-                    ..commit.clone()
-                },
-            );
+        if !found.blobs.contains_key(new) {
+            found.blobs.insert(new.to_string(), (commit, unquote(path)));
         }
     })?;
     Ok(found)
 }
 
-/// A commit of `git log --format=%x01%H%x00%an <%ae>%x00%aI`, its path not yet known.
-fn commit_header(header: &str) -> Option<Commit> {
-    let mut parts = header.split('\0');
+/// A commit of `git log --format=%x01%H%x00%aI%x00%an <%ae>`, its author cut to
+/// [`AUTHOR_CHARS`].
+fn commit_header(header: &str) -> Option<Header> {
+    let mut parts = header.splitn(3, '\0');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some(id), Some(author), Some(date)) => Some(Commit {
+        (Some(id), Some(date), Some(author)) => Some(Header {
             id: id.to_string(),
-            author: author.to_string(),
+            author: cut(author, AUTHOR_CHARS),
             date: date.to_string(),
-            path: String::new(),
         }),
         _ => None,
+    }
+}
+
+/// `text` cut to `chars` characters, an ellipsis marking the cut.
+fn cut(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -711,6 +782,26 @@ pub fn provenance(top: &Path) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_are_cut_and_the_rest_skipped() {
+        let input = format!("short\n{}\nlast", "x".repeat(100));
+        // A buffer smaller than a line: the cut holds across refills.
+        let mut reader = BufReader::with_capacity(7, input.as_bytes());
+        let mut lines = Vec::new();
+        read_lines(&mut reader, 10, &mut |l| lines.push(l.to_vec())).unwrap();
+        assert_eq!(lines, [&b"short"[..], &[b'x'; 10][..], &b"last"[..]]);
+    }
+
+    #[test]
+    fn an_author_is_cut_to_its_first_characters() {
+        let header = format!("id\u{0}2026-01-01\u{0}{} <e>", "é".repeat(300));
+        let header = commit_header(&header).unwrap();
+        assert_eq!(header.author.chars().count(), AUTHOR_CHARS + 1);
+        assert!(header.author.ends_with('…'));
+        assert_eq!(header.date, "2026-01-01");
+        assert_eq!(cut("short", AUTHOR_CHARS), "short");
+    }
 
     #[test]
     fn quoted_paths_are_unquoted() {

@@ -4,14 +4,14 @@
 //! A finding names the commit that first added its blob: a token deleted later is still
 //! in the history, and still leaked.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::check::Checker;
 use crate::finding::Finding;
-use crate::git::{self, Commit, HistoryBlob, Object, Revisions};
+use crate::git::{self, Commit, FirstCommits, HistoryBlob, Object, Revisions};
 use crate::scan::Scratch;
 use crate::walk::{self, Outcome, ScanError};
 use crate::Error;
@@ -43,7 +43,7 @@ pub fn scan(
     blobs.retain(|b| !ignore.ignores(&top.join(&b.path)));
     let found = scan_blobs(&top, &blobs, checker, &mut outcome, &mut missing)?;
     outcome.errors.extend(not_in_clone(&top, &missing)?);
-    let commits: HashMap<String, Commit> = log.join().map_err(|_| {
+    let commits: FirstCommits = log.join().map_err(|_| {
         Error::Git(git::GitError {
             message: "the thread reading `git log` panicked".into(),
             help: None,
@@ -129,7 +129,7 @@ fn progress_bar(count: usize) -> indicatif::ProgressBar {
 
 /// A finding of a history blob, named after the commit that first added the blob; or,
 /// for a blob in no tree, which a tag names, said to be in no commit.
-fn with_commit(mut finding: Finding, commit: Option<&Commit>, in_no_tree: bool) -> Finding {
+fn with_commit(mut finding: Finding, commit: Option<Commit>, in_no_tree: bool) -> Finding {
     if in_no_tree {
         finding
             .message
@@ -142,7 +142,7 @@ fn with_commit(mut finding: Finding, commit: Option<&Commit>, in_no_tree: bool) 
             commit.author,
             &commit.date[..commit.date.len().min(10)]
         ));
-        finding.commit = Some(commit.clone());
+        finding.commit = Some(commit);
     }
     finding
 }

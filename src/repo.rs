@@ -4,10 +4,15 @@
 //! `.git/commondir`, or a `.git/refs` link that hands git another repository: the user's
 //! own private one. `scan --history` would then print its authors, paths and lines, and
 //! `install-hook` would write into it. So the git directory must lie inside the working
-//! tree, or be one of two things git itself makes: a linked worktree's (`git worktree
-//! add`) or a submodule's (under `.git/modules/` of a repository around this one). A
-//! `GIT_DIR` in the environment is the user's choice (git sets it for a hook) and is
-//! honoured.
+//! tree, or be one of the things git and its users make: a linked worktree's (`git
+//! worktree add`), a submodule's (under `modules/` of the git directory of a repository or
+//! linked worktree around this one), or the directory a `.git` symlink leads to when it lies
+//! in no other working tree (Google's `repo` makes those). A `GIT_DIR`, or
+//! `TOKENLINT_TRUST_GIT_DIR=1`, in the environment is the user's choice (git sets neither
+//! for a hook, and a repository can set neither) and is honoured.
+//!
+//! Only the files git reads to find refs and objects must not be linked out: `hooks/`,
+//! `logs/` or `info/exclude` shared from the user's dotfiles are the user's own.
 //!
 //! git also blocks, for ever, on a file of the git directory that is a FIFO (its
 //! `info/exclude`, its `config`, a file that config includes): those are looked at before
@@ -61,7 +66,7 @@ impl Repo {
     /// Refuses a git directory that is not this working tree's own, and one whose refs or
     /// objects are linked out of it; unless `GIT_DIR` names it.
     pub(crate) fn check_own(&self) -> Result<(), GitError> {
-        if std::env::var_os("GIT_DIR").is_some_and(|v| !v.is_empty()) {
+        if trusted() {
             return Ok(());
         }
         let dot_git = self.top.join(".git");
@@ -84,13 +89,13 @@ impl Repo {
         self.refuse_links_out(&roots)
     }
 
-    /// Refuses refs, objects, `HEAD` or an index linked out of `roots`, where the
-    /// repository's files lie: `git-new-workdir` does that, and so could a stranger.
+    /// Refuses refs, `HEAD` or an index linked out of `roots`, where the repository's files
+    /// lie: `git-new-workdir` does that, and so could a stranger. Objects may lie anywhere,
+    /// as alternates may: only what the refs name is read.
     fn refuse_links_out(&self, roots: &[PathBuf]) -> Result<(), GitError> {
         let read = [
             (&self.git_dir, "HEAD"),
             (&self.git_dir, "index"),
-            (&self.common, "objects"),
             (&self.common, "refs"),
             (&self.common, "packed-refs"),
             (&self.common, "reftable"),
@@ -121,41 +126,86 @@ impl Repo {
         if self.is_linked_worktree() {
             return Some(vec![self.common.clone()]);
         }
-        self.is_submodule().then(|| vec![self.git_dir.clone()])
+        if self.is_submodule() || self.is_linked_dot_git() {
+            return Some(vec![self.git_dir.clone()]);
+        }
+        None
     }
 
     /// `git worktree add` made it: the git directory is `<common>/worktrees/<name>`, and
     /// its `gitdir` file points back at this working tree's `.git` file.
     fn is_linked_worktree(&self) -> bool {
-        let worktrees = self.common.join("worktrees").canonicalize();
-        let back = read_small(&self.git_dir.join("gitdir"));
-        self.git_dir.parent().map(Path::to_path_buf) == worktrees.ok()
-            && back.is_some_and(|b| {
-                let back = PathBuf::from(b.trim_end_matches(['\n', '\r']));
-                back.canonicalize().ok() == self.top.join(".git").canonicalize().ok()
-            })
+        is_worktree_of(&self.git_dir, &self.common, &self.top)
     }
 
-    /// `git submodule` made it: the git directory lies under `.git/modules/` of a
-    /// repository whose working tree holds this one.
+    /// `git submodule` made it: the git directory lies under `modules/` of the git
+    /// directory of a repository whose working tree holds this one: a `.git` directory, or
+    /// a linked worktree's. `modules/` is not followed if it is a link.
     fn is_submodule(&self) -> bool {
         self.common == self.git_dir
             && self.top.ancestors().skip(1).any(|above| {
-                let modules = above.join(".git/modules");
-                above.join(".git").is_dir()
-                    && modules
-                        .canonicalize()
-                        .is_ok_and(|m| self.git_dir.starts_with(m))
+                own_git_dir(above).is_some_and(|g| self.git_dir.starts_with(g.join("modules")))
             })
     }
+
+    /// The user linked `.git` to a git directory elsewhere (Google's `repo` does): only a
+    /// user makes a `.git` link, for git refuses to check one out. An archive could hold
+    /// one, so the directory it leads to must lie in no other repository's working tree.
+    fn is_linked_dot_git(&self) -> bool {
+        let dot_git = self.top.join(".git");
+        dot_git.symlink_metadata().is_ok_and(|m| m.is_symlink())
+            && self.common == self.git_dir
+            && self
+                .git_dir
+                .ancestors()
+                .skip(1)
+                .all(|above| above.join(".git").symlink_metadata().is_err())
+    }
 }
+
+/// Whether `git_dir` is `<common>/worktrees/<name>`, made by `git worktree add` for the
+/// working tree `top`: its `gitdir` file points back at `top/.git`, which only git (or the
+/// user) writes into `common`.
+fn is_worktree_of(git_dir: &Path, common: &Path, top: &Path) -> bool {
+    let worktrees = common.join("worktrees").canonicalize();
+    let back = read_small(&git_dir.join("gitdir"));
+    git_dir.parent().map(Path::to_path_buf) == worktrees.ok()
+        && back.is_some_and(|b| {
+            let back = PathBuf::from(b.trim_end_matches(['\n', '\r']));
+            back.canonicalize().ok() == top.join(".git").canonicalize().ok()
+        })
+}
+
+/// The git directory of the working tree `top`, when it is its own: a `.git` directory,
+/// or the linked worktree's that its `.git` file names. Links resolved.
+fn own_git_dir(top: &Path) -> Option<PathBuf> {
+    let dot_git = top.join(".git");
+    let meta = dot_git.symlink_metadata().ok()?;
+    if meta.is_dir() {
+        return dot_git.canonicalize().ok();
+    }
+    let git_dir = gitfile_target(&dot_git).filter(|_| meta.is_file())?;
+    let common = git_dir.parent()?.parent()?;
+    is_worktree_of(&git_dir, common, top).then_some(git_dir)
+}
+
+/// Whether the user said, in the environment, which git directory to read: `GIT_DIR`, or
+/// `TOKENLINT_TRUST_GIT_DIR=1`. A scanned repository can set neither.
+fn trusted() -> bool {
+    std::env::var_os("GIT_DIR").is_some_and(|v| !v.is_empty())
+        || std::env::var_os(TRUST_VAR).is_some_and(|v| v == "1")
+}
+
+/// The environment variable with which the user vouches for the git directory.
+pub(crate) const TRUST_VAR: &str = "TOKENLINT_TRUST_GIT_DIR";
 
 fn foreign(message: &str) -> GitError {
     GitError {
         message: format!("refused: {message}"),
         help: Some(
             "a directory from elsewhere can name another repository, yours, for git to read; \
-             if this one is yours, name it explicitly: GIT_DIR=<git directory> \
+             if this one is yours, run with TOKENLINT_TRUST_GIT_DIR=1 in the environment \
+             (a pre-commit hook's included), or name it: GIT_DIR=<git directory> \
              GIT_WORK_TREE=<working tree>"
                 .into(),
         ),
@@ -226,7 +276,7 @@ fn refuse_blocking_files(dir: &Path) -> Result<(), GitError> {
     if let Some(path) = files.iter().find(|f| is_irregular(f)) {
         return Err(irregular(path));
     }
-    let roots = top.map(|top| {
+    let roots = top.filter(|_| !trusted()).map(|top| {
         [top, git_dir.clone(), common.clone()]
             .iter()
             .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
@@ -278,14 +328,16 @@ impl Irregular {
     /// A git directory: its top, `info/`, `reftable/`, `refs/` all through, and each
     /// linked worktree's directory and refs.
     fn git_dir(&self, git_dir: &Path) -> Result<(), GitError> {
-        for sub in ["", "info", "reftable"] {
-            self.entries(&git_dir.join(sub), &mut |_| {})?;
-        }
+        self.entries(git_dir, top_level, &mut |_| {})?;
+        self.entries(&git_dir.join("info"), in_info, &mut |_| {})?;
+        self.entries(&git_dir.join("reftable"), |_| Reach::Inside, &mut |_| {})?;
         self.tree(&git_dir.join("refs"))?;
         let mut worktrees = Vec::new();
-        self.entries(&git_dir.join("worktrees"), &mut |e| worktrees.push(e))?;
+        self.entries(&git_dir.join("worktrees"), |_| Reach::Inside, &mut |e| {
+            worktrees.push(e)
+        })?;
         for worktree in worktrees {
-            self.entries(&worktree, &mut |_| {})?;
+            self.entries(&worktree, top_level, &mut |_| {})?;
             self.tree(&worktree.join("refs"))?;
         }
         Ok(())
@@ -296,17 +348,17 @@ impl Irregular {
     /// lie anywhere (`git clone --reference`).
     fn objects(&self, objects: &Path, depth: usize) -> Result<(), GitError> {
         let mut fan_out = Vec::new();
-        self.entries(objects, &mut |e| fan_out.push(e))?;
+        self.entries(objects, anywhere, &mut |e| fan_out.push(e))?;
         for sub in [
             "info",
             "info/commit-graphs",
             "pack",
             "pack/multi-pack-index.d",
         ] {
-            self.entries(&objects.join(sub), &mut |_| {})?;
+            self.entries(&objects.join(sub), anywhere, &mut |_| {})?;
         }
         for dir in fan_out.iter().filter(|d| is_fan_out(d)) {
-            self.entries(dir, &mut |_| {})?;
+            self.entries(dir, anywhere, &mut |_| {})?;
         }
         if depth >= ALTERNATES_DEPTH {
             return Ok(());
@@ -322,15 +374,20 @@ impl Irregular {
     fn tree(&self, dir: &Path) -> Result<(), GitError> {
         let mut pending = vec![dir.to_path_buf()];
         while let Some(dir) = pending.pop() {
-            self.entries(&dir, &mut |sub| pending.push(sub))?;
+            self.entries(&dir, |_| Reach::Inside, &mut |sub| pending.push(sub))?;
         }
         Ok(())
     }
 
     /// Refuses an entry of `dir` that is neither a regular file nor a directory, nor a link
-    /// to one inside the roots; hands each real directory among them to `subdir`. A
-    /// directory that cannot be read is git's affair.
-    fn entries(&self, dir: &Path, subdir: &mut dyn FnMut(PathBuf)) -> Result<(), GitError> {
+    /// to one, as far as `reach` lets it lead; hands each real directory among them to
+    /// `subdir`. A directory that cannot be read is git's affair.
+    fn entries(
+        &self,
+        dir: &Path,
+        reach: fn(&std::ffi::OsStr) -> Reach,
+        subdir: &mut dyn FnMut(PathBuf),
+    ) -> Result<(), GitError> {
         let Ok(listing) = std::fs::read_dir(dir) else {
             return Ok(());
         };
@@ -345,7 +402,7 @@ impl Irregular {
             if kind.is_dir() {
                 subdir(path);
             } else if kind.is_symlink() {
-                self.link(&path)?;
+                self.link(&path, reach(&entry.file_name()))?;
             } else if !kind.is_file() {
                 return Err(irregular(&path));
             }
@@ -353,14 +410,20 @@ impl Irregular {
         Ok(())
     }
 
-    /// A link must lead to a regular file or a directory, inside the roots. One that leads
-    /// nowhere is as good as absent.
-    fn link(&self, path: &Path) -> Result<(), GitError> {
+    /// A link must lead to a regular file or a directory, and as far as `reach` says. One
+    /// that leads nowhere is as good as absent.
+    fn link(&self, path: &Path, reach: Reach) -> Result<(), GitError> {
         let Ok(meta) = std::fs::metadata(path) else {
             return Ok(());
         };
         if !meta.is_file() && !meta.is_dir() {
             return Err(irregular(path));
+        }
+        match reach {
+            Reach::Anywhere => return Ok(()),
+            Reach::SmallFile if meta.is_file() && meta.len() <= LINKED_FILE_CAP => return Ok(()),
+            Reach::SmallFile => return Err(not_small(path)),
+            Reach::Inside => {}
         }
         let (Some(roots), Ok(real)) = (&self.roots, path.canonicalize()) else {
             return Ok(());
@@ -373,6 +436,56 @@ impl Irregular {
             shown(path),
             shown(&real)
         )))
+    }
+}
+
+/// How far a link in the git directory may lead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// Inside the repository: git reads refs and objects through it, another repository's
+    /// if it led there.
+    Inside,
+    /// To a regular file of at most [`LINKED_FILE_CAP`] bytes, anywhere: git reads it
+    /// whole, and must not block on it (`config`, `info/exclude` shared from dotfiles).
+    SmallFile,
+    /// Anywhere: git reads nothing through it in the commands tokenlint runs (`hooks/`,
+    /// `logs/`, `description`), or reads only what the refs name (objects).
+    Anywhere,
+}
+
+/// The largest file a `config` or `info/exclude` link may lead to.
+const LINKED_FILE_CAP: u64 = 16 << 20;
+
+/// How far a link among a git directory's entries may lead, by its name.
+fn top_level(name: &std::ffi::OsStr) -> Reach {
+    match name.to_str().unwrap_or("") {
+        "HEAD" | "commondir" | "gitdir" | "index" | "packed-refs" | "shallow" | "refs"
+        | "reftable" | "worktrees" | "modules" => Reach::Inside,
+        "config" | "config.worktree" => Reach::SmallFile,
+        _ => Reach::Anywhere,
+    }
+}
+
+/// How far a link among the entries of a git directory's `info/` may lead.
+fn in_info(name: &std::ffi::OsStr) -> Reach {
+    match name.to_str().unwrap_or("") {
+        "exclude" | "attributes" => Reach::SmallFile,
+        _ => Reach::Anywhere,
+    }
+}
+
+fn anywhere(_: &std::ffi::OsStr) -> Reach {
+    Reach::Anywhere
+}
+
+fn not_small(path: &Path) -> GitError {
+    GitError {
+        message: format!(
+            "refused: {} is a link to something other than a regular file of at most {} MiB",
+            shown(path),
+            LINKED_FILE_CAP >> 20
+        ),
+        help: Some("make it a regular file, or a link to one".into()),
     }
 }
 
@@ -484,9 +597,11 @@ mod tests {
         let check = Irregular { roots: None };
         let _daemon =
             std::os::unix::net::UnixListener::bind(dir.path().join(FSMONITOR_SOCKET)).unwrap();
-        assert!(check.entries(dir.path(), &mut |_| {}).is_ok());
+        assert!(check.entries(dir.path(), anywhere, &mut |_| {}).is_ok());
         let _other = std::os::unix::net::UnixListener::bind(dir.path().join("other.ipc")).unwrap();
-        let refused = check.entries(dir.path(), &mut |_| {}).unwrap_err();
+        let refused = check
+            .entries(dir.path(), anywhere, &mut |_| {})
+            .unwrap_err();
         assert!(refused.message.contains("other.ipc"), "{}", refused.message);
     }
 

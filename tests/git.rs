@@ -609,6 +609,15 @@ fn sent_beside_private(make_dot_git: impl Fn(&Path, &Path)) -> tempfile::TempDir
     top
 }
 
+/// Makes `sent/.git` a file that names the git directory `private`.
+fn gitdir_file(sent: &Path, private: &Path) {
+    fs::write(
+        sent.join(".git"),
+        format!("gitdir: {}\n", private.display()),
+    )
+    .unwrap();
+}
+
 /// Asserts that every command refuses the repository `sent` hands git, and reads or writes
 /// nothing of it.
 fn refuses_the_private_repository(top: &Path) {
@@ -632,13 +641,7 @@ fn refuses_the_private_repository(top: &Path) {
 
 #[test]
 fn a_gitdir_file_naming_another_repository_is_refused() {
-    let top = sent_beside_private(|sent, private| {
-        fs::write(
-            sent.join(".git"),
-            format!("gitdir: {}\n", private.display()),
-        )
-        .unwrap();
-    });
+    let top = sent_beside_private(gitdir_file);
     refuses_the_private_repository(top.path());
     let sent = top.path().join("sent");
     let stderr = exits(&tokenlint(&sent, &["scan", "--history"]), 2);
@@ -1006,14 +1009,16 @@ fn a_fifo_in_an_alternate_object_directory_is_refused() {
 
 #[cfg(unix)]
 #[test]
-fn a_link_out_of_the_git_directory_is_refused() {
+fn a_link_among_the_objects_to_a_device_is_refused() {
     let dir = committed_and_staged();
     let p = dir.path();
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("graph"), "not a graph").unwrap();
     let link = p.join(".git/objects/info/commit-graph");
+    // Objects may lie anywhere, as alternates may (only what the refs name is read),
+    // and the commit-graph is never read.
     std::os::unix::fs::symlink(outside.path().join("graph"), &link).unwrap();
-    both_scans_refuse(p, "commit-graph", "outside the repository");
+    exits(&tokenlint(p, &["scan", "--history"]), 1);
     // A link to a device is a device.
     fs::remove_file(&link).unwrap();
     std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
@@ -1109,7 +1114,7 @@ fn git_with_a_long_log(bin: &Path, lines: u64) {
     let one = "1".repeat(40);
     let script = format!(
         "#!/bin/sh\nfor a; do\n  if [ \"$a\" = log ]; then\n    \
-         printf '\\001{one}\\000t <t@example.test>\\0002026-01-01T00:00:00Z\\n'\n    \
+         printf '\\001{one}\\0002026-01-01T00:00:00Z\\000t <t@example.test>\\n'\n    \
          yes ':100644 100644 {zero} {one} M\tdir/a-long-path-to-a-file.txt' | head -n {lines}\n    \
          exit 0\n  fi\ndone\nexec '{}' \"$@\"\n",
         real.display()
@@ -1147,4 +1152,184 @@ fn a_history_log_of_millions_of_lines_is_read_as_it_comes() {
     exits(&out, 1);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(common::finding_paths(&doc), ["a.sh"]);
+}
+
+#[test]
+fn a_commit_author_of_megabytes_is_cut_short() {
+    // A commit object made by hand, whose author's name is 4 MB long, adds ten blobs
+    // with a token each: the author is cut once, when the log is read, not carried
+    // whole by every finding.
+    let dir = repo();
+    let p = dir.path();
+    for i in 0..10 {
+        fs::write(
+            p.join(format!("f{i}.sh")),
+            format!("T={}\n", token("pa", 300 + i)),
+        )
+        .unwrap();
+    }
+    git(p, &["add", "-A"]);
+    let tree = git_out(p, &["write-tree"]);
+    let name = "n".repeat(4 << 20);
+    let object = format!(
+        "tree {tree}\nauthor {name} <t@example.test> 1764000000 +0000\n\
+         committer c <c@example.test> 1764000000 +0000\n\nhuge author\n"
+    );
+    let object_file = p.join(".git/huge-commit");
+    fs::write(&object_file, object).unwrap();
+    let commit = git_out(
+        p,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            object_file.to_str().unwrap(),
+        ],
+    );
+    fs::remove_file(&object_file).unwrap();
+    git(p, &["update-ref", "HEAD", &commit]);
+    let doc = history(p, &[]);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len(),
+        10,
+        "{}",
+        &doc.to_string()[..2000.min(doc.to_string().len())]
+    );
+    for f in findings {
+        let author = f["commit"]["author"].as_str().unwrap();
+        assert!(
+            author.starts_with("nnnn"),
+            "{}",
+            &author[..100.min(author.len())]
+        );
+        assert!(author.chars().count() <= 201, "{} characters", author.len());
+    }
+}
+
+/// A repository with a token committed and another staged.
+fn committed_and_staged_tokens(p: &Path) {
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 310))).unwrap();
+    commit_all(p, "a");
+    fs::write(p.join("b.sh"), format!("T={}\n", token("pa", 311))).unwrap();
+    git(p, &["add", "b.sh"]);
+}
+
+/// Asserts that `scan --staged`, `scan --history` and `install-hook --force` accept the
+/// repository around `dir` (with `env`), and find its tokens.
+fn all_commands_accept(dir: &Path, env: &[(&str, &Path)]) {
+    let run = |args: &[&str]| tokenlint_env(dir, env, args);
+    let staged = run(&["scan", "--staged", "--format", "json"]);
+    exits(&staged, 1);
+    let doc: serde_json::Value = serde_json::from_slice(&staged.stdout).unwrap();
+    assert_eq!(common::finding_paths(&doc), ["b.sh"]);
+    let history = run(&["scan", "--history", "--format", "json"]);
+    exits(&history, 1);
+    let doc: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    assert_eq!(common::finding_paths(&doc), ["a.sh"]);
+    exits(&run(&["install-hook", "--force"]), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn hooks_and_excludes_shared_from_dotfiles_are_accepted() {
+    use std::os::unix::fs::symlink;
+    let dir = repo();
+    let p = dir.path().join("r");
+    fs::create_dir(&p).unwrap();
+    git(&p, &["init", "-q"]);
+    committed_and_staged_tokens(&p);
+    let dotfiles = dir.path().join("dotfiles");
+    fs::create_dir_all(dotfiles.join("hooks")).unwrap();
+    fs::write(dotfiles.join("exclude"), "*.log\n").unwrap();
+    fs::write(dotfiles.join("description"), "mine\n").unwrap();
+    fs::remove_dir_all(p.join(".git/hooks")).unwrap();
+    symlink(dotfiles.join("hooks"), p.join(".git/hooks")).unwrap();
+    fs::remove_file(p.join(".git/info/exclude")).unwrap();
+    symlink(dotfiles.join("exclude"), p.join(".git/info/exclude")).unwrap();
+    fs::remove_file(p.join(".git/description")).unwrap();
+    symlink(dotfiles.join("description"), p.join(".git/description")).unwrap();
+    all_commands_accept(&p, &[]);
+    // Still refused: a link to a directory where git reads a file whole.
+    fs::remove_file(p.join(".git/info/exclude")).unwrap();
+    symlink(&dotfiles, p.join(".git/info/exclude")).unwrap();
+    let stderr = exits(&tokenlint(&p, &["scan", "--history"]), 2);
+    assert!(stderr.contains("exclude"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dot_git_link_linked_objects_and_a_worktree_s_submodule_are_accepted() {
+    use std::os::unix::fs::symlink;
+    // Not `repo()`: a `.git` link into a working tree is refused.
+    let dir = tempfile::tempdir().unwrap();
+    // `.git` a link to a git directory in no working tree, as Google's `repo` makes them.
+    let linked = dir.path().join("client/linked");
+    fs::create_dir_all(&linked).unwrap();
+    let projects = dir.path().join("client/.repo/projects");
+    fs::create_dir_all(&projects).unwrap();
+    git(&linked, &["init", "-q"]);
+    fs::rename(linked.join(".git"), projects.join("linked.git")).unwrap();
+    symlink("../.repo/projects/linked.git", linked.join(".git")).unwrap();
+    committed_and_staged_tokens(&linked);
+    all_commands_accept(&linked, &[]);
+
+    // `.git/objects` linked elsewhere, as `git-new-workdir` does.
+    let store = dir.path().join("objects-store");
+    let p = dir.path().join("new-workdir");
+    fs::create_dir(&p).unwrap();
+    git(&p, &["init", "-q"]);
+    fs::rename(p.join(".git/objects"), &store).unwrap();
+    symlink(&store, p.join(".git/objects")).unwrap();
+    committed_and_staged_tokens(&p);
+    all_commands_accept(&p, &[]);
+
+    // A submodule checked out in a linked worktree: its git directory is under
+    // `<superproject>/.git/worktrees/<name>/modules/`.
+    let sup = dir.path().join("sup");
+    fs::create_dir(&sup).unwrap();
+    git(&sup, &["init", "-q"]);
+    let url = format!("file://{}", p.display());
+    let allow = ["-c", "protocol.file.allow=always"];
+    git(
+        &sup,
+        &[&allow[..], &["submodule", "add", "-q", &url, "sm"]].concat(),
+    );
+    commit_all(&sup, "sm");
+    let wt = dir.path().join("wt");
+    git(&sup, &["worktree", "add", "-q", wt.to_str().unwrap()]);
+    git(
+        &wt,
+        &[&allow[..], &["submodule", "update", "-q", "--init"]].concat(),
+    );
+    let sm = wt.join("sm");
+    assert!(sup.join(".git/worktrees/wt/modules/sm").is_dir());
+    fs::write(sm.join("b.sh"), format!("T={}\n", token("pa", 311))).unwrap();
+    git(&sm, &["add", "b.sh"]);
+    all_commands_accept(&sm, &[]);
+}
+
+#[test]
+fn the_user_may_trust_a_git_directory_through_the_environment() {
+    let top = sent_beside_private(gitdir_file);
+    let sent = top.path().join("sent");
+    let stderr = exits(&tokenlint(&sent, &["scan", "--history"]), 2);
+    assert!(stderr.contains("TOKENLINT_TRUST_GIT_DIR=1"), "{stderr}");
+    let one = Path::new("1");
+    let out = tokenlint_env(
+        &sent,
+        &[("TOKENLINT_TRUST_GIT_DIR", one)],
+        &["scan", "--history", "--format", "json"],
+    );
+    exits(&out, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dot_git_link_into_another_working_tree_is_refused() {
+    let top = sent_beside_private(|sent, private| {
+        std::os::unix::fs::symlink(private, sent.join(".git")).unwrap();
+    });
+    refuses_the_private_repository(top.path());
 }
