@@ -226,3 +226,80 @@ pub fn render(entries: &[Entry]) -> String {
     text.push('\n');
     text
 }
+
+/// The baseline to read: `--baseline`, else the configuration's, which must lie where the
+/// configuration may name files, and never in a git directory (where the file `tokenlint
+/// baseline` writes would be a hook git runs, or git's configuration). With where it may lie.
+pub(crate) fn chosen(
+    flag: Option<&PathBuf>,
+    config: &crate::config::Config,
+) -> Result<Option<(PathBuf, Scope)>, crate::Error> {
+    if let Some(path) = flag {
+        return Ok(Some((path.clone(), Scope::Anywhere)));
+    }
+    let Some(named) = &config.baseline else {
+        return Ok(None);
+    };
+    let path = config.named(named)?;
+    if config.scope != Scope::Anywhere {
+        confine::outside_git_dir(&path).map_err(|e| baseline_error(&path, &e))?;
+    }
+    Ok(Some((path, config.scope.clone())))
+}
+
+fn baseline_error(path: &Path, e: &std::io::Error) -> BaselineError {
+    BaselineError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Whether the file at `path`, which is no baseline this version reads, looks like one
+/// that a merge left conflicted or an older version wrote: it may be replaced, whoever
+/// named it. Any other file a configuration names is not (it may be any file there).
+fn damaged_baseline(path: &Path) -> bool {
+    let Ok((head, _)) = confine::read_regular(path, 4096) else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&head);
+    let head = head.trim_start();
+    head.starts_with("<<<<<<< ") || (head.starts_with('{') && head.contains("\"entries\""))
+}
+
+/// The entries of the baseline about to be rewritten at `path` whose paths were not
+/// scanned (`in_scope` says no): a run over part of the project keeps the rest. A file
+/// that is not a baseline is replaced, with a warning, only when the user named it: one
+/// the scanned tree's configuration names is refused, since it may be any file there.
+pub(crate) fn entries_elsewhere(
+    path: &Path,
+    confined: &Scope,
+    in_scope: impl Fn(&str) -> bool,
+) -> Result<Vec<Entry>, crate::Error> {
+    // A file about to be written must lie where a file to read may.
+    confined
+        .confine(path)
+        .map_err(|e| baseline_error(path, &e))?;
+    if path.symlink_metadata().is_err() {
+        return Ok(Vec::new());
+    }
+    let text = Baseline::read(path, confined)?;
+    match Baseline::parse(path, text) {
+        Ok(old) => Ok(old
+            .entries
+            .into_iter()
+            .filter(|e| !in_scope(&e.path))
+            .collect()),
+        Err(e) if *confined == Scope::Anywhere || damaged_baseline(&e.path) => {
+            crate::report::warn(&format!("warning: {e}; it is replaced"), true);
+            Ok(Vec::new())
+        }
+        Err(e) => Err(BaselineError {
+            message: format!(
+                "{}; the configuration names it, so it is not replaced",
+                e.message
+            ),
+            ..e
+        }
+        .into()),
+    }
+}
