@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::check::Checker;
+use crate::check::{Checker, Subject};
 use crate::finding::Finding;
 use crate::hygiene::{self, Anchor, Problem};
 use crate::report::TokenFileRow;
+use crate::rules::BuiltinRule;
 use crate::scan::Scratch;
 use crate::store::{read_regular, MAX_CANDIDATE};
 use crate::token_file::{self, TokenFile};
@@ -42,6 +43,19 @@ struct Found {
     secrets: Vec<(std::ops::Range<usize>, String)>,
 }
 
+impl Found {
+    /// The file, for findings made about it here.
+    fn subject(&self) -> Subject<'_> {
+        Subject {
+            path: &self.path,
+            shown: &self.shown,
+            data: &self.data,
+            file: Some(&self.file),
+            secrets: &self.secrets,
+        }
+    }
+}
+
 pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
     if let Some((path, source)) = extra
         .iter()
@@ -57,12 +71,16 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
     let mut candidates = Vec::new();
     for store in settings.stores.existing() {
         if let Some(problem) = hygiene::permission_problem(&store.path, true) {
-            let mut findings: Vec<Finding> = checker
-                .finding(&shown(&store.path), &problem, None)
-                .into_iter()
-                .collect();
-            checker.settle(&store.path, &[], &mut findings);
-            outcome.findings.extend(findings);
+            let subject = Subject {
+                path: &store.path,
+                shown: &shown(&store.path),
+                data: &[],
+                file: None,
+                secrets: &[],
+            };
+            outcome
+                .findings
+                .extend(checker.findings_of(&subject, &[problem]));
         }
         list_dir(&store.path, true, &mut candidates, &mut outcome.errors);
     }
@@ -89,21 +107,17 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
         outcome.bytes += data.len() as u64;
         let mut findings = checked.findings;
         if let Some(file) = checked.token_file {
-            if let Some(problem) = hygiene::permission_problem(&c.path, false) {
-                let secrets = &checked.secrets;
-                let mut more =
-                    checker.token_file_findings(&shown, &data, &file, &[problem], secrets);
-                checker.settle(&c.path, &data, &mut more);
-                findings.extend(more);
-            }
-            let secrets = checked.secrets;
-            found.push(Found {
+            let found_file = Found {
                 path: c.path,
                 shown,
                 data,
                 file,
-                secrets,
-            });
+                secrets: checked.secrets,
+            };
+            if let Some(problem) = hygiene::permission_problem(&found_file.path, false) {
+                findings.extend(checker.findings_of(&found_file.subject(), &[problem]));
+            }
+            found.push(found_file);
         }
         outcome.findings.extend(findings);
     }
@@ -230,20 +244,12 @@ fn duplicates(found: &[Found], checker: &Checker) -> Vec<Finding> {
     for group in by_token.values().filter(|g| g.len() > 1) {
         let first = group[0];
         let others: Vec<&str> = group[1..].iter().map(|f| f.shown.as_str()).collect();
-        let problem = Problem {
-            rule_id: hygiene::DUPLICATE,
-            anchor: Anchor::Token,
-            values: vec![("other", others.join(", "))],
-        };
-        let mut more = checker.token_file_findings(
-            &first.shown,
-            &first.data,
-            &first.file,
-            &[problem],
-            &first.secrets,
+        let problem = Problem::new(
+            BuiltinRule::Duplicate,
+            Anchor::Token,
+            vec![("other", others.join(", "))],
         );
-        checker.settle(&first.path, &first.data, &mut more);
-        findings.extend(more);
+        findings.extend(checker.findings_of(&first.subject(), &[problem]));
     }
     findings
 }
@@ -253,7 +259,7 @@ fn row(shown: &str, file: &TokenFile, findings: &[Finding], today: NaiveDate) ->
     let mut labels: Vec<(usize, &str)> = findings
         .iter()
         .filter(|f| f.path == shown)
-        .filter_map(|f| status_label(&f.rule_id))
+        .filter_map(|f| BuiltinRule::from_id(&f.rule_id)?.status())
         .collect();
     labels.sort();
     labels.dedup();
@@ -270,21 +276,4 @@ fn row(shown: &str, file: &TokenFile, findings: &[Finding], today: NaiveDate) ->
         days_left: file.expires.as_ref().map(|f| (f.value - today).num_days()),
         status,
     }
-}
-
-/// A rule's label in the table's status column, and its rank: the worst comes first.
-fn status_label(rule_id: &str) -> Option<(usize, &'static str)> {
-    Some(match rule_id {
-        hygiene::LEGACY_PLAINTEXT => (0, "legacy plaintext file"),
-        hygiene::OUTSIDE_STORE => (1, "outside the store"),
-        hygiene::PERMISSIONS => (2, "readable by others"),
-        hygiene::EXPIRED => (3, "expired"),
-        hygiene::INVALID => (4, "invalid"),
-        hygiene::EXPIRING_SOON => (5, "expires soon"),
-        hygiene::ROTATION_OVERDUE => (6, "rotation overdue"),
-        hygiene::LIFETIME_TOO_LONG => (7, "lifetime too long"),
-        hygiene::DUPLICATE => (8, "duplicate"),
-        hygiene::LEGACY_STORE => (9, "legacy store"),
-        _ => return None,
-    })
 }

@@ -11,13 +11,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::confine::{self, Scope};
-use crate::finding::{Encoding, Finding};
-use crate::rules::RuleSet;
+use crate::finding::Finding;
+use crate::rules::{BuiltinRule, RuleSet};
 use crate::scan;
 use crate::suppress::{Suppression, SuppressionKind};
-
-/// The rule of an entry that no longer matches anything.
-pub const STALE: &str = "stale-baseline-entry";
 
 /// The file's shape; it changes only when a field changes meaning or goes away.
 const FORMAT_VERSION: u32 = 1;
@@ -131,7 +128,8 @@ impl Baseline {
         shown: &str,
         rules: &RuleSet,
     ) -> Vec<Finding> {
-        let Some(rule) = rules.get(STALE) else {
+        let stale = BuiltinRule::StaleBaselineEntry;
+        let Some(rule) = rules.builtin(stale) else {
             return Vec::new();
         };
         self.entries
@@ -141,30 +139,19 @@ impl Baseline {
             .map(|(e, _)| {
                 let at = self.offsets.get(&e.fingerprint).copied().unwrap_or(0);
                 let span = at..at + e.fingerprint.len();
-                let (line, column, end_line, end_column, snippet) =
-                    scan::place(self.text.as_bytes(), &span, &[]);
-                Finding {
-                    rule_id: STALE.to_string(),
-                    severity: rule.severity,
-                    path: shown.to_string(),
-                    key: shown.to_string(),
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    message: rule.message_with(&[
-                        ("rule", &e.rule_id),
-                        ("path", &e.path),
-                        ("baseline", shown),
-                    ]),
-                    secret: None,
-                    encoding: vec![Encoding::Plain],
-                    fingerprint: e.fingerprint.clone(),
-                    snippet: (span.end > span.start).then_some(snippet),
-                    span: Some(span),
-                    suppression: None,
-                    commit: None,
-                }
+                let mut place = scan::place(self.text.as_bytes(), &span, &[]);
+                place.snippet = place.snippet.filter(|_| !span.is_empty());
+                let values = [
+                    ("rule", &*e.rule_id),
+                    ("path", &e.path),
+                    ("baseline", shown),
+                ];
+                let message = stale.message(rule, &values);
+                let mut finding = Finding::new(stale.id(), rule.severity, shown, message).at(place);
+                // The finding stands for the entry, and is not checked against the
+                // allowlist or the baseline: it keeps the entry's fingerprint.
+                finding.fingerprint = e.fingerprint.clone();
+                finding
             })
             .collect()
     }

@@ -12,9 +12,9 @@ use chrono::NaiveDate;
 
 use crate::finding::{fingerprint, nth_fingerprint, Encoding, Finding, Secret};
 use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
-use crate::rules::{RuleError, RuleSet};
+use crate::rules::{BuiltinRule, RuleError, RuleSet};
 use crate::scan::stream::Windows;
-use crate::scan::{self, Scanner, Scratch};
+use crate::scan::{self, Match, Scanner, Scratch};
 use crate::store::{StoreIndex, Stores};
 use crate::suppress::{self, Allowlist};
 use crate::token_file::{self, TokenFile, TokenKind};
@@ -46,6 +46,18 @@ pub struct Checker<'r> {
     scanner: Scanner,
     rules: &'r RuleSet,
     settings: Settings,
+}
+
+/// A file or directory that findings are made about outside [`Checker::check`]: its
+/// path, how it is shown, its content (empty for a directory), the token file it is if it
+/// is one, and the secrets its snippets must mask (see [`Checked::secrets`]).
+#[derive(Clone, Copy)]
+pub struct Subject<'a> {
+    pub path: &'a Path,
+    pub shown: &'a str,
+    pub data: &'a [u8],
+    pub file: Option<&'a TokenFile>,
+    pub secrets: &'a [(Range<usize>, String)],
 }
 
 /// A file's findings, and the token file it is, if it is one.
@@ -94,10 +106,11 @@ impl<'r> Checker<'r> {
         // Only a token file's snippets need them, and a token file is small.
         let mut secrets: Vec<(Range<usize>, String)> = Vec::new();
         let small = data.len() <= token_file::MAX_TOKEN_FILE;
-        self.scan_held(shown, data, scratch, &mut |mut f| {
-            if let (true, Some(span), Some(secret)) = (small, &f.span, &f.secret) {
-                secrets.push((span.clone(), self.shown(secret)));
+        self.scan_held(data, scratch, &mut |m| {
+            if let (true, Some(span)) = (small, &m.span) {
+                secrets.push((span.clone(), self.shown(&m.secret)));
             }
+            let mut f = self.scanner.finding(shown, m);
             let key = key.get_or_insert_with(key_of);
             self.finish(key, data, std::slice::from_mut(&mut f), &mut seen);
             findings.extend(cap.admit(f));
@@ -120,7 +133,7 @@ impl<'r> Checker<'r> {
                 self.settings.today,
                 &self.settings.thresholds,
             ));
-            let mut more = self.token_file_findings(shown, data, file, &problems, &secrets);
+            let mut more = self.problem_findings(shown, data, Some(file), &problems, &secrets);
             self.finish(key.get_or_insert_with(key_of), data, &mut more, &mut seen);
             findings.extend(more);
         }
@@ -133,21 +146,14 @@ impl<'r> Checker<'r> {
         }
     }
 
-    /// Hands every finding in `data`, a file held whole and shown as `shown`, to `emit`,
-    /// with spans in `data`. A file larger than [`HELD_WINDOW`] is scanned in windows of
+    /// Hands every match in `data`, a file held whole, to `emit`, with spans in `data`. A file larger than [`HELD_WINDOW`] is scanned in windows of
     /// that size when the rules allow, with the same findings (see [`crate::scan::stream`]):
     /// every match in a part scanned at once is held, with its redacted text, while the
     /// part's snippets are made, and a rule matching any two letters finds over a million
     /// in a file of 4 MB.
-    fn scan_held(
-        &self,
-        shown: &str,
-        data: &[u8],
-        scratch: &mut Scratch,
-        emit: &mut dyn FnMut(Finding),
-    ) {
+    fn scan_held(&self, data: &[u8], scratch: &mut Scratch, emit: &mut dyn FnMut(Match)) {
         if data.len() <= HELD_WINDOW || !self.windowed() {
-            return self.scanner.scan_each(shown, data, scratch, emit);
+            return self.scanner.scan_each(data, scratch, emit);
         }
         let windows = Windows {
             size: HELD_WINDOW,
@@ -156,15 +162,15 @@ impl<'r> Checker<'r> {
         let open = |skip: u64| {
             Ok(&data[usize::try_from(skip).map_or(data.len(), |s| s.min(data.len()))..])
         };
-        let each = |_: &[u8], offset: usize, mut f: Finding| {
-            if let Some(span) = &mut f.span {
+        let each = |_: &[u8], offset: usize, mut m: Match| {
+            if let Some(span) = &mut m.span {
                 *span = span.start + offset..span.end + offset;
             }
-            emit(f);
+            emit(m);
         };
         let mut buf = Vec::new();
         self.scanner
-            .scan_file_windows(shown, open, &mut buf, windows, scratch, each)
+            .scan_file_windows(open, &mut buf, windows, scratch, each)
             .expect("reading a slice does not fail");
     }
 
@@ -185,7 +191,8 @@ impl<'r> Checker<'r> {
         let mut seen = HashMap::new();
         let mut cap = Cap::default();
         let mut findings = Vec::new();
-        let mut each = |window: &[u8], offset: usize, mut f: Finding| {
+        let mut each = |window: &[u8], offset: usize, m: Match| {
+            let mut f = self.scanner.finding(shown, m);
             self.finish(key, window, std::slice::from_mut(&mut f), &mut seen);
             if let Some(span) = &mut f.span {
                 *span = span.start + offset..span.end + offset;
@@ -199,7 +206,7 @@ impl<'r> Checker<'r> {
         };
         let result =
             self.scanner
-                .scan_file_windows(shown, open, buf, Windows::DEFAULT, scratch, &mut each);
+                .scan_file_windows(open, buf, Windows::DEFAULT, scratch, &mut each);
         cap.summarise(&mut findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // The list grew by doubling; what it holds is kept until the report is written.
@@ -208,15 +215,24 @@ impl<'r> Checker<'r> {
         (findings, read, result.err())
     }
 
-    /// Fingerprints and suppresses findings made outside [`Checker::check`] about the
-    /// file or directory at `path`, whose content is `data` (empty for a directory), as
-    /// `check` does its own: `audit`'s permission and duplicate findings.
-    pub fn settle(&self, path: &Path, data: &[u8], findings: &mut [Finding]) {
-        self.finish(&self.key(path), data, findings, &mut HashMap::new());
+    /// The findings for `problems` of `subject`, found outside [`Checker::check`]
+    /// (`audit`'s permission and duplicate checks), finished as `check` finishes its own.
+    pub fn findings_of(&self, subject: &Subject, problems: &[Problem]) -> Vec<Finding> {
+        let Subject {
+            path,
+            shown,
+            data,
+            file,
+            secrets,
+        } = *subject;
+        let mut findings = self.problem_findings(shown, data, file, problems, secrets);
+        self.finish(&self.key(path), data, &mut findings, &mut HashMap::new());
+        findings
     }
 
-    /// Cross-references, fingerprints and suppresses a file's findings, keyed `key`:
-    /// a window's of it when the file is read in windows, with `seen` carried over.
+    /// The finishing step of every finding a checker makes: cross-references,
+    /// fingerprints and suppresses a file's findings, keyed `key`: a window's of it when
+    /// the file is read in windows, with `seen` carried over.
     fn finish(
         &self,
         key: &str,
@@ -290,19 +306,20 @@ impl<'r> Checker<'r> {
         }
     }
 
-    /// Findings for `problems` of the token file `file`, whose content is `data`.
-    pub fn token_file_findings(
+    /// Findings for `problems` of the file or directory shown as `shown`, whose content is
+    /// `data`, and which is the token file `file` if it is one; not yet finished. Each
+    /// points at the field its problem is about, else at the start.
+    fn problem_findings(
         &self,
         shown: &str,
         data: &[u8],
-        file: &TokenFile,
+        file: Option<&TokenFile>,
         problems: &[Problem],
         others: &[(Range<usize>, String)],
     ) -> Vec<Finding> {
-        let secret = file.token.as_ref().map(|t| t.value.clone());
-        let mut secrets: Vec<(Range<usize>, String)> = file
-            .token
-            .as_ref()
+        let token = file.and_then(|f| f.token.as_ref());
+        let secret = token.map(|t| t.value.clone());
+        let mut secrets: Vec<(Range<usize>, String)> = token
             .map(|t| (t.span.clone(), self.shown(&t.value)))
             .into_iter()
             .chain(others.iter().cloned())
@@ -311,59 +328,36 @@ impl<'r> Checker<'r> {
         problems
             .iter()
             .filter_map(|p| {
-                let mut finding = self.finding(shown, p, secret.as_ref())?;
-                let span = match p.anchor {
+                let finding = self.finding(shown, p, secret.as_ref())?;
+                let span = file.and_then(|file| match p.anchor {
                     Anchor::Token => file.token.as_ref().map(|t| t.span.clone()),
                     Anchor::Created => file.created.as_ref().map(|f| f.span.clone()),
                     Anchor::Expires => file.expires.as_ref().map(|f| f.span.clone()),
-                };
-                if let Some(span) = span.filter(|s| !s.is_empty() && s.end <= data.len()) {
-                    let (line, column, end_line, end_column, snippet) =
-                        scan::place(data, &span, &secrets);
-                    finding.line = line;
-                    finding.column = column;
-                    finding.end_line = end_line;
-                    finding.end_column = end_column;
-                    finding.snippet = Some(snippet);
-                    finding.span = Some(span);
-                }
-                Some(finding)
+                });
+                Some(
+                    match span.filter(|s| !s.is_empty() && s.end <= data.len()) {
+                        Some(span) => finding.at(scan::place(data, &span, &secrets)),
+                        None => finding,
+                    },
+                )
             })
             .collect()
     }
 
     /// The finding for `problem` of the file or directory shown as `shown`, at its start
     /// (1:1) and without a snippet; `None` when the rule is not active.
-    pub fn finding(
-        &self,
-        shown: &str,
-        problem: &Problem,
-        secret: Option<&Secret>,
-    ) -> Option<Finding> {
-        let rule = self.rules.get(problem.rule_id)?;
+    fn finding(&self, shown: &str, problem: &Problem, secret: Option<&Secret>) -> Option<Finding> {
+        let rule = self.rules.builtin(problem.rule)?;
         let values: Vec<(&str, &str)> = problem
             .values
             .iter()
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
-        Some(Finding {
-            rule_id: problem.rule_id.to_string(),
-            severity: rule.severity,
-            path: shown.to_string(),
-            key: shown.to_string(),
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-            message: rule.message_with(&values),
-            fingerprint: fingerprint(problem.rule_id, shown, secret),
-            secret: secret.cloned(),
-            encoding: vec![Encoding::Plain],
-            snippet: None,
-            span: None,
-            suppression: None,
-            commit: None,
-        })
+        let message = problem.rule.message(rule, &values);
+        Some(
+            Finding::new(problem.rule.id(), rule.severity, shown, message)
+                .about(secret.cloned(), vec![Encoding::Plain]),
+        )
     }
 
     /// Says which token a hard-coded token, or a token file outside the store, holds,
@@ -375,10 +369,8 @@ impl<'r> Checker<'r> {
         if index.is_empty() {
             return;
         }
-        let hygiene_rule = |id: &str| {
-            ![hygiene::OUTSIDE_STORE, hygiene::LEGACY_PLAINTEXT].contains(&id)
-                && self.rules.get(id).is_some_and(|r| r.pattern.is_none())
-        };
+        let hygiene_rule =
+            |id: &str| BuiltinRule::from_id(id).is_some_and(|r| !r.names_stored_token());
         for f in findings.iter_mut().filter(|f| !hygiene_rule(&f.rule_id)) {
             let Some(stored) = f.secret.as_ref().and_then(|s| index.get(&s.hash())) else {
                 continue;

@@ -240,8 +240,40 @@ pub struct Snippet {
     pub highlight: std::ops::Range<usize>,
 }
 
+/// Where a finding stands in its file. 1-based; `end_column` is exclusive (the column
+/// after the last character), as in SARIF.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Position {
+    /// The start of a file: where a finding about a whole file or directory points.
+    pub const START: Position = Position {
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+    };
+}
+
+/// Where a finding found in a file's text stands: its position, its bytes in the file
+/// ([`Finding::span`]) and its redacted line ([`Finding::snippet`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Place {
+    pub(crate) position: Position,
+    pub(crate) span: Option<std::ops::Range<usize>>,
+    pub(crate) snippet: Option<Snippet>,
+}
+
 /// One finding. Positions are 1-based; `end_column` is exclusive (the column after the
 /// last character), as in SARIF.
+///
+/// [`Finding::new`] is its one constructor. The checker's finishing step
+/// (`Checker::finish`) then gives every finding its key, fingerprint and suppression.
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub rule_id: String,
@@ -273,6 +305,59 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of rule `rule_id` in the file or directory shown as `path`, at its start
+    /// and about no secret: [`Finding::about`] and [`Finding::at`] say more. Its key is
+    /// `path` and it has no fingerprint until the checker finishes it.
+    pub(crate) fn new(rule_id: &str, severity: Severity, path: &str, message: String) -> Finding {
+        let Position {
+            line,
+            column,
+            end_line,
+            end_column,
+        } = Position::START;
+        Finding {
+            rule_id: rule_id.to_string(),
+            severity,
+            path: path.to_string(),
+            key: path.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            message,
+            secret: None,
+            encoding: vec![Encoding::Plain],
+            fingerprint: String::new(),
+            snippet: None,
+            span: None,
+            suppression: None,
+            commit: None,
+        }
+    }
+
+    /// The finding about `secret`, written in `encoding` (outermost layer first).
+    pub(crate) fn about(mut self, secret: Option<Secret>, encoding: Vec<Encoding>) -> Finding {
+        self.secret = secret;
+        self.encoding = encoding;
+        self
+    }
+
+    /// The finding at `place`.
+    pub(crate) fn at(mut self, place: Place) -> Finding {
+        let Place {
+            position,
+            span,
+            snippet,
+        } = place;
+        self.line = position.line;
+        self.column = position.column;
+        self.end_line = position.end_line;
+        self.end_column = position.end_column;
+        self.span = span;
+        self.snippet = snippet;
+        self
+    }
+
     /// The order of every report: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
         (&self.path, self.line, self.column, &self.rule_id)

@@ -44,14 +44,13 @@ pub fn scan_in_windows(
     let windows = crate::scan::stream::Windows { size, context };
     scanner
         .scan_file_windows(
-            "fuzz",
             open,
             &mut Vec::new(),
             windows,
             &mut crate::scan::Scratch::default(),
-            |_, offset, mut f| {
-                f.span = f.span.map(|s| s.start + offset..s.end + offset);
-                findings.push(f);
+            |_, offset, mut m| {
+                m.span = m.span.map(|s| s.start + offset..s.end + offset);
+                findings.push(scanner.finding("fuzz", m));
             },
         )
         .expect("reading a slice does not fail");

@@ -2,14 +2,14 @@
 //! Where it lies, whether it has expired or soon will, how old it is, how long it was
 //! issued for, and who can read it.
 //!
-//! The checks return [`Problem`]s: a rule id, the field the finding points at, and the
+//! The checks return [`Problem`]s: a rule, the field the finding points at, and the
 //! values for the rule's message. Turning them into findings is the caller's business.
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::rules::RuleSet;
+use crate::rules::{BuiltinRule, RuleSet};
 use crate::token_file::{Layout, TokenFile};
 
 /// The hygiene thresholds, in days.
@@ -23,30 +23,19 @@ pub struct Thresholds {
 impl Thresholds {
     /// The defaults of the rule files, each overridden where `overrides` says.
     pub fn new(set: &RuleSet, overrides: [Option<u32>; 3]) -> Thresholds {
-        let days = |id: &str, over: Option<u32>, fallback: u32| {
+        let days = |rule: BuiltinRule, over: Option<u32>, fallback: u32| {
             i64::from(
-                over.or_else(|| set.get(id).and_then(|r| r.default_days))
+                over.or_else(|| set.builtin(rule).and_then(|r| r.default_days))
                     .unwrap_or(fallback),
             )
         };
         Thresholds {
-            expiring_soon_days: days(EXPIRING_SOON, overrides[0], 14),
-            rotation_days: days(ROTATION_OVERDUE, overrides[1], 90),
-            max_lifetime_days: days(LIFETIME_TOO_LONG, overrides[2], 365),
+            expiring_soon_days: days(BuiltinRule::ExpiringSoon, overrides[0], 14),
+            rotation_days: days(BuiltinRule::RotationOverdue, overrides[1], 90),
+            max_lifetime_days: days(BuiltinRule::LifetimeTooLong, overrides[2], 365),
         }
     }
 }
-
-pub const OUTSIDE_STORE: &str = "token-file-outside-store";
-pub const LEGACY_PLAINTEXT: &str = "legacy-plaintext-token-file";
-pub const INVALID: &str = "token-file-invalid";
-pub const EXPIRED: &str = "token-expired";
-pub const EXPIRING_SOON: &str = "token-expiring-soon";
-pub const ROTATION_OVERDUE: &str = "token-rotation-overdue";
-pub const LIFETIME_TOO_LONG: &str = "token-lifetime-too-long";
-pub const PERMISSIONS: &str = "token-file-permissions";
-pub const LEGACY_STORE: &str = "legacy-token-store";
-pub const DUPLICATE: &str = "duplicate-token-file";
 
 /// The part of a token file a finding points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,16 +51,16 @@ pub enum Anchor {
 /// One thing wrong with a token file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    pub rule_id: &'static str,
+    pub rule: BuiltinRule,
     pub anchor: Anchor,
     /// Values for the rule message's `{placeholders}`.
     pub values: Vec<(&'static str, String)>,
 }
 
 impl Problem {
-    fn new(rule_id: &'static str, anchor: Anchor, values: Vec<(&'static str, String)>) -> Problem {
+    pub fn new(rule: BuiltinRule, anchor: Anchor, values: Vec<(&'static str, String)>) -> Problem {
         Problem {
-            rule_id,
+            rule,
             anchor,
             values,
         }
@@ -99,19 +88,23 @@ pub fn file_problems(file: &TokenFile, whereabouts: Whereabouts, audit: bool) ->
     };
     if file.layout == Layout::Plaintext {
         problems.push(Problem::new(
-            LEGACY_PLAINTEXT,
+            BuiltinRule::LegacyPlaintext,
             Anchor::Token,
             vec![("token", token)],
         ));
     } else if whereabouts == Whereabouts::OutsideStore {
         problems.push(Problem::new(
-            OUTSIDE_STORE,
+            BuiltinRule::OutsideStore,
             Anchor::Token,
             vec![("token", token)],
         ));
     }
     if audit && whereabouts == (Whereabouts::InStore { legacy: true }) {
-        problems.push(Problem::new(LEGACY_STORE, Anchor::Token, vec![]));
+        problems.push(Problem::new(
+            BuiltinRule::LegacyStore,
+            Anchor::Token,
+            vec![],
+        ));
     }
     problems.extend(invalid_problem(file));
     problems
@@ -121,7 +114,7 @@ pub fn file_problems(file: &TokenFile, whereabouts: Whereabouts, audit: bool) ->
 fn invalid_problem(file: &TokenFile) -> Option<Problem> {
     (!file.problems.is_empty()).then(|| {
         Problem::new(
-            INVALID,
+            BuiltinRule::Invalid,
             Anchor::Token,
             vec![("problem", file.problems.join("; "))],
         )
@@ -139,7 +132,7 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
         let left = (expires - today).num_days();
         if left < 0 {
             problems.push(Problem::new(
-                EXPIRED,
+                BuiltinRule::Expired,
                 Anchor::Expires,
                 vec![
                     ("name", name),
@@ -152,7 +145,7 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
         }
         if left <= t.expiring_soon_days {
             problems.push(Problem::new(
-                EXPIRING_SOON,
+                BuiltinRule::ExpiringSoon,
                 Anchor::Expires,
                 vec![
                     ("name", name.clone()),
@@ -166,7 +159,7 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
         let age = (today - created).num_days();
         if age > t.rotation_days {
             problems.push(Problem::new(
-                ROTATION_OVERDUE,
+                BuiltinRule::RotationOverdue,
                 Anchor::Created,
                 vec![
                     ("name", name.clone()),
@@ -180,7 +173,7 @@ pub fn date_problems(file: &TokenFile, today: NaiveDate, t: &Thresholds) -> Vec<
         let lifetime = (expires - created).num_days();
         if lifetime > t.max_lifetime_days {
             problems.push(Problem::new(
-                LIFETIME_TOO_LONG,
+                BuiltinRule::LifetimeTooLong,
                 Anchor::Expires,
                 vec![
                     ("name", name),
@@ -231,7 +224,7 @@ pub fn permission_problem(path: &Path, is_store: bool) -> Option<Problem> {
         ("token file", "600")
     };
     Some(Problem::new(
-        PERMISSIONS,
+        BuiltinRule::Permissions,
         Anchor::Token,
         vec![
             ("what", what.to_string()),
@@ -247,13 +240,14 @@ pub fn permission_problem(_path: &Path, _is_store: bool) -> Option<Problem> {
     None
 }
 
-/// `path` quoted for a POSIX shell when it needs quoting.
+/// `path` quoted for a POSIX shell when it needs quoting, by `shlex`, which also quotes
+/// what an interactive shell or fish would expand (`~`, `!`, `^`, `{`, `\`). A path with
+/// a NUL in it, which no shell argument can hold, is single-quoted as it stands.
 fn shell_quote(path: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-~+@%:,".contains(c);
-    if !path.is_empty() && path.chars().all(plain) {
-        path.to_string()
-    } else {
-        format!("'{}'", path.replace('\'', r"'\''"))
+    match shlex::try_quote(path) {
+        Ok(quoted) => quoted.into_owned(),
+        // `QuoteError::Nul`, the only error there is.
+        Err(_) => format!("'{}'", path.replace('\'', r"'\''")),
     }
 }
 
@@ -294,10 +288,10 @@ mod tests {
         }
     }
 
-    fn rules(created: &str, expires: &str, today: &str) -> Vec<&'static str> {
+    fn rules(created: &str, expires: &str, today: &str) -> Vec<BuiltinRule> {
         date_problems(&file(created, expires), day(today), &T)
             .into_iter()
-            .map(|p| p.rule_id)
+            .map(|p| p.rule)
             .collect()
     }
 
@@ -306,22 +300,22 @@ mod tests {
         let created = "2026-11-01";
         assert_eq!(
             rules(created, "2026-11-29", "2026-11-29"),
-            [EXPIRING_SOON],
+            [BuiltinRule::ExpiringSoon],
             "expires today"
         );
         assert_eq!(
             rules(created, "2026-11-28", "2026-11-29"),
-            [EXPIRED],
+            [BuiltinRule::Expired],
             "expired yesterday"
         );
         assert_eq!(
             rules(created, "2026-11-30", "2026-11-29"),
-            [EXPIRING_SOON],
+            [BuiltinRule::ExpiringSoon],
             "tomorrow"
         );
         assert_eq!(
             rules(created, "2026-12-13", "2026-11-29"),
-            [EXPIRING_SOON],
+            [BuiltinRule::ExpiringSoon],
             "14 days out"
         );
         assert!(
@@ -339,7 +333,7 @@ mod tests {
         );
         assert_eq!(
             rules("2026-08-30", expires, "2026-11-29"),
-            [ROTATION_OVERDUE],
+            [BuiltinRule::RotationOverdue],
             "91 days ago"
         );
     }
@@ -353,19 +347,22 @@ mod tests {
         );
         assert_eq!(
             rules("2026-11-01", "2027-11-02", today),
-            [LIFETIME_TOO_LONG],
+            [BuiltinRule::LifetimeTooLong],
             "366 days"
         );
         // The docs' example: issued for ten years, created long ago.
         assert_eq!(
             rules("2023-06-21", "2033-06-21", today),
-            [ROTATION_OVERDUE, LIFETIME_TOO_LONG]
+            [BuiltinRule::RotationOverdue, BuiltinRule::LifetimeTooLong]
         );
     }
 
     #[test]
     fn an_expired_token_is_only_expired() {
-        assert_eq!(rules("2020-01-01", "2030-01-01", "2031-01-01"), [EXPIRED]);
+        assert_eq!(
+            rules("2020-01-01", "2030-01-01", "2031-01-01"),
+            [BuiltinRule::Expired]
+        );
     }
 
     #[test]
@@ -384,24 +381,27 @@ mod tests {
     #[test]
     fn location_problems() {
         let f = file("2026-11-01", "2027-01-01");
-        let ids = |w, audit| -> Vec<&str> {
+        let ids = |w, audit| -> Vec<BuiltinRule> {
             file_problems(&f, w, audit)
                 .into_iter()
-                .map(|p| p.rule_id)
+                .map(|p| p.rule)
                 .collect()
         };
-        assert_eq!(ids(Whereabouts::OutsideStore, false), [OUTSIDE_STORE]);
+        assert_eq!(
+            ids(Whereabouts::OutsideStore, false),
+            [BuiltinRule::OutsideStore]
+        );
         assert!(ids(Whereabouts::InStore { legacy: false }, true).is_empty());
         assert_eq!(
             ids(Whereabouts::InStore { legacy: true }, true),
-            [LEGACY_STORE]
+            [BuiltinRule::LegacyStore]
         );
         assert!(ids(Whereabouts::InStore { legacy: true }, false).is_empty());
         let mut plain = f.clone();
         plain.layout = Layout::Plaintext;
         assert_eq!(
-            file_problems(&plain, Whereabouts::OutsideStore, false)[0].rule_id,
-            LEGACY_PLAINTEXT
+            file_problems(&plain, Whereabouts::OutsideStore, false)[0].rule,
+            BuiltinRule::LegacyPlaintext
         );
     }
 
@@ -438,8 +438,24 @@ mod tests {
     fn quoting() {
         assert_eq!(shell_quote("/home/me/x.json"), "/home/me/x.json");
         assert_eq!(
-            shell_quote("/home/m e/it's.json"),
-            r"'/home/m e/it'\''s.json'"
+            shell_quote("/tmp/.tmpAb3_x/.config/remotive/personal-token-a@b.json"),
+            "/tmp/.tmpAb3_x/.config/remotive/personal-token-a@b.json"
         );
+        for path in [
+            "/home/m e/it's.json",
+            "~/x",
+            "/a/b!c",
+            "/a/{b,c}",
+            "/a\\b\n",
+        ] {
+            let quoted = shell_quote(path);
+            assert_ne!(quoted, path);
+            assert_eq!(
+                shlex::split(&quoted),
+                Some(vec![path.to_string()]),
+                "{quoted}"
+            );
+        }
+        assert_eq!(shell_quote("/a\0b's"), "'/a\0b'\\''s'");
     }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+pub use builtin::BuiltinRule;
 pub use error::RuleError;
 
 use crate::confine::{self, Scope};
@@ -210,8 +211,11 @@ impl RuleSet {
     /// files, must lie in its scope.
     pub fn load_scoped(extra_dirs: &[(PathBuf, Scope)]) -> Result<RuleSet, RuleError> {
         let mut rules = Vec::new();
-        for (file, text) in builtin::BUILTIN_RULES {
-            rules.push(parse_rule(&format!("rules/{file}"), text)?);
+        for rule in BuiltinRule::ALL {
+            rules.push(parse_rule(
+                &format!("rules/{}.toml", rule.id()),
+                rule.text(),
+            )?);
         }
         for (dir, scope) in extra_dirs {
             for path in rule_files(dir, scope)? {
@@ -246,6 +250,11 @@ impl RuleSet {
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id() == id)
+    }
+
+    /// The built-in rule `rule`, unless the configuration turned it off.
+    pub fn builtin(&self, rule: BuiltinRule) -> Option<&Rule> {
+        self.get(rule.id())
     }
 
     /// Keeps the rules `keep` says yes to.

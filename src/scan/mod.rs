@@ -13,7 +13,7 @@ pub(crate) mod stream;
 
 use std::ops::Range;
 
-use crate::finding::{fingerprint, Encoding, Finding, Secret, Snippet};
+use crate::finding::{Encoding, Finding, Place, Position, Secret, Snippet};
 use crate::rules::{RuleError, RuleSet, Severity};
 pub use examples::{check_examples, ExampleFailure};
 pub(crate) use locate::Origin;
@@ -99,6 +99,23 @@ pub(crate) struct WindowState {
     pub(crate) run_before: usize,
 }
 
+/// A match of a pattern rule, placed in its file: what the scanner hands out, and what
+/// [`Scanner::finding`] makes a finding of.
+#[derive(Clone, Debug)]
+pub(crate) struct Match {
+    /// The rule's index among the scanner's rules.
+    pub(crate) rule: usize,
+    /// The match's bytes in the view: `None` in a decoded view (UTF-16), whose offsets
+    /// are not the file's.
+    pub(crate) span: Option<Range<usize>>,
+    pub(crate) position: Position,
+    pub(crate) secret: Secret,
+    /// How the secret was written, outermost layer first.
+    pub(crate) encoding: Vec<Encoding>,
+    /// The redacted line; `None` in a binary file.
+    pub(crate) snippet: Option<Snippet>,
+}
+
 /// A match placed in the view, before it has a line and column.
 struct Hit {
     /// A finding, rather than a match glued into longer text, which is only masked.
@@ -134,44 +151,45 @@ impl Scanner {
         })
     }
 
-    /// Every finding in `data`, the content of the file shown as `path`, in order.
+    /// Every finding in `data`, the content of the file shown as `path`, in order, as
+    /// [`Scanner::finding`] makes them: not yet finished by a checker, so without a
+    /// fingerprint or a suppression.
     pub fn scan(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<Finding> {
         let mut findings = Vec::new();
-        self.scan_each(path, data, scratch, &mut |f| findings.push(f));
+        self.scan_each(data, scratch, &mut |m| {
+            findings.push(self.finding(path, m));
+        });
         findings
     }
 
-    /// Hands every finding in `data`, the content of the file shown as `path`, to `emit`
-    /// one at a time, in order: a caller that caps a file's findings never holds those
-    /// it drops.
-    pub fn scan_each(
+    /// Hands every match in `data`, the content of a file, to `emit` one at a time, in
+    /// order: a caller that caps a file's findings never holds those it drops.
+    pub(crate) fn scan_each(
         &self,
-        path: &str,
         data: &[u8],
         scratch: &mut Scratch,
-        emit: &mut dyn FnMut(Finding),
+        emit: &mut dyn FnMut(Match),
     ) {
         let Some((text, encoding)) = decode::utf16_text(data) else {
-            return self.scan_part(path, &Part::whole(data, None), None, scratch, emit);
+            return self.scan_part(&Part::whole(data, None), None, scratch, emit);
         };
         let part = Part::whole(text.as_bytes(), Some(encoding));
-        self.scan_part(path, &part, None, scratch, emit);
+        self.scan_part(&part, None, scratch, emit);
         // A binary file may start with a byte-order mark by chance: its bytes count too.
         if is_binary(data) {
-            self.scan_part(path, &Part::whole(data, None), None, scratch, emit);
+            self.scan_part(&Part::whole(data, None), None, scratch, emit);
         }
     }
 
-    /// The findings of one part of one view of a file (its bytes, or its decoded text)
-    /// whose matches start in `part.keep`, handed to `emit`. Their spans are offsets in
+    /// The matches of one part of one view of a file (its bytes, or its decoded text)
+    /// that start in `part.keep`, handed to `emit`. Their spans are offsets in
     /// `part.bytes`.
     pub(crate) fn scan_part(
         &self,
-        path: &str,
         part: &Part,
         window: Option<&mut WindowState>,
         scratch: &mut Scratch,
-        emit: &mut dyn FnMut(Finding),
+        emit: &mut dyn FnMut(Match),
     ) {
         let mut hits = self.hits(part, window, scratch);
         if !hits.iter().any(|h| h.report) {
@@ -180,7 +198,7 @@ impl Scanner {
         // Of two hits alike, the one reported comes first and stays.
         hits.sort_by_key(|h| (h.span.start, h.pattern, h.span.end, !h.report));
         hits.dedup_by_key(|h| (h.span.start, h.pattern, h.span.end));
-        self.findings(path, part, hits, emit);
+        self.matches(part, hits, emit);
     }
 
     /// Matches in the part and in the base64 runs in it. A large part is taken block by
@@ -324,13 +342,12 @@ impl Scanner {
         }
     }
 
-    /// The findings for the hits that start in the part's `keep` and are reported, handed
+    /// The matches for the hits that start in the part's `keep` and are reported, handed
     /// to `emit` one by one. Every hit, kept or not, reported or glued into longer text,
     /// is masked in the snippets.
-    fn findings(&self, path: &str, part: &Part, hits: Vec<Hit>, emit: &mut dyn FnMut(Finding)) {
+    fn matches(&self, part: &Part, hits: Vec<Hit>, emit: &mut dyn FnMut(Match)) {
         let view = part.bytes;
         let decoded = part.outer.is_some();
-        let binary = part.binary;
         let redacted: Vec<(Range<usize>, String)> = hits
             .iter()
             .map(|h| (h.span.clone(), self.shown(&h.secret)))
@@ -339,36 +356,49 @@ impl Scanner {
         let mut locator = locate::Locator::continuing(view, part.origin);
         let kept = hits
             .into_iter()
-            .zip(&redacted)
-            .filter(|(h, _)| h.report && part.keep.contains(&h.span.start));
-        for (h, (_, shown)) in kept {
-            let rule = &self.rules[h.pattern];
-            let (line, column) = locator.locate(h.span.start);
-            let (end_line, end_column) = locator.locate(h.span.end);
-            let snippet = (!binary).then(|| locate::snippet(view, &h.span, &masks));
-            let mut message = message(&rule.message, shown, &h.encoding);
-            if binary {
-                message.push_str(" (binary file)");
-            }
-            emit(Finding {
-                rule_id: rule.id.clone(),
-                severity: rule.severity,
-                path: path.to_string(),
-                key: path.to_string(),
-                line,
-                column,
-                end_line,
-                end_column,
-                message,
-                fingerprint: fingerprint(&rule.id, path, Some(&h.secret)),
-                secret: Some(h.secret),
+            .filter(|h| h.report && part.keep.contains(&h.span.start));
+        for h in kept {
+            let position = position(&mut locator, &h.span);
+            let snippet = (!part.binary).then(|| locate::snippet(view, &h.span, &masks));
+            emit(Match {
+                rule: h.pattern,
+                span: (!decoded).then_some(h.span),
+                position,
+                secret: h.secret,
                 encoding: h.encoding,
-                span: (!decoded).then(|| h.span.clone()),
                 snippet,
-                suppression: None,
-                commit: None,
             });
         }
+    }
+
+    /// The finding of match `m` in the file shown as `path`, with its rule's message; a
+    /// match without a snippet is in a binary file, and its message says so.
+    pub(crate) fn finding(&self, path: &str, m: Match) -> Finding {
+        let rule = &self.rules[m.rule];
+        let mut message = message(&rule.message, &self.shown(&m.secret), &m.encoding);
+        if m.snippet.is_none() {
+            message.push_str(" (binary file)");
+        }
+        let place = Place {
+            position: m.position,
+            span: m.span,
+            snippet: m.snippet,
+        };
+        Finding::new(&rule.id, rule.severity, path, message)
+            .about(Some(m.secret), m.encoding)
+            .at(place)
+    }
+}
+
+/// Where `span` stands, by a locator that has not passed its start.
+fn position(locator: &mut locate::Locator, span: &Range<usize>) -> Position {
+    let (line, column) = locator.locate(span.start);
+    let (end_line, end_column) = locator.locate(span.end);
+    Position {
+        line,
+        column,
+        end_line,
+        end_column,
     }
 }
 
@@ -422,18 +452,16 @@ fn message(template: &str, shown: &str, encoding: &[Encoding]) -> String {
     message
 }
 
-/// Where `span` of a text stands, and its redacted line: for findings made outside the
-/// scanner, such as those of token files.
-pub(crate) fn place(
-    text: &[u8],
-    span: &Range<usize>,
-    secrets: &[(Range<usize>, String)],
-) -> (usize, usize, usize, usize, Snippet) {
-    let mut locator = locate::Locator::new(text);
-    let (line, column) = locator.locate(span.start);
-    let (end_line, end_column) = locator.locate(span.end);
+/// Where `span` of a text stands, and its line with `secrets` masked: for findings made
+/// outside the scanner, such as those of token files.
+pub(crate) fn place(text: &[u8], span: &Range<usize>, secrets: &[(Range<usize>, String)]) -> Place {
+    let position = position(&mut locate::Locator::new(text), span);
     let snippet = locate::snippet(text, span, &locate::Masks::new(secrets.iter().cloned()));
-    (line, column, end_line, end_column, snippet)
+    Place {
+        position,
+        span: Some(span.clone()),
+        snippet: Some(snippet),
+    }
 }
 
 pub(crate) fn is_binary(data: &[u8]) -> bool {

@@ -11,8 +11,8 @@
 use std::io::{self, Read};
 
 use super::decode::{self, Utf16Decoder};
-use super::{Origin, Part, Scanner, Scratch, WindowState};
-use crate::finding::{Encoding, Finding};
+use super::{Match, Origin, Part, Scanner, Scratch, WindowState};
+use crate::finding::Encoding;
 
 /// The size of a window, without its overlap: what a worker holds of a large file.
 pub(crate) const WINDOW: usize = 4 << 20;
@@ -84,12 +84,11 @@ impl Scanner {
     /// of decoded text are `None`).
     pub(crate) fn scan_file_windows<R: Read>(
         &self,
-        path: &str,
         mut open: impl FnMut(u64) -> io::Result<R>,
         buf: &mut Vec<u8>,
         windows: Windows,
         scratch: &mut Scratch,
-        mut each: impl FnMut(&[u8], usize, Finding),
+        mut each: impl FnMut(&[u8], usize, Match),
     ) -> io::Result<()> {
         buf.clear();
         open(0)?.take(super::BINARY_SNIFF as u64).read_to_end(buf)?;
@@ -103,7 +102,7 @@ impl Scanner {
             let active = self.keywords_of(|| Ok(source(open(2)?)), buf)?;
             buf.clear();
             let text = &mut source(open(2)?);
-            self.scan_windows(path, text, buf, false, active, windows, scratch, &mut each)?;
+            self.scan_windows(text, buf, false, active, windows, scratch, &mut each)?;
             if !binary {
                 return Ok(());
             }
@@ -111,7 +110,7 @@ impl Scanner {
         let active = self.keywords_of(|| Ok(Source::Raw(open(0)?)), buf)?;
         buf.clear();
         let bytes = &mut Source::Raw(open(0)?);
-        self.scan_windows(path, bytes, buf, binary, active, windows, scratch, each)
+        self.scan_windows(bytes, buf, binary, active, windows, scratch, each)
     }
 
     /// When a rule's keywords decide whether it runs: which rules' keywords occur anywhere
@@ -144,14 +143,13 @@ impl Scanner {
     #[allow(clippy::too_many_arguments)]
     fn scan_windows<R: Read>(
         &self,
-        path: &str,
         source: &mut Source<R>,
         buf: &mut Vec<u8>,
         binary: bool,
         active: Option<Vec<bool>>,
         windows: Windows,
         scratch: &mut Scratch,
-        mut each: impl FnMut(&[u8], usize, Finding),
+        mut each: impl FnMut(&[u8], usize, Match),
     ) -> io::Result<()> {
         let overlap = self
             .window_overlap(windows.context)
@@ -189,7 +187,7 @@ impl Scanner {
                 .extend(chain.iter().map(|c| c.saturating_sub(offset)));
             let window: &[u8] = buf;
             let emit = &mut |f| each(window, offset, f);
-            self.scan_part(path, &part, Some(&mut state), scratch, emit);
+            self.scan_part(&part, Some(&mut state), scratch, emit);
             if eof {
                 return Ok(());
             }
