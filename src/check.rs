@@ -146,8 +146,9 @@ impl<'r> Checker<'r> {
         }
     }
 
-    /// Hands every match in `data`, a file held whole, to `emit`, with spans in `data`. A file larger than [`HELD_WINDOW`] is scanned in windows of
-    /// that size when the rules allow, with the same findings (see [`crate::scan::stream`]):
+    /// Hands every match in `data`, a file held whole, to `emit`, with spans in `data`. A
+    /// file larger than [`HELD_WINDOW`] is scanned in windows of that size when the rules
+    /// allow, with the same findings (see [`crate::scan::stream`]):
     /// every match in a part scanned at once is held, with its redacted text, while the
     /// part's snippets are made, and a rule matching any two letters finds over a million
     /// in a file of 4 MB.

@@ -540,16 +540,31 @@ fn regression_repeated_tokens_have_distinct_fingerprints() {
     assert_ne!(fps[0], fps[1]);
 }
 
+/// `audit` in JSON, with the configuration `cfg/tokenlint.toml`.
+const AUDIT_WITH_CONFIG: [&str; 5] = [
+    "audit",
+    "--format",
+    "json",
+    "--config",
+    "cfg/tokenlint.toml",
+];
+
+/// A home whose store directory and token file others can read, with a copy of the token
+/// file in `~/Downloads`: a finding of every rule that only `audit` checks.
+fn shared_machine(seed: u32) -> Home {
+    let home = Home::new();
+    let file = current("laptop", &token("pa", seed), "2026-11-01", "2027-05-01");
+    home.write(".config/remotive/personal-token-laptop.json", &file, 0o644);
+    home.write("Downloads/personal-token-laptop.json", &file, 0o600);
+    set_mode(&home.path().join(".config/remotive"), 0o755);
+    home
+}
+
 /// `audit` built its permission and duplicate findings past the allowlist, and had no
 /// `--show-suppressed` to show what it suppressed.
 #[test]
 fn regression_the_allowlist_applies_to_every_audit_rule() {
-    let home = Home::new();
-    let t = token("pa", 41);
-    let file = current("laptop", &t, "2026-11-01", "2027-05-01");
-    home.write(".config/remotive/personal-token-laptop.json", &file, 0o644);
-    home.write("Downloads/personal-token-laptop.json", &file, 0o600);
-    set_mode(&home.path().join(".config/remotive"), 0o755);
+    let home = shared_machine(41);
     let rules = [
         "token-file-permissions",
         "duplicate-token-file",
@@ -561,17 +576,10 @@ fn regression_the_allowlist_applies_to_every_audit_rule() {
         quoted.join(", ")
     );
     home.write("cfg/tokenlint.toml", &config, 0o600);
-    let base = [
-        "audit",
-        "--format",
-        "json",
-        "--config",
-        "cfg/tokenlint.toml",
-    ];
-    let (code, doc) = home.json(&args(&base, &[]));
+    let (code, doc) = home.json(&args(&AUDIT_WITH_CONFIG, &[]));
     assert_eq!(doc["findings"], serde_json::json!([]), "{doc}");
     assert_eq!(code, 0);
-    let (_, doc) = home.json(&args(&base, &["--show-suppressed"]));
+    let (_, doc) = home.json(&args(&AUDIT_WITH_CONFIG, &["--show-suppressed"]));
     let mut shown = common::finding_strings(&doc, "rule_id");
     shown.sort_unstable();
     shown.dedup();
@@ -586,6 +594,36 @@ fn regression_the_allowlist_applies_to_every_audit_rule() {
             .all(|f| f["suppression"].is_object()),
         "{doc}"
     );
+}
+
+/// Every finding `audit` makes goes through the checker's finishing step, which gives it
+/// its final fingerprint before the allowlist sees it: an entry that names the
+/// fingerprints `audit` reports, the store directory's and the duplicate's included,
+/// suppresses each of them.
+#[cfg(unix)]
+#[test]
+fn the_allowlist_accepts_audit_findings_by_their_reported_fingerprints() {
+    let home = shared_machine(43);
+    home.write("cfg/tokenlint.toml", "", 0o600);
+    let (_, doc) = home.json(&args(&AUDIT_WITH_CONFIG, &[]));
+    let mut rules = common::finding_strings(&doc, "rule_id");
+    rules.sort_unstable();
+    let want = [
+        "duplicate-token-file",
+        "token-file-outside-store",
+        "token-file-permissions",
+        "token-file-permissions",
+    ];
+    assert_eq!(rules, want, "{doc}");
+    let quoted: Vec<String> = common::finding_strings(&doc, "fingerprint")
+        .iter()
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    let config = format!("[[allowlist]]\nfingerprints = [{}]\n", quoted.join(", "));
+    home.write("cfg/tokenlint.toml", &config, 0o600);
+    let (code, doc) = home.json(&args(&AUDIT_WITH_CONFIG, &[]));
+    assert_eq!(doc["findings"], serde_json::json!([]), "{doc}");
+    assert_eq!((code, doc["summary"]["suppressed"].as_u64()), (0, Some(4)));
 }
 
 /// A token file linked into a store was skipped.
