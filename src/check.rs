@@ -52,12 +52,12 @@ pub struct Checker<'r> {
 /// path, how it is shown, its content (empty for a directory), the token file it is if it
 /// is one, and the secrets its snippets must mask (see [`Checked::secrets`]).
 #[derive(Clone, Copy)]
-pub struct Subject<'a> {
-    pub path: &'a Path,
-    pub shown: &'a str,
-    pub data: &'a [u8],
-    pub file: Option<&'a TokenFile>,
-    pub secrets: &'a [(Range<usize>, String)],
+pub(crate) struct Subject<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) shown: &'a str,
+    pub(crate) data: &'a [u8],
+    pub(crate) file: Option<&'a TokenFile>,
+    pub(crate) secrets: &'a [(Range<usize>, String)],
 }
 
 /// A file's findings, and the token file it is, if it is one.
@@ -218,7 +218,7 @@ impl<'r> Checker<'r> {
 
     /// The findings for `problems` of `subject`, found outside [`Checker::check`]
     /// (`audit`'s permission and duplicate checks), finished as `check` finishes its own.
-    pub fn findings_of(&self, subject: &Subject, problems: &[Problem]) -> Vec<Finding> {
+    pub(crate) fn findings_of(&self, subject: &Subject, problems: &[Problem]) -> Vec<Finding> {
         let Subject {
             path,
             shown,

@@ -58,7 +58,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(rule: BuiltinRule, anchor: Anchor, values: Vec<(&'static str, String)>) -> Problem {
+    pub(crate) fn new(rule: BuiltinRule, anchor: Anchor, values: Vec<(&'static str, String)>) -> Problem {
         Problem {
             rule,
             anchor,
