@@ -14,11 +14,11 @@ use chrono::NaiveDate;
 use crate::check::Checker;
 use crate::finding::Finding;
 use crate::hygiene::{self, Anchor, Problem};
+use crate::outcome::{Outcome, ScanError};
 use crate::report::TokenFileRow;
 use crate::scan::Scratch;
 use crate::store::{read_regular, MAX_CANDIDATE};
 use crate::token_file::{self, TokenFile};
-use crate::walk::{Outcome, ScanError};
 use crate::Error;
 
 /// What an audit found: the findings, and a row for every token file.

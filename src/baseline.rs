@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::confine::{self, Scope};
 use crate::finding::{Encoding, Finding};
+use crate::finding::{Suppression, SuppressionKind};
 use crate::rules::RuleSet;
 use crate::scan;
-use crate::suppress::{Suppression, SuppressionKind};
 
 /// The rule of an entry that no longer matches anything.
 pub const STALE: &str = "stale-baseline-entry";
