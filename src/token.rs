@@ -1,17 +1,17 @@
 //! The RemotiveCloud token, defined once: its shape, its two kinds, the [`Secret`] that
 //! carries any secret without printing it, and the redaction of tokens in free text.
 //!
-//! **Where the shape is defined.** A token is a kind's prefix ([`TokenKind::prefix`]:
-//! `pa` or `sa`), a version ([`VERSION`]), `/` (written also as [`SLASH`] says), and
-//! [`GROUPS`] groups of [`GROUP_DIGITS`] hex digits, either case, joined by `-` ([`BODY`]).
-//! [`kind`] is the validator built from these. The rule files
+//! **Where the shape is defined.** Here, in the constants at the top: a token is a kind's
+//! prefix ([`TokenKind::prefix`]: `pa` or `sa`), a version (`VERSION`), `/` (written also
+//! as `SLASH` says), and `GROUPS` groups of `GROUP_DIGITS` hex digits, either case, joined
+//! by `-` (`BODY`). [`kind`] is the validator built from these. The rule files
 //! `rules/remotive-*.toml` write the same regex out, since rules are data that users read
 //! and copy; the test `rule_regexes_accept_exactly_the_valid_tokens` proves that each
 //! accepts exactly the tokens [`kind`] accepts, and rejects the rest.
 //!
 //! Redaction uses looser shapes on purpose, so that it hides more rather than less: any
-//! run of eight or more groups ([`BODY_RUN`]), groups joined by another short separator
-//! ([`TOKEN_LIKE`]), and after a prefix in any case, whatever follows up to a delimiter
+//! run of eight or more groups (`BODY_RUN`), groups joined by another short separator
+//! (`TOKEN_LIKE`), and after a prefix in any case, whatever follows up to a delimiter
 //! ([`printable`]).
 
 use std::borrow::Cow;
