@@ -14,12 +14,12 @@ use chrono::NaiveDate;
 use crate::check::{Checker, Subject};
 use crate::finding::Finding;
 use crate::hygiene::{self, Anchor, Problem};
+use crate::outcome::{Outcome, ScanError};
 use crate::report::TokenFileRow;
 use crate::rules::BuiltinRule;
 use crate::scan::Scratch;
 use crate::store::{read_regular, MAX_CANDIDATE};
 use crate::token_file::{self, TokenFile};
-use crate::walk::{Outcome, ScanError};
 use crate::Error;
 
 /// What an audit found: the findings, and a row for every token file.

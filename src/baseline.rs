@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::confine::{self, Scope};
 use crate::finding::Finding;
+use crate::finding::{Suppression, SuppressionKind};
 use crate::rules::{BuiltinRule, RuleSet};
 use crate::scan;
-use crate::suppress::{Suppression, SuppressionKind};
 
 /// The file's shape; it changes only when a field changes meaning or goes away.
 const FORMAT_VERSION: u32 = 1;

@@ -10,14 +10,15 @@ use std::path::{Component, Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::finding::{fingerprint, nth_fingerprint, Encoding, Finding, Secret};
+use crate::finding::{fingerprint, nth_fingerprint, Encoding, Finding};
 use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
 use crate::rules::{BuiltinRule, RuleError, RuleSet};
 use crate::scan::stream::Windows;
 use crate::scan::{self, Match, Scanner, Scratch};
 use crate::store::{StoreIndex, Stores};
 use crate::suppress::{self, Allowlist};
-use crate::token_file::{self, TokenFile, TokenKind};
+use crate::token::{Secret, TokenKind};
+use crate::token_file::{self, TokenFile};
 
 /// What the checks need beyond the rules.
 #[derive(Debug)]

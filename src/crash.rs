@@ -10,7 +10,7 @@
 
 use std::panic::PanicHookInfo;
 
-use crate::finding::{printable, redact_tokens};
+use crate::token::{printable, redact_tokens};
 use crate::EXIT_ERROR;
 
 /// How much of a panic's message is shown.

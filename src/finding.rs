@@ -1,99 +1,14 @@
 //! What a scan finds: [`Finding`]s, each holding its [`Secret`] in a type that never
-//! prints itself, and a fingerprint that identifies it without the secret.
-
-use std::fmt;
+//! prints itself, and a fingerprint that identifies it without the secret; why one is
+//! suppressed ([`Suppression`]) and, in a history scan, the commit it came from
+//! ([`Commit`]). The types others fill in live here, so that this module depends on no
+//! module that makes findings.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::rules::Severity;
-
-/// A secret value. `Debug` and `Display` show only the redacted form; the value itself
-/// comes out through [`Secret::expose`] alone.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(Box<str>);
-
-impl Secret {
-    /// A secret from matched text, with the escaped forms of `/` (`\/`, `%2F`) undone so
-    /// that one token has one value however it was written.
-    pub fn from_match(text: &[u8]) -> Secret {
-        let text = String::from_utf8_lossy(text);
-        let canonical = text
-            .replace("\\/", "/")
-            .replace("%2F", "/")
-            .replace("%2f", "/");
-        Secret(canonical.into_boxed_str())
-    }
-
-    /// The secret in full. Call it only to hash, compare, or for `--no-redact`.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The prefix up to the first `/` (if it is short), and a few characters at each end:
-    /// `pa1.0/668D…3C43`. The shorter the secret, the less shows: four characters at each
-    /// end from 32 characters on, two from 16, none below.
-    pub fn redacted(&self) -> String {
-        let s = &*self.0;
-        let (prefix, body) = match s.find('/') {
-            Some(i) if i < 12 => s.split_at(i + 1),
-            _ => ("", s),
-        };
-        let chars: Vec<char> = body.chars().collect();
-        let show = match chars.len() {
-            32.. => 4,
-            16.. => 2,
-            _ => return format!("{prefix}…"),
-        };
-        let head: String = chars[..show].iter().collect();
-        let tail: String = chars[chars.len() - show..].iter().collect();
-        format!("{prefix}{head}…{tail}")
-    }
-
-    /// SHA-256 of the secret, hex: safe to show, and the same for every copy of the token.
-    pub fn hash(&self) -> String {
-        hex(&Sha256::digest(self.0.as_bytes()))
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secret({})", self.redacted())
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.redacted())
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Text from a file, fit to print in a message: any RemotiveCloud token in it redacted
-/// (escaped slashes included), no control characters (which would drive a terminal), and
-/// at most `max` characters.
-pub fn printable(text: &str, max: usize) -> String {
-    static TOKEN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let token = TOKEN.get_or_init(|| {
-        regex::Regex::new(r#"(?i)[ps]a[0-9]{1,8}\.[0-9]{1,8}(?:/|\\/|%2f)[^\s"'<>,;]*"#)
-            .expect("a valid regex")
-    });
-    let redacted = token.replace_all(text, |c: &regex::Captures| {
-        Secret::from_match(c[0].as_bytes()).redacted()
-    });
-    let mut clean: String = redacted
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(max)
-        .collect();
-    if redacted.chars().count() > max {
-        clean.push('…');
-    }
-    clean
-}
+use crate::token::{hex, redact_in_place, Secret};
 
 /// The fingerprint of the `n`-th (from 1) repeat of a finding in the same file: GitHub
 /// merges results with equal fingerprints, and each occurrence is a leak of its own.
@@ -181,15 +96,15 @@ impl SlowHashes {
     }
 
     fn hash(&mut self, secret: &Secret) -> String {
-        if let Some(hash) = self.derived.get(&secret.0) {
+        if let Some(hash) = self.derived.get(secret.expose()) {
             return hash.clone();
         }
         if self.derived.len() >= self.budget {
-            self.over.insert(secret.0.clone());
+            self.over.insert(secret.expose().into());
             return UNDERIVED.to_string();
         }
         let hash = slow_hash(secret.expose());
-        self.derived.insert(secret.0.clone(), hash.clone());
+        self.derived.insert(secret.expose().into(), hash.clone());
         hash
     }
 }
@@ -229,6 +144,37 @@ impl Encoding {
             Encoding::Utf16be => "in UTF-16BE text",
         }
     }
+}
+
+/// Why a finding is not reported. `suppress.rs` finds inline markers and the allowlist;
+/// `baseline.rs` the baseline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// The text after an inline marker, or the allowlist entry's `reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Where a suppression lives, in SARIF's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    /// An inline marker in the file itself.
+    InSource,
+    /// The configuration's allowlist, or the baseline.
+    External,
+}
+
+/// The commit that first added a blob: a history finding's provenance, which `git.rs`
+/// reads from `git log`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Commit {
+    pub id: String,
+    pub author: String,
+    pub date: String,
+    /// The path the blob had in that commit.
+    pub path: String,
 }
 
 /// The source line around a finding, with every secret on it redacted, for text output.
@@ -299,9 +245,9 @@ pub struct Finding {
     /// decoded view (UTF-16): what snippets of other findings in the file must mask.
     pub span: Option<std::ops::Range<usize>>,
     /// Why it is not reported, when it is not.
-    pub suppression: Option<crate::suppress::Suppression>,
+    pub suppression: Option<Suppression>,
     /// In a history scan: the commit that first added the blob.
-    pub commit: Option<crate::git::Commit>,
+    pub commit: Option<Commit>,
 }
 
 impl Finding {
@@ -384,125 +330,10 @@ impl Finding {
     }
 }
 
-/// Replaces `text` by [`redact_tokens`] of it, when that differs.
-pub(crate) fn redact_in_place(text: &mut String) {
-    if let std::borrow::Cow::Owned(shown) = redact_tokens(text) {
-        *text = shown;
-    }
-}
-
-/// The shape of a token's body: eight groups of eight hex digits joined by `-`, and any
-/// more groups after them, so that no part of a longer run is left whole.
-pub(crate) const TOKEN_BODY: &str = r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7,}";
-
-/// The shape of a token's body in an encoding the scanner does not decode: eight or more
-/// groups of eight uppercase hex digits, joined by nothing or by a short separator — up to
-/// six characters that are not letters or digits (`_`, ` `, `\/-`), or one escaped
-/// character (`%2D`, `\x2d`, `\u002d`, `\u{2d}`, `&#x2d;`), tried first so that a match
-/// ends where the body does. Only for masking: the detector does not report these.
-pub(crate) const TOKEN_LIKE: &str = concat!(
-    r"[0-9A-F]{8}(?:(?:%[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}",
-    r"|\\u\{[0-9A-Fa-f]{1,6}\}|&#[xX]?[0-9A-Fa-f]{1,6};|[^0-9A-Za-z]{1,6})?",
-    r"[0-9A-F]{8}){7,}"
-);
-
-/// A pattern for both [`TOKEN_BODY`] and [`TOKEN_LIKE`].
-pub(crate) fn token_bodies_pattern() -> String {
-    format!("(?:{TOKEN_BODY})|(?:{TOKEN_LIKE})")
-}
-
-/// `text` with the body of every RemotiveCloud token in it — eight groups of eight hex
-/// digits, joined by `-` or, in an encoding tokenlint does not decode, by another short
-/// separator — shortened to its ends, as [`Secret::redacted`] shows it, whatever comes
-/// before it (`pa1.0/`, `pa1.0%2F`, `pa1.0\u002F`, a directory): for text that tokenlint
-/// prints but did not build from a secret, such as paths, commit authors, and error
-/// messages that quote a configuration file or a rule's examples.
-pub fn redact_tokens(text: &str) -> std::borrow::Cow<'_, str> {
-    static BODY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(&token_bodies_pattern()).expect("a valid regex")
-    });
-    BODY.replace_all(text, |c: &regex::Captures| shorten_body(&c[0]))
-}
-
-/// A token body as redacted text shows it: its first and last four digits.
-pub(crate) fn shorten_body(body: &str) -> String {
-    format!("{}…{}", &body[..4], &body[body.len() - 4..])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn token() -> String {
-        let groups: Vec<String> = (0..8u32)
-            .map(|i| format!("{:08X}", 0x1234_5678u32.wrapping_mul(i + 3)))
-            .collect();
-        format!("pa1.0/{}", groups.join("-"))
-    }
-
-    #[test]
-    fn debug_and_display_redact() {
-        let t = token();
-        let s = Secret::from_match(t.as_bytes());
-        let shown = format!("{s} {s:?} {:?}", vec![s.clone()]);
-        assert!(!shown.contains(&t), "{shown}");
-        assert!(!shown.contains(&t[6..]), "{shown}");
-        assert!(shown.contains("pa1.0/"), "{shown}");
-    }
-
-    #[test]
-    fn tokens_in_free_text_are_redacted() {
-        let t = token();
-        let text = format!("regex '^{}(' at line 3: {}", t.replace('.', "\\."), t);
-        let shown = redact_tokens(&text);
-        assert!(!shown.contains(&t[6..]), "{shown}");
-        assert!(shown.contains(&format!("pa1.0/{}…{}", &t[6..10], &t[t.len() - 4..])));
-        assert_eq!(redact_tokens("no token here"), "no token here");
-    }
-
-    #[test]
-    fn redacted_keeps_prefix_and_ends() {
-        let t = token();
-        let r = Secret::from_match(t.as_bytes()).redacted();
-        assert_eq!(r, format!("pa1.0/{}…{}", &t[6..10], &t[t.len() - 4..]));
-    }
-
-    #[test]
-    fn escaped_slashes_are_one_secret() {
-        let t = token();
-        let plain = Secret::from_match(t.as_bytes());
-        for form in [
-            t.replace('/', "\\/"),
-            t.replace('/', "%2F"),
-            t.replace('/', "%2f"),
-        ] {
-            assert_eq!(Secret::from_match(form.as_bytes()), plain);
-        }
-    }
-
-    #[test]
-    fn printable_text_redacts_tokens_and_controls() {
-        let t = token();
-        for form in [t.clone(), t.replace('/', "\\/"), t.replace('/', "%2F")] {
-            let shown = printable(&format!("note \"{form}\", done\u{1b}[31m"), 200);
-            assert!(!shown.contains(&t[10..30]), "{shown}");
-            assert!(
-                shown.contains("pa1.0/") && shown.ends_with("done [31m"),
-                "{shown}"
-            );
-        }
-        assert_eq!(printable(&"x".repeat(10), 4), "xxxx…");
-    }
-
-    #[test]
-    fn short_secrets_show_little_or_nothing() {
-        assert_eq!(Secret::from_match(b"hunter2hunter2h").redacted(), "…");
-        assert_eq!(Secret::from_match(b"0123456789abcdef").redacted(), "01…ef");
-        assert_eq!(
-            Secret::from_match(b"k/0123456789abcdef").redacted(),
-            "k/01…ef"
-        );
-    }
+    use crate::token::tests::token;
 
     #[test]
     fn short_secrets_get_a_slow_stable_fingerprint() {
@@ -560,5 +391,36 @@ mod tests {
         assert_ne!(fp, fingerprint("r", "a/c.sh", Some(&s)));
         assert_ne!(fp, fingerprint("r", "a/b.sh", Some(&other)));
         assert_ne!(fp, fingerprint("r", "a/b.sh", None));
+    }
+
+    /// The crate's modules that `module`'s own code (not its tests) names.
+    fn crate_deps(module: &str) -> Vec<String> {
+        let path = format!("{}/src/{module}.rs", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let uses = regex::Regex::new(r"crate::(?:([a-z_]+)|\{([^}]*)\})").unwrap();
+        let mut deps = std::collections::BTreeSet::new();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for c in uses.captures_iter(line) {
+                let names = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
+                deps.extend(
+                    names
+                        .split(',')
+                        .map(|n| n.trim().split("::").next().unwrap_or("")),
+                );
+            }
+        }
+        deps.retain(|d| !d.is_empty() && *d != module && d.starts_with(char::is_lowercase));
+        deps.into_iter().map(str::to_string).collect()
+    }
+
+    /// The types every step shares depend on no step, so that no module cycle runs
+    /// through them: `suppress`, `git` and `walk` use `finding` and `outcome`, never the
+    /// other way round. (`rules` is there for `Severity` alone.)
+    #[test]
+    fn the_shared_types_depend_on_no_module_that_uses_them() {
+        assert!(crate_deps("token").is_empty(), "{:?}", crate_deps("token"));
+        assert_eq!(crate_deps("finding"), ["rules", "token"]);
+        assert_eq!(crate_deps("outcome"), ["finding"]);
     }
 }

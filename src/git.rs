@@ -15,6 +15,8 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
+use crate::finding::Commit;
+
 /// Something git could not do, or tokenlint could not do with git.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("git: {message}")]
@@ -625,16 +627,6 @@ pub(crate) fn unquote(path: &str) -> String {
         }
     }
     String::from_utf8_lossy(&bytes).into_owned()
-}
-
-/// The commit that first added a blob.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Commit {
-    pub id: String,
-    pub author: String,
-    pub date: String,
-    /// The path the blob had in that commit.
-    pub path: String,
 }
 
 /// The header of a commit: read once, however many blobs the commit adds.

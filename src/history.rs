@@ -10,10 +10,11 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::check::Checker;
-use crate::finding::Finding;
-use crate::git::{self, Commit, FirstCommits, HistoryBlob, Object, Revisions};
+use crate::finding::{Commit, Finding};
+use crate::git::{self, FirstCommits, HistoryBlob, Object, Revisions};
+use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
-use crate::walk::{self, Outcome, ScanError};
+use crate::walk;
 use crate::Error;
 
 /// Blob bytes read before a batch is scanned: memory stays bounded whatever the history.

@@ -58,7 +58,11 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn new(rule: BuiltinRule, anchor: Anchor, values: Vec<(&'static str, String)>) -> Problem {
+    pub(crate) fn new(
+        rule: BuiltinRule,
+        anchor: Anchor,
+        values: Vec<(&'static str, String)>,
+    ) -> Problem {
         Problem {
             rule,
             anchor,
@@ -195,9 +199,9 @@ pub fn display_name(file: &TokenFile) -> String {
     )
 }
 
-/// Text from a token file, fit to print: see [`crate::finding::printable`].
+/// Text from a token file, fit to print: see [`crate::token::printable`].
 pub fn clean_text(text: &str) -> String {
-    crate::finding::printable(text, 64)
+    crate::token::printable(text, 64)
 }
 
 /// "1 day", "N days".
@@ -254,7 +258,7 @@ fn shell_quote(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Secret;
+    use crate::token::Secret;
     use crate::token_file::Field;
 
     const T: Thresholds = Thresholds {
@@ -430,7 +434,7 @@ mod tests {
         let named = clean_text(&format!("token {t} here"));
         assert!(!named.contains(&t[6..14]), "{named}");
         assert!(named.starts_with("token pa1.0/0F1E…3210 here"), "{named}");
-        assert!(crate::token_file::is_remotive_token(t), "{t}");
+        assert!(crate::token::is_token(t), "{t}");
         assert_eq!(clean_text(&"x".repeat(100)).chars().count(), 65);
     }
 

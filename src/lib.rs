@@ -22,6 +22,7 @@ pub mod git;
 pub mod history;
 pub(crate) mod hook;
 pub mod hygiene;
+pub mod outcome;
 mod output;
 pub(crate) mod repo;
 pub mod report;
@@ -30,6 +31,7 @@ pub mod scan;
 pub mod setup;
 pub mod store;
 pub mod suppress;
+pub mod token;
 pub mod token_file;
 pub mod walk;
 
@@ -44,11 +46,12 @@ use check::Checker;
 use cli::{BaselineArgs, Cli, ColorChoice, Command, ReportArgs, ScanArgs};
 use confine::Scope;
 pub use error::Error;
+use outcome::Outcome;
 pub use output::stdout_was_closed;
 use report::{Report, RunContext, Summary, TokenFileRow};
 use rules::{RuleSet, Severity};
 use setup::{walk_options, ProjectIgnore, Setup};
-use walk::{display_path, Outcome, WalkOptions};
+use walk::{display_path, WalkOptions};
 
 /// Exit codes: nothing found at or above `--fail-on`, something found. Errors exit with 2.
 pub const EXIT_CLEAN: u8 = 0;

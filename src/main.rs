@@ -47,7 +47,7 @@ fn main() -> ExitCode {
             // file, and so a token or a line break.
             let shown = miette::Report::new(tokenlint::report::shown_error(err));
             let shown = format!("{shown:?}").replace('\r', "\\r");
-            eprintln!("{}", tokenlint::finding::redact_tokens(&shown));
+            eprintln!("{}", tokenlint::token::redact_tokens(&shown));
             ExitCode::from(tokenlint::EXIT_ERROR)
         }
     }

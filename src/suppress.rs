@@ -6,29 +6,9 @@ use std::collections::HashSet;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use regex::Regex;
-use serde::Serialize;
 
 use crate::config::{Config, ConfigError};
-use crate::finding::Finding;
-
-/// Why a finding is not reported.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Suppression {
-    pub kind: SuppressionKind,
-    /// The text after an inline marker, or the allowlist entry's `reason`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// Where a suppression lives, in SARIF's terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SuppressionKind {
-    /// An inline marker in the file itself.
-    InSource,
-    /// The configuration's allowlist, or the baseline.
-    External,
-}
+use crate::finding::{Finding, Suppression, SuppressionKind};
 
 /// The inline markers: `tokenlint:allow`, `tokenlint:allow(rule, rule)` on the line,
 /// `tokenlint:allow-next-line` on the line before; and, unless turned off, other tools'
@@ -102,7 +82,7 @@ fn reason_text(text: &str) -> Option<String> {
     }
     let t = t.trim_start_matches([':', '-', '—', ' ', '\t']).trim();
     // A reason is shown in every format: never with a token in it.
-    (!t.is_empty()).then(|| crate::finding::printable(t, 120))
+    (!t.is_empty()).then(|| crate::token::printable(t, 120))
 }
 
 /// The configuration's allowlist, compiled.

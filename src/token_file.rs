@@ -10,38 +10,13 @@ use std::ops::Range;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use crate::finding::Secret;
+use crate::token::{self, Secret, TokenKind};
 
 /// The legacy plaintext token file of very old CLIs.
 pub const LEGACY_PLAINTEXT_NAME: &str = "cloud.secret.token";
 
 /// Token files are tiny; a larger file is not parsed as one.
 pub const MAX_TOKEN_FILE: usize = 64 * 1024;
-
-/// Personal or service-account, decided as the CLI decides: by the token's prefix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TokenKind {
-    Personal,
-    ServiceAccount,
-}
-
-impl TokenKind {
-    pub fn of(token: &str) -> Option<TokenKind> {
-        match token.get(..2) {
-            Some("pa") => Some(TokenKind::Personal),
-            Some("sa") => Some(TokenKind::ServiceAccount),
-            _ => None,
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            TokenKind::Personal => "personal",
-            TokenKind::ServiceAccount => "service account",
-        }
-    }
-}
 
 /// Which file layout a token file has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +52,7 @@ impl TokenFile {
     pub fn kind(&self) -> Option<TokenKind> {
         self.token
             .as_ref()
-            .and_then(|t| TokenKind::of(t.value.expose()))
+            .and_then(|t| token::kind(t.value.expose()))
     }
 }
 
@@ -93,28 +68,6 @@ pub fn is_token_file_name(name: &str) -> bool {
         || (name.starts_with("service-account-")
             && name.ends_with("-token.json")
             && name.len() > "service-account--token.json".len())
-}
-
-/// Whether `text` is a whole RemotiveCloud token: `pa`/`sa`, a version, `/`, and eight
-/// groups of eight hex digits joined by `-`.
-pub fn is_remotive_token(text: &str) -> bool {
-    if TokenKind::of(text).is_none() {
-        return false;
-    }
-    let Some((version, body)) = text[2..].split_once('/') else {
-        return false;
-    };
-    let version_ok = version.split_once('.').is_some_and(|(major, minor)| {
-        [major, minor]
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_digit()))
-    });
-    let groups: Vec<&str> = body.split('-').collect();
-    version_ok
-        && groups.len() == 8
-        && groups
-            .iter()
-            .all(|g| g.len() == 8 && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The file as a token file, if it is one: by its name, or by its content.
@@ -159,7 +112,7 @@ fn plaintext(data: &[u8]) -> TokenFile {
     let mut file = broken(Layout::Plaintext, "");
     file.problems.clear();
     match std::str::from_utf8(&data[start..end]) {
-        Ok(token) if is_remotive_token(token) => {
+        Ok(token) if token::is_token(token) => {
             file.token = Some(Field {
                 value: Secret::from_match(token.as_bytes()),
                 span: start..end,
@@ -208,7 +161,7 @@ fn parse_json(data: &[u8], by_name: bool) -> Result<TokenFile, String> {
     let text = data;
     let mut problems = Vec::new();
     let token = match raw.token {
-        Some(t) if is_remotive_token(&t) => Some(Field {
+        Some(t) if token::is_token(&t) => Some(Field {
             span: top_level_value(text, "token").unwrap_or(0..0),
             value: Secret::from_match(t.as_bytes()),
         }),
@@ -245,7 +198,7 @@ fn parse_json(data: &[u8], by_name: bool) -> Result<TokenFile, String> {
         problems.extend(missing);
     }
     if let (Some(kind), Some(t)) = (raw.kind.as_deref(), &token) {
-        let (expected, what) = match TokenKind::of(t.value.expose()) {
+        let (expected, what) = match token::kind(t.value.expose()) {
             Some(TokenKind::Personal) => ("authorized_user", "a personal"),
             _ => ("service_account", "a service-account"),
         };
@@ -412,17 +365,6 @@ mod tests {
         ] {
             assert!(!is_token_file_name(name), "{name}");
         }
-    }
-
-    #[test]
-    fn tokens() {
-        assert!(is_remotive_token(&token("pa")));
-        assert!(is_remotive_token(&token("sa")));
-        assert!(is_remotive_token(&token("pa").to_lowercase()));
-        assert!(!is_remotive_token(&token("PA")));
-        assert!(!is_remotive_token(&token("pa")[..70]));
-        assert!(!is_remotive_token(&token("pa").replace("1.0", "10")));
-        assert!(!is_remotive_token("pa1.0/<your-token>"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
 use crate::check::Checker;
-use crate::finding::Finding;
+use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
 
 /// The name of tokenlint's own ignore file, in gitignore syntax, honoured anywhere.
@@ -24,31 +24,6 @@ pub struct WalkOptions {
     pub follow: bool,
     pub no_ignore: bool,
     pub threads: usize,
-}
-
-/// A file or directory that could not be scanned.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ScanError {
-    pub path: String,
-    pub message: String,
-}
-
-/// What a walk found.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub findings: Vec<Finding>,
-    pub errors: Vec<ScanError>,
-    pub files: u64,
-    pub bytes: u64,
-}
-
-impl Outcome {
-    pub(crate) fn merge(&mut self, other: Outcome) {
-        self.findings.extend(other.findings);
-        self.errors.extend(other.errors);
-        self.files += other.files;
-        self.bytes += other.bytes;
-    }
 }
 
 /// Scans every file under `paths` in parallel. The paths must exist.

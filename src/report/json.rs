@@ -5,10 +5,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Report, Reporter, Summary, TokenFileRow};
-use crate::finding::{Encoding, Finding, Secret};
+use crate::finding::{Encoding, Finding, Suppression};
+use crate::outcome::ScanError;
 use crate::rules::Severity;
-use crate::suppress::Suppression;
-use crate::walk::ScanError;
+use crate::token::Secret;
 
 /// The version of the JSON document's shape; it changes only when a field changes meaning
 /// or goes away.
@@ -55,7 +55,7 @@ struct JsonFinding<'a> {
     suppression: Option<&'a Suppression>,
     /// Only with `--history`: the commit that first added the blob.
     #[serde(skip_serializing_if = "Option::is_none")]
-    commit: Option<&'a crate::git::Commit>,
+    commit: Option<&'a crate::finding::Commit>,
 }
 
 #[derive(Serialize)]

@@ -14,10 +14,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::finding::{redact_in_place, redact_tokens, Finding};
+use crate::finding::Finding;
+use crate::outcome::ScanError;
 use crate::rules::{RuleSet, Severity};
-use crate::token_file::TokenKind;
-use crate::walk::ScanError;
+use crate::token::{redact_in_place, redact_tokens, TokenKind};
 pub(crate) use shown::{clean, clean_lines, clean_path, source_text};
 pub use shown::{shown_error, ShownError};
 

@@ -15,10 +15,10 @@ use super::{Report, Reporter};
 use crate::check::normalize;
 use crate::docs;
 use crate::finding::Finding;
+use crate::finding::SuppressionKind;
+use crate::outcome::ScanError;
 use crate::report::{clean, clean_lines};
 use crate::rules::{Precision, Rule, Severity};
-use crate::suppress::SuppressionKind;
-use crate::walk::ScanError;
 
 /// GitHub code scanning takes at most this many results per run.
 pub const MAX_RESULTS: usize = 25_000;
@@ -317,7 +317,7 @@ fn without_userinfo(uri: &str) -> String {
         true => rest.to_string(),
         false => without_params(rest),
     };
-    crate::finding::redact_tokens(&format!("{scheme}{rest}")).into_owned()
+    crate::token::redact_tokens(&format!("{scheme}{rest}")).into_owned()
 }
 
 /// `host/x;access_token=T/y;v=1` → `host/x/y`: each `/`-separated segment up to its first

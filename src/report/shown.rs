@@ -7,7 +7,7 @@ use std::path::Path;
 
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 
-use crate::finding::redact_tokens;
+use crate::token::redact_tokens;
 
 /// `err` with every message, cause, help and label cleaned (tokens redacted, control
 /// characters escaped), and its source code and spans as they are.

@@ -255,7 +255,7 @@ const RUN_REACH: usize = 192;
 const MAX_SEPARATOR: usize = 12;
 
 /// Every run shaped like a token's body in `line` that `window` touches, with its redacted
-/// text: a token's body ([`crate::finding::TOKEN_BODY`]), or eight or more groups of eight
+/// text: a token's body ([`crate::token::BODY_RUN`]), or eight or more groups of eight
 /// hex digits joined by up to [`MAX_SEPARATOR`] bytes of anything (see there). Whatever
 /// stands before it, a token in an encoding that the scanner does not decode must not show
 /// across the snippets of two findings beside it. The search reaches [`RUN_REACH`] beyond
@@ -263,9 +263,7 @@ const MAX_SEPARATOR: usize = 12;
 /// of the window, whichever finding's snippet it is; the work per snippet stays bounded.
 fn bodies(hay: &[u8], line: &Range<usize>, window: &Range<usize>) -> Vec<(Range<usize>, String)> {
     static BODY: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        let loose =
-            format!(r"(?i-u)[0-9a-f]{{8}}(?:(?s-u:.){{0,{MAX_SEPARATOR}}}?[0-9a-f]{{8}}){{7,}}");
-        let pattern = format!("{}|{loose}", crate::finding::token_bodies_pattern());
+        let pattern = crate::token::snippet_mask_pattern(MAX_SEPARATOR);
         regex::bytes::Regex::new(&pattern).expect("a valid regex")
     });
     let from = window.start.saturating_sub(RUN_REACH).max(line.start);
@@ -274,7 +272,7 @@ fn bodies(hay: &[u8], line: &Range<usize>, window: &Range<usize>) -> Vec<(Range<
         .map(|m| from + m.start()..from + m.end())
         .filter(|r| r.start < window.end && window.start < r.end)
         .map(|r| {
-            let shown = crate::finding::shorten_body(&String::from_utf8_lossy(&hay[r.clone()]));
+            let shown = crate::token::shorten_body(&String::from_utf8_lossy(&hay[r.clone()]));
             (r, shown)
         })
         .collect()

@@ -13,8 +13,9 @@ pub(crate) mod stream;
 
 use std::ops::Range;
 
-use crate::finding::{Encoding, Finding, Place, Position, Secret, Snippet};
+use crate::finding::{Encoding, Finding, Place, Position, Snippet};
 use crate::rules::{RuleError, RuleSet, Severity};
+use crate::token::Secret;
 pub use examples::{check_examples, ExampleFailure};
 pub(crate) use locate::Origin;
 use matcher::{MatchScratch, Matcher, RawMatch};
