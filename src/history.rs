@@ -13,6 +13,7 @@ use crate::check::Checker;
 use crate::finding::Finding;
 use crate::git::{self, Commit, FirstCommits, HistoryBlob, Object, Revisions};
 use crate::scan::Scratch;
+use crate::source::{check_object, Data, Item};
 use crate::walk::{self, Outcome, ScanError};
 use crate::Error;
 
@@ -86,7 +87,7 @@ fn scan_blobs(
             batch.push((blob.clone(), data));
         } else {
             let path = top.join(&blob.path);
-            match walk::scan_object(
+            match check_object(
                 checker,
                 &path,
                 &blob.path,
@@ -189,17 +190,21 @@ fn scan_batch(
     outcome: &mut Outcome,
     found: &mut Vec<(String, Finding)>,
 ) {
-    let results: Vec<(String, Vec<Finding>, u64)> = batch
+    let results: Vec<(String, Outcome)> = batch
         .par_iter()
         .map_init(Scratch::default, |scratch, (blob, data)| {
-            let checked = checker.check(Some(&top.join(&blob.path)), &blob.path, data, scratch);
-            (blob.oid.clone(), checked.findings, data.len() as u64)
+            let path = top.join(&blob.path);
+            let item = Item {
+                path: Some(&path),
+                shown: &blob.path,
+                data: Data::Held(data),
+            };
+            (blob.oid.clone(), item.check(checker, scratch))
         })
         .collect();
-    for (oid, findings, bytes) in results {
-        outcome.files += 1;
-        outcome.bytes += bytes;
-        found.extend(findings.into_iter().map(|f| (oid.clone(), f)));
+    for (oid, mut scanned) in results {
+        found.extend(scanned.findings.drain(..).map(|f| (oid.clone(), f)));
+        outcome.merge(scanned);
     }
     batch.clear();
 }

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::cli::Format;
 use crate::finding::{redact_in_place, redact_tokens, Finding};
+use crate::options::Format;
 use crate::rules::{RuleSet, Severity};
 use crate::token_file::TokenKind;
 use crate::walk::ScanError;
