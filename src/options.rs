@@ -182,6 +182,9 @@ pub struct ScanOptions {
     pub sources: Vec<Source>,
     /// Whether the project's ignore file applies to what does not walk.
     pub use_ignore_files: bool,
+    /// `--hook`: what the hook named goes through the project's ignore file, as a walked
+    /// file does, and a warning says when nothing is left.
+    pub hook: bool,
     /// `--baseline`, else the configuration's.
     pub baseline: Option<PathBuf>,
     pub report: ReportOptions,
@@ -266,7 +269,7 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
         let repo = paths[0].clone();
         vec![Source::History { repo, range }]
     } else {
-        Source::for_paths(paths, walk, request.hook)
+        Source::for_paths(paths, walk)
     };
     let report = report_options(request.report, &setup);
     Ok(Command::Scan(ScanOptions {
@@ -274,6 +277,7 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
         settings,
         sources,
         use_ignore_files: !request.walk.no_ignore,
+        hook: request.hook,
         baseline: request.baseline,
         report,
     }))
@@ -305,7 +309,7 @@ fn resolve_baseline(request: BaselineRequest) -> Result<BaselineOptions, Error> 
         store_index: false,
     };
     let settings = setup.settings(&request.hygiene, checks)?;
-    let sources = Source::for_paths(request.paths.clone(), walk_options(&request.walk), false);
+    let sources = Source::for_paths(request.paths.clone(), walk_options(&request.walk));
     Ok(BaselineOptions {
         setup,
         settings,

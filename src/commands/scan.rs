@@ -17,13 +17,19 @@ pub(super) fn run(options: ScanOptions) -> Result<ExitCode, Error> {
         settings,
         sources,
         use_ignore_files,
+        hook,
         baseline,
         report,
     } = options;
     let checker = setup.checker(settings)?;
     let ignore = ProjectIgnore::new(&setup.project_root, use_ignore_files)?;
     // A hook's file list goes through the project's .tokenlintignore too.
-    let Some(sources) = source::hook_files_kept(sources, &ignore, &setup.cwd) else {
+    let sources = if hook {
+        source::hook_files_kept(sources, &ignore, &setup.cwd)
+    } else {
+        Some(sources)
+    };
+    let Some(sources) = sources else {
         report::warn(
             "tokenlint: every file the hook was given is ignored by .tokenlintignore",
             true,

@@ -33,27 +33,16 @@ pub enum Source {
 pub struct Paths {
     pub roots: Vec<PathBuf>,
     pub walk: WalkOptions,
-    /// Named by a hook: then each goes through the project's ignore file, as a walked
-    /// file does.
-    pub from_hook: bool,
 }
 
 impl Source {
     /// The sources for paths named on the command line: standard input first, if one of
     /// them names it, then the others.
-    pub(crate) fn for_paths(
-        paths: Vec<PathBuf>,
-        walk: WalkOptions,
-        from_hook: bool,
-    ) -> Vec<Source> {
+    pub(crate) fn for_paths(paths: Vec<PathBuf>, walk: WalkOptions) -> Vec<Source> {
         let (stdin, roots): (Vec<PathBuf>, Vec<PathBuf>) =
             paths.into_iter().partition(|p| is_stdin(p));
         let stdin = (!stdin.is_empty()).then_some(Source::Stdin);
-        let paths = (!roots.is_empty()).then_some(Source::Paths(Paths {
-            roots,
-            walk,
-            from_hook,
-        }));
+        let paths = (!roots.is_empty()).then_some(Source::Paths(Paths { roots, walk }));
         stdin.into_iter().chain(paths).collect()
     }
 
@@ -109,22 +98,26 @@ pub(crate) fn root(sources: &[Source]) -> Option<PathBuf> {
     }
 }
 
-/// Leaves out the files a hook named that the project's ignore file ignores; `None` when
-/// nothing is left.
+/// Leaves out what a hook named that the project's ignore file ignores: files, and the
+/// directory a staged or history scan starts from; `None` when nothing is left.
 pub(crate) fn hook_files_kept(
     sources: Vec<Source>,
     ignore: &ProjectIgnore,
     cwd: &Path,
 ) -> Option<Vec<Source>> {
+    let ignored = |p: &Path| ignore.ignores(&crate::check::normalize(&cwd.join(p)));
     let kept: Vec<Source> = sources
         .into_iter()
         .filter_map(|source| match source {
-            Source::Paths(mut paths) if paths.from_hook => {
-                let ignored = |p: &PathBuf| ignore.ignores(&crate::check::normalize(&cwd.join(p)));
+            Source::Paths(mut paths) => {
                 paths.roots.retain(|p| !ignored(p));
                 (!paths.roots.is_empty()).then_some(Source::Paths(paths))
             }
-            other => Some(other),
+            Source::Stdin => Some(Source::Stdin),
+            other => match other.root() {
+                Some(root) if ignored(&root) => None,
+                _ => Some(other),
+            },
         })
         .collect();
     (!kept.is_empty()).then_some(kept)
@@ -215,9 +208,36 @@ mod tests {
     }
 
     #[test]
+    fn a_hook_scans_nothing_the_ignore_file_ignores() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join(crate::walk::IGNORE_FILE), "sub\n").unwrap();
+        std::fs::create_dir(root.join("sub")).unwrap();
+        let ignore = ProjectIgnore::new(&root, true).unwrap();
+        let names = ["a", "sub/b", "-"].map(PathBuf::from).to_vec();
+        let kept = hook_files_kept(
+            Source::for_paths(names, WalkOptions::default()),
+            &ignore,
+            &root,
+        );
+        let kept = kept.expect("a and standard input are left");
+        assert!(matches!(kept[0], Source::Stdin));
+        assert!(matches!(&kept[1], Source::Paths(p) if p.roots == [PathBuf::from("a")]));
+        // A staged or history scan from an ignored directory: nothing left.
+        let history = Source::History {
+            repo: PathBuf::from("."),
+            range: Revisions::default(),
+        };
+        for source in [Source::Staged, history] {
+            assert!(hook_files_kept(vec![source], &ignore, &root.join("sub")).is_none());
+        }
+        assert!(hook_files_kept(vec![Source::Staged], &ignore, &root).is_some());
+    }
+
+    #[test]
     fn standard_input_is_scanned_before_the_paths() {
         let names = ["a", "-", "/dev/stdin", "b"].map(PathBuf::from).to_vec();
-        let sources = Source::for_paths(names, WalkOptions::default(), false);
+        let sources = Source::for_paths(names, WalkOptions::default());
         assert!(matches!(sources[0], Source::Stdin));
         let Source::Paths(paths) = &sources[1] else {
             panic!("no paths: {sources:?}")
