@@ -231,25 +231,11 @@ pub fn resolve(request: Request) -> Result<Command, Error> {
 
 fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
     redaction_allowed(&request.report)?;
-    if request.history && request.paths.len() > 1 {
-        return Err(Error::Usage(
-            "--history scans one repository: give at most one PATH".into(),
-        ));
-    }
-    if request.hook && request.paths.is_empty() && !request.staged {
+    let Some(paths) = scan_paths(&request)? else {
         // A silent hook is a broken hook: say that there was nothing to do.
         return Ok(Command::Nothing {
             why: "tokenlint: the hook was given no files to scan",
         });
-    }
-    let paths = if request.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else if request.hook {
-        let paths: Vec<PathBuf> = request.paths.iter().map(hook_file).collect();
-        hook_options(&paths)?;
-        paths
-    } else {
-        request.paths.clone()
     };
     let setup = Setup::new(&request.rules, &paths)?;
     let checks = Checks {
@@ -258,19 +244,7 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
         store_index: !request.no_store,
     };
     let settings = setup.settings(&request.hygiene, checks)?;
-    let walk = walk_options(&request.walk);
-    let sources = if request.staged {
-        vec![Source::Staged]
-    } else if request.history {
-        let range = crate::git::Revisions {
-            branch: request.branch.clone(),
-            since: request.since.clone(),
-        };
-        let repo = paths[0].clone();
-        vec![Source::History { repo, range }]
-    } else {
-        Source::for_paths(paths, walk)
-    };
+    let sources = scan_sources(&request, paths);
     let report = report_options(request.report, &setup);
     Ok(Command::Scan(ScanOptions {
         setup,
@@ -281,6 +255,47 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
         baseline: request.baseline,
         report,
     }))
+}
+
+/// The paths `scan` is given, `.` when none; `None` for a hook given none.
+fn scan_paths(request: &ScanRequest) -> Result<Option<Vec<PathBuf>>, Error> {
+    if request.history && request.paths.len() > 1 {
+        return Err(Error::Usage(
+            "--history scans one repository: give at most one PATH".into(),
+        ));
+    }
+    if request.hook && request.paths.is_empty() && !request.staged {
+        return Ok(None);
+    }
+    Ok(Some(if request.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else if request.hook {
+        let paths: Vec<PathBuf> = request.paths.iter().map(hook_file).collect();
+        hook_options(&paths)?;
+        paths
+    } else {
+        request.paths.clone()
+    }))
+}
+
+/// What `scan` reads: the index, the history of the repository at the one path, or the
+/// paths.
+fn scan_sources(request: &ScanRequest, paths: Vec<PathBuf>) -> Vec<Source> {
+    if request.staged {
+        vec![Source::Staged]
+    } else if request.history {
+        let range = crate::git::Revisions {
+            branch: request.branch.clone(),
+            since: request.since.clone(),
+        };
+        let repo = paths
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| PathBuf::from("."));
+        vec![Source::History { repo, range }]
+    } else {
+        Source::for_paths(paths, walk_options(&request.walk))
+    }
 }
 
 fn resolve_audit(request: AuditRequest) -> Result<AuditOptions, Error> {

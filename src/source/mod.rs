@@ -1,5 +1,5 @@
 //! What a scan reads. The options decide the [`Source`]s once; here each is scanned,
-//! handing [`Item`]s (bytes or a file, a path and the name shown) to the one checker,
+//! handing `Item`s (bytes or a file, a path and the name shown) to the one checker,
 //! and says which part of the project it covered, for the baseline.
 
 mod item;
