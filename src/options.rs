@@ -437,3 +437,40 @@ fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every `.rs` file under `dir`.
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn clap_stays_in_the_binary() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        let binary = [src.join("main.rs"), src.join("cli.rs")];
+        let library: Vec<_> = files.iter().filter(|f| !binary.contains(f)).collect();
+        assert!(library.len() > 20, "{library:?}");
+        // Split, so that this file does not name them.
+        let named = [concat!("clap", "::"), concat!("use ", "clap")];
+        for file in library {
+            let text = std::fs::read_to_string(file).unwrap();
+            assert!(
+                !named.iter().any(|n| text.contains(n)),
+                "{} uses clap: the library maps nothing from the command line",
+                file.display()
+            );
+        }
+    }
+}
