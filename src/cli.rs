@@ -1,4 +1,5 @@
-//! The command line, declared with clap's derive API. Nothing here does any work.
+//! The command line, declared with clap's derive API, and mapped to the library's
+//! [`Request`]: clap stays in the binary. Nothing here does any work.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -6,7 +7,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::rules::Severity;
+use tokenlint::options::{
+    self, AuditRequest, BaselineRequest, ConfigChoice, ExplainRequest, HygieneRequest,
+    ReportRequest, RuleRequest, RulesRequest, ScanRequest, WalkRequest,
+};
+use tokenlint::Request;
 
 /// A fast secret scanner and token-hygiene linter for RemotiveCloud tokens.
 #[derive(Debug, Parser)]
@@ -42,12 +47,12 @@ fn usage_error(error: clap::Error, args: &[OsString]) -> String {
     let cleaned: Vec<OsString> = args
         .iter()
         .map(|a| match a.to_str() {
-            Some(text) => crate::report::clean(text).into(),
+            Some(text) => tokenlint::clean(text).into(),
             None => a.clone(),
         })
         .collect();
     let error = Cli::try_parse_from(cleaned).err().unwrap_or(error);
-    crate::report::clean_lines(&error.render().to_string())
+    tokenlint::clean_lines(&error.render().to_string())
 }
 
 /// `scan … --hook FILE…` as clap must see it: `scan … --hook -- FILE…`. A hook passes
@@ -342,6 +347,141 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+/// What the binary does with a command line: print shell completions itself, or hand a
+/// request to the library.
+pub enum Action {
+    Complete(clap_complete::Shell),
+    Run(Box<Request>),
+}
+
+impl Command {
+    pub fn action(self) -> Action {
+        Action::Run(Box::new(match self {
+            Command::Scan(args) => Request::Scan(args.into()),
+            Command::Rules(args) => Request::Rules(RulesRequest {
+                rules: rule_request(args.rules, args.config),
+                check: args.check,
+            }),
+            Command::Audit(args) => Request::Audit(args.into()),
+            Command::Baseline(args) => Request::Baseline(args.into()),
+            Command::InstallHook { force } => Request::InstallHook { force },
+            Command::Explain(args) => Request::Explain(ExplainRequest {
+                id: args.id,
+                rules: rule_request(args.rules, args.config),
+            }),
+            Command::Completions { shell } => return Action::Complete(shell),
+        }))
+    }
+}
+
+fn rule_request(rules: RuleSource, config: ConfigArgs) -> RuleRequest {
+    let config = match (config.config, config.no_config) {
+        (_, true) => ConfigChoice::None,
+        (Some(path), false) => ConfigChoice::File(path),
+        (None, false) => ConfigChoice::Found,
+    };
+    RuleRequest {
+        rule_dirs: rules.rule_dirs,
+        config,
+    }
+}
+
+fn report_request(args: ReportArgs, show_suppressed: bool) -> ReportRequest {
+    ReportRequest {
+        format: match args.format {
+            Format::Text => options::Format::Text,
+            Format::Json => options::Format::Json,
+            Format::Sarif => options::Format::Sarif,
+            Format::Github => options::Format::Github,
+        },
+        output: args.output,
+        fail_on: args.fail_on.map(|s| match s {
+            Severity::Note => tokenlint::rules::Severity::Note,
+            Severity::Warning => tokenlint::rules::Severity::Warning,
+            Severity::Error => tokenlint::rules::Severity::Error,
+        }),
+        no_redact: args.no_redact,
+        color: match args.color {
+            ColorChoice::Auto => options::ColorChoice::Auto,
+            ColorChoice::Always => options::ColorChoice::Always,
+            ColorChoice::Never => options::ColorChoice::Never,
+        },
+        sarif_category: args.sarif_category,
+        show_suppressed,
+    }
+}
+
+impl From<HygieneArgs> for HygieneRequest {
+    fn from(args: HygieneArgs) -> HygieneRequest {
+        HygieneRequest {
+            now: args.now,
+            expiring_soon_days: args.expiring_soon_days,
+            rotation_days: args.rotation_days,
+            max_lifetime_days: args.max_lifetime_days,
+        }
+    }
+}
+
+impl From<WalkArgs> for WalkRequest {
+    fn from(args: WalkArgs) -> WalkRequest {
+        WalkRequest {
+            follow: args.follow,
+            no_ignore: args.no_ignore,
+            threads: args.threads,
+        }
+    }
+}
+
+impl From<ScanArgs> for ScanRequest {
+    fn from(args: ScanArgs) -> ScanRequest {
+        ScanRequest {
+            paths: args.paths,
+            staged: args.staged,
+            history: args.history,
+            since: args.since,
+            branch: args.branch,
+            hook: args.hook,
+            rules: rule_request(args.rules, args.config),
+            report: report_request(args.report, args.show_suppressed),
+            hygiene: args.hygiene.into(),
+            walk: args.walk.into(),
+            no_store: args.no_store,
+            baseline: args.baseline,
+        }
+    }
+}
+
+impl From<AuditArgs> for AuditRequest {
+    fn from(args: AuditArgs) -> AuditRequest {
+        AuditRequest {
+            paths: args.paths,
+            rules: rule_request(args.rules, args.config),
+            report: report_request(args.report, args.show_suppressed),
+            hygiene: args.hygiene.into(),
+        }
+    }
+}
+
+impl From<BaselineArgs> for BaselineRequest {
+    fn from(args: BaselineArgs) -> BaselineRequest {
+        BaselineRequest {
+            paths: args.paths,
+            output: args.output,
+            prune: args.prune,
+            rules: rule_request(args.rules, args.config),
+            hygiene: args.hygiene.into(),
+            walk: args.walk.into(),
+        }
+    }
 }
 
 #[cfg(test)]

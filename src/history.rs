@@ -14,6 +14,7 @@ use crate::finding::{Commit, Finding};
 use crate::git::{self, FirstCommits, HistoryBlob, Object, Revisions};
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
+use crate::source::{check_object, Data, Item};
 use crate::walk;
 use crate::Error;
 
@@ -87,7 +88,7 @@ fn scan_blobs(
             batch.push((blob.clone(), data));
         } else {
             let path = top.join(&blob.path);
-            match walk::scan_object(
+            match check_object(
                 checker,
                 &path,
                 &blob.path,
@@ -190,17 +191,21 @@ fn scan_batch(
     outcome: &mut Outcome,
     found: &mut Vec<(String, Finding)>,
 ) {
-    let results: Vec<(String, Vec<Finding>, u64)> = batch
+    let results: Vec<(String, Outcome)> = batch
         .par_iter()
         .map_init(Scratch::default, |scratch, (blob, data)| {
-            let checked = checker.check(Some(&top.join(&blob.path)), &blob.path, data, scratch);
-            (blob.oid.clone(), checked.findings, data.len() as u64)
+            let path = top.join(&blob.path);
+            let item = Item {
+                path: Some(&path),
+                shown: &blob.path,
+                data: Data::Held(data),
+            };
+            (blob.oid.clone(), item.check(checker, scratch))
         })
         .collect();
-    for (oid, findings, bytes) in results {
-        outcome.files += 1;
-        outcome.bytes += bytes;
-        found.extend(findings.into_iter().map(|f| (oid.clone(), f)));
+    for (oid, mut scanned) in results {
+        found.extend(scanned.findings.drain(..).map(|f| (oid.clone(), f)));
+        outcome.merge(scanned);
     }
     batch.clear();
 }

@@ -1,6 +1,10 @@
 //! The `tokenlint` binary: parse the command line, run, and map the result to an exit code.
 
+mod cli;
+
 use std::process::ExitCode;
+
+use clap::CommandFactory;
 
 /// Out of memory, exit 2 with a message instead of aborting (see `tokenlint::crash`).
 #[cfg(unix)]
@@ -39,8 +43,11 @@ extern "C" fn check_stdout() {
 fn main() -> ExitCode {
     // A panic in any thread exits with 2, never 0 or 1, and prints no token.
     tokenlint::crash::install();
-    let cli = tokenlint::cli::Cli::parse_args();
-    match tokenlint::run(cli) {
+    let result = match cli::Cli::parse_args().command.action() {
+        cli::Action::Complete(shell) => completions(shell),
+        cli::Action::Run(request) => tokenlint::resolve(*request).and_then(tokenlint::run),
+    };
+    match result {
         Ok(code) => code,
         Err(err) => {
             // Error messages may name a hostile path, or quote a configuration or rule
@@ -51,4 +58,12 @@ fn main() -> ExitCode {
             ExitCode::from(tokenlint::EXIT_ERROR)
         }
     }
+}
+
+/// `tokenlint completions SHELL`.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode, tokenlint::Error> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cli::Cli::command(), "tokenlint", &mut out);
+    tokenlint::print(&String::from_utf8_lossy(&out))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,18 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::{Checker, Settings};
-use crate::cli::{ConfigArgs, HygieneArgs, WalkArgs};
 use crate::config::{Config, ConfigError};
 use crate::confine::{self, Scope};
 use crate::hygiene::Thresholds;
+use crate::options::{ConfigChoice, HygieneRequest, RuleRequest};
 use crate::rules::RuleSet;
 use crate::store::{StoreIndex, Stores};
 use crate::suppress::Allowlist;
-use crate::walk::WalkOptions;
 use crate::Error;
-
-/// More worker threads than this only cost memory.
-const MAX_THREADS: usize = 256;
 
 /// The configuration and the rules it selects.
 pub struct Setup {
@@ -29,31 +25,31 @@ pub struct Setup {
 
 impl Setup {
     /// Reads the project's configuration for a run over `roots` and loads the rules.
-    pub fn new(
-        rule_dirs: &[PathBuf],
-        args: &ConfigArgs,
-        roots: &[PathBuf],
-    ) -> Result<Setup, Error> {
+    pub fn new(rules: &RuleRequest, roots: &[PathBuf]) -> Result<Setup, Error> {
         let cwd = std::env::current_dir().unwrap_or_default();
         let root = roots
             .iter()
             .find(|p| p.as_os_str() != "-")
             .cloned()
             .unwrap_or_else(|| cwd.clone());
-        let config = project_config(args, &root)?;
-        Setup::with_config(rule_dirs, config, &root, cwd)
+        let config = project_config(&rules.config, &root)?;
+        Setup::with_config(&rules.rule_dirs, config, &root, cwd)
     }
 
     /// For `audit`, which looks at this machine, not at a project: the user's own
     /// configuration file or `--config`, never one found from the current directory.
-    pub fn for_audit(rule_dirs: &[PathBuf], args: &ConfigArgs) -> Result<Setup, Error> {
+    pub fn for_audit(rules: &RuleRequest) -> Result<Setup, Error> {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let file = args.config.clone().or_else(Config::user_file);
-        let config = match file.filter(|_| !args.no_config) {
+        let file = match &rules.config {
+            ConfigChoice::Found => Config::user_file(),
+            ConfigChoice::File(path) => Some(path.clone()),
+            ConfigChoice::None => None,
+        };
+        let config = match file {
             Some(path) => Config::load(&path, Scope::Anywhere)?,
             None => Config::default(),
         };
-        Setup::with_config(rule_dirs, config, &cwd.clone(), cwd)
+        Setup::with_config(&rules.rule_dirs, config, &cwd.clone(), cwd)
     }
 
     fn with_config(
@@ -76,13 +72,7 @@ impl Setup {
     }
 
     /// The checks' settings: flags over the configuration over the rule files' defaults.
-    pub fn settings(
-        &self,
-        hygiene: &HygieneArgs,
-        redact: bool,
-        audit: bool,
-        index: bool,
-    ) -> Result<Settings, Error> {
+    pub fn settings(&self, hygiene: &HygieneRequest, checks: Checks) -> Result<Settings, Error> {
         let c = &self.config.hygiene;
         let mut stores = Stores::from_env();
         let named: Result<Vec<PathBuf>, _> = self
@@ -104,10 +94,10 @@ impl Setup {
                     hygiene.max_lifetime_days.or(c.max_lifetime_days),
                 ],
             ),
-            store_index: index.then(|| StoreIndex::load(&stores)),
+            store_index: checks.store_index.then(|| StoreIndex::load(&stores)),
             stores,
-            audit,
-            redact,
+            audit: checks.audit,
+            redact: checks.redact,
             cwd: self.cwd.clone(),
             project_root: self.project_root.clone(),
             allowlist: Allowlist::new(&self.config, &self.rules)?,
@@ -118,6 +108,17 @@ impl Setup {
     pub fn checker(&self, settings: Settings) -> Result<Checker<'_>, Error> {
         Ok(Checker::new(&self.rules, settings)?)
     }
+}
+
+/// What a command asks of the checks, beyond the configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct Checks {
+    /// Redact secrets in messages and snippets (false only with `--no-redact`).
+    pub redact: bool,
+    /// `audit`'s rules too.
+    pub audit: bool,
+    /// Read the local token stores, to say which token a hard-coded one is.
+    pub store_index: bool,
 }
 
 /// The project's `.tokenlintignore` (at the project root), for the scans that do not walk
@@ -148,6 +149,14 @@ impl ProjectIgnore {
             root: project_root.to_path_buf(),
             matcher: matcher.flatten(),
         })
+    }
+
+    /// None: for the scans that walk, whose walk reads the ignore files.
+    pub(crate) fn disabled(project_root: &Path) -> ProjectIgnore {
+        ProjectIgnore {
+            root: project_root.to_path_buf(),
+            matcher: None,
+        }
     }
 
     /// Whether the file at the absolute `path` is ignored.
@@ -189,14 +198,14 @@ fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitign
 /// The configuration for a run whose first root is `root`: none with `--no-config`, else
 /// `--config` (confined as a discovered one when it lies in the scanned tree), else the
 /// one discovered from `root` (confined to its project).
-pub(crate) fn project_config(args: &ConfigArgs, root: &Path) -> Result<Config, Error> {
-    Ok(match (&args.config, args.no_config) {
-        (_, true) => Config::default(),
-        (Some(path), false) => match tree_holding(path, root) {
+pub(crate) fn project_config(choice: &ConfigChoice, root: &Path) -> Result<Config, Error> {
+    Ok(match choice {
+        ConfigChoice::None => Config::default(),
+        ConfigChoice::File(path) => match tree_holding(path, root) {
             Some(tree) => Config::load_confined(path, &tree)?,
             None => Config::load(path, Scope::Anywhere)?,
         },
-        (None, false) => match Config::discover(root) {
+        ConfigChoice::Found => match Config::discover(root) {
             Some(found) => Config::load_discovered(&found)?,
             None => Config::default(),
         },
@@ -245,19 +254,6 @@ pub(crate) fn start_dir(path: &Path) -> PathBuf {
         _ => Path::new("."),
     };
     canonical(&std::env::current_dir().unwrap_or_default().join(dir))
-}
-
-/// The walk's options from the command line.
-pub fn walk_options(args: &WalkArgs) -> WalkOptions {
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
-    WalkOptions {
-        follow: args.follow,
-        no_ignore: args.no_ignore,
-        // Each thread needs a stack: a huge count fails to spawn rather than helping.
-        threads: threads.clamp(1, MAX_THREADS),
-    }
 }
 
 fn canonical(path: &Path) -> PathBuf {

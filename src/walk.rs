@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -15,6 +15,7 @@ use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, Wal
 use crate::check::Checker;
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
+use crate::source::{Data, Item};
 
 /// The name of tokenlint's own ignore file, in gitignore syntax, honoured anywhere.
 pub const IGNORE_FILE: &str = ".tokenlintignore";
@@ -89,108 +90,36 @@ fn refuse_dir(entry: &DirEntry, refused: &Mutex<Vec<ScanError>>) -> bool {
 /// memory; more is first copied to a temporary file (removed at once) and scanned in
 /// windows like a large file, so that memory stays bounded.
 pub fn scan_stdin(checker: &Checker) -> std::io::Result<Outcome> {
-    const NAME: &str = "<stdin>";
     let mut stdin = std::io::stdin().lock();
     let mut data = Vec::new();
     (&mut stdin).take(LARGE).read_to_end(&mut data)?;
+    let mut scratch = Scratch::default();
     if (data.len() as u64) < LARGE || !checker.windowed() {
         stdin.read_to_end(&mut data)?;
-        return Ok(scan_buffer(NAME, &data, checker));
+        return Ok(stdin_item(Data::Held(&data)).check(checker, &mut scratch));
     }
     let mut spool = crate::output::spool_file()?;
     spool.write_all(&data)?;
     std::io::copy(&mut stdin, &mut spool)?;
-    Ok(scan_spooled(
-        checker,
-        None,
-        NAME,
-        &spool,
-        u64::MAX,
-        &mut data,
-    ))
+    let data = Data::File {
+        file: &spool,
+        limit: u64::MAX,
+        buf: &mut data,
+    };
+    Ok(stdin_item(data).check(checker, &mut scratch))
 }
 
-/// Scans a spooled copy of something too large to hold (standard input, a git blob), found
-/// at `path` (keyed by it) and shown as `shown`: up to `limit` bytes of `spool`, in windows,
-/// with `buf` as the window's buffer.
-pub(crate) fn scan_spooled(
-    checker: &Checker,
-    path: Option<&Path>,
-    shown: &str,
-    spool: &File,
-    limit: u64,
-    buf: &mut Vec<u8>,
-) -> Outcome {
-    let (findings, bytes, err) = if checker.windowed() {
-        let key = path.map_or_else(|| shown.to_string(), |p| checker.key(p));
-        checker.check_large(&key, shown, spool, limit, buf, &mut Scratch::default())
-    } else {
-        // A custom rule (given with `--rules`) whose matches have no bounded length: a
-        // window could cut a match in two, so the spool is read back whole into `buf` and
-        // scanned at once. This holds the whole content in memory, the price of such a
-        // rule, which only the user can choose.
-        buf.clear();
-        let mut reader = spool;
-        let read = reader
-            .seek(SeekFrom::Start(0))
-            .and_then(|_| reader.take(limit).read_to_end(buf));
-        let checked = checker.check(path, shown, buf, &mut Scratch::default());
-        (checked.findings, buf.len() as u64, read.err())
-    };
-    let mut outcome = Outcome {
-        findings,
-        files: 1,
-        bytes,
-        ..Outcome::default()
-    };
-    if let Some(err) = err {
-        outcome.errors.push(ScanError {
-            path: shown.to_string(),
-            message: format!("read error after {bytes} bytes: {err}"),
-        });
-    }
-    outcome
-}
-
-/// A blob git handed over, found at `path` and shown as `shown`, scanned: held in memory,
-/// or spooled and read in windows. `None` for a blob git does not have.
-pub(crate) fn scan_object(
-    checker: &Checker,
-    path: &Path,
-    shown: &str,
-    object: crate::git::Object,
-    buf: &mut Vec<u8>,
-    scratch: &mut Scratch,
-) -> Option<Outcome> {
-    match object {
-        crate::git::Object::Held(data) => Some(Outcome {
-            findings: checker.check(Some(path), shown, &data, scratch).findings,
-            files: 1,
-            bytes: data.len() as u64,
-            ..Outcome::default()
-        }),
-        crate::git::Object::Spooled(spool, size) => {
-            Some(scan_spooled(checker, Some(path), shown, &spool, size, buf))
-        }
-        crate::git::Object::Missing => None,
+fn stdin_item(data: Data<'_>) -> Item<'_> {
+    Item {
+        path: None,
+        shown: "<stdin>",
+        data,
     }
 }
 
 /// What of a git blob is held in memory: one of this size or more is spooled to a
 /// temporary file, whatever the rules, so that no size git announces is allocated.
 pub(crate) const SPOOL_FROM: u64 = LARGE;
-
-/// Scans one buffer that did not come from the walk.
-pub fn scan_buffer(name: &str, data: &[u8], checker: &Checker) -> Outcome {
-    Outcome {
-        findings: checker
-            .check(None, name, data, &mut Scratch::default())
-            .findings,
-        files: 1,
-        bytes: data.len() as u64,
-        ..Outcome::default()
-    }
-}
 
 struct Visitors<'s> {
     checker: &'s Checker<'s>,
@@ -269,32 +198,25 @@ impl Worker<'_> {
             Err(err) => return self.error(path, err.to_string()),
         };
         let name = display_path(path);
-        let (findings, bytes) = match content {
-            Content::Large(file, limit) => {
-                let (findings, bytes, err) = self.checker.check_large(
-                    &self.checker.key(path),
-                    &name,
-                    &file,
+        let file;
+        let data = match content {
+            Content::Large(large, limit) => {
+                file = large;
+                Data::File {
+                    file: &file,
                     limit,
-                    &mut self.buf,
-                    &mut self.scratch,
-                );
-                if let Some(err) = err {
-                    self.error(path, format!("read error after {bytes} bytes: {err}"));
+                    buf: &mut self.buf,
                 }
-                (findings, bytes)
             }
-            Content::Read => {
-                let data = &self.buf;
-                let checked = self
-                    .checker
-                    .check(Some(path), &name, data, &mut self.scratch);
-                (checked.findings, data.len() as u64)
-            }
+            Content::Read => Data::Held(&self.buf),
         };
-        self.local.findings.extend(findings);
-        self.local.files += 1;
-        self.local.bytes += bytes;
+        let item = Item {
+            path: Some(path),
+            shown: &name,
+            data,
+        };
+        let scanned = item.check(self.checker, &mut self.scratch);
+        self.local.merge(scanned);
     }
 
     fn error(&mut self, path: &Path, message: String) {

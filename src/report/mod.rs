@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::cli::Format;
 use crate::finding::Finding;
+use crate::options::Format;
 use crate::outcome::ScanError;
 use crate::rules::{RuleSet, Severity};
 use crate::token::{redact_in_place, redact_tokens, TokenKind};

@@ -1,0 +1,476 @@
+//! A run's options, in two steps, as ripgrep's low and high arguments. A [`Request`] is
+//! what the command line asked for, as plain data that the binary fills from its clap
+//! types. [`resolve`] turns it into a [`Command`]: the configuration and the rules read,
+//! the checks' settings, what to scan (a [`Source`]) and how to report, each decided
+//! once, so that nothing downstream looks at a flag again.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::check::Settings;
+use crate::rules::{RuleSet, Severity};
+use crate::setup::{self, Checks, Setup};
+use crate::source::Source;
+use crate::walk::WalkOptions;
+use crate::Error;
+
+/// What the command line asked for.
+#[derive(Debug)]
+pub enum Request {
+    Scan(ScanRequest),
+    Audit(AuditRequest),
+    Baseline(BaselineRequest),
+    InstallHook { force: bool },
+    Rules(RulesRequest),
+    Explain(ExplainRequest),
+}
+
+/// Which configuration file a run uses.
+#[derive(Clone, Debug, Default)]
+pub enum ConfigChoice {
+    /// The one found from where the run starts (`audit`: the user's own).
+    #[default]
+    Found,
+    /// `--config FILE`.
+    File(PathBuf),
+    /// `--no-config`.
+    None,
+}
+
+/// Where the rules and the configuration come from.
+#[derive(Clone, Debug, Default)]
+pub struct RuleRequest {
+    /// `--rules DIR`, in order.
+    pub rule_dirs: Vec<PathBuf>,
+    pub config: ConfigChoice,
+}
+
+/// The report's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// When to colour text output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How the report is written, and when the run fails, as asked.
+#[derive(Clone, Debug)]
+pub struct ReportRequest {
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub fail_on: Option<Severity>,
+    pub no_redact: bool,
+    pub color: ColorChoice,
+    pub sarif_category: Option<String>,
+    pub show_suppressed: bool,
+}
+
+/// The hygiene thresholds and the date they are measured from, as asked.
+#[derive(Clone, Debug, Default)]
+pub struct HygieneRequest {
+    pub now: Option<NaiveDate>,
+    pub expiring_soon_days: Option<u32>,
+    pub rotation_days: Option<u32>,
+    pub max_lifetime_days: Option<u32>,
+}
+
+/// How directories are walked, as asked.
+#[derive(Clone, Debug, Default)]
+pub struct WalkRequest {
+    pub follow: bool,
+    pub no_ignore: bool,
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct ScanRequest {
+    pub paths: Vec<PathBuf>,
+    pub staged: bool,
+    pub history: bool,
+    pub since: Option<String>,
+    pub branch: Option<String>,
+    pub hook: bool,
+    pub rules: RuleRequest,
+    pub report: ReportRequest,
+    pub hygiene: HygieneRequest,
+    pub walk: WalkRequest,
+    pub no_store: bool,
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct AuditRequest {
+    pub paths: Vec<PathBuf>,
+    pub rules: RuleRequest,
+    pub report: ReportRequest,
+    pub hygiene: HygieneRequest,
+}
+
+#[derive(Debug)]
+pub struct BaselineRequest {
+    pub paths: Vec<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub prune: Option<PathBuf>,
+    pub rules: RuleRequest,
+    pub hygiene: HygieneRequest,
+    pub walk: WalkRequest,
+}
+
+#[derive(Debug)]
+pub struct RulesRequest {
+    pub rules: RuleRequest,
+    pub check: bool,
+}
+
+#[derive(Debug)]
+pub struct ExplainRequest {
+    pub id: String,
+    pub rules: RuleRequest,
+}
+
+/// A command with its options resolved.
+pub enum Command {
+    Scan(ScanOptions),
+    Audit(AuditOptions),
+    Baseline(BaselineOptions),
+    InstallHook {
+        force: bool,
+    },
+    Rules {
+        setup: Setup,
+        check: bool,
+    },
+    Explain {
+        rules: RuleSet,
+        id: String,
+    },
+    /// Nothing to do, and a warning that says why (a hook given no files).
+    Nothing {
+        why: &'static str,
+    },
+}
+
+/// How the report is written, and when the run fails, resolved.
+pub struct ReportOptions {
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    /// `--fail-on`, else the configuration's, else `warning`.
+    pub fail_on: Severity,
+    /// `--no-redact`: secrets in full.
+    pub show_secrets: bool,
+    pub color: bool,
+    pub sarif_category: Option<String>,
+    pub show_suppressed: bool,
+}
+
+/// `scan`, resolved.
+pub struct ScanOptions {
+    pub setup: Setup,
+    pub settings: Settings,
+    /// What to scan; more than one only for paths with `-` among them.
+    pub sources: Vec<Source>,
+    /// Whether the project's ignore file applies to what does not walk.
+    pub use_ignore_files: bool,
+    /// `--hook`: what the hook named goes through the project's ignore file, as a walked
+    /// file does, and a warning says when nothing is left.
+    pub hook: bool,
+    /// `--baseline`, else the configuration's.
+    pub baseline: Option<PathBuf>,
+    pub report: ReportOptions,
+}
+
+/// `audit`, resolved.
+pub struct AuditOptions {
+    pub setup: Setup,
+    pub settings: Settings,
+    pub paths: Vec<PathBuf>,
+    pub report: ReportOptions,
+}
+
+/// `baseline`, resolved.
+pub struct BaselineOptions {
+    pub setup: Setup,
+    pub settings: Settings,
+    pub sources: Vec<Source>,
+    pub output: Option<PathBuf>,
+    pub prune: Option<PathBuf>,
+}
+
+/// Reads the configuration and the rules, and decides every option of the command.
+pub fn resolve(request: Request) -> Result<Command, Error> {
+    Ok(match request {
+        Request::Scan(scan) => resolve_scan(scan)?,
+        Request::Audit(audit) => Command::Audit(resolve_audit(audit)?),
+        Request::Baseline(baseline) => Command::Baseline(resolve_baseline(baseline)?),
+        Request::InstallHook { force } => Command::InstallHook { force },
+        Request::Rules(RulesRequest { rules, check }) => Command::Rules {
+            // The rules a scan from here would run.
+            setup: Setup::new(&rules, &[])?,
+            check,
+        },
+        Request::Explain(ExplainRequest { id, rules }) => {
+            // Every rule a scan from here could run, those the configuration disables too.
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let config = setup::project_config(&rules.config, &cwd)?;
+            let rules = setup::rule_set(&rules.rule_dirs, &config)?;
+            Command::Explain { rules, id }
+        }
+    })
+}
+
+fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
+    redaction_allowed(&request.report)?;
+    let Some(paths) = scan_paths(&request)? else {
+        // A silent hook is a broken hook: say that there was nothing to do.
+        return Ok(Command::Nothing {
+            why: "tokenlint: the hook was given no files to scan",
+        });
+    };
+    let setup = Setup::new(&request.rules, &paths)?;
+    let checks = Checks {
+        redact: !request.report.no_redact,
+        audit: false,
+        store_index: !request.no_store,
+    };
+    let settings = setup.settings(&request.hygiene, checks)?;
+    let sources = scan_sources(&request, paths);
+    let report = report_options(request.report, &setup);
+    Ok(Command::Scan(ScanOptions {
+        setup,
+        settings,
+        sources,
+        use_ignore_files: !request.walk.no_ignore,
+        hook: request.hook,
+        baseline: request.baseline,
+        report,
+    }))
+}
+
+/// The paths `scan` is given, `.` when none; `None` for a hook given none.
+fn scan_paths(request: &ScanRequest) -> Result<Option<Vec<PathBuf>>, Error> {
+    if request.history && request.paths.len() > 1 {
+        return Err(Error::Usage(
+            "--history scans one repository: give at most one PATH".into(),
+        ));
+    }
+    if request.hook && request.paths.is_empty() && !request.staged {
+        return Ok(None);
+    }
+    Ok(Some(if request.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else if request.hook {
+        let paths: Vec<PathBuf> = request.paths.iter().map(hook_file).collect();
+        hook_options(&paths)?;
+        paths
+    } else {
+        request.paths.clone()
+    }))
+}
+
+/// What `scan` reads: the index, the history of the repository at the one path, or the
+/// paths.
+fn scan_sources(request: &ScanRequest, paths: Vec<PathBuf>) -> Vec<Source> {
+    if request.staged {
+        vec![Source::Staged]
+    } else if request.history {
+        let range = crate::git::Revisions {
+            branch: request.branch.clone(),
+            since: request.since.clone(),
+        };
+        let repo = paths
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| PathBuf::from("."));
+        vec![Source::History { repo, range }]
+    } else {
+        Source::for_paths(paths, walk_options(&request.walk))
+    }
+}
+
+fn resolve_audit(request: AuditRequest) -> Result<AuditOptions, Error> {
+    redaction_allowed(&request.report)?;
+    let setup = Setup::for_audit(&request.rules)?;
+    let checks = Checks {
+        redact: !request.report.no_redact,
+        audit: true,
+        store_index: false,
+    };
+    let settings = setup.settings(&request.hygiene, checks)?;
+    let report = report_options(request.report, &setup);
+    Ok(AuditOptions {
+        setup,
+        settings,
+        paths: request.paths,
+        report,
+    })
+}
+
+fn resolve_baseline(request: BaselineRequest) -> Result<BaselineOptions, Error> {
+    let setup = Setup::new(&request.rules, &request.paths)?;
+    let checks = Checks {
+        redact: true,
+        audit: false,
+        store_index: false,
+    };
+    let settings = setup.settings(&request.hygiene, checks)?;
+    let sources = Source::for_paths(request.paths.clone(), walk_options(&request.walk));
+    Ok(BaselineOptions {
+        setup,
+        settings,
+        sources,
+        output: request.output,
+        prune: request.prune,
+    })
+}
+
+fn report_options(request: ReportRequest, setup: &Setup) -> ReportOptions {
+    ReportOptions {
+        format: request.format,
+        fail_on: request
+            .fail_on
+            .or(setup.config.fail_on)
+            .unwrap_or(Severity::Warning),
+        show_secrets: request.no_redact,
+        color: use_color(request.color, request.output.is_none()),
+        output: request.output,
+        sarif_category: request.sarif_category,
+        show_suppressed: request.show_suppressed,
+    }
+}
+
+/// A file name a hook was given, as a path to scan: a staged file named `-` is that file,
+/// never standard input.
+fn hook_file(name: &PathBuf) -> PathBuf {
+    if name == "-" {
+        PathBuf::from("./-")
+    } else {
+        name.clone()
+    }
+}
+
+/// Refuses a hook file name that starts with `-` and is not there: an option given after
+/// `--hook` (pre-commit's `args: [--fail-on, error]`), not a file.
+fn hook_options(paths: &[PathBuf]) -> Result<(), Error> {
+    let dashed = |p: &&PathBuf| p.as_os_str().as_encoded_bytes().starts_with(b"-");
+    match paths.iter().filter(dashed).find_map(|p| {
+        let missing = p.symlink_metadata().err()?;
+        Some((p, missing))
+    }) {
+        Some((path, error)) => Err(Error::HookOption {
+            path: path.clone(),
+            error,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The environment variable that lets `--no-redact` run in CI anyway.
+pub const ALLOW_UNREDACTED_IN_CI: &str = "TOKENLINT_ALLOW_UNREDACTED_IN_CI";
+
+/// The environment variables that tell a CI run: any one of them present, even empty.
+pub const CI_VARIABLES: [&str; 9] = [
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "TF_BUILD",
+    "JENKINS_URL",
+    "BUILDKITE",
+    "CIRCLECI",
+    "TEAMCITY_VERSION",
+    "BITBUCKET_BUILD_NUMBER",
+];
+
+/// `--no-redact` is refused in CI (any of [`CI_VARIABLES`] set, even to nothing), where a
+/// log or an upload would keep the secrets, unless the environment opts in with
+/// `ALLOW_UNREDACTED_IN_CI=yes`. An environment variable, because a workflow's inputs
+/// reach tokenlint as arguments.
+fn redaction_allowed(request: &ReportRequest) -> Result<(), Error> {
+    let ci = CI_VARIABLES
+        .into_iter()
+        .find(|name| std::env::var_os(name).is_some());
+    let opted_in = std::env::var_os(ALLOW_UNREDACTED_IN_CI).is_some_and(|v| v == "yes");
+    match ci {
+        Some(name) if request.no_redact && !opted_in => Err(Error::Usage(format!(
+            "--no-redact is refused in CI ({name} is set): the secrets would be kept in its \
+             logs and uploads; to show them anyway, set {ALLOW_UNREDACTED_IN_CI}=yes in the \
+             environment"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// More worker threads than this only cost memory.
+const MAX_THREADS: usize = 256;
+
+/// The walk's options.
+fn walk_options(request: &WalkRequest) -> WalkOptions {
+    let threads = request.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    WalkOptions {
+        follow: request.follow,
+        no_ignore: request.no_ignore,
+        // Each thread needs a stack: a huge count fails to spawn rather than helping.
+        threads: threads.clamp(1, MAX_THREADS),
+    }
+}
+
+fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_stdout
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every `.rs` file under `dir`.
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn clap_stays_in_the_binary() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        let binary = [src.join("main.rs"), src.join("cli.rs")];
+        let library: Vec<_> = files.iter().filter(|f| !binary.contains(f)).collect();
+        assert!(library.len() > 20, "{library:?}");
+        // Split, so that this file does not name them.
+        let named = [concat!("clap", "::"), concat!("use ", "clap")];
+        for file in library {
+            let text = std::fs::read_to_string(file).unwrap();
+            assert!(
+                !named.iter().any(|n| text.contains(n)),
+                "{} uses clap: the library maps nothing from the command line",
+                file.display()
+            );
+        }
+    }
+}
