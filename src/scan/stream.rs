@@ -10,9 +10,9 @@
 
 use std::io::{self, Read};
 
-use super::decode::{self, Utf16Decoder};
+use super::decode::{self, utf16_encoding, Utf16Decoder};
 use super::{Origin, Part, Scanner, Scratch, WindowState};
-use crate::finding::{Encoding, Finding};
+use crate::finding::Finding;
 
 /// The size of a window, without its overlap: what a worker holds of a large file.
 pub(crate) const WINDOW: usize = 4 << 20;
@@ -249,18 +249,10 @@ fn char_boundary(buf: &[u8], at: usize) -> usize {
     pos.max(at)
 }
 
-/// The encoding a decoded view of a file starting with these bytes has, if any.
-pub(crate) fn utf16_encoding(first: &[u8]) -> Option<Encoding> {
-    match first {
-        [0xFF, 0xFE, ..] => Some(Encoding::Utf16le),
-        [0xFE, 0xFF, ..] => Some(Encoding::Utf16be),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Encoding;
     use crate::scan::locate::char_count;
 
     #[test]
