@@ -113,9 +113,8 @@ impl Scanner {
     pub fn new(set: &RuleSet, redact: bool) -> Result<Scanner, RuleError> {
         let matcher = Matcher::new(set)?;
         let rules = matcher
-            .rules
-            .iter()
-            .map(|&i| {
+            .rules()
+            .map(|i| {
                 let rule = &set.rules()[i];
                 RuleInfo {
                     id: rule.id().to_string(),
