@@ -29,6 +29,20 @@ pub(crate) struct RawMatch {
     pub alone: bool,
 }
 
+/// What a window of a longer text carries over from the windows before it, so that its
+/// matches are those of the whole text.
+#[derive(Clone, Copy)]
+pub(crate) struct Carried<'a> {
+    /// The keyword verdict for each pattern over the whole text; `None` for the window's
+    /// own.
+    pub(crate) active: Option<&'a [bool]>,
+    /// Where each pattern's chain of matches goes on, as offsets in the text (all from the
+    /// window's start when empty).
+    pub(crate) chain: &'a [usize],
+    /// Where the window starts in the text.
+    pub(crate) offset: usize,
+}
+
 /// Per-thread scratch space, so that matching allocates nothing per file. One haystack
 /// at a time: [`Matcher::gate`] starts a new one.
 #[derive(Default)]
@@ -153,17 +167,10 @@ impl Matcher {
         !self.patterns.is_empty() && self.prefilter(hay, &mut scratch.active)
     }
 
-    /// Like [`Matcher::gate`], for a window of a longer text: the keyword verdict is the
-    /// whole text's (`active`; this window's when `None`), and each pattern's matches go on
-    /// from `next_start` (all from the start when empty).
-    pub(crate) fn resume(
-        &self,
-        hay: &[u8],
-        active: Option<&[bool]>,
-        next_start: &[usize],
-        scratch: &mut MatchScratch,
-    ) -> bool {
-        let gated_in = match active {
+    /// Like [`Matcher::gate`], for a window of a longer text, with what it carries over
+    /// from the windows before it.
+    pub(crate) fn resume(&self, hay: &[u8], carried: Carried, scratch: &mut MatchScratch) -> bool {
+        let gated_in = match carried.active {
             Some(active) => {
                 scratch.active.clear();
                 scratch.active.extend_from_slice(active);
@@ -173,8 +180,8 @@ impl Matcher {
         };
         scratch.next_start.clear();
         scratch.next_start.resize(self.patterns.len(), 0);
-        for (to, from) in scratch.next_start.iter_mut().zip(next_start) {
-            *to = *from;
+        for (to, from) in scratch.next_start.iter_mut().zip(carried.chain) {
+            *to = from.saturating_sub(carried.offset);
         }
         !self.patterns.is_empty() && gated_in
     }
