@@ -365,6 +365,46 @@ mod tests {
         assert_eq!(window_start(b"QUJDREVGR0hJ", 5), (8, Some(0)));
     }
 
+    /// The cursor moves window by window: each window's bytes are the view's from its
+    /// offset on, its origin is where that offset stands, and the windows' own parts
+    /// (`keep`) tile the view, in order, with no gap and no overlap.
+    #[test]
+    fn a_cursor_tiles_the_view_with_windows() {
+        let data: Vec<u8> = b"ab c\xC3\xA9 QUJDREVGR0hJ\n".repeat(60);
+        let view = View {
+            source: Source::Raw(&b""[..]),
+            binary: false,
+            active: None,
+        };
+        let (size, overlap) = (50, 20);
+        let mut cursor = WindowCursor::new(None);
+        let mut buf = Vec::new();
+        let mut kept = 0;
+        loop {
+            let offset = cursor.offset;
+            let end = (offset + size + 2 * overlap).min(data.len());
+            buf.extend_from_slice(&data[offset + buf.len()..end]);
+            let eof = end == data.len();
+            let keep_to = (!eof).then(|| offset + buf.len() - overlap);
+            let part = cursor.part(&buf, keep_to, &view);
+            assert_eq!(part.bytes, &data[offset..end]);
+            assert_eq!(
+                part.origin,
+                Origin::START.advance(&data[..offset]),
+                "{offset}"
+            );
+            assert_eq!(offset + part.keep.start, kept, "{offset}");
+            let Some(keep_to) = keep_to else {
+                assert_eq!(part.keep.end, usize::MAX);
+                return;
+            };
+            assert_eq!(offset + part.keep.end, keep_to);
+            kept = keep_to;
+            cursor.advance(&mut buf, keep_to, overlap);
+            assert!(cursor.offset > offset && cursor.offset <= keep_to - overlap + 4);
+        }
+    }
+
     #[test]
     fn utf16_split_anywhere_decodes_as_whole() {
         let text = "a😀é\u{FFFD}z".repeat(3);
