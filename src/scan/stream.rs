@@ -101,26 +101,32 @@ impl Scanner {
             None => Source::Raw(reader),
         };
         if utf16.is_some() {
-            let active = self.keywords_of(|| Ok(source(open(2)?)), buf)?;
-            buf.clear();
-            let text = View {
-                source: source(open(2)?),
-                binary: false,
-                active,
-            };
+            // Decoded text is text, whatever the bytes.
+            let text = self.view(|| Ok(source(open(2)?)), buf, false)?;
             self.scan_windows(path, text, buf, windows, scratch, &mut each)?;
             if !binary {
                 return Ok(());
             }
         }
-        let active = self.keywords_of(|| Ok(Source::Raw(open(0)?)), buf)?;
+        let bytes = self.view(|| Ok(Source::Raw(open(0)?)), buf, binary)?;
+        self.scan_windows(path, bytes, buf, windows, scratch, each)
+    }
+
+    /// The view that `open` reads, opened for scanning after a first pass for its keyword
+    /// verdict when one is needed.
+    fn view<R: Read>(
+        &self,
+        mut open: impl FnMut() -> io::Result<Source<R>>,
+        buf: &mut Vec<u8>,
+        binary: bool,
+    ) -> io::Result<View<R>> {
+        let active = self.keywords_of(&mut open, buf)?;
         buf.clear();
-        let bytes = View {
-            source: Source::Raw(open(0)?),
+        Ok(View {
+            source: open()?,
             binary,
             active,
-        };
-        self.scan_windows(path, bytes, buf, windows, scratch, each)
+        })
     }
 
     /// When a rule's keywords decide whether it runs: which rules' keywords occur anywhere
