@@ -13,11 +13,20 @@ use crate::finding::Encoding;
 /// The text of a UTF-16 file with a byte-order mark, as UTF-8; `None` for other files.
 /// Unpaired surrogates become U+FFFD.
 pub(crate) fn utf16_text(data: &[u8]) -> Option<(String, Encoding)> {
-    let encoding = super::stream::utf16_encoding(data)?;
+    let encoding = utf16_encoding(data)?;
     let mut text = Vec::with_capacity(data.len());
     Utf16Decoder::new(encoding).decode(&data[2..], true, &mut text);
     let text = String::from_utf8(text).expect("decoded UTF-16 is UTF-8");
     Some((text, encoding))
+}
+
+/// The encoding a decoded view of a file starting with these bytes has, if any.
+pub(crate) fn utf16_encoding(first: &[u8]) -> Option<Encoding> {
+    match first {
+        [0xFF, 0xFE, ..] => Some(Encoding::Utf16le),
+        [0xFE, 0xFF, ..] => Some(Encoding::Utf16be),
+        _ => None,
+    }
 }
 
 /// Decodes UTF-16 to UTF-8 piece by piece: a code unit or a surrogate pair split between

@@ -1,20 +1,24 @@
 //! The pattern rules of a rule set compiled once into one multi-pattern regex, behind a
 //! keyword prefilter. Compiling is cheap enough (well under a millisecond for the
 //! built-in rules) that a pre-commit run on a handful of files is not dominated by it.
+//!
+//! Each rule's regex is parsed once. The combined regex finds the leftmost match of any
+//! rule; each rule's own regex, built from the same parse, finds its matches inside
+//! another rule's and its `secret` group, so that every rule matches as if it ran alone.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
-use regex_automata::meta;
-use regex_automata::util::syntax;
+use regex_automata::{meta, PatternID};
+use regex_syntax::hir::Hir;
 
 use crate::rules::{parse_regex, RuleError, RuleSet, REGEX_SIZE_LIMIT};
 
 /// One match of a pattern rule in a haystack.
 #[derive(Clone, Debug)]
 pub(crate) struct RawMatch {
-    /// Index into [`Matcher::rules`].
+    /// The pattern id: an index into [`Matcher::rules`].
     pub pattern: usize,
     /// The whole match.
     pub span: Range<usize>,
@@ -23,6 +27,20 @@ pub(crate) struct RawMatch {
     /// The secret stands alone, or its rule does not ask it to: a finding. Otherwise the
     /// match is glued into longer text and only hidden in snippets.
     pub alone: bool,
+}
+
+/// What a window of a longer text carries over from the windows before it, so that its
+/// matches are those of the whole text.
+#[derive(Clone, Copy)]
+pub(crate) struct Carried<'a> {
+    /// The keyword verdict for each pattern over the whole text; `None` for the window's
+    /// own.
+    pub(crate) active: Option<&'a [bool]>,
+    /// Where each pattern's chain of matches goes on, as offsets in the text (all from the
+    /// window's start when empty).
+    pub(crate) chain: &'a [usize],
+    /// Where the window starts in the text.
+    pub(crate) offset: usize,
 }
 
 /// Per-thread scratch space, so that matching allocates nothing per file. One haystack
@@ -36,100 +54,69 @@ pub(crate) struct MatchScratch {
     next_start: Vec<usize>,
 }
 
+/// One pattern rule, compiled: what matching needs of it.
+struct CompiledPattern {
+    /// The index of its rule in the rule set.
+    rule: usize,
+    /// The pattern alone, to search inside another pattern's match and for its `secret`
+    /// group. Built from the same parsed regex as the combined one.
+    single: meta::Regex,
+    /// The index of its `secret` capture group, when it names one.
+    secret_group: Option<usize>,
+    /// Its longest match, when it has a limit.
+    max_len: Option<usize>,
+    /// Its rule's `standalone` setting.
+    standalone: bool,
+    /// It has no keywords the gate must find, so it always runs.
+    ungated: bool,
+}
+
 pub(crate) struct Matcher {
-    /// For each pattern id, the index of its rule in the rule set.
-    pub rules: Vec<usize>,
+    /// The pattern rules, by pattern id.
+    patterns: Vec<CompiledPattern>,
+    /// Every pattern at once: finds the leftmost match of any.
     regex: meta::Regex,
-    /// Each pattern alone, to search inside another pattern's match.
-    singles: Vec<meta::Regex>,
-    /// Each pattern's longest match, when it has a limit.
-    max_len: Vec<Option<usize>>,
-    /// Each pattern's `standalone` setting.
-    standalone: Vec<bool>,
-    /// Capture regexes for the patterns that name a `secret` group.
-    secret_groups: Vec<Option<regex::bytes::Regex>>,
     /// The keyword prefilter over every keyword of every pattern rule.
     gate: Option<AhoCorasick>,
     /// For each keyword of `gate`, the pattern ids of every keyword it contains.
     implied: Vec<Vec<usize>>,
-    /// Pattern ids without keywords, which always run.
-    ungated: Vec<bool>,
     /// The shortest text any pattern matches: encoded text shorter than this is not decoded.
     pub min_match_len: usize,
     /// The longest text any pattern matches, if every pattern has a limit.
     pub max_match_len: Option<usize>,
 }
 
+/// A pattern rule on its way to being compiled: its regex parsed once, and what the gate
+/// needs of its keywords.
+struct Parsed<'s> {
+    rule: usize,
+    hir: Hir,
+    standalone: bool,
+    /// Its keywords, each once, when the gate must look for them.
+    keywords: Vec<&'s str>,
+}
+
 impl Matcher {
     pub(crate) fn new(set: &RuleSet) -> Result<Matcher, RuleError> {
-        let mut rules = Vec::new();
-        let mut regexes = Vec::new();
-        let mut keywords = Vec::new();
-        let mut keyword_pattern = Vec::new();
-        let mut ungated = Vec::new();
-        let mut secret_groups = Vec::new();
-        let mut min_match_len = usize::MAX;
-        let mut max_match_len = Some(0);
-        let mut max_len = Vec::new();
-        let mut standalone = Vec::new();
-        for (index, rule) in set.rules().iter().enumerate() {
-            let Some(pattern) = &rule.pattern else {
-                continue;
-            };
-            let id = rules.len();
-            let regex = pattern.regex.get_ref().as_str();
-            rules.push(index);
-            regexes.push(regex);
-            let words: Vec<&str> = pattern
-                .keywords
-                .iter()
-                .map(|k| k.get_ref().as_str())
-                .collect();
-            // When every match holds a keyword anyway, the regex's own prefilter does the
-            // gate's work: skip the extra pass.
-            let gated = !words.is_empty() && !keywords_implied(regex, &words);
-            ungated.push(!gated);
-            // Each keyword once per pattern, compared as the gate compares (ASCII case
-            // folded): a rule file may list the same keyword many times.
-            let mut seen = HashSet::new();
-            for &k in words.iter().filter(|_| gated) {
-                if seen.insert(k.to_ascii_lowercase()) {
-                    keywords.push(k);
-                    keyword_pattern.push(id);
-                }
-            }
-            let compiled = regex::bytes::RegexBuilder::new(regex)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-                .map_err(|e| compile_error(set, index, e.to_string()))?;
-            let has_group = compiled.capture_names().any(|n| n == Some("secret"));
-            secret_groups.push(has_group.then_some(compiled));
-            let (min, max) = match_len(regex);
-            max_len.push(max);
-            standalone.push(pattern.standalone);
-            min_match_len = min_match_len.min(min);
-            max_match_len = max_match_len.zip(max).map(|(a, b)| a.max(b));
+        let parsed = parse_patterns(set)?;
+        let (mut keywords, mut keyword_pattern) = (Vec::new(), Vec::new());
+        for (id, p) in parsed.iter().enumerate() {
+            keywords.extend(&p.keywords);
+            keyword_pattern.extend(p.keywords.iter().map(|_| id));
         }
-        let builder = || {
-            let mut b = meta::Builder::new();
-            b.syntax(syntax::Config::new().utf8(false)).configure(
-                meta::Config::new()
-                    .utf8_empty(false)
-                    .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
-            );
-            b
-        };
-        let compile_err = |e: regex_automata::meta::BuildError, at: usize| {
-            let index = e.pattern().map_or(rules[at], |p| rules[p.as_usize()]);
+        let rule_of = |id: usize| parsed[id].rule;
+        let compile_err = |e: meta::BuildError, at: usize| {
+            let index = e.pattern().map_or(rule_of(at), |p| rule_of(p.as_usize()));
             compile_error(set, index, e.to_string())
         };
+        let hirs: Vec<&Hir> = parsed.iter().map(|p| &p.hir).collect();
         let regex = builder()
-            .build_many(&regexes)
+            .build_many_from_hir(&hirs)
             .map_err(|e| compile_err(e, 0))?;
-        let singles = regexes
+        let patterns = parsed
             .iter()
             .enumerate()
-            .map(|(i, r)| builder().build(r).map_err(|e| compile_err(e, i)))
+            .map(|(id, p)| compile_pattern(p).map_err(|e| compile_err(*e, id)))
             .collect::<Result<Vec<_>, _>>()?;
         let gate = if keywords.is_empty() {
             None
@@ -138,26 +125,31 @@ impl Matcher {
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&keywords)
-                .map_err(|e| compile_error(set, rules[0], e.to_string()))?;
+                .map_err(|e| compile_error(set, rule_of(0), e.to_string()))?;
             Some(ac)
         };
         let implied = implied_patterns(&keywords, &keyword_pattern);
+        let lengths = parsed.iter().map(|p| &p.hir).map(match_len);
+        let min_match_len = lengths.clone().map(|(min, _)| min).min();
+        let max_match_len = lengths
+            .map(|(_, max)| max)
+            .try_fold(0, |a, b| b.map(|b| a.max(b)));
         // With no pattern rule at all nothing matches; the bound stays one that callers
         // can scale (`4n/3` base64 characters) without overflowing.
-        let min_match_len = min_match_len.min(usize::MAX / 4);
+        let min_match_len = min_match_len.unwrap_or(usize::MAX).min(usize::MAX / 4);
         Ok(Matcher {
-            rules,
+            patterns,
             regex,
-            singles,
-            max_len,
-            standalone,
-            secret_groups,
             gate,
             implied,
-            ungated,
             min_match_len,
             max_match_len,
         })
+    }
+
+    /// For each pattern id, the index of its rule in the rule set.
+    pub(crate) fn rules(&self) -> impl Iterator<Item = usize> + '_ {
+        self.patterns.iter().map(|p| p.rule)
     }
 
     /// Every match of every pattern in `hay`, in order, appended to `out`.
@@ -171,21 +163,14 @@ impl Matcher {
     /// following [`Matcher::find_starting_in`] calls; false when none can.
     pub(crate) fn gate(&self, hay: &[u8], scratch: &mut MatchScratch) -> bool {
         scratch.next_start.clear();
-        scratch.next_start.resize(self.rules.len(), 0);
-        !self.rules.is_empty() && self.prefilter(hay, &mut scratch.active)
+        scratch.next_start.resize(self.patterns.len(), 0);
+        !self.patterns.is_empty() && self.prefilter(hay, &mut scratch.active)
     }
 
-    /// Like [`Matcher::gate`], for a window of a longer text: the keyword verdict is the
-    /// whole text's (`active`; this window's when `None`), and each pattern's matches go on
-    /// from `next_start` (all from the start when empty).
-    pub(crate) fn resume(
-        &self,
-        hay: &[u8],
-        active: Option<&[bool]>,
-        next_start: &[usize],
-        scratch: &mut MatchScratch,
-    ) -> bool {
-        let gated_in = match active {
+    /// Like [`Matcher::gate`], for a window of a longer text, with what it carries over
+    /// from the windows before it.
+    pub(crate) fn resume(&self, hay: &[u8], carried: Carried, scratch: &mut MatchScratch) -> bool {
+        let gated_in = match carried.active {
             Some(active) => {
                 scratch.active.clear();
                 scratch.active.extend_from_slice(active);
@@ -194,11 +179,11 @@ impl Matcher {
             None => self.gate(hay, scratch),
         };
         scratch.next_start.clear();
-        scratch.next_start.resize(self.rules.len(), 0);
-        for (to, from) in scratch.next_start.iter_mut().zip(next_start) {
-            *to = *from;
+        scratch.next_start.resize(self.patterns.len(), 0);
+        for (to, from) in scratch.next_start.iter_mut().zip(carried.chain) {
+            *to = from.saturating_sub(carried.offset);
         }
-        !self.rules.is_empty() && gated_in
+        !self.patterns.is_empty() && gated_in
     }
 
     /// Where each pattern's matches go on after the last [`Matcher::find_starting_in`].
@@ -253,15 +238,17 @@ impl Matcher {
                 break;
             }
             let window_end = m.end().min(starts.end).max(m.start() + 1);
-            for q in 0..self.rules.len() {
+            for q in 0..self.patterns.len() {
                 let mut from = m.start().max(scratch.next_start[q]);
                 while scratch.active[q] && from < window_end {
                     let found = if q == m.pattern().as_usize() && from == m.start() {
                         Some(m.range())
                     } else {
-                        let end =
-                            self.max_len[q].map_or(limit, |max| (window_end + max).min(limit));
-                        self.singles[q]
+                        let end = self.patterns[q]
+                            .max_len
+                            .map_or(limit, |max| (window_end + max).min(limit));
+                        self.patterns[q]
+                            .single
                             .search(&meta_input(hay, from..end))
                             .map(|x| x.range())
                             .filter(|r| r.start < window_end)
@@ -288,14 +275,18 @@ impl Matcher {
         limit: usize,
         out: &mut Vec<RawMatch>,
     ) {
-        let secret = match &self.secret_groups[q] {
-            Some(re) => re
-                .captures_at(&hay[..limit], span.start)
-                .and_then(|c| c.name("secret"))
-                .map_or(span.clone(), |g| g.range()),
+        let p = &self.patterns[q];
+        let secret = match p.secret_group {
+            Some(group) => {
+                let mut caps = p.single.create_captures();
+                // As `regex::bytes::Regex::captures_at`: the text ends at `limit`.
+                let input = meta_input(&hay[..limit], span.start..limit);
+                p.single.search_captures(&input, &mut caps);
+                caps.get_group(group).map_or(span.clone(), |g| g.range())
+            }
             None => span.clone(),
         };
-        let alone = !self.standalone[q] || stands_alone(hay, &secret);
+        let alone = !p.standalone || stands_alone(hay, &secret);
         out.push(RawMatch {
             pattern: q,
             span,
@@ -311,7 +302,7 @@ impl Matcher {
     /// keyword present without the slower overlapping search.
     fn prefilter(&self, hay: &[u8], active: &mut Vec<bool>) -> bool {
         active.clear();
-        active.extend_from_slice(&self.ungated);
+        active.extend(self.patterns.iter().map(|p| p.ungated));
         let Some(gate) = &self.gate else {
             return true;
         };
@@ -383,6 +374,68 @@ fn first_char(bytes: &[u8]) -> Option<char> {
         .and_then(|s| s.chars().next())
 }
 
+/// The pattern rules of `set`, each regex parsed once, in pattern-id order.
+fn parse_patterns(set: &RuleSet) -> Result<Vec<Parsed<'_>>, RuleError> {
+    let mut parsed = Vec::new();
+    for (index, rule) in set.rules().iter().enumerate() {
+        let Some(pattern) = &rule.pattern else {
+            continue;
+        };
+        let regex = pattern.regex.get_ref().as_str();
+        // Rule files are checked as they load: a regex that does not parse never gets here.
+        let hir = parse_regex(regex)
+            .ok_or_else(|| compile_error(set, index, "it does not parse".to_string()))?;
+        let words: Vec<&str> = pattern
+            .keywords
+            .iter()
+            .map(|k| k.get_ref().as_str())
+            .collect();
+        // When every match holds a keyword anyway, the regex's own prefilter does the
+        // gate's work: skip the extra pass.
+        let gated = !words.is_empty() && !keywords_implied(&hir, &words);
+        // Each keyword once per pattern, compared as the gate compares (ASCII case
+        // folded): a rule file may list the same keyword many times.
+        let mut seen = HashSet::new();
+        let keywords = words
+            .into_iter()
+            .filter(|k| gated && seen.insert(k.to_ascii_lowercase()))
+            .collect();
+        parsed.push(Parsed {
+            rule: index,
+            hir,
+            standalone: pattern.standalone,
+            keywords,
+        });
+    }
+    Ok(parsed)
+}
+
+/// One pattern, compiled on its own from its parsed regex.
+fn compile_pattern(p: &Parsed) -> Result<CompiledPattern, Box<meta::BuildError>> {
+    let single = builder().build_from_hir(&p.hir)?;
+    let secret_group = single.group_info().to_index(PatternID::ZERO, "secret");
+    Ok(CompiledPattern {
+        rule: p.rule,
+        single,
+        secret_group,
+        max_len: match_len(&p.hir).1,
+        standalone: p.standalone,
+        ungated: p.keywords.is_empty(),
+    })
+}
+
+/// How every pattern regex is built: over bytes, as `regex::bytes` builds them (the rule
+/// files' regexes are parsed with the same syntax, by [`parse_regex`]).
+fn builder() -> meta::Builder {
+    let mut b = meta::Builder::new();
+    b.configure(
+        meta::Config::new()
+            .utf8_empty(false)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
+    );
+    b
+}
+
 fn meta_input(hay: &[u8], range: Range<usize>) -> regex_automata::Input<'_> {
     regex_automata::Input::new(hay).range(range)
 }
@@ -440,12 +493,9 @@ fn implied_patterns(keywords: &[&str], pattern_of: &[usize]) -> Vec<Vec<usize>> 
 
 /// Whether every match of `regex` starts with a literal that contains one of `keywords`
 /// (ASCII case-insensitively), which makes checking for the keywords redundant.
-fn keywords_implied(regex: &str, keywords: &[&str]) -> bool {
+fn keywords_implied(hir: &Hir, keywords: &[&str]) -> bool {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let Some(hir) = parse_regex(regex) else {
-        return false;
-    };
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let Some(literals) = seq.literals() else {
         return false;
     };
@@ -462,15 +512,13 @@ fn keywords_implied(regex: &str, keywords: &[&str]) -> bool {
         })
 }
 
-/// The fewest and the most bytes `regex` can match (0 and none when it cannot tell).
-fn match_len(regex: &str) -> (usize, Option<usize>) {
-    match parse_regex(regex) {
-        Some(hir) => (
-            hir.properties().minimum_len().unwrap_or(0),
-            hir.properties().maximum_len(),
-        ),
-        None => (0, None),
-    }
+/// The fewest and the most bytes `hir` can match (0 and none when it cannot tell).
+fn match_len(hir: &Hir) -> (usize, Option<usize>) {
+    let properties = hir.properties();
+    (
+        properties.minimum_len().unwrap_or(0),
+        properties.maximum_len(),
+    )
 }
 
 #[cfg(test)]
@@ -479,10 +527,13 @@ mod tests {
 
     #[test]
     fn keywords_inside_every_prefix_are_implied() {
-        assert!(keywords_implied(r"(?-u:\b)pa[0-9]+\.[0-9]", &["pa"]));
-        assert!(keywords_implied(r"secret_[a-z]+", &["SECRET"]));
-        assert!(!keywords_implied(r"[a-z]+_secret", &["secret"]));
-        assert!(!keywords_implied(r"(pa|xy)1", &["pa"]));
+        let implied = |regex: &str, keywords: &[&str]| {
+            keywords_implied(&parse_regex(regex).expect("a valid regex"), keywords)
+        };
+        assert!(implied(r"(?-u:\b)pa[0-9]+\.[0-9]", &["pa"]));
+        assert!(implied(r"secret_[a-z]+", &["SECRET"]));
+        assert!(!implied(r"[a-z]+_secret", &["secret"]));
+        assert!(!implied(r"(pa|xy)1", &["pa"]));
     }
 
     #[test]

@@ -18,7 +18,8 @@ use crate::rules::{RuleError, RuleSet, Severity};
 use crate::token::Secret;
 pub use examples::{check_examples, ExampleFailure};
 pub(crate) use locate::Origin;
-use matcher::{MatchScratch, Matcher, RawMatch};
+use matcher::{Carried, MatchScratch, Matcher, RawMatch};
+use stream::WindowCursor;
 
 /// Bytes examined for a NUL to call a file binary, as git and ripgrep do.
 pub(crate) const BINARY_SNIFF: usize = 8192;
@@ -86,18 +87,13 @@ impl<'a> Part<'a> {
     }
 }
 
-/// What a window of a view carries over from the windows before it, so that its matches
-/// are those of the view scanned whole.
-#[derive(Default)]
-pub(crate) struct WindowState {
-    /// The keyword gate's verdict for each pattern over the whole view, when a custom
-    /// rule's keywords need one.
-    pub(crate) active: Option<Vec<bool>>,
-    /// For each pattern, where its chain of matches resumes: in the window going in, and
-    /// where the next window's resumes coming out.
-    pub(crate) next_start: Vec<usize>,
-    /// How much of a base64 run that goes on at the window's start lies before it.
-    pub(crate) run_before: usize,
+/// Where base64 sampling of a part stands, from one block to the next.
+#[derive(Clone, Copy)]
+struct Sampling {
+    /// Where the next block's sampling starts.
+    next: usize,
+    /// How much of a base64 run that goes on at the part's start lies before it.
+    run_before: usize,
 }
 
 /// A match of a pattern rule, placed in its file: what the scanner hands out, and what
@@ -131,9 +127,8 @@ impl Scanner {
     pub fn new(set: &RuleSet, redact: bool) -> Result<Scanner, RuleError> {
         let matcher = Matcher::new(set)?;
         let rules = matcher
-            .rules
-            .iter()
-            .map(|&i| {
+            .rules()
+            .map(|i| {
                 let rule = &set.rules()[i];
                 RuleInfo {
                     id: rule.id().to_string(),
@@ -188,7 +183,7 @@ impl Scanner {
     pub(crate) fn scan_part(
         &self,
         part: &Part,
-        window: Option<&mut WindowState>,
+        window: Option<&mut WindowCursor>,
         scratch: &mut Scratch,
         emit: &mut dyn FnMut(Match),
     ) {
@@ -209,64 +204,92 @@ impl Scanner {
     fn hits(
         &self,
         part: &Part,
-        window: Option<&mut WindowState>,
+        window: Option<&mut WindowCursor>,
         scratch: &mut Scratch,
     ) -> Vec<Hit> {
-        let (view, outer) = (part.bytes, part.outer);
         let mut hits = Vec::new();
-        let Scratch {
-            matches,
-            decoded_matches,
-            raw,
-            decoded,
-        } = scratch;
-        let run_before = window.as_ref().map_or(0, |w| w.run_before);
-        let gated_in = match &window {
-            None => self.matcher.gate(view, matches),
-            Some(w) => self
-                .matcher
-                .resume(view, w.active.as_deref(), &w.next_start, matches),
+        let gated_in = self.gate(part.bytes, window.as_deref(), &mut scratch.matches);
+        let mut sampling = Sampling {
+            next: 0,
+            run_before: window.as_ref().map_or(0, |w| w.run_before()),
         };
-        // Blocks need an overlap as long as the longest match, so only bounded rules allow them.
-        let (block, overlap) = match self.matcher.max_match_len {
-            Some(max) => (BLOCK, max),
-            None => (view.len().max(1), 0),
-        };
-        let mut next_sample = 0;
-        for start in (0..view.len()).step_by(block) {
-            let end = (start + block).min(view.len());
-            let starts = start.max(part.keep.start)..end.min(part.keep.end);
-            if gated_in && !starts.is_empty() {
-                let limit = (starts.end + overlap).min(view.len());
-                self.matcher
-                    .find_starting_in(view, starts, limit, matches, raw);
-                hits.extend(raw.drain(..).map(|m| hit(&m, view, outer, None)));
+        for block in self.blocks(part.bytes.len()) {
+            if gated_in {
+                self.regex_hits(part, block.clone(), scratch, &mut hits);
             }
-            next_sample = decode::base64_runs(view, next_sample..end, self.min_base64_run, |run| {
-                // A run that goes on from before the window is as long as all of it.
-                let before = if run.start == 0 { run_before } else { 0 };
-                let realign = run.len() + before <= MAX_REALIGNED_RUN;
-                self.base64_hits(
-                    view,
-                    run,
-                    realign,
-                    outer,
-                    decoded_matches,
-                    raw,
-                    decoded,
-                    &mut hits,
-                );
-            });
+            self.sample_base64(part, block.end, &mut sampling, scratch, &mut hits);
         }
         if let Some(w) = window {
-            w.next_start.clear();
-            w.next_start
-                .extend_from_slice(self.matcher.next_starts(matches));
+            w.carry(self.matcher.next_starts(&scratch.matches));
             if gated_in {
-                self.neighbours(part, w, overlap, decoded_matches, raw, &mut hits);
+                self.neighbours(part, w, scratch, &mut hits);
             }
         }
         hits
+    }
+
+    /// The keyword gate: readies `matches` for searching `view`, a window going on from
+    /// the windows before it or a whole view; false when no pattern can match in it.
+    fn gate(&self, view: &[u8], window: Option<&WindowCursor>, matches: &mut MatchScratch) -> bool {
+        match window {
+            None => self.matcher.gate(view, matches),
+            Some(w) => self.matcher.resume(view, w.carried(), matches),
+        }
+    }
+
+    /// The blocks a view of `len` bytes is searched in. A block's matches may end up to
+    /// [`Scanner::reach`] after it, so only rules with bounded matches allow blocks.
+    fn blocks(&self, len: usize) -> impl Iterator<Item = Range<usize>> {
+        let block = match self.matcher.max_match_len {
+            Some(_) => BLOCK,
+            None => len.max(1),
+        };
+        (0..len)
+            .step_by(block)
+            .map(move |start| start..(start + block).min(len))
+    }
+
+    /// How far past the end of a block the matches that start in it may reach.
+    fn reach(&self) -> usize {
+        self.matcher.max_match_len.unwrap_or(0)
+    }
+
+    /// The regex's matches that start in `block` and in the part's `keep`.
+    fn regex_hits(
+        &self,
+        part: &Part,
+        block: Range<usize>,
+        scratch: &mut Scratch,
+        hits: &mut Vec<Hit>,
+    ) {
+        let view = part.bytes;
+        let starts = block.start.max(part.keep.start)..block.end.min(part.keep.end);
+        if starts.is_empty() {
+            return;
+        }
+        let limit = (starts.end + self.reach()).min(view.len());
+        let Scratch { matches, raw, .. } = scratch;
+        self.matcher
+            .find_starting_in(view, starts, limit, matches, raw);
+        hits.extend(raw.drain(..).map(|m| hit(&m, view, part.outer, None)));
+    }
+
+    /// Base64 sampling: the matches in the base64 runs with a sample point in the part
+    /// before `end` that the blocks before did not sample.
+    fn sample_base64(
+        &self,
+        part: &Part,
+        end: usize,
+        sampling: &mut Sampling,
+        scratch: &mut Scratch,
+        hits: &mut Vec<Hit>,
+    ) {
+        let Sampling { next, run_before } = *sampling;
+        sampling.next = decode::base64_runs(part.bytes, next..end, self.min_base64_run, |run| {
+            // A run that goes on from before the window is as long as all of it.
+            let before = if run.start == 0 { run_before } else { 0 };
+            self.base64_hits(part, run, before, scratch, hits);
+        });
     }
 
     /// Matches just outside a window's `keep`, found by the windows beside it: not this
@@ -274,26 +297,34 @@ impl Scanner {
     fn neighbours(
         &self,
         part: &Part,
-        window: &WindowState,
-        overlap: usize,
-        matches: &mut MatchScratch,
-        raw: &mut Vec<RawMatch>,
+        window: &WindowCursor,
+        scratch: &mut Scratch,
         hits: &mut Vec<Hit>,
     ) {
         let view = part.bytes;
+        let overlap = self.reach();
         // A snippet shows this much of the line on either side of its finding, widened
         // over any secret it touches.
         let reach = locate::CONTEXT + overlap + 1;
         let before = part.keep.start.saturating_sub(reach)..part.keep.start;
         let after =
             part.keep.end.min(view.len())..part.keep.end.saturating_add(reach).min(view.len());
+        // The view's scratch still holds the chains this window carries: use another.
+        let Scratch {
+            decoded_matches: matches,
+            raw,
+            ..
+        } = scratch;
+        let fresh = Carried {
+            chain: &[],
+            ..window.carried()
+        };
         for starts in [before, after] {
             if starts.is_empty() {
                 continue;
             }
             let limit = (starts.end + overlap).min(view.len());
-            self.matcher
-                .resume(view, window.active.as_deref(), &[], matches);
+            self.matcher.resume(view, fresh, matches);
             self.matcher
                 .find_starting_in(view, starts, limit, matches, raw);
             hits.extend(raw.drain(..).map(|m| Hit {
@@ -303,22 +334,27 @@ impl Scanner {
         }
     }
 
-    /// Matches in one base64 run of the view, placed where their encoded text stands.
-    #[allow(clippy::too_many_arguments)]
+    /// Matches in one base64 run of the part, placed where their encoded text stands.
+    /// `before` is how much of the run lies before the part.
     fn base64_hits(
         &self,
-        view: &[u8],
+        part: &Part,
         run: Range<usize>,
-        realign: bool,
-        outer: Option<Encoding>,
-        matches: &mut MatchScratch,
-        raw: &mut Vec<RawMatch>,
-        decoded: &mut Vec<u8>,
+        before: usize,
+        scratch: &mut Scratch,
         hits: &mut Vec<Hit>,
     ) {
+        let view = part.bytes;
+        let Scratch {
+            decoded_matches: matches,
+            raw,
+            decoded,
+            ..
+        } = scratch;
         // The secret may start at any byte of the decoded text, but decoding must start on
-        // a quantum boundary. A run's start usually is one; for short runs (`realign`),
-        // which may have base64-like text glued before them, try the others too.
+        // a quantum boundary. A run's start usually is one; for short runs, which may have
+        // base64-like text glued before them, try the others too.
+        let realign = run.len() + before <= MAX_REALIGNED_RUN;
         let skips = if realign { 4 } else { 1 };
         for skip in 0..skips {
             let start = run.start + skip;
@@ -327,7 +363,7 @@ impl Scanner {
             // A glued match in decoded text never shows in a snippet: the encoded text does.
             for m in raw.drain(..).filter(|m| m.alone) {
                 let enc = decode::base64_encoded_span(&m.span);
-                let mut h = hit(&m, decoded, outer, Some(Encoding::Base64));
+                let mut h = hit(&m, decoded, part.outer, Some(Encoding::Base64));
                 let mut end = (start + enc.end).min(run.end);
                 if end == run.end {
                     // The padding belongs to the encoded secret.

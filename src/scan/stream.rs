@@ -10,9 +10,9 @@
 
 use std::io::{self, Read};
 
-use super::decode::{self, Utf16Decoder};
-use super::{Match, Origin, Part, Scanner, Scratch, WindowState};
-use crate::finding::Encoding;
+use super::decode::{self, utf16_encoding, Utf16Decoder};
+use super::matcher::Carried;
+use super::{Match, Origin, Part, Scanner, Scratch};
 
 /// The size of a window, without its overlap: what a worker holds of a large file.
 pub(crate) const WINDOW: usize = 4 << 20;
@@ -99,18 +99,32 @@ impl Scanner {
             None => Source::Raw(reader),
         };
         if utf16.is_some() {
-            let active = self.keywords_of(|| Ok(source(open(2)?)), buf)?;
-            buf.clear();
-            let text = &mut source(open(2)?);
-            self.scan_windows(text, buf, false, active, windows, scratch, &mut each)?;
+            // Decoded text is text, whatever the bytes.
+            let text = self.view(|| Ok(source(open(2)?)), buf, false)?;
+            self.scan_windows(text, buf, windows, scratch, &mut each)?;
             if !binary {
                 return Ok(());
             }
         }
-        let active = self.keywords_of(|| Ok(Source::Raw(open(0)?)), buf)?;
+        let bytes = self.view(|| Ok(Source::Raw(open(0)?)), buf, binary)?;
+        self.scan_windows(bytes, buf, windows, scratch, each)
+    }
+
+    /// The view that `open` reads, opened for scanning after a first pass for its keyword
+    /// verdict when one is needed.
+    fn view<R: Read>(
+        &self,
+        mut open: impl FnMut() -> io::Result<Source<R>>,
+        buf: &mut Vec<u8>,
+        binary: bool,
+    ) -> io::Result<View<R>> {
+        let active = self.keywords_of(&mut open, buf)?;
         buf.clear();
-        let bytes = &mut Source::Raw(open(0)?);
-        self.scan_windows(bytes, buf, binary, active, windows, scratch, each)
+        Ok(View {
+            source: open()?,
+            binary,
+            active,
+        })
     }
 
     /// When a rule's keywords decide whether it runs: which rules' keywords occur anywhere
@@ -139,14 +153,11 @@ impl Scanner {
     }
 
     /// Scans a view window by window: `buf` holds its first bytes, and the rest come from
-    /// `source`. `active` is the keyword verdict over the whole view, when one is needed.
-    #[allow(clippy::too_many_arguments)]
+    /// its source.
     fn scan_windows<R: Read>(
         &self,
-        source: &mut Source<R>,
+        mut view: View<R>,
         buf: &mut Vec<u8>,
-        binary: bool,
-        active: Option<Vec<bool>>,
         windows: Windows,
         scratch: &mut Scratch,
         mut each: impl FnMut(&[u8], usize, Match),
@@ -154,55 +165,117 @@ impl Scanner {
         let overlap = self
             .window_overlap(windows.context)
             .expect("windows need rules with bounded matches");
-        let outer = match source {
+        let mut cursor = WindowCursor::new(view.active.take());
+        loop {
+            let eof = view.source.fill(buf, windows.size + 2 * overlap)?;
+            // A window's own matches start before the overlap at its end, where the next
+            // window's start.
+            let keep_to = (!eof).then(|| cursor.offset + buf.len() - overlap);
+            let part = cursor.part(buf, keep_to, &view);
+            let offset = cursor.offset;
+            let window: &[u8] = buf;
+            let emit = &mut |f| each(window, offset, f);
+            self.scan_part(&part, Some(&mut cursor), scratch, emit);
+            let Some(keep_to) = keep_to else {
+                return Ok(());
+            };
+            cursor.advance(buf, keep_to, overlap);
+        }
+    }
+}
+
+/// One view of a file, read window by window.
+struct View<R> {
+    source: Source<R>,
+    /// The view is the bytes of a binary file: its findings get no snippet.
+    binary: bool,
+    /// The keyword verdict over the whole view, when one is needed.
+    active: Option<Vec<bool>>,
+}
+
+/// Where a scan of a view window by window stands: which window the buffer holds, and
+/// what that window carries over from the windows before it, so that its matches are
+/// those of the view scanned whole. Every offset is one in the view, whichever window the
+/// buffer holds; the scanner sees offsets in the window, converted here.
+pub(crate) struct WindowCursor {
+    /// Where the window in the buffer starts.
+    offset: usize,
+    /// The line and column of the window's first byte.
+    origin: Origin,
+    /// Where the matches that are the window's own start; those before are the previous
+    /// window's.
+    keep_from: usize,
+    /// The keyword gate's verdict for each pattern over the whole view, when a custom
+    /// rule's keywords need one.
+    active: Option<Vec<bool>>,
+    /// For each pattern, where its chain of matches goes on.
+    chain: Vec<usize>,
+    /// Where the base64 run that goes on at the window's start starts.
+    run_start: Option<usize>,
+}
+
+impl WindowCursor {
+    fn new(active: Option<Vec<bool>>) -> WindowCursor {
+        WindowCursor {
+            offset: 0,
+            origin: Origin::START,
+            keep_from: 0,
+            active,
+            chain: Vec::new(),
+            run_start: None,
+        }
+    }
+
+    /// The window that `buf` holds, as a part to scan: its own matches start before
+    /// `keep_to` (anywhere after `keep_from` for the last window).
+    fn part<'b, R>(&self, buf: &'b [u8], keep_to: Option<usize>, view: &View<R>) -> Part<'b> {
+        let outer = match &view.source {
             Source::Raw(_) => None,
             Source::Utf16(_, d) => Some(d.encoding()),
         };
-        let mut origin = Origin::START;
-        let mut offset = 0;
-        let mut keep_start = 0;
-        let mut state = WindowState {
-            active,
-            next_start: Vec::new(),
-            run_before: 0,
-        };
-        // Where the base64 run that goes on at the window's start starts, in the view.
-        let mut run_origin: Option<usize> = None;
-        // Where each pattern's chain of matches goes on, as an offset in the view.
-        let mut chain: Vec<usize> = Vec::new();
-        loop {
-            let eof = source.fill(buf, windows.size + 2 * overlap)?;
-            let keep_end = if eof { usize::MAX } else { buf.len() - overlap };
-            let part = Part {
-                bytes: buf,
-                keep: keep_start..keep_end,
-                origin,
-                outer,
-                binary,
-            };
-            state.run_before = run_origin.map_or(0, |o| offset - o);
-            state.next_start.clear();
-            state
-                .next_start
-                .extend(chain.iter().map(|c| c.saturating_sub(offset)));
-            let window: &[u8] = buf;
-            let emit = &mut |f| each(window, offset, f);
-            self.scan_part(&part, Some(&mut state), scratch, emit);
-            if eof {
-                return Ok(());
-            }
-            chain.clear();
-            chain.extend(state.next_start.iter().map(|n| n + offset));
-            let (next, run_start) = window_start(buf, keep_end - overlap);
-            run_origin = run_start.map(|r| match (r, run_origin) {
-                (0, Some(origin)) => origin,
-                (r, _) => offset + r,
-            });
-            origin = origin.advance(&buf[..next]);
-            buf.drain(..next);
-            offset += next;
-            keep_start = keep_end - next;
+        Part {
+            bytes: buf,
+            keep: self.keep_from - self.offset..keep_to.map_or(usize::MAX, |k| k - self.offset),
+            origin: self.origin,
+            outer,
+            binary: view.binary,
         }
+    }
+
+    /// Moves on to the next window, dropping from `buf` what it no longer needs: the
+    /// next window's own matches start at `keep_to`, and it starts up to `overlap` before.
+    fn advance(&mut self, buf: &mut Vec<u8>, keep_to: usize, overlap: usize) {
+        let (next, run_start) = window_start(buf, keep_to - overlap - self.offset);
+        self.run_start = run_start.map(|r| match (r, self.run_start) {
+            (0, Some(start)) => start,
+            (r, _) => self.offset + r,
+        });
+        self.origin = self.origin.advance(&buf[..next]);
+        buf.drain(..next);
+        self.offset += next;
+        self.keep_from = keep_to;
+    }
+
+    /// What the window carries over, for the matcher.
+    pub(crate) fn carried(&self) -> Carried<'_> {
+        Carried {
+            active: self.active.as_deref(),
+            chain: &self.chain,
+            offset: self.offset,
+        }
+    }
+
+    /// Records where each pattern's chain of matches goes on, `next_starts` being offsets
+    /// in the window.
+    pub(crate) fn carry(&mut self, next_starts: &[usize]) {
+        self.chain.clear();
+        self.chain
+            .extend(next_starts.iter().map(|n| n + self.offset));
+    }
+
+    /// How much of a base64 run that goes on at the window's start lies before it.
+    pub(crate) fn run_before(&self) -> usize {
+        self.run_start.map_or(0, |start| self.offset - start)
     }
 }
 
@@ -247,18 +320,10 @@ fn char_boundary(buf: &[u8], at: usize) -> usize {
     pos.max(at)
 }
 
-/// The encoding a decoded view of a file starting with these bytes has, if any.
-pub(crate) fn utf16_encoding(first: &[u8]) -> Option<Encoding> {
-    match first {
-        [0xFF, 0xFE, ..] => Some(Encoding::Utf16le),
-        [0xFE, 0xFF, ..] => Some(Encoding::Utf16be),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Encoding;
     use crate::scan::locate::char_count;
 
     #[test]
@@ -301,6 +366,46 @@ mod tests {
         }
         // A run that reaches the buffer's start is in phase with it.
         assert_eq!(window_start(b"QUJDREVGR0hJ", 5), (8, Some(0)));
+    }
+
+    /// The cursor moves window by window: each window's bytes are the view's from its
+    /// offset on, its origin is where that offset stands, and the windows' own parts
+    /// (`keep`) tile the view, in order, with no gap and no overlap.
+    #[test]
+    fn a_cursor_tiles_the_view_with_windows() {
+        let data: Vec<u8> = b"ab c\xC3\xA9 QUJDREVGR0hJ\n".repeat(60);
+        let view = View {
+            source: Source::Raw(&b""[..]),
+            binary: false,
+            active: None,
+        };
+        let (size, overlap) = (50, 20);
+        let mut cursor = WindowCursor::new(None);
+        let mut buf = Vec::new();
+        let mut kept = 0;
+        loop {
+            let offset = cursor.offset;
+            let end = (offset + size + 2 * overlap).min(data.len());
+            buf.extend_from_slice(&data[offset + buf.len()..end]);
+            let eof = end == data.len();
+            let keep_to = (!eof).then(|| offset + buf.len() - overlap);
+            let part = cursor.part(&buf, keep_to, &view);
+            assert_eq!(part.bytes, &data[offset..end]);
+            assert_eq!(
+                part.origin,
+                Origin::START.advance(&data[..offset]),
+                "{offset}"
+            );
+            assert_eq!(offset + part.keep.start, kept, "{offset}");
+            let Some(keep_to) = keep_to else {
+                assert_eq!(part.keep.end, usize::MAX);
+                return;
+            };
+            assert_eq!(offset + part.keep.end, keep_to);
+            kept = keep_to;
+            cursor.advance(&mut buf, keep_to, overlap);
+            assert!(cursor.offset > offset && cursor.offset <= keep_to - overlap + 4);
+        }
     }
 
     #[test]
