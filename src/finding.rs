@@ -1,14 +1,38 @@
 //! What a scan finds: [`Finding`]s, each holding its [`Secret`] in a type that never
 //! prints itself, and a fingerprint that identifies it without the secret; why one is
 //! suppressed ([`Suppression`]) and, in a history scan, the commit it came from
-//! ([`Commit`]). The types others fill in live here, so that this module depends on no
+//! ([`Commit`]), and how serious it is ([`Severity`]). The types others fill in live here, so that this module depends on no
 //! module that makes findings.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::rules::Severity;
 use crate::token::{hex, redact_in_place, Secret};
+
+/// How serious a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The fingerprint of the `n`-th (from 1) repeat of a finding in the same file: GitHub
 /// merges results with equal fingerprints, and each occurrence is a leak of its own.
@@ -420,7 +444,7 @@ mod tests {
     #[test]
     fn the_shared_types_depend_on_no_module_that_uses_them() {
         assert!(crate_deps("token").is_empty(), "{:?}", crate_deps("token"));
-        assert_eq!(crate_deps("finding"), ["rules", "token"]);
+        assert_eq!(crate_deps("finding"), ["token"]);
         assert_eq!(crate_deps("outcome"), ["finding"]);
     }
 }

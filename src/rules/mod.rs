@@ -14,35 +14,12 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+/// Severity lives with the findings it grades; rules name it from here too.
+pub use crate::finding::Severity;
 pub use builtin::BuiltinRule;
 pub use error::RuleError;
 
 use crate::confine::{self, Scope};
-
-/// How serious a finding is. Ordered: `Note < Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Note,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A rule's documentation, shown by `tokenlint explain`, in SARIF `help` and in the README.
 #[derive(Clone, Debug, Deserialize)]
