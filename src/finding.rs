@@ -1,8 +1,8 @@
 //! What a scan finds: [`Finding`]s, each holding its [`Secret`] in a type that never
-//! prints itself, and a fingerprint that identifies it without the secret; why one is
-//! suppressed ([`Suppression`]) and, in a history scan, the commit it came from
-//! ([`Commit`]), and how serious it is ([`Severity`]). The types others fill in live here, so that this module depends on no
-//! module that makes findings.
+//! prints itself, and a fingerprint that identifies it without the secret; how serious
+//! one is ([`Severity`]); why one is suppressed ([`Suppression`]) and, in a history scan,
+//! the commit it came from ([`Commit`]). The types others fill in live here, so that this
+//! module depends on no module that makes findings.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
