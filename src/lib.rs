@@ -6,9 +6,12 @@
 //! is that flow; each step lives in its own module, and nothing below `run` prints except
 //! the reporter it is handed.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod audit;
 pub mod baseline;
 pub mod check;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // moves into the binary
 pub mod cli;
 pub mod config;
 pub mod confine;
@@ -16,7 +19,7 @@ pub mod crash;
 pub mod docs;
 mod error;
 pub mod finding;
-#[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod git;
 pub mod history;

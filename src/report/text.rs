@@ -233,8 +233,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// The redacted line of a finding, presented to miette as if it were the whole file, but
-/// with the real line number and column.
+/// One line of a file as a finding shows it: the redacted snippet, at the finding's line,
+/// its highlighted text at the finding's column (a column counts characters). It answers
+/// reads as miette's own sources do: a read with no context before it starts at the span,
+/// with the span's column (miette prints it as `path:line:column`); any other read is the
+/// whole snippet, there being no other line to show.
 struct SnippetSource<'a> {
     name: String,
     snippet: &'a Snippet,
@@ -242,25 +245,43 @@ struct SnippetSource<'a> {
     column: usize,
 }
 
+impl SnippetSource<'_> {
+    /// The 0-based column of the character at byte `offset` of the snippet.
+    fn column_of(&self, offset: usize) -> Option<usize> {
+        let (text, at) = (&self.snippet.text, self.snippet.highlight.start);
+        let column = self.column - 1;
+        Some(if offset >= at {
+            column + text.get(at..offset)?.chars().count()
+        } else {
+            column.saturating_sub(text.get(offset..at)?.chars().count())
+        })
+    }
+}
+
 impl SourceCode for SnippetSource<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_before: usize,
-        context_after: usize,
+        _context_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.snippet.text.as_bytes();
-        // miette reads the primary label without context to print `path:line:col`, and
-        // the context to print the line itself.
-        let (span, column) = if context_before == 0 && context_after == 0 {
-            (*span, self.column - 1)
+        let text = &self.snippet.text;
+        if text
+            .get(span.offset()..span.offset() + span.len())
+            .is_none()
+        {
+            return Err(MietteError::OutOfBounds);
+        }
+        let start = if context_before == 0 {
+            span.offset()
         } else {
-            (SourceSpan::from(0..text.len()), 0)
+            0
         };
+        let column = self.column_of(start).ok_or(MietteError::OutOfBounds)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            text,
-            span,
+            &text.as_bytes()[start..],
+            SourceSpan::from(start..text.len()),
             self.line - 1,
             column,
             1,
