@@ -3,8 +3,13 @@
 //!
 //! The data flow is one-way: arguments → configuration and rules → walk → per-file check
 //! (scan, token files, inline suppression) → findings → sort → baseline → report. [`run`]
-//! is that flow; each step lives in its own module, and nothing below `run` prints except
-//! the reporter it is handed.
+//! is that flow; each step lives in its own module.
+//!
+//! The library prints nothing (`print_stdout` and `print_stderr` are denied): a report goes
+//! to the writer its reporter is handed (standard output, or the `--output` file), and a
+//! warning or a panic's message to the sink the binary installs
+//! ([`report::set_warning_sink`]). Only a history scan's progress bar draws on standard
+//! error, and only when it is a terminal.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 

@@ -294,6 +294,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_snippet_is_read_as_miette_reads_its_own_sources() {
+        let snippet = Snippet {
+            text: "…é = \"pa1.0/ABCD…1234\"".to_string(),
+            highlight: 9..26,
+        };
+        // The highlight starts at column 40 of line 7 of the file.
+        let source = SnippetSource {
+            name: "f".to_string(),
+            snippet: &snippet,
+            line: 7,
+            column: 40,
+        };
+        let at = |start: usize, len: usize, context: usize| {
+            let read = source
+                .read_span(&SourceSpan::from(start..start + len), context, context)
+                .unwrap();
+            let data = String::from_utf8(read.data().to_vec()).unwrap();
+            (data, read.span().offset(), read.line(), read.column())
+        };
+        let token = "pa1.0/ABCD…1234\"";
+        assert_eq!(at(9, 17, 0), (token.to_string(), 9, 6, 39));
+        // `é` is one column and two bytes, `…` one column and three.
+        assert_eq!(at(3, 2, 0).3, 34);
+        assert_eq!(at(9, 17, 1), (snippet.text.clone(), 0, 6, 33));
+        assert!(source.read_span(&SourceSpan::from(20..40), 0, 0).is_err());
+    }
+
+    #[test]
     fn summary_lines() {
         let mut s = Summary {
             files: 1,
