@@ -180,8 +180,8 @@ type WarningSink = Box<dyn Fn(&str) + Send + Sync>;
 static SINK: std::sync::OnceLock<WarningSink> = std::sync::OnceLock::new();
 
 /// Installs the process's warning sink, once, as the `log` facade does: `sink` takes every
-/// warning and a panic's message, one line each, already cleaned (tokens redacted, control
-/// characters escaped). A second call is ignored and returns `false`.
+/// warning (one line) and a panic's message (two), already cleaned: tokens redacted,
+/// control characters escaped. A second call is ignored and returns `false`.
 pub fn set_warning_sink(sink: impl Fn(&str) + Send + Sync + 'static) -> bool {
     SINK.set(Box::new(sink)).is_ok()
 }
@@ -190,5 +190,23 @@ pub fn set_warning_sink(sink: impl Fn(&str) + Send + Sync + 'static) -> bool {
 pub(crate) fn emit(line: &str) {
     if let Some(sink) = SINK.get() {
         sink(line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_reach_the_sink_redacted_and_on_one_line() {
+        static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        set_warning_sink(|line| SEEN.lock().unwrap().push(line.to_string()));
+        let body = ["9E3779B9"; 8].join("-");
+        warn(&format!("warning: pa1.0/{body}\n::error::x"), true);
+        let seen = SEEN.lock().unwrap();
+        let line = seen.iter().find(|l| l.contains("::error::x")).unwrap();
+        assert!(line.starts_with("warning: pa1.0/9E37"), "{line}");
+        assert!(!line.contains(&body[..17]), "{line}");
+        assert!(line.contains("\\n::error::x"), "{line}");
     }
 }
