@@ -16,12 +16,13 @@ use crate::EXIT_ERROR;
 /// How much of a panic's message is shown.
 const MAX_MESSAGE: usize = 300;
 
-/// Replaces the default panic hook: the first panic, in any thread, prints
-/// [`message`], removes the report's temporary file if one is being written, and exits
-/// with [`EXIT_ERROR`] at once, before a worker pool could carry on or swallow it.
+/// Replaces the default panic hook: the first panic, in any thread, hands [`message`] to
+/// the warning sink (the binary's prints it on standard error), removes the report's
+/// temporary file if one is being written, and exits with [`EXIT_ERROR`] at once, before
+/// a worker pool could carry on or swallow it.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("{}", message(info));
+        crate::report::emit(&message(info));
         crate::output::remove_pending();
         std::process::exit(i32::from(EXIT_ERROR));
     }));

@@ -1,7 +1,7 @@
-//! Entry points for the fuzz targets in `fuzz/`: the parsers and decoders, reachable from
-//! outside the crate without making them part of its API.
-
-#![doc(hidden)]
+//! Entry points for the fuzz targets in `fuzz/` and the property tests: the parsers,
+//! decoders and windowed scan, reachable from outside the crate without making them part
+//! of its API. Compiled only with the `fuzzing` feature, which `fuzz/Cargo.toml` and the
+//! crate's own tests (a dev-dependency on itself) turn on.
 
 use crate::scan::decode;
 

@@ -177,6 +177,17 @@ pub(crate) fn each_line(
     dir: &Path,
     args: &[&str],
     max_line: usize,
+    each: impl FnMut(&[u8]),
+) -> Result<(), GitError> {
+    each_record(dir, args, b'\n', max_line, each)
+}
+
+/// As [`each_line`], for output whose records end with `end`: `b'\0'` for `-z` output.
+fn each_record(
+    dir: &Path,
+    args: &[&str],
+    end: u8,
+    max_line: usize,
     mut each: impl FnMut(&[u8]),
 ) -> Result<(), GitError> {
     let mut child = command(dir, args)?
@@ -193,7 +204,7 @@ pub(crate) fn each_line(
         kept
     });
     let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-    let read = read_lines(&mut stdout, max_line, &mut each);
+    let read = read_lines(&mut stdout, end, max_line, &mut each);
     drop(stdout);
     let status = child.wait();
     let stderr = errors.join().unwrap_or_default();
@@ -209,10 +220,11 @@ pub(crate) fn each_line(
 /// than any path or header tokenlint shows.
 pub(crate) const MAX_LINE: usize = 64 << 10;
 
-/// Hands each line of `input` to `each`, its `\n` removed and cut to `max_line` bytes;
-/// what is cut is consumed from the reader's buffer and never held.
+/// Hands each line of `input`, ended by `end`, to `each`, its `end` removed and cut to
+/// `max_line` bytes; what is cut is consumed from the reader's buffer and never held.
 fn read_lines(
     input: &mut impl BufRead,
+    end: u8,
     max_line: usize,
     each: &mut impl FnMut(&[u8]),
 ) -> io::Result<()> {
@@ -229,15 +241,15 @@ fn read_lines(
             }
             return Ok(());
         }
-        let (part, end) = match buf.iter().position(|b| *b == b'\n') {
+        let (part, ended) = match memchr::memchr(end, buf) {
             Some(at) => (&buf[..at], Some(at + 1)),
             None => (buf, None),
         };
         let room = max_line.saturating_sub(line.len());
         line.extend_from_slice(&part[..part.len().min(room)]);
-        let used = end.unwrap_or(buf.len());
+        let used = ended.unwrap_or(buf.len());
         input.consume(used);
-        if end.is_some() {
+        if ended.is_some() {
             each(&line);
             line.clear();
         }
@@ -596,7 +608,9 @@ fn tag_names(top: &Path) -> Result<std::collections::HashMap<String, String>, Gi
     Ok(names)
 }
 
-/// A path as git prints it: C-quoted (`"caf\303\251"`) when it has unusual bytes.
+/// A path as git writes it in `objects/info/alternates`, which git C-quotes
+/// (`"caf\303\251"`) when it has unusual bytes. (Paths from `git log` and `git diff` come
+/// with `-z`, as they are.)
 pub(crate) fn unquote(path: &str) -> String {
     let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
         return path.to_string();
@@ -666,7 +680,6 @@ impl FirstCommits {
 /// For every blob, the oldest commit of the revisions that adds it, in one pass over the
 /// history.
 pub fn first_commits(top: &Path, revs: &Revisions) -> Result<FirstCommits, GitError> {
-    let mut found = FirstCommits::default();
     let mut args = vec![
         "log".to_string(),
         "--reverse".to_string(),
@@ -680,48 +693,85 @@ pub fn first_commits(top: &Path, revs: &Revisions) -> Result<FirstCommits, GitEr
         "--encoding=UTF-8".to_string(),
         // The author last: a line cut short cuts only the author.
         "--format=%x01%H%x00%aI%x00%an <%ae>".to_string(),
+        // Paths as they are, never C-quoted.
+        "-z".to_string(),
     ];
     args.extend(revs.args()?);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    // Read as it comes: one line per file a commit changes can be millions of lines.
-    let mut commit: Option<usize> = None;
-    each_line(top, &args, MAX_LINE, |line| {
-        let line = String::from_utf8_lossy(line);
-        if let Some(header) = line.strip_prefix('\u{1}') {
-            commit = commit_header(header).map(|h| {
-                found.headers.push(h);
-                found.headers.len() - 1
-            });
-            return;
-        }
-        // :100644 100644 <old> <new> M\tpath
-        let (Some(meta), Some(commit)) = (line.strip_prefix(':'), commit) else {
-            return;
-        };
-        let Some((fields, path)) = meta.split_once('\t') else {
-            return;
-        };
-        let Some(new) = fields.split(' ').nth(3) else {
-            return;
-        };
-        if !found.blobs.contains_key(new) {
-            found.blobs.insert(new.to_string(), (commit, unquote(path)));
-        }
-    })?;
-    Ok(found)
+    // Read as it comes: one record per file a commit changes can be millions of them.
+    let mut log = LogRecords::default();
+    each_record(top, &args, b'\0', MAX_LINE, |record| log.take(record))?;
+    Ok(log.found)
 }
 
-/// A commit of `git log --format=%x01%H%x00%aI%x00%an <%ae>`, its author cut to
-/// [`AUTHOR_CHARS`].
-fn commit_header(header: &str) -> Option<Header> {
-    let mut parts = header.splitn(3, '\0');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(id), Some(date), Some(author)) => Some(Header {
-            id: id.to_string(),
-            author: cut(author, AUTHOR_CHARS),
-            date: date.to_string(),
-        }),
-        _ => None,
+/// `git log -z --raw --format=%x01%H%x00%aI%x00%an <%ae>`, record by record (each ended by
+/// a NUL): a commit's id (after `\x01`), date and author, then for each file it changes
+/// `:<modes> <old id> <new id> <status>` and the path as it is, never quoted.
+#[derive(Debug, Default)]
+struct LogRecords {
+    found: FirstCommits,
+    /// The commit the file records belong to: an index into `found.headers`.
+    commit: Option<usize>,
+    next: Next,
+}
+
+/// What the next record of `git log -z` is.
+#[derive(Debug, Default)]
+enum Next {
+    /// A commit's id, or a file's `:<modes> <ids> <status>`.
+    #[default]
+    Any,
+    Date {
+        id: String,
+    },
+    Author {
+        id: String,
+        date: String,
+    },
+    /// The path of the blob `new`.
+    Path {
+        new: String,
+    },
+}
+
+impl LogRecords {
+    fn take(&mut self, record: &[u8]) {
+        let text = || String::from_utf8_lossy(record).into_owned();
+        self.next = match std::mem::take(&mut self.next) {
+            Next::Date { id } => Next::Author { id, date: text() },
+            Next::Author { id, date } => {
+                let author = cut(&text(), AUTHOR_CHARS);
+                self.found.headers.push(Header { id, author, date });
+                self.commit = Some(self.found.headers.len() - 1);
+                Next::Any
+            }
+            Next::Path { new } => {
+                if let Some(commit) = self.commit {
+                    self.found.blobs.entry(new).or_insert((commit, text()));
+                }
+                Next::Any
+            }
+            Next::Any => Self::first(record),
+        };
+    }
+
+    /// A commit's id or a file's record; the first file's follows a line break.
+    fn first(record: &[u8]) -> Next {
+        match record.strip_prefix(b"\n").unwrap_or(record) {
+            [1, id @ ..] => Next::Date {
+                id: String::from_utf8_lossy(id).into_owned(),
+            },
+            // :100644 100644 <old> <new> M
+            [b':', meta @ ..] => {
+                String::from_utf8_lossy(meta)
+                    .split(' ')
+                    .nth(3)
+                    .map_or(Next::Any, |new| Next::Path {
+                        new: new.to_string(),
+                    })
+            }
+            _ => Next::Any,
+        }
     }
 }
 
@@ -781,14 +831,18 @@ mod tests {
         // A buffer smaller than a line: the cut holds across refills.
         let mut reader = BufReader::with_capacity(7, input.as_bytes());
         let mut lines = Vec::new();
-        read_lines(&mut reader, 10, &mut |l| lines.push(l.to_vec())).unwrap();
+        read_lines(&mut reader, b'\n', 10, &mut |l| lines.push(l.to_vec())).unwrap();
         assert_eq!(lines, [&b"short"[..], &[b'x'; 10][..], &b"last"[..]]);
     }
 
     #[test]
     fn an_author_is_cut_to_its_first_characters() {
-        let header = format!("id\u{0}2026-01-01\u{0}{} <e>", "é".repeat(300));
-        let header = commit_header(&header).unwrap();
+        let mut log = LogRecords::default();
+        let author = format!("{} <e>", "é".repeat(300));
+        for record in ["\u{1}id", "2026-01-01", &author] {
+            log.take(record.as_bytes());
+        }
+        let header = &log.found.headers[0];
         assert_eq!(header.author.chars().count(), AUTHOR_CHARS + 1);
         assert!(header.author.ends_with('…'));
         assert_eq!(header.date, "2026-01-01");
@@ -800,6 +854,38 @@ mod tests {
         assert_eq!(unquote("plain.sh"), "plain.sh");
         assert_eq!(unquote("\"caf\\303\\251 dir.sh\""), "café dir.sh");
         assert_eq!(unquote("\"a\\tb\\\"c\\\\\""), "a\tb\"c\\");
+    }
+
+    #[test]
+    fn log_records_give_each_blob_its_first_commit_and_its_path_as_it_is() {
+        let (old, new) = ("0".repeat(40), "b".repeat(40));
+        let meta = |first: &str, blob: &str| format!("{first}:000000 100644 {old} {blob} A");
+        let mut log = LogRecords::default();
+        let records = [
+            "\u{1}c1".to_string(),
+            "2026-01-01".to_string(),
+            "A <a@x>".to_string(),
+            meta("\n", &new),
+            "\nodd \"name\"\tx\\y".to_string(),
+            "\u{1}c2".to_string(),
+            "2026-01-02".to_string(),
+            "B <b@x>".to_string(),
+            meta("\n", &new),
+            "later.txt".to_string(),
+            meta("", &"c".repeat(40)),
+            "caf\u{e9}.sh".to_string(),
+        ];
+        for record in &records {
+            log.take(record.as_bytes());
+        }
+        let first = log.found.get(&new).unwrap();
+        assert_eq!(
+            (first.id.as_str(), first.author.as_str()),
+            ("c1", "A <a@x>")
+        );
+        assert_eq!(first.path, "\nodd \"name\"\tx\\y");
+        assert_eq!(log.found.get(&"c".repeat(40)).unwrap().path, "caf\u{e9}.sh");
+        assert_eq!(log.found.get(&"c".repeat(40)).unwrap().date, "2026-01-02");
     }
 
     #[test]

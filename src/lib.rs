@@ -4,8 +4,15 @@
 //! The data flow is one-way: arguments → configuration and rules, resolved once into a
 //! [`Command`] ([`options`]) → sources ([`source`]) → items → per-item check (scan, token
 //! files, inline suppression) → findings → sort → baseline → report. [`resolve`] and
-//! [`run`] are that flow; each step lives in its own module, and nothing below `run`
-//! prints except the reporter it is handed.
+//! [`run`] are that flow; each step lives in its own module (see `ARCHITECTURE.md`).
+//!
+//! The library prints nothing (`print_stdout` and `print_stderr` are denied): a report goes
+//! to the writer its reporter is handed (standard output, or the `--output` file), and a
+//! warning or a panic's message to the sink the binary installs
+//! ([`report::set_warning_sink`]). Only a history scan's progress bar draws on standard
+//! error, and only when it is a terminal.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod audit;
 pub mod baseline;
@@ -17,7 +24,7 @@ pub mod crash;
 pub mod docs;
 mod error;
 pub mod finding;
-#[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod git;
 pub mod history;

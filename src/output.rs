@@ -2,10 +2,10 @@
 //! beside it, then a rename), so that a reader never sees half a report.
 //!
 //! Where others can write to the directory, the report is never written through a link
-//! or to a file put in its place: the temporary file is created anew (`O_EXCL`,
-//! `O_NOFOLLOW`) and checked to be the one the name still holds before the rename, and an
-//! existing device or FIFO is written only when it is the user's own or `/dev/null`. A
-//! rewritten report keeps its mode. SIGINT, SIGTERM and a crash remove the temporary file.
+//! or to a file put in its place: the temporary file is created anew by `tempfile`
+//! (`O_EXCL`, which no link passes) and checked to be the one the name still holds before
+//! the rename, and an existing device or FIFO is written only when it is the user's own or
+//! `/dev/null`. A rewritten report keeps its mode. SIGINT, SIGTERM and a crash remove the temporary file.
 //!
 //! A standard output whose reader has gone (`tokenlint scan | head -1`) is not an error:
 //! the run ends quietly with its usual exit code. A standard output that was never open
@@ -115,23 +115,47 @@ fn atomic_write(
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let (tmp, file) = create_temporary(dir, &name.to_string_lossy(), private)?;
-    let pending = Pending::register(&tmp);
+    let tmp = temporary_beside(dir, name, private)?;
+    let pending = Pending::register(tmp.path());
     let result = (|| {
-        keep_mode(&file, existing.as_ref(), private)?;
-        let mut out = BufWriter::new(file);
+        keep_mode(tmp.as_file(), existing.as_ref(), private)?;
+        let mut out = BufWriter::new(tmp.as_file());
         write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+        out.flush()?;
+        drop(out);
+        tmp.as_file().sync_all()?;
         // In a directory others can write, the name may no longer be this file's.
-        same_file(&file, &tmp)?;
-        fs::rename(&tmp, path)
+        same_file(tmp.as_file(), tmp.path())?;
+        tmp.persist(path).map(drop).map_err(|e| e.error)
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
     drop(pending);
     result
+}
+
+/// A new file beside the report (`.NAME.tokenlint-XXXXXX.tmp`), never one that exists
+/// already nor a link's target, readable by its owner alone when the report is
+/// `private`; removed when dropped unless it was renamed into place.
+fn temporary_beside(
+    dir: &Path,
+    name: &std::ffi::OsStr,
+    private: bool,
+) -> io::Result<tempfile::NamedTempFile> {
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".tokenlint-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(if private {
+            0o600
+        } else {
+            0o644
+        }));
+    }
+    let _ = private;
+    builder.tempfile_in(dir)
 }
 
 /// Neither a regular file, a directory nor a link: a device, a FIFO or a socket.
@@ -364,49 +388,10 @@ fn on_signal_remove_pending() {
     });
 }
 
-/// A new file beside the report, never one that exists already (nor a link's target).
-fn create_temporary(dir: &Path, name: &str, private: bool) -> io::Result<(PathBuf, File)> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true).write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options
-            .mode(if private { 0o600 } else { 0o644 })
-            .custom_flags(libc::O_NOFOLLOW);
-    }
-    let _ = private;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    for attempt in 0..100u32 {
-        let tmp = dir.join(format!(
-            ".{name}.tokenlint-{}-{}.tmp",
-            std::process::id(),
-            nanos.wrapping_add(attempt)
-        ));
-        match options.open(&tmp) {
-            Ok(file) => return Ok((tmp, file)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        "cannot create a temporary file beside the report",
-    ))
-}
-
 /// A new temporary file, readable by its owner alone, that is gone when it is closed:
 /// removed from its directory at once where the system allows it.
 pub(crate) fn spool_file() -> io::Result<File> {
-    let dir = std::env::temp_dir();
-    let (path, file) = create_temporary(&dir, "tokenlint-stdin", true)?;
-    #[cfg(unix)]
-    fs::remove_file(&path)?;
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(file)
+    tempfile::tempfile()
 }
 
 #[cfg(test)]

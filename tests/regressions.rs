@@ -724,6 +724,7 @@ fn files_held_whole_are_scanned_in_windows_with_the_same_findings() {
 fn a_panic_in_a_worker_thread_exits_2_and_prints_no_token() {
     let t = token("pa", 81);
     if let Some(kind) = std::env::var_os("TOKENLINT_CRASH_CHILD") {
+        tokenlint::report::set_warning_sink(|line| eprintln!("{line}"));
         tokenlint::crash::install();
         let boom = move || panic!("cannot scan {t}\n::error::x");
         if kind == "rayon" {

@@ -160,7 +160,7 @@ pub(crate) fn redact_names(
     }
 }
 
-/// Writes one line to standard error, its tokens redacted unless `redact` is false, and
+/// Hands one line to the warning sink, its tokens redacted unless `redact` is false, and
 /// its control characters escaped as [`visible`] does: a file name or a message can then
 /// neither show a token nor start a line that a terminal or a CI runner would obey. Every
 /// warning goes through here.
@@ -170,5 +170,43 @@ pub(crate) fn warn(line: &str, redact: bool) {
     } else {
         std::borrow::Cow::Borrowed(line)
     };
-    eprintln!("{}", visible(&line));
+    emit(&visible(&line));
+}
+
+/// Where warnings go. The library prints nothing itself: the binary installs a sink that
+/// writes each line to standard error; without one, warnings are dropped.
+type WarningSink = Box<dyn Fn(&str) + Send + Sync>;
+
+static SINK: std::sync::OnceLock<WarningSink> = std::sync::OnceLock::new();
+
+/// Installs the process's warning sink, once, as the `log` facade does: `sink` takes every
+/// warning (one line) and a panic's message (two), already cleaned: tokens redacted,
+/// control characters escaped. A second call is ignored and returns `false`.
+pub fn set_warning_sink(sink: impl Fn(&str) + Send + Sync + 'static) -> bool {
+    SINK.set(Box::new(sink)).is_ok()
+}
+
+/// Hands `line`, clean already, to the sink.
+pub(crate) fn emit(line: &str) {
+    if let Some(sink) = SINK.get() {
+        sink(line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_reach_the_sink_redacted_and_on_one_line() {
+        static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        set_warning_sink(|line| SEEN.lock().unwrap().push(line.to_string()));
+        let body = ["9E3779B9"; 8].join("-");
+        warn(&format!("warning: pa1.0/{body}\n::error::x"), true);
+        let seen = SEEN.lock().unwrap();
+        let line = seen.iter().find(|l| l.contains("::error::x")).unwrap();
+        assert!(line.starts_with("warning: pa1.0/9E37"), "{line}");
+        assert!(!line.contains(&body[..17]), "{line}");
+        assert!(line.contains("\\n::error::x"), "{line}");
+    }
 }

@@ -233,8 +233,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// The redacted line of a finding, presented to miette as if it were the whole file, but
-/// with the real line number and column.
+/// One line of a file as a finding shows it: the redacted snippet, at the finding's line,
+/// its highlighted text at the finding's column (a column counts characters). It answers
+/// reads as miette's own sources do: a read with no context before it starts at the span,
+/// with the span's column (miette prints it as `path:line:column`); any other read is the
+/// whole snippet, there being no other line to show.
 struct SnippetSource<'a> {
     name: String,
     snippet: &'a Snippet,
@@ -242,25 +245,43 @@ struct SnippetSource<'a> {
     column: usize,
 }
 
+impl SnippetSource<'_> {
+    /// The 0-based column of the character at byte `offset` of the snippet.
+    fn column_of(&self, offset: usize) -> Option<usize> {
+        let (text, at) = (&self.snippet.text, self.snippet.highlight.start);
+        let column = self.column - 1;
+        Some(if offset >= at {
+            column + text.get(at..offset)?.chars().count()
+        } else {
+            column.saturating_sub(text.get(offset..at)?.chars().count())
+        })
+    }
+}
+
 impl SourceCode for SnippetSource<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_before: usize,
-        context_after: usize,
+        _context_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.snippet.text.as_bytes();
-        // miette reads the primary label without context to print `path:line:col`, and
-        // the context to print the line itself.
-        let (span, column) = if context_before == 0 && context_after == 0 {
-            (*span, self.column - 1)
+        let text = &self.snippet.text;
+        if text
+            .get(span.offset()..span.offset() + span.len())
+            .is_none()
+        {
+            return Err(MietteError::OutOfBounds);
+        }
+        let start = if context_before == 0 {
+            span.offset()
         } else {
-            (SourceSpan::from(0..text.len()), 0)
+            0
         };
+        let column = self.column_of(start).ok_or(MietteError::OutOfBounds)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            text,
-            span,
+            &text.as_bytes()[start..],
+            SourceSpan::from(start..text.len()),
             self.line - 1,
             column,
             1,
@@ -271,6 +292,34 @@ impl SourceCode for SnippetSource<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snippet_is_read_as_miette_reads_its_own_sources() {
+        let snippet = Snippet {
+            text: "…é = \"pa1.0/ABCD…1234\"".to_string(),
+            highlight: 9..26,
+        };
+        // The highlight starts at column 40 of line 7 of the file.
+        let source = SnippetSource {
+            name: "f".to_string(),
+            snippet: &snippet,
+            line: 7,
+            column: 40,
+        };
+        let at = |start: usize, len: usize, context: usize| {
+            let read = source
+                .read_span(&SourceSpan::from(start..start + len), context, context)
+                .unwrap();
+            let data = String::from_utf8(read.data().to_vec()).unwrap();
+            (data, read.span().offset(), read.line(), read.column())
+        };
+        let token = "pa1.0/ABCD…1234\"";
+        assert_eq!(at(9, 17, 0), (token.to_string(), 9, 6, 39));
+        // `é` is one column and two bytes, `…` one column and three.
+        assert_eq!(at(3, 2, 0).3, 34);
+        assert_eq!(at(9, 17, 1), (snippet.text.clone(), 0, 6, 33));
+        assert!(source.read_span(&SourceSpan::from(20..40), 0, 0).is_err());
+    }
 
     #[test]
     fn summary_lines() {
