@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-mod common;
+use crate::common;
 use common::{finding_paths, git, repo, token, tokenlint};
 
 /// The names a hostile staged file could have to pass for an option or standard input.

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-mod common;
+use crate::common;
 use common::{git, token};
 
 /// Text that must never reach tokenlint's output: it lives outside the project.

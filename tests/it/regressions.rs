@@ -5,7 +5,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{git, repo, token, tokenlint as run};
 
 fn json(out: &Output) -> Value {
@@ -738,7 +738,7 @@ fn a_panic_in_a_worker_thread_exits_2_and_prints_no_token() {
         let out = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "a_panic_in_a_worker_thread_exits_2_and_prints_no_token",
+                "regressions::a_panic_in_a_worker_thread_exits_2_and_prints_no_token",
             ])
             .args(["--nocapture", "--test-threads", "1"])
             .env("TOKENLINT_CRASH_CHILD", kind)
@@ -746,7 +746,7 @@ fn a_panic_in_a_worker_thread_exits_2_and_prints_no_token() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{kind}: {stderr}");
-        assert!(stderr.contains("tokenlint: internal error at tests/regressions.rs:"));
+        assert!(stderr.contains(concat!("tokenlint: internal error at ", file!(), ":")));
         assert!(stderr.contains("cannot scan pa1.0/"), "{stderr}");
         assert!(!stderr.contains(&t[6..]), "{stderr}");
         assert!(!stderr.contains("\n::error"), "{stderr}");

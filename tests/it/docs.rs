@@ -44,7 +44,7 @@ fn readme_rule_table_is_generated_from_the_rules() {
             std::fs::write(path, updated).unwrap();
         } else {
             panic!(
-                "the README's rule table is stale; run `TOKENLINT_BLESS=1 cargo test --test docs`\n\
+                "the README's rule table is stale; run `TOKENLINT_BLESS=1 cargo test --test it docs::`\n\
                  expected:\n{expected}"
             );
         }

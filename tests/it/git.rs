@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-mod common;
+use crate::common;
 use common::{git, repo, token, tokenlint};
 
 fn staged_paths(dir: &Path) -> (i32, Vec<String>, String) {

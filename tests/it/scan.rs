@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{base64, token};
 
 /// A temp directory to scan, with files written inline.
