@@ -1,10 +1,13 @@
-//! Helpers shared by the integration tests: synthetic tokens built in code, base64, and
-//! file snapshots.
+//! Helpers shared by the integration tests: the hermetic runner, synthetic tokens built in
+//! code, base64, and file snapshots.
 
 #![allow(dead_code)]
 
+use std::ffi::{OsStr, OsString};
 use std::fs;
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
+use std::process::{Command, Output};
 
 /// A synthetic token of `kind` (`pa` or `sa`): eight groups of hex derived from `seed`.
 pub fn token(kind: &str, seed: u32) -> String {
@@ -66,28 +69,101 @@ pub fn snapshot(name: &str, actual: &str) {
     );
 }
 
-/// `cmd` without any variable by which tokenlint tells a CI run, nor its opt-in to
-/// `--no-redact` there: `--no-redact` is refused in CI, and the suite runs the same there.
-pub fn outside_ci(cmd: &mut std::process::Command) -> &mut std::process::Command {
-    tokenlint::CI_VARIABLES
-        .iter()
-        .chain([&tokenlint::ALLOW_UNREDACTED_IN_CI])
-        .fold(cmd, |cmd, name| cmd.env_remove(name))
+/// The tokenlint binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_tokenlint");
+
+/// The one way the tests launch tokenlint: a [`Command`] in `dir` that sees nothing of the
+/// machine it runs on. `HOME` is an empty temporary directory of its own; the token-store
+/// and config variables (`XDG_CONFIG_HOME`, `REMOTIVE_CONFIG_DIR`), `NO_COLOR`, every
+/// variable by which tokenlint tells a CI run, and every inherited `GIT_*` and
+/// `TOKENLINT_*` variable are unset. A test that wants one of them sets it with `.env`.
+///
+/// It derefs to the [`Command`]; the temporary `HOME` lives as long as this value, so a
+/// test that `spawn`s keeps it until the child is waited for.
+pub struct Tokenlint {
+    cmd: Command,
+    home: tempfile::TempDir,
 }
 
-/// Runs tokenlint in `dir` with no token store and no colour: the same on every machine.
-pub fn tokenlint(dir: &Path, args: &[&str]) -> std::process::Output {
-    outside_ci(
-        std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-            .current_dir(dir)
-            .args(args)
-            .env("HOME", "/nonexistent-home")
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("REMOTIVE_CONFIG_DIR")
-            .env_remove("NO_COLOR"),
-    )
-    .output()
-    .unwrap()
+impl Tokenlint {
+    /// tokenlint in `dir`.
+    pub fn new(dir: &Path) -> Tokenlint {
+        Tokenlint::via(dir, BIN)
+    }
+
+    /// `program` in `dir`, in the same environment: a shell or git that runs tokenlint
+    /// (given [`BIN`]), or a copy of the binary.
+    pub fn via(dir: &Path, program: impl AsRef<OsStr>) -> Tokenlint {
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(program);
+        cmd.current_dir(dir).env("HOME", home.path());
+        let inherited = std::env::vars_os().map(|(name, _)| name).filter(|name| {
+            let name = name.to_string_lossy();
+            name.starts_with("GIT_") || name.starts_with("TOKENLINT_")
+        });
+        let named = tokenlint::CI_VARIABLES
+            .into_iter()
+            .chain(["XDG_CONFIG_HOME", "REMOTIVE_CONFIG_DIR", "NO_COLOR"])
+            .map(OsString::from);
+        for name in named.chain(inherited) {
+            cmd.env_remove(name);
+        }
+        Tokenlint { cmd, home }
+    }
+
+    /// The empty temporary directory `HOME` points at.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+}
+
+impl Deref for Tokenlint {
+    type Target = Command;
+    fn deref(&self) -> &Command {
+        &self.cmd
+    }
+}
+
+impl DerefMut for Tokenlint {
+    fn deref_mut(&mut self) -> &mut Command {
+        &mut self.cmd
+    }
+}
+
+/// Runs tokenlint in `dir` with `args`, hermetically (see [`Tokenlint`]).
+pub fn tokenlint(dir: &Path, args: &[&str]) -> Output {
+    Tokenlint::new(dir).args(args).output().unwrap()
+}
+
+/// Runs `cmd` with its standard output on a new pseudo-terminal, as on a user's terminal,
+/// and its standard error discarded: how it ended, and what it wrote to the terminal (with
+/// the terminal's `\r\n` line ends).
+#[cfg(unix)]
+pub fn on_a_terminal(cmd: &mut Command) -> (std::process::ExitStatus, Vec<u8>) {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (-1, -1);
+    let null = std::ptr::null_mut();
+    // SAFETY: openpty writes two new descriptors into the integers it is given; the name,
+    // terminal settings and window size may be null.
+    let opened = unsafe { libc::openpty(&mut master, &mut slave, null, null.cast(), null.cast()) };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors are new, and owned here alone.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = cmd
+        .stdout(slave)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The command keeps what it was given: drop the terminal's end, so that reading ends
+    // (EIO) when the child closes its own.
+    cmd.stdout(std::process::Stdio::null());
+    let mut written = Vec::new();
+    match fs::File::from(master).read_to_end(&mut written) {
+        Err(e) if e.raw_os_error() != Some(libc::EIO) => panic!("reading the terminal: {e}"),
+        _ => {}
+    }
+    (child.wait().unwrap(), written)
 }
 
 /// Runs git in `dir` as a test identity, and asserts it succeeded.
