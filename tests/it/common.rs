@@ -211,3 +211,30 @@ pub fn acme_rule(regex: &str) -> String {
     ]
     .concat()
 }
+
+/// The runner's child sees an empty `HOME` of its own and none of the variables it hides,
+/// whatever the machine has set (CI sets `CI`, a hook `GIT_DIR`).
+#[cfg(unix)]
+#[test]
+fn the_runner_hides_the_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Tokenlint::via(dir.path(), "env");
+    let out = cmd.arg("-0").output().unwrap();
+    assert!(out.status.success());
+    let vars: Vec<(&str, &str)> = std::str::from_utf8(&out.stdout)
+        .unwrap()
+        .split_terminator('\0')
+        .map(|var| var.split_once('=').unwrap())
+        .collect();
+    let home = cmd.home().to_str().unwrap();
+    assert!(vars.contains(&("HOME", home)), "{vars:?}");
+    assert_eq!(fs::read_dir(home).unwrap().count(), 0);
+    let hidden = |name: &str| {
+        tokenlint::CI_VARIABLES.contains(&name)
+            || ["XDG_CONFIG_HOME", "REMOTIVE_CONFIG_DIR", "NO_COLOR"].contains(&name)
+            || name.starts_with("GIT_")
+            || name.starts_with("TOKENLINT_")
+    };
+    let seen: Vec<_> = vars.iter().filter(|(name, _)| hidden(name)).collect();
+    assert!(seen.is_empty(), "{seen:?}");
+}
