@@ -4,6 +4,7 @@
 
 mod common;
 
+mod action;
 mod attacker;
 mod audit;
 mod cli;

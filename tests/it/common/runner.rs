@@ -1,73 +1,11 @@
-//! Helpers shared by the integration tests: the hermetic runner, synthetic tokens built in
-//! code, base64, and file snapshots.
-
-#![allow(dead_code)]
+//! The one way the tests launch tokenlint, [`Tokenlint`]: hermetic, so that a test sees
+//! the same on every machine, a developer's with a token store or CI's with `CI` set.
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::process::{Command, Output};
-
-/// A synthetic token of `kind` (`pa` or `sa`): eight groups of hex derived from `seed`.
-pub fn token(kind: &str, seed: u32) -> String {
-    let groups: Vec<String> = (0..8u32)
-        .map(|i| {
-            format!(
-                "{:08X}",
-                seed.wrapping_mul(2_654_435_761).rotate_left(i * 4) ^ i
-            )
-        })
-        .collect();
-    format!("{kind}1.0/{}", groups.join("-"))
-}
-
-/// Standard base64 with padding.
-pub fn base64(data: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(v >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// UTF-16LE with a byte-order mark.
-pub fn utf16le(text: &str) -> Vec<u8> {
-    [0xFF, 0xFE]
-        .into_iter()
-        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
-        .collect()
-}
-
-/// Compares `actual` with `tests/snapshots/NAME`; `TOKENLINT_BLESS=1` rewrites it.
-pub fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("TOKENLINT_BLESS").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "snapshot {name} differs; re-bless with TOKENLINT_BLESS=1 cargo test\n--- expected\n{expected}\n--- actual\n{actual}"
-    );
-}
 
 /// The tokenlint binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_tokenlint");
@@ -164,52 +102,6 @@ pub fn on_a_terminal(cmd: &mut Command) -> (std::process::ExitStatus, Vec<u8>) {
         _ => {}
     }
     (child.wait().unwrap(), written)
-}
-
-/// Runs git in `dir` as a test identity, and asserts it succeeded.
-pub fn git(dir: &Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
-        .args(args)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
-/// A fresh git repository in a temporary directory.
-pub fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q"]);
-    dir
-}
-
-/// The paths of the findings in a JSON report, in order.
-pub fn finding_paths(doc: &serde_json::Value) -> Vec<&str> {
-    finding_strings(doc, "path")
-}
-
-/// One string field of every finding in a JSON report, in order.
-pub fn finding_strings<'a>(doc: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f[field].as_str().unwrap())
-        .collect()
-}
-
-/// A custom rule file `acme-any` whose pattern is `regex`.
-pub fn acme_rule(regex: &str) -> String {
-    [
-        "id = \"acme-any\"\nseverity = \"error\"\nmessage = \"ACME {secret}\"\n",
-        &format!("[pattern]\nkeywords = [\"acme_\"]\nregex = '{regex}'\n"),
-        "[docs]\nsummary = \"An ACME key.\"\nwhy = \"It grants access.\"\nfix = \"Revoke it.\"\n",
-        "references = []\n[sarif]\ntags = []\nprecision = \"high\"\nsecurity-severity = 5.0\n",
-        "[examples]\npositive = [\"acme_abc\"]\nnegative = [\"acme\"]\n",
-    ]
-    .concat()
 }
 
 /// The runner's child sees an empty `HOME` of its own and none of the variables it hides,
