@@ -1,5 +1,6 @@
 //! CLI snapshots: each `tests/cmd/*.toml` names the arguments and the exit code, and its
-//! `.stdout`/`.stderr` files pin the output. Re-bless with `TRYCMD=overwrite cargo test --test it cli::`.
+//! `.stdout`/`.stderr` files pin the output. Re-bless with
+//! `TRYCMD=overwrite cargo test --test it cli::`.
 
 #[test]
 fn cli_snapshots() {
