@@ -3,26 +3,21 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{base64, snapshot, token, utf16le};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 
 fn tokenlint(cwd: &Path, home: &Path, args: &[&str]) -> Output {
-    common::outside_ci(
-        Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-            .current_dir(cwd)
-            .args(args)
-            .env("HOME", home)
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("REMOTIVE_CONFIG_DIR"),
-    )
-    .output()
-    .unwrap()
+    common::Tokenlint::new(cwd)
+        .args(args)
+        .env("HOME", home)
+        .output()
+        .unwrap()
 }
 
 fn sarif_of(cwd: &Path, args: &[&str]) -> Value {

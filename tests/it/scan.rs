@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{base64, token};
 
 /// A temp directory to scan, with files written inline.
@@ -33,12 +33,9 @@ impl Dir {
         path
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenlint"));
-        cmd.current_dir(self.path())
-            .args(args)
-            .env_remove("NO_COLOR");
-        common::outside_ci(&mut cmd);
+    fn cmd(&self, args: &[&str]) -> common::Tokenlint {
+        let mut cmd = common::Tokenlint::new(self.path());
+        cmd.args(args);
         cmd
     }
 
@@ -352,8 +349,8 @@ fn output_is_sorted_and_the_same_for_any_thread_count() {
 fn standard_input_is_scanned() {
     let dir = Dir::new();
     let t = token("pa", 8);
-    let mut child = dir
-        .cmd(&["scan", "--format", "json", "-"])
+    let mut cmd = dir.cmd(&["scan", "--format", "json", "-"]);
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -545,13 +542,8 @@ fn a_closed_stdout_ends_quietly() {
     for i in 0..200 {
         dir.write(&format!("f{i}.txt"), token("pa", 100 + i));
     }
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "'{}' scan --color never | head -1",
-            env!("CARGO_BIN_EXE_tokenlint")
-        ))
-        .current_dir(dir.path())
+    let out = common::Tokenlint::via(dir.path(), "sh")
+        .args(["-c", "\"$0\" scan --color never | head -1", common::BIN])
         .output()
         .unwrap();
     let (stdout, stderr) = text(&out);
@@ -620,6 +612,20 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!plain.stdout.contains(&0x1b), "piped output has no colour");
     let forced = dir.run(&["scan", "--color", "always"]);
     assert!(forced.stdout.contains(&0x1b));
+    #[cfg(unix)]
+    {
+        let coloured = |args: &[&str], no_color: &str| {
+            let (status, out) = common::on_a_terminal(dir.cmd(args).env("NO_COLOR", no_color));
+            assert_eq!(status.code(), Some(1));
+            out.contains(&0x1b)
+        };
+        assert!(coloured(&["scan"], ""), "a terminal gets colour");
+        assert!(!coloured(&["scan"], "1"), "unless NO_COLOR is set");
+        assert!(
+            !coloured(&["scan", "--color", "never"], ""),
+            "or --color never"
+        );
+    }
 }
 
 fn custom_rule(id: &str, keywords: &str, regex: &str) -> String {

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{snapshot, token};
 
 struct Repo {
@@ -36,14 +36,7 @@ impl Repo {
     }
 
     fn run_in(&self, dir: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-            .current_dir(self.path().join(dir))
-            .args(args)
-            .env("HOME", "/nonexistent-home")
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("REMOTIVE_CONFIG_DIR")
-            .output()
-            .unwrap()
+        common::tokenlint(&self.path().join(dir), args)
     }
 
     /// `scan --format json ARGS` in `dir`: the exit code and the document.
@@ -120,8 +113,7 @@ fn a_config_above_the_repository_is_not_used() {
         token_file(&token("pa", 2), "2026-11-01", "2026-12-01"),
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(&repo)
+    let out = common::Tokenlint::new(&repo)
         .args([
             "scan",
             "--now",
@@ -132,7 +124,6 @@ fn a_config_above_the_repository_is_not_used() {
             ".",
             "--no-config",
         ])
-        .env("HOME", "/nonexistent-home")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -528,12 +519,8 @@ fn user_rule(id: &str) -> String {
 impl Repo {
     /// Runs `args` in `dir` with `extra` set in the environment; the output as text.
     fn text_in(&self, dir: &str, args: &[&str], extra: &[(&str, &str)]) -> (i32, String) {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenlint"));
-        cmd.current_dir(self.path().join(dir))
-            .args(args)
-            .env("HOME", "/nonexistent-home")
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("REMOTIVE_CONFIG_DIR");
+        let mut cmd = common::Tokenlint::new(&self.path().join(dir));
+        cmd.args(args);
         for (k, v) in extra {
             cmd.env(k, v);
         }

@@ -8,7 +8,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{git, repo, token, tokenlint as run};
 
 const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use tokenlint::rules::RuleSet;
 use tokenlint::scan::{Scanner, Scratch};
 
-mod common;
+use crate::common;
 use common::{base64, token};
 
 fn scanner() -> Scanner {

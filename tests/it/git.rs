@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-mod common;
+use crate::common;
 use common::{git, repo, token, tokenlint};
 
 fn staged_paths(dir: &Path) -> (i32, Vec<String>, String) {
@@ -577,13 +577,9 @@ fn history_names_the_commit_whatever_the_log_config() {
 
 /// Runs tokenlint in `dir` as [`tokenlint`] does, with `env` set.
 fn tokenlint_env(dir: &Path, env: &[(&str, &Path)], args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(dir)
+    common::Tokenlint::new(dir)
         .args(args)
-        .env("HOME", "/nonexistent-home")
         .envs(env.iter().copied())
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap()
 }
@@ -728,13 +724,12 @@ fn a_linked_worktree_and_a_submodule_are_scanned() {
 /// Commits in `dir` with `git commit ARGS`, the hook tokenlint installed running the
 /// tokenlint under test; whether git accepted the commit.
 fn commit_through_the_hook(dir: &Path, home: &Path, args: &[&str]) -> bool {
-    let bin = Path::new(env!("CARGO_BIN_EXE_tokenlint")).parent().unwrap();
+    let bin = Path::new(common::BIN).parent().unwrap();
     let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
     .unwrap();
-    std::process::Command::new("git")
-        .current_dir(dir)
+    common::Tokenlint::via(dir, "git")
         .args([
             "-c",
             "user.name=t",
@@ -745,8 +740,6 @@ fn commit_through_the_hook(dir: &Path, home: &Path, args: &[&str]) -> bool {
         .args(args)
         .env("PATH", path)
         .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("GIT_DIR")
         .output()
         .unwrap()
         .status
@@ -787,10 +780,9 @@ fn the_installed_hook_refuses_a_token_in_a_commit_and_a_linked_worktree() {
 /// fails instead. Whether it finished, and how.
 #[cfg(unix)]
 fn tokenlint_bounded(dir: &Path, args: &[&str]) -> Option<std::process::Output> {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(dir)
+    let mut cmd = common::Tokenlint::new(dir);
+    let mut child = cmd
         .args(args)
-        .env("HOME", "/nonexistent-home")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -1138,15 +1130,11 @@ fn a_history_log_of_millions_of_lines_is_read_as_it_comes() {
     let bin = tempfile::tempdir().unwrap();
     git_with_a_long_log(bin.path(), 3_500_000);
     let path = format!("{}:{}", bin.path().display(), absolute_path());
-    let out = std::process::Command::new("sh")
-        .current_dir(p)
+    let out = common::Tokenlint::via(p, "sh")
         .args(["-c", "ulimit -d 131072 && exec \"$@\"", "sh"])
-        .arg(env!("CARGO_BIN_EXE_tokenlint"))
+        .arg(common::BIN)
         .args(["scan", "--history", "--format", "json"])
-        .env("HOME", "/nonexistent-home")
         .env("PATH", path)
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap();
     exits(&out, 1);

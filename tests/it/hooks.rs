@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-mod common;
+use crate::common;
 use common::{finding_paths, git, repo, token, tokenlint};
 
 /// The names a hostile staged file could have to pass for an option or standard input.
@@ -59,13 +59,8 @@ fn hook_file_names_are_never_options() {
 
 /// tokenlint with `env` set on top of the hermetic runner's environment.
 fn with_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"));
-    cmd.current_dir(dir)
+    common::Tokenlint::new(dir)
         .args(args)
-        .env("HOME", "/nonexistent-home")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("REMOTIVE_CONFIG_DIR");
-    common::outside_ci(&mut cmd)
         .envs(env.iter().copied())
         .output()
         .unwrap()

@@ -5,7 +5,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{git, repo, token, tokenlint as run};
 
 fn json(out: &Output) -> Value {
@@ -236,8 +236,7 @@ fn output_to_a_device_a_stream_or_a_link() {
         .is_char_device());
 
     fs::write(p.join("ci.log"), "earlier\n").unwrap();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(p)
+    let status = common::Tokenlint::new(p)
         .args([
             "scan",
             "--format",
@@ -246,7 +245,6 @@ fn output_to_a_device_a_stream_or_a_link() {
             "/dev/stdout",
             "a.txt",
         ])
-        .env("HOME", "/nonexistent-home")
         .stdout(
             fs::OpenOptions::new()
                 .append(true)
@@ -384,10 +382,9 @@ fn piped_input_by_name() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let t = token("pa", 71);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-        .current_dir(dir.path())
+    let mut cmd = common::Tokenlint::new(dir.path());
+    let mut child = cmd
         .args(["scan", "--format", "json", "/dev/stdin"])
-        .env("HOME", "/nonexistent-home")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -400,14 +397,10 @@ fn piped_input_by_name() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let out = std::process::Command::new("bash")
+    let out = common::Tokenlint::via(dir.path(), "bash")
         .arg("-c")
-        .arg(format!(
-            "'{}' scan <(echo x {t})",
-            env!("CARGO_BIN_EXE_tokenlint")
-        ))
-        .current_dir(dir.path())
-        .env("HOME", "/nonexistent-home")
+        .arg(format!("\"$0\" scan <(echo x {t})"))
+        .arg(common::BIN)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -531,10 +524,9 @@ fn forty_thousand_keywords_load_and_gate_correctly() {
     fs::write(p.join("miss.txt"), "kw1 secret-4321 nn-4321\n").unwrap();
     fs::write(p.join("q.txt"), "qqq nn-1234\n").unwrap();
     // In 1 GiB of address space.
-    let out = std::process::Command::new("sh")
-        .current_dir(p)
+    let out = common::Tokenlint::via(p, "sh")
         .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""])
-        .arg(env!("CARGO_BIN_EXE_tokenlint"))
+        .arg(common::BIN)
         .args([
             "scan",
             "--no-config",
@@ -544,8 +536,6 @@ fn forty_thousand_keywords_load_and_gate_correctly() {
             "json",
             ".",
         ])
-        .env("HOME", "/nonexistent-home")
-        .env_remove("XDG_CONFIG_HOME")
         .output()
         .unwrap();
     let doc = json(&out);
@@ -739,7 +729,7 @@ fn a_panic_in_a_worker_thread_exits_2_and_prints_no_token() {
         let out = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "a_panic_in_a_worker_thread_exits_2_and_prints_no_token",
+                "regressions::a_panic_in_a_worker_thread_exits_2_and_prints_no_token",
             ])
             .args(["--nocapture", "--test-threads", "1"])
             .env("TOKENLINT_CRASH_CHILD", kind)
@@ -747,7 +737,7 @@ fn a_panic_in_a_worker_thread_exits_2_and_prints_no_token() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{kind}: {stderr}");
-        assert!(stderr.contains("tokenlint: internal error at tests/regressions.rs:"));
+        assert!(stderr.contains(concat!("tokenlint: internal error at ", file!(), ":")));
         assert!(stderr.contains("cannot scan pa1.0/"), "{stderr}");
         assert!(!stderr.contains(&t[6..]), "{stderr}");
         assert!(!stderr.contains("\n::error"), "{stderr}");

@@ -1,10 +1,13 @@
 //! Helpers shared by the integration tests: synthetic tokens built in code, base64, and
-//! file snapshots.
+//! file snapshots; the hermetic runner is in `runner.rs`.
 
 #![allow(dead_code)]
 
 use std::fs;
 use std::path::Path;
+
+mod runner;
+pub use runner::*;
 
 /// A synthetic token of `kind` (`pa` or `sa`): eight groups of hex derived from `seed`.
 pub fn token(kind: &str, seed: u32) -> String {
@@ -64,30 +67,6 @@ pub fn snapshot(name: &str, actual: &str) {
         actual == expected,
         "snapshot {name} differs; re-bless with TOKENLINT_BLESS=1 cargo test\n--- expected\n{expected}\n--- actual\n{actual}"
     );
-}
-
-/// `cmd` without any variable by which tokenlint tells a CI run, nor its opt-in to
-/// `--no-redact` there: `--no-redact` is refused in CI, and the suite runs the same there.
-pub fn outside_ci(cmd: &mut std::process::Command) -> &mut std::process::Command {
-    tokenlint::CI_VARIABLES
-        .iter()
-        .chain([&tokenlint::ALLOW_UNREDACTED_IN_CI])
-        .fold(cmd, |cmd, name| cmd.env_remove(name))
-}
-
-/// Runs tokenlint in `dir` with no token store and no colour: the same on every machine.
-pub fn tokenlint(dir: &Path, args: &[&str]) -> std::process::Output {
-    outside_ci(
-        std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"))
-            .current_dir(dir)
-            .args(args)
-            .env("HOME", "/nonexistent-home")
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("REMOTIVE_CONFIG_DIR")
-            .env_remove("NO_COLOR"),
-    )
-    .output()
-    .unwrap()
 }
 
 /// Runs git in `dir` as a test identity, and asserts it succeeded.

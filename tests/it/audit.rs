@@ -3,11 +3,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{snapshot, token};
 
 /// A token file in the current CLI's layout.
@@ -62,14 +62,9 @@ impl Home {
         path
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenlint"));
-        cmd.current_dir(self.path())
-            .args(args)
-            .env("HOME", self.path())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("REMOTIVE_CONFIG_DIR")
-            .env_remove("NO_COLOR");
+    fn cmd(&self, args: &[&str]) -> common::Tokenlint {
+        let mut cmd = common::Tokenlint::new(self.path());
+        cmd.args(args).env("HOME", self.path());
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -676,14 +671,11 @@ fn regression_a_huge_token_file_is_never_read_whole() {
             .unwrap();
     }
     // In 1 GiB of address space, where reading either file whole fails.
-    let out = Command::new("sh")
-        .current_dir(home.path())
+    let out = common::Tokenlint::via(home.path(), "sh")
         .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""])
-        .arg(env!("CARGO_BIN_EXE_tokenlint"))
+        .arg(common::BIN)
         .args(args(&["audit", "--format", "json"], &[]))
         .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("REMOTIVE_CONFIG_DIR")
         .output()
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout)

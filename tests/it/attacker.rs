@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-mod common;
+use crate::common;
 use common::{git, token};
 
 /// Text that must never reach tokenlint's output: it lives outside the project.
@@ -130,16 +130,11 @@ impl Trial {
 /// Runs tokenlint as `common::tokenlint` does, with HOME in the workspace, so that `audit`
 /// looks at a home the trial controls too.
 fn tokenlint_with_home(dir: &Path, args: &[&str], home: &Path) -> std::process::Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tokenlint"));
-    cmd.current_dir(dir).args(args).env("HOME", home);
-    for var in tokenlint::CI_VARIABLES.iter().chain(&[
-        "XDG_CONFIG_HOME",
-        "REMOTIVE_CONFIG_DIR",
-        "NO_COLOR",
-    ]) {
-        cmd.env_remove(var);
-    }
-    cmd.output().unwrap()
+    common::Tokenlint::new(dir)
+        .args(args)
+        .env("HOME", home)
+        .output()
+        .unwrap()
 }
 
 /// Sets `key` in the repository's own `.git/config`.
