@@ -1,10 +1,12 @@
 //! Rules are data: one TOML file per rule, built in from `rules/` or added with `--rules DIR`.
 //!
-//! This module parses and validates those files into [`Rule`]s. It knows nothing about
-//! scanning: the scanner compiles the pattern rules of a [`RuleSet`] into one matcher.
+//! This module parses and validates those files into [`Rule`]s, each pattern rule's regex
+//! parsed and compiled once. It knows nothing about scanning: the scanner combines the
+//! pattern rules of a [`RuleSet`] into one matcher.
 //! Every problem in a rule file is a [`RuleError`] that points into the file with a span.
 
 mod builtin;
+mod compiled;
 mod error;
 
 use std::ops::Range;
@@ -18,6 +20,8 @@ use toml::Spanned;
 pub use crate::finding::Severity;
 pub use builtin::BuiltinRule;
 pub use error::RuleError;
+
+pub(crate) use compiled::{builder as regex_builder, RuleRegex};
 
 use crate::confine::{self, Scope};
 
@@ -65,6 +69,16 @@ pub struct Pattern {
     /// An escape before it (`%3D`, `\t`, `\u0022`) is not glue.
     #[serde(default)]
     pub standalone: bool,
+    /// The regex, parsed and compiled once as the rule file loads.
+    #[serde(skip)]
+    compiled: Option<RuleRegex>,
+}
+
+impl Pattern {
+    /// The regex, compiled; none before its rule file is validated.
+    pub(crate) fn compiled(&self) -> Option<&RuleRegex> {
+        self.compiled.as_ref()
+    }
 }
 
 /// Text that must, and must not, produce a finding of the rule.
@@ -266,6 +280,14 @@ pub(crate) fn parse_rule(name: &str, text: &str) -> Result<Rule, RuleError> {
     })?;
     rule.origin = origin;
     validate(&rule)?;
+    let compiled = rule
+        .pattern
+        .as_ref()
+        .map(|p| compile(&rule, p))
+        .transpose()?;
+    if let Some(pattern) = &mut rule.pattern {
+        pattern.compiled = compiled;
+    }
     Ok(rule)
 }
 
@@ -289,19 +311,21 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
             return bad(k.span(), "a keyword cannot be empty");
         }
         check_keyword_caps(rule, pattern)?;
-        if let Err(e) = compile_check(pattern.regex.get_ref()) {
-            return bad(
-                pattern.regex.span(),
-                &format!("the regex does not compile: {e}"),
-            );
-        }
-        // `x*` matches nothing at all; `\b` matches nothing between two letters: both would
-        // report empty secrets everywhere.
-        if matches_empty_text(pattern.regex.get_ref()) {
-            return bad(pattern.regex.span(), "the regex matches the empty string");
-        }
     }
     Ok(())
+}
+
+/// The pattern's regex, parsed and compiled, once it is known to be valid.
+fn compile(rule: &Rule, pattern: &Pattern) -> Result<RuleRegex, RuleError> {
+    let bad = |msg: &str| RuleError::invalid(&rule.origin, pattern.regex.span(), msg);
+    let regex = RuleRegex::new(pattern.regex.get_ref())
+        .map_err(|e| bad(&format!("the regex does not compile: {e}")))?;
+    // `x*` matches nothing at all; `\b` matches nothing between two letters: both would
+    // report empty secrets everywhere.
+    if regex.matches_empty_text() {
+        return Err(bad("the regex matches the empty string"));
+    }
+    Ok(regex)
 }
 
 /// The most keywords one rule may list: the prefilter is built from all of them.
@@ -330,43 +354,6 @@ fn check_keyword_caps(rule: &Rule, pattern: &Pattern) -> Result<(), RuleError> {
     ))
 }
 
-/// A rule's regex as the regex crate reads it (bytes, not only UTF-8), to reason about.
-pub(crate) fn parse_regex(regex: &str) -> Option<regex_syntax::hir::Hir> {
-    regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(regex)
-        .ok()
-}
-
-/// Whether `regex` has a match of no characters anywhere: its shortest match, or its
-/// `secret` group's, is empty.
-fn matches_empty_text(regex: &str) -> bool {
-    let Some(hir) = parse_regex(regex) else {
-        return false;
-    };
-    if hir.properties().minimum_len() == Some(0) {
-        return true;
-    }
-    let mut stack = vec![&hir];
-    while let Some(h) = stack.pop() {
-        match h.kind() {
-            regex_syntax::hir::HirKind::Capture(c)
-                if c.name.as_deref() == Some("secret")
-                    && c.sub.properties().minimum_len() == Some(0) =>
-            {
-                return true;
-            }
-            regex_syntax::hir::HirKind::Capture(c) => stack.push(&c.sub),
-            regex_syntax::hir::HirKind::Repetition(r) => stack.push(&r.sub),
-            regex_syntax::hir::HirKind::Concat(hs)
-            | regex_syntax::hir::HirKind::Alternation(hs) => stack.extend(hs),
-            _ => {}
-        }
-    }
-    false
-}
-
 /// The longest match, in bytes, of a rule that the scanned tree brings: large files are
 /// read in windows that overlap by this much at most.
 pub(crate) const MAX_PROJECT_MATCH: usize = 64 * 1024;
@@ -375,7 +362,7 @@ pub(crate) const MAX_PROJECT_MATCH: usize = 64 * 1024;
 /// [`MAX_PROJECT_MATCH`]): it would make every large file and blob be read whole, so a
 /// repository could spend the memory of whoever scans it. The user's own `--rules` may.
 fn check_bounded(rule: &Rule, pattern: &Pattern) -> Result<(), RuleError> {
-    let longest = parse_regex(pattern.regex.get_ref()).and_then(|h| h.properties().maximum_len());
+    let longest = pattern.compiled().and_then(|r| r.match_len().1);
     if longest.is_some_and(|n| n <= MAX_PROJECT_MATCH) {
         return Ok(());
     }
@@ -388,16 +375,6 @@ fn check_bounded(rule: &Rule, pattern: &Pattern) -> Result<(), RuleError> {
              with --rules"
         ),
     ))
-}
-
-/// The regex size limit for one rule; a larger regex is an error, never an abort.
-pub(crate) const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;
-
-fn compile_check(regex: &str) -> Result<(), regex::Error> {
-    regex::bytes::RegexBuilder::new(regex)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map(drop)
 }
 
 fn is_kebab_case(id: &str) -> bool {

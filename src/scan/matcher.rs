@@ -2,9 +2,10 @@
 //! keyword prefilter. Compiling is cheap enough (well under a millisecond for the
 //! built-in rules) that a pre-commit run on a handful of files is not dominated by it.
 //!
-//! Each rule's regex is parsed once. The combined regex finds the leftmost match of any
-//! rule; each rule's own regex, built from the same parse, finds its matches inside
-//! another rule's and its `secret` group, so that every rule matches as if it ran alone.
+//! Each rule's regex is parsed and compiled once, as its rule file loads. The combined
+//! regex, built from those parses, finds the leftmost match of any rule; each rule's own
+//! regex finds its matches inside another rule's and its `secret` group, so that every
+//! rule matches as if it ran alone.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -13,7 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use regex_automata::{meta, PatternID};
 use regex_syntax::hir::Hir;
 
-use crate::rules::{parse_regex, RuleError, RuleSet, REGEX_SIZE_LIMIT};
+use crate::rules::{regex_builder, RuleError, RuleRegex, RuleSet};
 
 /// One match of a pattern rule in a haystack.
 #[derive(Clone, Debug)]
@@ -59,7 +60,7 @@ struct CompiledPattern {
     /// The index of its rule in the rule set.
     rule: usize,
     /// The pattern alone, to search inside another pattern's match and for its `secret`
-    /// group. Built from the same parsed regex as the combined one.
+    /// group: the regex its rule file's loading compiled.
     single: meta::Regex,
     /// The index of its `secret` capture group, when it names one.
     secret_group: Option<usize>,
@@ -77,20 +78,33 @@ pub(crate) struct Matcher {
     /// Every pattern at once: finds the leftmost match of any.
     regex: meta::Regex,
     /// The keyword prefilter over every keyword of every pattern rule.
-    gate: Option<AhoCorasick>,
-    /// For each keyword of `gate`, the pattern ids of every keyword it contains.
-    implied: Vec<Vec<usize>>,
+    gate: Option<KeywordGate>,
     /// The shortest text any pattern matches: encoded text shorter than this is not decoded.
     pub min_match_len: usize,
     /// The longest text any pattern matches, if every pattern has a limit.
     pub max_match_len: Option<usize>,
 }
 
-/// A pattern rule on its way to being compiled: its regex parsed once, and what the gate
-/// needs of its keywords.
+/// The keyword prefilter: which patterns may match in a text, by the keywords in it.
+struct KeywordGate {
+    /// Every keyword of every gated pattern, its keyword ids in pattern-id order.
+    automaton: AhoCorasick,
+    /// By keyword id: the pattern ids of every keyword it contains, its own included.
+    implied: Vec<Vec<usize>>,
+}
+
+/// One keyword the gate looks for.
+struct Keyword<'s> {
+    text: &'s str,
+    /// The id of the pattern it gates.
+    pattern: usize,
+}
+
+/// A pattern rule on its way to being compiled: its regex, compiled as its rule file
+/// loaded, and what the gate needs of its keywords.
 struct Parsed<'s> {
     rule: usize,
-    hir: Hir,
+    regex: &'s RuleRegex,
     standalone: bool,
     /// Its keywords, each once, when the gate must look for them.
     keywords: Vec<&'s str>,
@@ -99,37 +113,25 @@ struct Parsed<'s> {
 impl Matcher {
     pub(crate) fn new(set: &RuleSet) -> Result<Matcher, RuleError> {
         let parsed = parse_patterns(set)?;
-        let (mut keywords, mut keyword_pattern) = (Vec::new(), Vec::new());
-        for (id, p) in parsed.iter().enumerate() {
-            keywords.extend(&p.keywords);
-            keyword_pattern.extend(p.keywords.iter().map(|_| id));
-        }
-        let rule_of = |id: usize| parsed[id].rule;
-        let compile_err = |e: meta::BuildError, at: usize| {
-            let index = e.pattern().map_or(rule_of(at), |p| rule_of(p.as_usize()));
-            compile_error(set, index, e.to_string())
-        };
-        let hirs: Vec<&Hir> = parsed.iter().map(|p| &p.hir).collect();
-        let regex = builder()
-            .build_many_from_hir(&hirs)
-            .map_err(|e| compile_err(e, 0))?;
-        let patterns = parsed
+        let keywords: Vec<Keyword> = parsed
             .iter()
             .enumerate()
-            .map(|(id, p)| compile_pattern(p).map_err(|e| compile_err(*e, id)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let gate = if keywords.is_empty() {
-            None
-        } else {
-            let ac = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&keywords)
-                .map_err(|e| compile_error(set, rule_of(0), e.to_string()))?;
-            Some(ac)
-        };
-        let implied = implied_patterns(&keywords, &keyword_pattern);
-        let lengths = parsed.iter().map(|p| &p.hir).map(match_len);
+            .flat_map(|(pattern, p)| {
+                p.keywords
+                    .iter()
+                    .map(move |&text| Keyword { text, pattern })
+            })
+            .collect();
+        let rule_of = |id: usize| parsed[id].rule;
+        let hirs: Vec<&Hir> = parsed.iter().map(|p| p.regex.hir()).collect();
+        let regex = regex_builder().build_many_from_hir(&hirs).map_err(|e| {
+            let index = e.pattern().map_or(rule_of(0), |p| rule_of(p.as_usize()));
+            compile_error(set, index, e.to_string())
+        })?;
+        let patterns = parsed.iter().map(compile_pattern).collect();
+        let gate = KeywordGate::new(&keywords, parsed.len())
+            .map_err(|e| compile_error(set, rule_of(0), e.to_string()))?;
+        let lengths = parsed.iter().map(|p| p.regex.match_len());
         let min_match_len = lengths.clone().map(|(min, _)| min).min();
         let max_match_len = lengths
             .map(|(_, max)| max)
@@ -141,7 +143,6 @@ impl Matcher {
             patterns,
             regex,
             gate,
-            implied,
             min_match_len,
             max_match_len,
         })
@@ -210,7 +211,9 @@ impl Matcher {
 
     /// The longest keyword, in bytes: pieces of a text must overlap by one less.
     pub(crate) fn longest_keyword(&self) -> usize {
-        self.gate.as_ref().map_or(0, |g| g.max_pattern_len())
+        self.gate
+            .as_ref()
+            .map_or(0, |g| g.automaton.max_pattern_len())
     }
 
     /// The matches in `hay` that start in `starts` and end by `limit`, in order of
@@ -296,31 +299,54 @@ impl Matcher {
     }
 
     /// Marks in `active` the patterns whose keywords occur in `hay`; false when none do.
-    ///
-    /// The gate reports the longest keyword at each start, and every keyword inside it
-    /// is marked too (`implied`); searching again from the next byte then finds every
-    /// keyword present without the slower overlapping search.
     fn prefilter(&self, hay: &[u8], active: &mut Vec<bool>) -> bool {
         active.clear();
         active.extend(self.patterns.iter().map(|p| p.ungated));
-        let Some(gate) = &self.gate else {
-            return true;
-        };
+        if let Some(gate) = &self.gate {
+            gate.mark(hay, active);
+        }
+        active.iter().any(|a| *a)
+    }
+}
+
+impl KeywordGate {
+    /// The gate over `keywords`, of `patterns` patterns in all; none when no pattern has
+    /// keywords to look for.
+    fn new(
+        keywords: &[Keyword],
+        patterns: usize,
+    ) -> Result<Option<KeywordGate>, aho_corasick::BuildError> {
+        if keywords.is_empty() {
+            return Ok(None);
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(keywords.iter().map(|k| k.text))?;
+        let implied = implied_patterns(keywords, patterns);
+        Ok(Some(KeywordGate { automaton, implied }))
+    }
+
+    /// Marks in `active` the patterns whose keywords occur in `hay`.
+    ///
+    /// The automaton reports the longest keyword at each start, and every keyword inside
+    /// it is marked too (`implied`); searching again from the next byte then finds every
+    /// keyword present without the slower overlapping search.
+    fn mark(&self, hay: &[u8], active: &mut [bool]) {
         let mut missing = active.iter().filter(|a| !**a).count();
         let mut at = 0;
-        while let Some(m) = gate.find(Input::new(hay).range(at..)) {
+        while missing > 0 {
+            let Some(m) = self.automaton.find(Input::new(hay).range(at..)) else {
+                break;
+            };
             for &pattern in &self.implied[m.pattern().as_usize()] {
                 if !active[pattern] {
                     active[pattern] = true;
                     missing -= 1;
                 }
             }
-            if missing == 0 {
-                break;
-            }
             at = m.start() + 1;
         }
-        active.iter().any(|a| *a)
     }
 }
 
@@ -374,16 +400,17 @@ fn first_char(bytes: &[u8]) -> Option<char> {
         .and_then(|s| s.chars().next())
 }
 
-/// The pattern rules of `set`, each regex parsed once, in pattern-id order.
+/// The pattern rules of `set`, in pattern-id order.
 fn parse_patterns(set: &RuleSet) -> Result<Vec<Parsed<'_>>, RuleError> {
     let mut parsed = Vec::new();
     for (index, rule) in set.rules().iter().enumerate() {
         let Some(pattern) = &rule.pattern else {
             continue;
         };
-        let regex = pattern.regex.get_ref().as_str();
-        // Rule files are checked as they load: a regex that does not parse never gets here.
-        let hir = parse_regex(regex)
+        // Rule files are checked and compiled as they load: a regex that does not
+        // compile never gets here.
+        let regex = pattern
+            .compiled()
             .ok_or_else(|| compile_error(set, index, "it does not parse".to_string()))?;
         let words: Vec<&str> = pattern
             .keywords
@@ -392,7 +419,7 @@ fn parse_patterns(set: &RuleSet) -> Result<Vec<Parsed<'_>>, RuleError> {
             .collect();
         // When every match holds a keyword anyway, the regex's own prefilter does the
         // gate's work: skip the extra pass.
-        let gated = !words.is_empty() && !keywords_implied(&hir, &words);
+        let gated = !words.is_empty() && !keywords_implied(regex.hir(), &words);
         // Each keyword once per pattern, compared as the gate compares (ASCII case
         // folded): a rule file may list the same keyword many times.
         let mut seen = HashSet::new();
@@ -402,7 +429,7 @@ fn parse_patterns(set: &RuleSet) -> Result<Vec<Parsed<'_>>, RuleError> {
             .collect();
         parsed.push(Parsed {
             rule: index,
-            hir,
+            regex,
             standalone: pattern.standalone,
             keywords,
         });
@@ -410,30 +437,18 @@ fn parse_patterns(set: &RuleSet) -> Result<Vec<Parsed<'_>>, RuleError> {
     Ok(parsed)
 }
 
-/// One pattern, compiled on its own from its parsed regex.
-fn compile_pattern(p: &Parsed) -> Result<CompiledPattern, Box<meta::BuildError>> {
-    let single = builder().build_from_hir(&p.hir)?;
+/// One pattern, with the regex its rule file's loading compiled.
+fn compile_pattern(p: &Parsed) -> CompiledPattern {
+    let single = p.regex.single().clone();
     let secret_group = single.group_info().to_index(PatternID::ZERO, "secret");
-    Ok(CompiledPattern {
+    CompiledPattern {
         rule: p.rule,
         single,
         secret_group,
-        max_len: match_len(&p.hir).1,
+        max_len: p.regex.match_len().1,
         standalone: p.standalone,
         ungated: p.keywords.is_empty(),
-    })
-}
-
-/// How every pattern regex is built: over bytes, as `regex::bytes` builds them (the rule
-/// files' regexes are parsed with the same syntax, by [`parse_regex`]).
-fn builder() -> meta::Builder {
-    let mut b = meta::Builder::new();
-    b.configure(
-        meta::Config::new()
-            .utf8_empty(false)
-            .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
-    );
-    b
+    }
 }
 
 fn meta_input(hay: &[u8], range: Range<usize>) -> regex_automata::Input<'_> {
@@ -460,11 +475,10 @@ fn compile_error(set: &RuleSet, index: usize, message: String) -> RuleError {
 /// Comparing every pair was quadratic in the count (40,000 keywords took seconds), and
 /// listing every keyword occurrence inside each keyword was cubic in the length of
 /// nested ones (`a`, `aa`, `aaa`, … in a 1 MB rule file took 3.6 GB and 16 s).
-fn implied_patterns(keywords: &[&str], pattern_of: &[usize]) -> Vec<Vec<usize>> {
-    let patterns = pattern_of.iter().max().map_or(0, |p| p + 1);
+fn implied_patterns(keywords: &[Keyword], patterns: usize) -> Vec<Vec<usize>> {
     let mut own: Vec<Vec<&str>> = vec![Vec::new(); patterns];
-    for (k, &p) in keywords.iter().zip(pattern_of) {
-        own[p].push(k);
+    for k in keywords {
+        own[k.pattern].push(k.text);
     }
     let automata: Result<Vec<Option<AhoCorasick>>, _> = own
         .iter()
@@ -485,7 +499,7 @@ fn implied_patterns(keywords: &[&str], pattern_of: &[usize]) -> Vec<Vec<usize>> 
         .iter()
         .map(|outer| {
             (0..patterns)
-                .filter(|&p| automata[p].as_ref().is_some_and(|a| a.is_match(*outer)))
+                .filter(|&p| automata[p].as_ref().is_some_and(|a| a.is_match(outer.text)))
                 .collect()
         })
         .collect()
@@ -512,15 +526,6 @@ fn keywords_implied(hir: &Hir, keywords: &[&str]) -> bool {
         })
 }
 
-/// The fewest and the most bytes `hir` can match (0 and none when it cannot tell).
-fn match_len(hir: &Hir) -> (usize, Option<usize>) {
-    let properties = hir.properties();
-    (
-        properties.minimum_len().unwrap_or(0),
-        properties.maximum_len(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,7 +533,10 @@ mod tests {
     #[test]
     fn keywords_inside_every_prefix_are_implied() {
         let implied = |regex: &str, keywords: &[&str]| {
-            keywords_implied(&parse_regex(regex).expect("a valid regex"), keywords)
+            keywords_implied(
+                RuleRegex::new(regex).expect("a valid regex").hir(),
+                keywords,
+            )
         };
         assert!(implied(r"(?-u:\b)pa[0-9]+\.[0-9]", &["pa"]));
         assert!(implied(r"secret_[a-z]+", &["SECRET"]));
@@ -558,11 +566,15 @@ mod tests {
     #[test]
     fn nested_keywords_imply_only_their_patterns() {
         let nested: Vec<String> = (1..=300).map(|n| "a".repeat(n)).collect();
-        let mut keywords: Vec<&str> = nested.iter().map(String::as_str).collect();
-        keywords.push("b");
-        let mut pattern_of = vec![0; nested.len()];
-        pattern_of.push(1);
-        let implied = implied_patterns(&keywords, &pattern_of);
+        let mut keywords: Vec<Keyword> = nested
+            .iter()
+            .map(|text| Keyword { text, pattern: 0 })
+            .collect();
+        keywords.push(Keyword {
+            text: "b",
+            pattern: 1,
+        });
+        let implied = implied_patterns(&keywords, 2);
         assert_eq!(implied.len(), keywords.len());
         assert!(implied[..300].iter().all(|p| p == &[0]));
         assert_eq!(implied[300], [1]);
@@ -574,8 +586,8 @@ mod tests {
 
     #[test]
     fn gate_finds_keywords_hidden_inside_longer_ones() {
-        let keywords = ["pass", "as"];
-        let implied = implied_patterns(&keywords, &[0, 1]);
+        let keywords = [("pass", 0), ("as", 1)].map(|(text, pattern)| Keyword { text, pattern });
+        let implied = implied_patterns(&keywords, 2);
         assert_eq!(implied, vec![vec![0, 1], vec![1]]);
     }
 }
