@@ -11,7 +11,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The most a configuration, ignore or rule file may hold.
 pub(crate) const TEXT_CAP: u64 = 1 << 20;
@@ -150,7 +150,7 @@ fn is_git_dir(dir: &Path) -> bool {
 const WALK_IGNORE_FILES: [&str; 4] = [
     ".gitignore",
     ".ignore",
-    crate::walk::IGNORE_FILE,
+    crate::source::IGNORE_FILE,
     ".git/info/exclude",
 ];
 
@@ -232,7 +232,7 @@ pub(crate) fn real_path(path: &Path) -> io::Result<PathBuf> {
         match base.canonicalize() {
             Ok(real) => {
                 let rest = path.strip_prefix(base).unwrap_or(Path::new(""));
-                return Ok(crate::check::normalize(&real.join(rest)));
+                return Ok(normalize(&real.join(rest)));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if base.symlink_metadata().is_ok() {
@@ -248,7 +248,22 @@ pub(crate) fn real_path(path: &Path) -> io::Result<PathBuf> {
 /// [`real_path`], or, when that fails, `path` made plain: for a path that is only shown
 /// or compared.
 pub(crate) fn resolved(path: &Path) -> PathBuf {
-    real_path(path).unwrap_or_else(|_| crate::check::normalize(path))
+    real_path(path).unwrap_or_else(|_| normalize(path))
+}
+
+/// `path` without `.` and `..` components, as far as it can tell without the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

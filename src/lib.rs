@@ -27,7 +27,6 @@ pub mod finding;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod git;
-pub mod history;
 pub(crate) mod hook;
 pub mod hygiene;
 pub mod options;
@@ -38,12 +37,12 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod setup;
+mod shown;
 pub mod source;
 pub mod store;
 pub mod suppress;
 pub mod token;
 pub mod token_file;
-pub mod walk;
 
 use std::process::ExitCode;
 

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use crate::baseline::{self, Baseline};
 use crate::confine::Scope;
 use crate::options::BaselineOptions;
-use crate::setup::ProjectIgnore;
-use crate::{output, report, source, Error};
+use crate::source::{self, ProjectIgnore};
+use crate::{output, report, Error};
 
 pub(super) fn run(options: BaselineOptions) -> Result<ExitCode, Error> {
     let BaselineOptions {

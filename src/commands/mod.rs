@@ -11,6 +11,7 @@ use crate::outcome::Outcome;
 use crate::report::{self, Report, RunContext, Summary, TokenFileRow};
 use crate::rules::RuleSet;
 use crate::setup::Setup;
+use crate::source::ReportRoot;
 use crate::{audit, docs, hook, output, Error, EXIT_CLEAN, EXIT_FOUND};
 
 /// Runs one resolved command.
@@ -40,7 +41,7 @@ fn run_audit(options: AuditOptions) -> Result<ExitCode, Error> {
     let audited = audit::audit(&paths, &checker)?;
     let results = Results {
         rules: &setup.rules,
-        context: run_context(None, true, &report),
+        context: run_context(ReportRoot::CurrentDir, true, &report),
         outcome: audited.outcome,
         token_files: Some(audited.token_files),
     };
@@ -93,24 +94,31 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
     }))
 }
 
-/// The scan root is the one directory scanned, or else the current directory.
-fn run_context(
-    root: Option<&std::path::Path>,
-    absolute_uris: bool,
-    options: &ReportOptions,
-) -> RunContext {
+/// The scan root is the one directory scanned, or else the current directory; a history
+/// scan's is the top of its working tree, which its paths are relative to.
+fn run_context(root: ReportRoot, absolute_uris: bool, options: &ReportOptions) -> RunContext {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let root = match root {
-        Some(one) if one.is_dir() => one.canonicalize().unwrap_or_else(|_| cwd.join(one)),
-        _ => cwd.clone(),
-    };
-    RunContext {
+    let mut context = RunContext {
+        root: cwd.clone(),
         cwd,
-        root,
         absolute_uris,
         sarif_category: options.sarif_category.clone(),
         provenance: None,
+    };
+    match root {
+        ReportRoot::Path(one) if one.is_dir() => {
+            context.root = one.canonicalize().unwrap_or_else(|_| context.cwd.join(one));
+        }
+        ReportRoot::Repository(repo) => {
+            if let Ok(top) = crate::git::toplevel(&repo) {
+                context.root = top.canonicalize().unwrap_or(top.clone());
+                context.cwd.clone_from(&context.root);
+                context.provenance = crate::git::provenance(&top);
+            }
+        }
+        ReportRoot::Path(_) | ReportRoot::CurrentDir => {}
     }
+    context
 }
 
 /// What a scan or an audit hands to the report.

@@ -1,5 +1,5 @@
 //! Files and directories named on the command line, walked in parallel (see
-//! [`crate::walk`]).
+//! [`super::walk`]).
 
 use std::path::PathBuf;
 
@@ -37,5 +37,5 @@ pub(super) fn scan(paths: &Paths, checker: &Checker) -> Result<Outcome, Error> {
     if let Some((path, error)) = unreadable {
         return Err(Error::Path { path, error });
     }
-    Ok(crate::walk::walk(&paths.roots, &paths.walk, checker))
+    Ok(super::walk::walk(&paths.roots, &paths.walk, checker))
 }
