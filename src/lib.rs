@@ -29,6 +29,8 @@ pub mod fuzzing;
 pub mod git;
 pub(crate) mod hook;
 pub mod hygiene;
+#[cfg(test)]
+mod layers;
 pub mod options;
 pub mod outcome;
 mod output;

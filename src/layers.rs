@@ -1,0 +1,116 @@
+//! Tests of the module graph: which modules of the crate a module's own code names, read
+//! from its source files. The main layers are checked to form no cycle, so that a change
+//! that makes a lower layer reach up to a higher one fails here, not in review.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The main layers, in the order a run goes through them: each may use only the layers
+/// before it. Reading what is scanned (the walk, standard input, the index, the history,
+/// the ignore file) all lives under `source`.
+const LAYERS: [&str; 12] = [
+    "token", "finding", "outcome", "shown", "rules", "scan", "check", "setup", "report", "source",
+    "options", "commands",
+];
+
+/// The source files of `module`: `src/{module}.rs`, or every file under `src/{module}/`.
+fn files(module: &str) -> Vec<PathBuf> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let file = src.join(format!("{module}.rs"));
+    if file.is_file() {
+        return vec![file];
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![src.join(module)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(!files.is_empty(), "no module {module}");
+    files
+}
+
+/// The first name of each path after `crate::` in `code`, every one of a `crate::{…}`
+/// list: `crate::{a::B, c}` names `a` and `c`.
+fn names_after_crate(code: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for (at, _) in code.match_indices("crate::") {
+        let rest = &code[at + "crate::".len()..];
+        let Some(list) = rest.strip_prefix('{') else {
+            names.push(rest);
+            continue;
+        };
+        let (mut depth, mut start) = (0, 0);
+        for (i, c) in list.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth > 0 => depth -= 1,
+                ',' | '}' if depth == 0 => {
+                    names.push(&list[start..i]);
+                    start = i + 1;
+                    if c == '}' {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|n| {
+            let n = n.trim_start();
+            &n[..n
+                .find(|c: char| !c.is_alphanumeric() && c != '_')
+                .unwrap_or(n.len())]
+        })
+        .collect()
+}
+
+/// The crate's modules that `module`'s own code (not its tests, not its comments) names.
+pub(crate) fn crate_deps(module: &str) -> Vec<String> {
+    let mut deps = BTreeSet::new();
+    for file in files(module) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let code: Vec<&str> = code
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect();
+        deps.extend(
+            names_after_crate(&code.join("\n"))
+                .into_iter()
+                .filter(|n| n.starts_with(char::is_lowercase) && *n != module)
+                .map(str::to_string),
+        );
+    }
+    deps.into_iter().collect()
+}
+
+#[test]
+fn the_names_of_a_use_list_are_read_whole() {
+    let code = "use crate::{a::{B, c}, d,\n    e::F};\nlet x = crate::g::h(crate::Error);";
+    assert_eq!(names_after_crate(code), ["a", "d", "e", "g", "Error"]);
+}
+
+/// A module cycle among the main layers (`source` and `walk` using each other, `report`
+/// using `options` for its format) makes each harder to change and to test alone.
+#[test]
+fn the_main_layers_form_no_cycle() {
+    for (i, layer) in LAYERS.iter().enumerate() {
+        let later: Vec<String> = crate_deps(layer)
+            .into_iter()
+            .filter(|d| LAYERS[i + 1..].contains(&d.as_str()))
+            .collect();
+        assert!(
+            later.is_empty(),
+            "{layer} uses {later:?}, which come after it in {LAYERS:?}: a module cycle"
+        );
+    }
+}
