@@ -417,7 +417,7 @@ mod tests {
         assert_ne!(fp, fingerprint("r", "a/b.sh", None));
     }
 
-    use crate::layers::crate_deps;
+    use crate::structure::crate_deps;
 
     /// The types every step shares depend on no step, so that no module cycle runs
     /// through them: `suppress`, `git` and `walk` use `finding` and `outcome`, never the

@@ -6,11 +6,13 @@
 //! files, inline suppression) → findings → sort → baseline → report. [`resolve`] and
 //! [`run`] are that flow; each step lives in its own module (see `ARCHITECTURE.md`).
 //!
-//! The library prints nothing (`print_stdout` and `print_stderr` are denied): a report goes
-//! to the writer its reporter is handed (standard output, or the `--output` file), and a
-//! warning or a panic's message to the sink the binary installs
-//! ([`report::set_warning_sink`]). Only a history scan's progress bar draws on standard
-//! error, and only when it is a terminal.
+//! The library prints nothing itself (`print_stdout` and `print_stderr` are denied): one
+//! module, `output.rs`, owns standard output, and writes there a command's report (or to
+//! the `--output` file) and its text (`rules`, `explain`, the baseline's message, and the
+//! binary's shell completions through [`print`]). A warning or a panic's message goes to
+//! the sink the binary installs ([`report::set_warning_sink`]). Only a history scan's
+//! progress bar draws on standard error, and only when it is a terminal. A unit test
+//! checks that no other module uses a standard stream.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -29,8 +31,6 @@ pub mod fuzzing;
 pub mod git;
 pub(crate) mod hook;
 pub mod hygiene;
-#[cfg(test)]
-mod layers;
 pub mod options;
 pub mod outcome;
 mod output;
@@ -42,6 +42,8 @@ pub mod setup;
 mod shown;
 pub mod source;
 pub mod store;
+#[cfg(test)]
+mod structure;
 pub mod suppress;
 pub mod token;
 pub mod token_file;

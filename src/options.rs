@@ -404,23 +404,10 @@ fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
 mod tests {
     use std::path::Path;
 
-    /// Every `.rs` file under `dir`.
-    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                sources(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn clap_stays_in_the_binary() {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = Vec::new();
-        sources(&src, &mut files);
+        let files = crate::structure::rust_files(&src);
         let binary = [src.join("main.rs"), src.join("cli.rs")];
         let library: Vec<_> = files.iter().filter(|f| !binary.contains(f)).collect();
         assert!(library.len() > 20, "{library:?}");

@@ -1,5 +1,8 @@
 //! Where a report goes: standard output, or a file replaced atomically (a temporary file
-//! beside it, then a rename), so that a reader never sees half a report.
+//! beside it, then a rename), so that a reader never sees half a report. The one module
+//! of the library that writes to standard output: a command's text is printed here too
+//! ([`print`]), so that a closed standard output and a reader that has gone are handled
+//! in one place.
 //!
 //! Where others can write to the directory, the report is never written through a link
 //! or to a file put in its place: the temporary file is created anew by `tempfile`

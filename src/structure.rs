@@ -1,6 +1,7 @@
-//! Tests of the module graph: which modules of the crate a module's own code names, read
-//! from its source files. The main layers are checked to form no cycle, so that a change
-//! that makes a lower layer reach up to a higher one fails here, not in review.
+//! Tests of the crate's structure, read from its source files: the main layers form no
+//! module cycle, and only `output.rs` writes to standard output. A change that makes a
+//! lower layer reach up to a higher one, or prints from anywhere else, fails here, not in
+//! review.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -13,15 +14,14 @@ const LAYERS: [&str; 12] = [
     "options", "commands",
 ];
 
-/// The source files of `module`: `src/{module}.rs`, or every file under `src/{module}/`.
-fn files(module: &str) -> Vec<PathBuf> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let file = src.join(format!("{module}.rs"));
-    if file.is_file() {
-        return vec![file];
-    }
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Every `.rs` file under `dir`.
+pub(crate) fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let mut dirs = vec![src.join(module)];
+    let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -32,8 +32,29 @@ fn files(module: &str) -> Vec<PathBuf> {
             }
         }
     }
+    files
+}
+
+/// The source files of `module`: `src/{module}.rs`, or every file under `src/{module}/`.
+fn files(module: &str) -> Vec<PathBuf> {
+    let file = src().join(format!("{module}.rs"));
+    if file.is_file() {
+        return vec![file];
+    }
+    let files = rust_files(&src().join(module));
     assert!(!files.is_empty(), "no module {module}");
     files
+}
+
+/// The code of `file` before its tests, without its comment lines.
+fn code(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let lines: Vec<&str> = code
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect();
+    lines.join("\n")
 }
 
 /// The first name of each path after `crate::` in `code`, every one of a `crate::{…}`
@@ -77,14 +98,8 @@ fn names_after_crate(code: &str) -> Vec<&str> {
 pub(crate) fn crate_deps(module: &str) -> Vec<String> {
     let mut deps = BTreeSet::new();
     for file in files(module) {
-        let text = std::fs::read_to_string(file).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-        let code: Vec<&str> = code
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("//"))
-            .collect();
         deps.extend(
-            names_after_crate(&code.join("\n"))
+            names_after_crate(&code(&file))
                 .into_iter()
                 .filter(|n| n.starts_with(char::is_lowercase) && *n != module)
                 .map(str::to_string),
@@ -111,6 +126,31 @@ fn the_main_layers_form_no_cycle() {
         assert!(
             later.is_empty(),
             "{layer} uses {later:?}, which come after it in {LAYERS:?}: a module cycle"
+        );
+    }
+}
+
+/// The library prints nothing but through `output.rs`, which owns standard output: the
+/// report (or `--output /dev/stdout`) and a command's text (`rules`, `explain`, the
+/// baseline's message) are written there, where a closed standard output and a reader
+/// that has gone are handled once. The binary prints the rest (warnings through the sink
+/// it installs, errors); a history scan's progress bar draws on standard error.
+/// `print!` and `eprintln!` are denied by clippy; this catches the standard streams used
+/// directly.
+#[test]
+fn only_output_rs_writes_to_the_standard_streams() {
+    // And this file, which names them.
+    let owners = ["main.rs", "cli.rs", "output.rs", "structure.rs"].map(|f| src().join(f));
+    let files = rust_files(&src());
+    assert!(files.len() > 20, "{files:?}");
+    for file in files.iter().filter(|f| !owners.contains(f)) {
+        let code = code(file)
+            .replace("stdout().is_terminal()", "")
+            .replace("ProgressDrawTarget::stderr()", "");
+        assert!(
+            !code.contains("stdout()") && !code.contains("stderr()"),
+            "{} uses a standard stream: write through output.rs",
+            file.display()
         );
     }
 }
