@@ -60,7 +60,9 @@ impl Source {
                 [one] => ReportRoot::Path(one.clone()),
                 _ => ReportRoot::CurrentDir,
             },
-            Source::Stdin | Source::Staged => ReportRoot::CurrentDir,
+            Source::Stdin => ReportRoot::CurrentDir,
+            // The index of the repository around the current directory.
+            Source::Staged => ReportRoot::Path(current_dir()),
             Source::History { repo, .. } => ReportRoot::Repository(repo.clone()),
         }
     }
@@ -105,7 +107,7 @@ pub(crate) fn current_dir() -> PathBuf {
 /// What a report's paths are relative to, as the sources decide.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ReportRoot {
-    /// The current directory: several sources, standard input, or what is staged.
+    /// The current directory: several sources, or standard input.
     CurrentDir,
     /// The one path scanned: the current directory when it is not a directory.
     Path(PathBuf),
@@ -260,6 +262,29 @@ mod tests {
             assert!(hook_files_kept(vec![source], &ignore, &root.join("sub")).is_none());
         }
         assert!(hook_files_kept(vec![Source::Staged], &ignore, &root).is_some());
+    }
+
+    #[test]
+    fn the_report_root_is_that_of_the_one_source() {
+        let paths = |names: &[&str]| {
+            let names = names.iter().map(PathBuf::from).collect();
+            report_root(&Source::for_paths(names, WalkOptions::default()))
+        };
+        assert_eq!(paths(&["a"]), ReportRoot::Path(PathBuf::from("a")));
+        assert_eq!(paths(&["a", "b"]), ReportRoot::CurrentDir);
+        assert_eq!(paths(&["a", "-"]), ReportRoot::CurrentDir);
+        let history = Source::History {
+            repo: PathBuf::from("r"),
+            range: Revisions::default(),
+        };
+        assert_eq!(
+            report_root(&[history]),
+            ReportRoot::Repository(PathBuf::from("r"))
+        );
+        assert_eq!(
+            report_root(&[Source::Staged]),
+            ReportRoot::Path(current_dir())
+        );
     }
 
     #[test]
