@@ -91,7 +91,7 @@ impl Setup {
         let mut rules = rule_set(rule_dirs, &config)?;
         config.apply_to_rules(&mut rules)?;
         let project_root = repository_root(root)
-            .or_else(|| config.dir().map(canonical))
+            .or_else(|| config.dir().map(confine::canonical))
             .unwrap_or_else(|| cwd.clone());
         Ok(Setup {
             config,
@@ -172,7 +172,7 @@ pub(crate) fn project_config(choice: &ConfigChoice, root: &Path) -> Result<Confi
 /// `root`, else the directory a run over `root` starts from. A pull request's own
 /// `tokenlint.toml`, named with `--config`, is as much the stranger's as a discovered one.
 fn tree_holding(path: &Path, root: &Path) -> Option<PathBuf> {
-    let tree = repository_root(root).unwrap_or_else(|| start_dir(root));
+    let tree = repository_root(root).unwrap_or_else(|| confine::start_dir(root));
     let absolute = crate::check::normalize(&std::env::current_dir().ok()?.join(path));
     // As named, and with the links of its directory resolved: inside by either counts.
     let real = match (path.parent(), path.file_name()) {
@@ -201,24 +201,9 @@ pub(crate) fn rule_set(rule_dirs: &[PathBuf], config: &Config) -> Result<RuleSet
     Ok(rules)
 }
 
-/// The directory a run over `path` starts from, absolute: `path` when it is a
-/// directory, else the directory it is in (the current one for a bare file name).
-pub(crate) fn start_dir(path: &Path) -> PathBuf {
-    let dir = match path.parent() {
-        _ if path.is_dir() => path,
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    canonical(&std::env::current_dir().unwrap_or_default().join(dir))
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
 /// The nearest directory at or above `path` that holds `.git`.
 fn repository_root(path: &Path) -> Option<PathBuf> {
-    let start = start_dir(path);
+    let start = confine::start_dir(path);
     start
         .ancestors()
         .find(|d| d.join(".git").exists())

@@ -1,9 +1,9 @@
-//! Tests of the crate's structure, read from its source files: the main layers form no
-//! module cycle, and only `output.rs` writes to standard output. A change that makes a
+//! Tests of the crate's structure, read from its source files: no module cycle, the main
+//! layers in order, and only `output.rs` writes to standard output. A change that makes a
 //! lower layer reach up to a higher one, or prints from anywhere else, fails here, not in
 //! review.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The main layers, in the order a run goes through them: each may use only the layers
@@ -128,6 +128,43 @@ fn the_main_layers_form_no_cycle() {
             "{layer} uses {later:?}, which come after it in {LAYERS:?}: a module cycle"
         );
     }
+}
+
+/// Every module of the library, by its file or directory under `src/` (this one left out).
+fn modules() -> Vec<String> {
+    let skipped = ["lib", "main", "cli", "structure"];
+    let names = std::fs::read_dir(src()).unwrap().map(|e| {
+        let path = e.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        (path.is_dir() || path.extension().is_some_and(|e| e == "rs")).then_some(stem)
+    });
+    let names = names.flatten().filter(|n| !skipped.contains(&n.as_str()));
+    names.collect::<BTreeSet<String>>().into_iter().collect()
+}
+
+/// No module of the crate is in a cycle: the modules that use no module left are taken
+/// away until none is left; those that stay use each other.
+#[test]
+fn no_modules_use_each_other() {
+    let mut left = BTreeMap::new();
+    for module in modules() {
+        left.insert(module.clone(), crate_deps(&module));
+    }
+    assert!(left.len() > 20, "{left:?}");
+    loop {
+        let done: Vec<String> = left
+            .iter()
+            .filter(|(_, deps)| deps.iter().all(|d| !left.contains_key(d)))
+            .map(|(module, _)| module.clone())
+            .collect();
+        if done.is_empty() {
+            break;
+        }
+        for module in done {
+            left.remove(&module);
+        }
+    }
+    assert!(left.is_empty(), "in a module cycle, or using one: {left:?}");
 }
 
 /// The library prints nothing but through `output.rs`, which owns standard output: the

@@ -1,5 +1,6 @@
 //! The project's ignore file, for what a scan reads without walking a directory.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::config::ConfigError;
@@ -79,4 +80,60 @@ fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitign
             None
         }
     }
+}
+
+/// The ignore files the walk reads in a directory: the ignore crate reads them whole, line
+/// by line, so a FIFO there would block the walk and a device fill memory.
+const WALK_IGNORE_FILES: [&str; 4] = [
+    ".gitignore",
+    ".ignore",
+    super::walk::IGNORE_FILE,
+    ".git/info/exclude",
+];
+
+/// The first ignore file in `dir` that the walk must not read, and why: a symbolic link
+/// out of the repository, one that is not a regular file, or one larger than [`confine::TEXT_CAP`].
+pub(crate) fn unreadable_ignore_file(dir: &Path) -> Option<(PathBuf, io::Error)> {
+    WALK_IGNORE_FILES.iter().find_map(|name| {
+        let path = dir.join(name);
+        // One that is not there, or cannot be looked at, is not read by the walk either.
+        let meta = std::fs::metadata(&path).ok()?;
+        let checked = confine::check_regular(&meta, confine::TEXT_CAP).and_then(|()| {
+            match links_inside_repository(dir, &path) {
+                true => Ok(()),
+                false => Err(confine::refusal(
+                    "it is a symbolic link out of the repository",
+                )),
+            }
+        });
+        checked.err().map(|e| (path, e))
+    })
+}
+
+/// Whether `path`, an ignore file in `dir`, is no symbolic link, or one that resolves
+/// inside the repository holding `dir` (the nearest directory above it with `.git`, links
+/// resolved). git reads no linked `.gitignore` at all; the walk reads one that a
+/// repository shares among its directories, but never one that leads out of it, such as
+/// `sub/.ignore -> ../../home/me/.netrc`, whose lines its warnings would describe.
+fn links_inside_repository(dir: &Path, path: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return true;
+    }
+    let (Ok(real_dir), Ok(real)) = (dir.canonicalize(), path.canonicalize()) else {
+        return false;
+    };
+    let repo = real_dir.ancestors().find(|d| d.join(".git").exists());
+    repo.is_some_and(|r| real.starts_with(r))
+}
+
+/// The first ignore file the walk of `root` would read in `root` or in a directory above it
+/// up to the repository root (the walk reads those of the parents too), that it must not.
+pub(crate) fn unreadable_ignore_file_above(root: &Path) -> Option<(PathBuf, io::Error)> {
+    let start = confine::start_dir(root);
+    let repo = start.ancestors().find(|d| d.join(".git").exists());
+    start
+        .ancestors()
+        .take_while(|d| *d == start || repo.is_some_and(|r| d.starts_with(r)))
+        .find_map(unreadable_ignore_file)
 }

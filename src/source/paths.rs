@@ -33,7 +33,7 @@ pub(super) fn scan(paths: &Paths, checker: &Checker) -> Result<Outcome, Error> {
         .roots
         .iter()
         .filter(|_| !paths.walk.no_ignore)
-        .find_map(|p| crate::confine::unreadable_ignore_file_above(p));
+        .find_map(|p| super::ignore::unreadable_ignore_file_above(p));
     if let Some((path, error)) = unreadable {
         return Err(Error::Path { path, error });
     }

@@ -70,7 +70,7 @@ fn refuse_dir(entry: &DirEntry, refused: &Mutex<Vec<ScanError>>) -> bool {
     if !entry.file_type().is_some_and(|t| t.is_dir()) {
         return false;
     }
-    let Some((file, error)) = crate::confine::unreadable_ignore_file(entry.path()) else {
+    let Some((file, error)) = super::ignore::unreadable_ignore_file(entry.path()) else {
         return false;
     };
     refused
