@@ -1,7 +1,7 @@
 //! Tests of the crate's structure, read from its source files: no module cycle, the main
-//! layers in order, and only `output.rs` writes to standard output. A change that makes a
-//! lower layer reach up to a higher one, or prints from anywhere else, fails here, not in
-//! review.
+//! layers in order, and no standard stream opened by the library. A change that makes a
+//! lower layer reach up to a higher one, or that prints behind the binary's back, fails
+//! here, not in review.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -167,16 +167,15 @@ fn no_modules_use_each_other() {
     assert!(left.is_empty(), "in a module cycle, or using one: {left:?}");
 }
 
-/// The library prints nothing but through `output.rs`, which owns standard output: the
-/// report (or `--output /dev/stdout`) and a command's text (`rules`, `explain`, the
-/// baseline's message) are written there, where a closed standard output and a reader
-/// that has gone are handled once. The binary prints the rest (warnings through the sink
-/// it installs, errors); a history scan's progress bar draws on standard error.
-/// `print!` and `eprintln!` are denied by clippy; this catches the standard streams used
-/// directly.
+/// The library prints nothing itself: a command's report and text go to the writer the
+/// binary hands to `run`, through `output.rs`, where a closed standard output and a
+/// reader that has gone are handled once; `output.rs` writes to standard error only for
+/// `--output /dev/stderr`. The binary prints the rest (warnings through the sink it
+/// installs, errors); a history scan's progress bar draws on standard error. `print!`
+/// and `eprintln!` are denied by clippy; this catches the standard streams used directly.
 #[test]
-fn only_output_rs_writes_to_the_standard_streams() {
-    // And this file, which names them.
+fn only_the_binary_opens_the_standard_streams() {
+    // The binary; `--output /dev/stderr`; and this file, which names them.
     let owners = ["main.rs", "cli.rs", "output.rs", "structure.rs"].map(|f| src().join(f));
     let files = rust_files(&src());
     assert!(files.len() > 20, "{files:?}");
@@ -186,7 +185,7 @@ fn only_output_rs_writes_to_the_standard_streams() {
             .replace("ProgressDrawTarget::stderr()", "");
         assert!(
             !code.contains("stdout()") && !code.contains("stderr()"),
-            "{} uses a standard stream: write through output.rs",
+            "{} uses a standard stream: write to the one `run` is handed",
             file.display()
         );
     }

@@ -8,21 +8,22 @@ use std::process::ExitCode;
 
 use crate::options::{AuditOptions, Command, ReportOptions};
 use crate::outcome::Outcome;
+use crate::output::Stdout;
 use crate::report::{self, Report, RunContext, Summary, TokenFileRow};
 use crate::rules::RuleSet;
 use crate::setup::Setup;
 use crate::source::ReportRoot;
-use crate::{audit, docs, hook, output, Error, EXIT_CLEAN, EXIT_FOUND};
+use crate::{audit, docs, hook, Error, EXIT_CLEAN, EXIT_FOUND};
 
 /// Runs one resolved command.
-pub(crate) fn run(command: Command) -> Result<ExitCode, Error> {
+pub(crate) fn run(command: Command, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     match command {
-        Command::Scan(options) => scan::run(options),
-        Command::Audit(options) => run_audit(options),
-        Command::Baseline(options) => baseline::run(options),
-        Command::InstallHook { force } => install_hook(force),
-        Command::Rules { setup, check } => list_rules(&setup, check),
-        Command::Explain { rules, id } => explain(&rules, &id),
+        Command::Scan(options) => scan::run(options, stdout),
+        Command::Audit(options) => run_audit(options, stdout),
+        Command::Baseline(options) => baseline::run(options, stdout),
+        Command::InstallHook { force } => install_hook(force, stdout),
+        Command::Rules { setup, check } => list_rules(&setup, check, stdout),
+        Command::Explain { rules, id } => explain(&rules, &id, stdout),
         Command::Nothing { why } => {
             report::warn(why, true);
             Ok(ExitCode::SUCCESS)
@@ -30,7 +31,7 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, Error> {
     }
 }
 
-fn run_audit(options: AuditOptions) -> Result<ExitCode, Error> {
+fn run_audit(options: AuditOptions, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let AuditOptions {
         setup,
         settings,
@@ -45,36 +46,36 @@ fn run_audit(options: AuditOptions) -> Result<ExitCode, Error> {
         outcome: audited.outcome,
         token_files: Some(audited.token_files),
     };
-    finish(&report, results)
+    finish(&report, results, stdout)
 }
 
-fn install_hook(force: bool) -> Result<ExitCode, Error> {
+fn install_hook(force: bool, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let path = hook::install_hook(&cwd, force)?;
-    output::print(&format!(
+    stdout.print(&format!(
         "tokenlint: installed {}; commits that stage a token are refused\n",
         hook::shown(&path)
     ))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn list_rules(setup: &Setup, check: bool) -> Result<ExitCode, Error> {
+fn list_rules(setup: &Setup, check: bool, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     if check {
-        return check_rules(&setup.rules);
+        return check_rules(&setup.rules, stdout);
     }
-    output::print(&docs::rules_list(&setup.rules))?;
+    stdout.print(&docs::rules_list(&setup.rules))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain(rules: &RuleSet, id: &str) -> Result<ExitCode, Error> {
+fn explain(rules: &RuleSet, id: &str, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let rule = rules
         .get(id)
         .ok_or_else(|| Error::UnknownRule(id.to_string()))?;
-    output::print(&docs::explain(rule))?;
+    stdout.print(&docs::explain(rule))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
+fn check_rules(set: &RuleSet, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let (count, failures) = crate::scan::check_examples(set)?;
     let mut text = String::new();
     for failure in &failures {
@@ -86,7 +87,7 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
         set.rules().len(),
         failures.len()
     ));
-    output::print(&text)?;
+    stdout.print(&text)?;
     Ok(ExitCode::from(if failures.is_empty() {
         EXIT_CLEAN
     } else {
@@ -131,7 +132,11 @@ struct Results<'a> {
 }
 
 /// Sorts the results, writes the report, and decides the exit code.
-fn finish(options: &ReportOptions, results: Results) -> Result<ExitCode, Error> {
+fn finish(
+    options: &ReportOptions,
+    results: Results,
+    stdout: &mut Stdout,
+) -> Result<ExitCode, Error> {
     let Results {
         rules,
         context,
@@ -167,11 +172,29 @@ fn finish(options: &ReportOptions, results: Results) -> Result<ExitCode, Error> 
         context: &context,
     };
     let reporter = options.format.reporter(options.color);
-    output::write_report(options.output.as_deref(), options.show_secrets, |out| {
+    stdout.write_report(options.output.as_deref(), options.show_secrets, |out| {
         reporter.write(&report, out)
     })?;
     let failed = findings
         .iter()
         .any(|f| f.suppression.is_none() && f.severity >= options.fail_on);
     Ok(ExitCode::from(if failed { EXIT_FOUND } else { EXIT_CLEAN }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A command's text goes to the writer `run` is handed, nowhere else.
+    #[test]
+    fn a_command_prints_to_the_writer_it_is_handed() {
+        let rules = RuleSet::load(&[]).unwrap();
+        let id = rules.rules()[0].id.get_ref().clone();
+        let expected = docs::explain(rules.get(&id).unwrap());
+        let mut out = Vec::new();
+        let command = Command::Explain { rules, id };
+        let code = run(command, &mut Stdout::new(&mut out)).unwrap();
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
 }

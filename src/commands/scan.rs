@@ -5,10 +5,11 @@ use std::process::ExitCode;
 use super::{finish, run_context, Results};
 use crate::baseline::{self, Baseline};
 use crate::options::ScanOptions;
+use crate::output::Stdout;
 use crate::source::{self, display_path};
 use crate::Error;
 
-pub(super) fn run(options: ScanOptions) -> Result<ExitCode, Error> {
+pub(super) fn run(options: ScanOptions, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let ScanOptions {
         setup,
         settings,
@@ -36,5 +37,5 @@ pub(super) fn run(options: ScanOptions) -> Result<ExitCode, Error> {
         outcome,
         token_files: None,
     };
-    finish(&report, results)
+    finish(&report, results, stdout)
 }
