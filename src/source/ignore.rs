@@ -1,4 +1,6 @@
-//! The project's ignore file, for what a scan reads without walking a directory.
+//! Ignore files: the project's own, which applies to what a scan reads without walking a
+//! directory (staged files, a hook's file list, history blobs), and those the walk reads,
+//! which are checked first, so that a hostile one is never read.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -92,7 +94,8 @@ const WALK_IGNORE_FILES: [&str; 4] = [
 ];
 
 /// The first ignore file in `dir` that the walk must not read, and why: a symbolic link
-/// out of the repository, one that is not a regular file, or one larger than [`confine::TEXT_CAP`].
+/// out of the repository, one that is not a regular file, or one larger than
+/// [`confine::TEXT_CAP`].
 pub(crate) fn unreadable_ignore_file(dir: &Path) -> Option<(PathBuf, io::Error)> {
     WALK_IGNORE_FILES.iter().find_map(|name| {
         let path = dir.join(name);
