@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -529,20 +529,7 @@ fn lines_around(data: &[u8], at: usize) -> (Option<String>, Option<String>) {
     (Some(text(start..end)), previous)
 }
 
-/// `path` without `.` and `..` components, as far as it can tell without the file system.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use crate::confine::normalize;
 
 /// "the personal token "laptop" (created 2026-01-02, expires 2027-01-02, expired)".
 pub fn describe(file: &TokenFile, today: NaiveDate) -> String {

@@ -212,7 +212,7 @@ impl Config {
 
     /// The configuration file for a scan of `root`, if there is one.
     pub fn discover(root: &Path) -> Option<Discovered> {
-        let start = crate::setup::start_dir(root);
+        let start = crate::confine::start_dir(root);
         let repo = start.ancestors().find(|d| d.join(".git").exists());
         for dir in start.ancestors() {
             // Anything by that name counts: one that is not a regular file inside the

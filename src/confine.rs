@@ -11,7 +11,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The most a configuration, ignore or rule file may hold.
 pub(crate) const TEXT_CAP: u64 = 1 << 20;
@@ -145,61 +145,7 @@ fn is_git_dir(dir: &Path) -> bool {
     dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
 }
 
-/// The ignore files the walk reads in a directory: the ignore crate reads them whole, line
-/// by line, so a FIFO there would block the walk and a device fill memory.
-const WALK_IGNORE_FILES: [&str; 4] = [
-    ".gitignore",
-    ".ignore",
-    crate::walk::IGNORE_FILE,
-    ".git/info/exclude",
-];
-
-/// The first ignore file in `dir` that the walk must not read, and why: a symbolic link
-/// out of the repository, one that is not a regular file, or one larger than [`TEXT_CAP`].
-pub(crate) fn unreadable_ignore_file(dir: &Path) -> Option<(PathBuf, io::Error)> {
-    WALK_IGNORE_FILES.iter().find_map(|name| {
-        let path = dir.join(name);
-        // One that is not there, or cannot be looked at, is not read by the walk either.
-        let meta = std::fs::metadata(&path).ok()?;
-        let checked = check_regular(&meta, TEXT_CAP).and_then(|()| {
-            match links_inside_repository(dir, &path) {
-                true => Ok(()),
-                false => Err(refusal("it is a symbolic link out of the repository")),
-            }
-        });
-        checked.err().map(|e| (path, e))
-    })
-}
-
-/// Whether `path`, an ignore file in `dir`, is no symbolic link, or one that resolves
-/// inside the repository holding `dir` (the nearest directory above it with `.git`, links
-/// resolved). git reads no linked `.gitignore` at all; the walk reads one that a
-/// repository shares among its directories, but never one that leads out of it, such as
-/// `sub/.ignore -> ../../home/me/.netrc`, whose lines its warnings would describe.
-fn links_inside_repository(dir: &Path, path: &Path) -> bool {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if !is_link {
-        return true;
-    }
-    let (Ok(real_dir), Ok(real)) = (dir.canonicalize(), path.canonicalize()) else {
-        return false;
-    };
-    let repo = real_dir.ancestors().find(|d| d.join(".git").exists());
-    repo.is_some_and(|r| real.starts_with(r))
-}
-
-/// The first ignore file the walk of `root` would read in `root` or in a directory above it
-/// up to the repository root (the walk reads those of the parents too), that it must not.
-pub(crate) fn unreadable_ignore_file_above(root: &Path) -> Option<(PathBuf, io::Error)> {
-    let start = crate::setup::start_dir(root);
-    let repo = start.ancestors().find(|d| d.join(".git").exists());
-    start
-        .ancestors()
-        .take_while(|d| *d == start || repo.is_some_and(|r| d.starts_with(r)))
-        .find_map(unreadable_ignore_file)
-}
-
-fn check_regular(meta: &std::fs::Metadata, cap: u64) -> io::Result<()> {
+pub(crate) fn check_regular(meta: &std::fs::Metadata, cap: u64) -> io::Result<()> {
     if !meta.is_file() {
         return Err(refusal("it is not a regular file"));
     }
@@ -219,7 +165,7 @@ fn check_size(len: u64, cap: u64) -> io::Result<()> {
     Ok(())
 }
 
-fn refusal(why: &str) -> io::Error {
+pub(crate) fn refusal(why: &str) -> io::Error {
     io::Error::new(io::ErrorKind::PermissionDenied, format!("refused: {why}"))
 }
 
@@ -232,7 +178,7 @@ pub(crate) fn real_path(path: &Path) -> io::Result<PathBuf> {
         match base.canonicalize() {
             Ok(real) => {
                 let rest = path.strip_prefix(base).unwrap_or(Path::new(""));
-                return Ok(crate::check::normalize(&real.join(rest)));
+                return Ok(normalize(&real.join(rest)));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if base.symlink_metadata().is_ok() {
@@ -248,7 +194,38 @@ pub(crate) fn real_path(path: &Path) -> io::Result<PathBuf> {
 /// [`real_path`], or, when that fails, `path` made plain: for a path that is only shown
 /// or compared.
 pub(crate) fn resolved(path: &Path) -> PathBuf {
-    real_path(path).unwrap_or_else(|_| crate::check::normalize(path))
+    real_path(path).unwrap_or_else(|_| normalize(path))
+}
+
+/// `path` without `.` and `..` components, as far as it can tell without the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The directory a run over `path` starts from, absolute: `path` when it is a
+/// directory, else the directory it is in (the current one for a bare file name).
+pub(crate) fn start_dir(path: &Path) -> PathBuf {
+    let dir = match path.parent() {
+        _ if path.is_dir() => path,
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    canonical(&std::env::current_dir().unwrap_or_default().join(dir))
+}
+
+/// `path` with its links resolved, as it is when it cannot be.
+pub(crate) fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@
 
 use std::fmt::Write;
 
-use crate::report::{clean, clean_lines};
 use crate::rules::{Rule, RuleSet};
+use crate::shown::{clean, clean_lines};
 
 /// `tokenlint rules`: one line per rule, in columns.
 pub fn rules_list(set: &RuleSet) -> String {

@@ -417,26 +417,7 @@ mod tests {
         assert_ne!(fp, fingerprint("r", "a/b.sh", None));
     }
 
-    /// The crate's modules that `module`'s own code (not its tests) names.
-    fn crate_deps(module: &str) -> Vec<String> {
-        let path = format!("{}/src/{module}.rs", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(path).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-        let uses = regex::Regex::new(r"crate::(?:([a-z_]+)|\{([^}]*)\})").unwrap();
-        let mut deps = std::collections::BTreeSet::new();
-        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
-            for c in uses.captures_iter(line) {
-                let names = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
-                deps.extend(
-                    names
-                        .split(',')
-                        .map(|n| n.trim().split("::").next().unwrap_or("")),
-                );
-            }
-        }
-        deps.retain(|d| !d.is_empty() && *d != module && d.starts_with(char::is_lowercase));
-        deps.into_iter().map(str::to_string).collect()
-    }
+    use crate::structure::crate_deps;
 
     /// The types every step shares depend on no step, so that no module cycle runs
     /// through them: `suppress`, `git` and `walk` use `finding` and `outcome`, never the

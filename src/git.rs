@@ -491,7 +491,7 @@ pub(crate) fn path_line(out: Vec<u8>) -> Result<PathBuf, GitError> {
     if line.is_empty() || line.iter().any(|b| b.is_ascii_control()) {
         return Err(error(format!(
             "refused: git named a path that is empty or holds a control character: {}",
-            crate::hook::shown(&path_of_bytes(line))
+            crate::shown::clean_path(&path_of_bytes(line))
         )));
     }
     Ok(path_of_bytes(line))

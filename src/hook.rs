@@ -77,7 +77,7 @@ pub(crate) fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError>
     Ok(path)
 }
 
-pub(crate) use crate::report::clean_path as shown;
+pub(crate) use crate::shown::clean_path as shown;
 
 fn failed(what: &str, path: &Path, e: &io::Error) -> GitError {
     GitError {

@@ -6,11 +6,13 @@
 //! files, inline suppression) → findings → sort → baseline → report. [`resolve`] and
 //! [`run`] are that flow; each step lives in its own module (see `ARCHITECTURE.md`).
 //!
-//! The library prints nothing (`print_stdout` and `print_stderr` are denied): a report goes
-//! to the writer its reporter is handed (standard output, or the `--output` file), and a
-//! warning or a panic's message to the sink the binary installs
-//! ([`report::set_warning_sink`]). Only a history scan's progress bar draws on standard
-//! error, and only when it is a terminal.
+//! The library prints nothing itself (`print_stdout` and `print_stderr` are denied): what a
+//! command prints, its report (unless `--output` names a file) or its text (`rules`,
+//! `explain`, the baseline's message), goes to the writer the binary hands to [`run`], its
+//! standard output, through `output.rs`. A warning or a panic's message goes to the sink
+//! the binary installs ([`report::set_warning_sink`]). Only `--output /dev/stderr` writes
+//! to standard error, and a history scan's progress bar draws there, only when it is a
+//! terminal. A unit test checks that no other module uses a standard stream.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -27,7 +29,6 @@ pub mod finding;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod git;
-pub mod history;
 pub(crate) mod hook;
 pub mod hygiene;
 pub mod options;
@@ -38,13 +39,16 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod setup;
+mod shown;
 pub mod source;
 pub mod store;
+#[cfg(test)]
+mod structure;
 pub mod suppress;
 pub mod token;
 pub mod token_file;
-pub mod walk;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 pub use error::Error;
@@ -56,9 +60,10 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FOUND: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-/// Runs one resolved command.
-pub fn run(command: Command) -> Result<ExitCode, Error> {
-    let result = commands::run(command);
+/// Runs one resolved command, writing what it prints (its report, unless that goes to a
+/// file, or its text) to `stdout`, the binary's standard output.
+pub fn run(command: Command, stdout: &mut dyn Write) -> Result<ExitCode, Error> {
+    let result = commands::run(command, &mut output::Stdout::new(stdout));
     let underived = finding::underived_short_secrets();
     if underived > 0 {
         report::warn(
@@ -73,10 +78,10 @@ pub fn run(command: Command) -> Result<ExitCode, Error> {
     result
 }
 
-/// Prints text to standard output, as the library's own output is: for the binary's
-/// shell completions.
-pub fn print(text: &str) -> Result<(), Error> {
-    output::print(text)
+/// Prints text to `stdout` as a command's text is (a reader that has gone is no error, a
+/// closed standard output is): for the binary's shell completions.
+pub fn print(stdout: &mut dyn Write, text: &str) -> Result<(), Error> {
+    output::Stdout::new(stdout).print(text)
 }
 
 /// `text` with its tokens redacted and its control characters escaped: for what the

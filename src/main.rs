@@ -47,7 +47,8 @@ fn main() -> ExitCode {
     tokenlint::crash::install();
     let result = match cli::Cli::parse_args().command.action() {
         cli::Action::Complete(shell) => completions(shell),
-        cli::Action::Run(request) => tokenlint::resolve(*request).and_then(tokenlint::run),
+        cli::Action::Run(request) => tokenlint::resolve(*request)
+            .and_then(|command| tokenlint::run(command, &mut std::io::stdout())),
     };
     match result {
         Ok(code) => code,
@@ -66,6 +67,6 @@ fn main() -> ExitCode {
 fn completions(shell: clap_complete::Shell) -> Result<ExitCode, tokenlint::Error> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cli::Cli::command(), "tokenlint", &mut out);
-    tokenlint::print(&String::from_utf8_lossy(&out))?;
+    tokenlint::print(&mut std::io::stdout(), &String::from_utf8_lossy(&out))?;
     Ok(ExitCode::SUCCESS)
 }

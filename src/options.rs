@@ -7,13 +7,12 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
 use crate::check::Settings;
+pub use crate::report::{ColorChoice, Format};
 use crate::rules::{RuleSet, Severity};
 use crate::setup::{self, Checks, Setup};
-use crate::source::Source;
-use crate::walk::WalkOptions;
+pub use crate::setup::{ConfigChoice, HygieneRequest, RuleRequest};
+use crate::source::{self, ProjectIgnore, Source, WalkOptions};
 use crate::Error;
 
 /// What the command line asked for.
@@ -27,43 +26,6 @@ pub enum Request {
     Explain(ExplainRequest),
 }
 
-/// Which configuration file a run uses.
-#[derive(Clone, Debug, Default)]
-pub enum ConfigChoice {
-    /// The one found from where the run starts (`audit`: the user's own).
-    #[default]
-    Found,
-    /// `--config FILE`.
-    File(PathBuf),
-    /// `--no-config`.
-    None,
-}
-
-/// Where the rules and the configuration come from.
-#[derive(Clone, Debug, Default)]
-pub struct RuleRequest {
-    /// `--rules DIR`, in order.
-    pub rule_dirs: Vec<PathBuf>,
-    pub config: ConfigChoice,
-}
-
-/// The report's format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-    Sarif,
-    Github,
-}
-
-/// When to colour text output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
 /// How the report is written, and when the run fails, as asked.
 #[derive(Clone, Debug)]
 pub struct ReportRequest {
@@ -74,15 +36,6 @@ pub struct ReportRequest {
     pub color: ColorChoice,
     pub sarif_category: Option<String>,
     pub show_suppressed: bool,
-}
-
-/// The hygiene thresholds and the date they are measured from, as asked.
-#[derive(Clone, Debug, Default)]
-pub struct HygieneRequest {
-    pub now: Option<NaiveDate>,
-    pub expiring_soon_days: Option<u32>,
-    pub rotation_days: Option<u32>,
-    pub max_lifetime_days: Option<u32>,
 }
 
 /// How directories are walked, as asked.
@@ -178,13 +131,11 @@ pub struct ReportOptions {
 pub struct ScanOptions {
     pub setup: Setup,
     pub settings: Settings,
-    /// What to scan; more than one only for paths with `-` among them.
+    /// What to scan; more than one only for paths with `-` among them. A hook's files
+    /// have been through the project's ignore file already, as a walked file is.
     pub sources: Vec<Source>,
-    /// Whether the project's ignore file applies to what does not walk.
-    pub use_ignore_files: bool,
-    /// `--hook`: what the hook named goes through the project's ignore file, as a walked
-    /// file does, and a warning says when nothing is left.
-    pub hook: bool,
+    /// The project's ignore file, for what does not walk (none with `--no-ignore`).
+    pub ignore: ProjectIgnore,
     /// `--baseline`, else the configuration's.
     pub baseline: Option<PathBuf>,
     pub report: ReportOptions,
@@ -244,14 +195,28 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
         store_index: !request.no_store,
     };
     let settings = setup.settings(&request.hygiene, checks)?;
+    let ignore = if request.walk.no_ignore {
+        ProjectIgnore::disabled(&setup.project_root)
+    } else {
+        ProjectIgnore::read(&setup.project_root)?
+    };
     let sources = scan_sources(&request, paths);
+    // A hook's file list goes through the project's .tokenlintignore too.
+    let sources = match request.hook {
+        true => source::hook_files_kept(sources, &ignore, &setup.cwd),
+        false => Some(sources),
+    };
+    let Some(sources) = sources else {
+        return Ok(Command::Nothing {
+            why: "tokenlint: every file the hook was given is ignored by .tokenlintignore",
+        });
+    };
     let report = report_options(request.report, &setup);
     Ok(Command::Scan(ScanOptions {
         setup,
         settings,
         sources,
-        use_ignore_files: !request.walk.no_ignore,
-        hook: request.hook,
+        ignore,
         baseline: request.baseline,
         report,
     }))
@@ -268,7 +233,7 @@ fn scan_paths(request: &ScanRequest) -> Result<Option<Vec<PathBuf>>, Error> {
         return Ok(None);
     }
     Ok(Some(if request.paths.is_empty() {
-        vec![PathBuf::from(".")]
+        vec![source::current_dir()]
     } else if request.hook {
         let paths: Vec<PathBuf> = request.paths.iter().map(hook_file).collect();
         hook_options(&paths)?;
@@ -288,10 +253,7 @@ fn scan_sources(request: &ScanRequest, paths: Vec<PathBuf>) -> Vec<Source> {
             branch: request.branch.clone(),
             since: request.since.clone(),
         };
-        let repo = paths
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| PathBuf::from("."));
+        let repo = paths.into_iter().next().unwrap_or_else(source::current_dir);
         vec![Source::History { repo, range }]
     } else {
         Source::for_paths(paths, walk_options(&request.walk))
@@ -442,23 +404,10 @@ fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
 mod tests {
     use std::path::Path;
 
-    /// Every `.rs` file under `dir`.
-    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                sources(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn clap_stays_in_the_binary() {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = Vec::new();
-        sources(&src, &mut files);
+        let files = crate::structure::rust_files(&src);
         let binary = [src.join("main.rs"), src.join("cli.rs")];
         let library: Vec<_> = files.iter().filter(|f| !binary.contains(f)).collect();
         assert!(library.len() > 20, "{library:?}");

@@ -1,5 +1,8 @@
 //! Where a report goes: standard output, or a file replaced atomically (a temporary file
-//! beside it, then a rename), so that a reader never sees half a report.
+//! beside it, then a rename), so that a reader never sees half a report. Standard output
+//! is the writer the binary hands in ([`Stdout`]): a command's text is printed to it here
+//! too, so that a closed standard output and a reader that has gone are handled in one
+//! place.
 //!
 //! Where others can write to the directory, the report is never written through a link
 //! or to a file put in its place: the temporary file is created anew by `tempfile`
@@ -21,37 +24,67 @@ use std::sync::Mutex;
 
 use crate::Error;
 
-/// Writes with `write` to `path`, or to standard output when `path` is `None`. A
-/// `private` report (one with secrets in it) is readable by its owner alone.
-pub(crate) fn write_report(
-    path: Option<&Path>,
-    private: bool,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), Error> {
-    match path {
-        // By name, the standard streams are the ones tokenlint has, not files to reopen:
-        // `-o /dev/stdout >> log` appends to the log.
-        None => to_stdout(write),
-        Some(path) if stream(path) == Some(1) => to_stdout(write),
-        Some(path) if stream(path) == Some(2) => {
-            let mut err = io::stderr().lock();
-            write(&mut err)
-                .and_then(|()| err.flush())
-                .map_err(|source| Error::Output {
-                    path: path.to_path_buf(),
-                    source,
-                })
-        }
-        Some(path) => atomic_write(path, private, write).map_err(|source| Error::Output {
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
-}
+/// Standard output, as the binary hands it to a run: the one writer a report that goes to
+/// no file, and a command's text, are written to. The library never opens it itself.
+pub(crate) struct Stdout<'a>(&'a mut dyn Write);
 
-/// Prints text to standard output.
-pub(crate) fn print(text: &str) -> Result<(), Error> {
-    to_stdout(|out| out.write_all(text.as_bytes()))
+impl<'a> Stdout<'a> {
+    pub(crate) fn new(out: &'a mut dyn Write) -> Stdout<'a> {
+        Stdout(out)
+    }
+
+    /// Writes with `write` to `path`, or to standard output when `path` is `None`. A
+    /// `private` report (one with secrets in it) is readable by its owner alone.
+    pub(crate) fn write_report(
+        &mut self,
+        path: Option<&Path>,
+        private: bool,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), Error> {
+        match path {
+            // By name, the standard streams are the ones tokenlint has, not files to
+            // reopen: `-o /dev/stdout >> log` appends to the log.
+            None => self.write(write),
+            Some(path) if stream(path) == Some(1) => self.write(write),
+            Some(path) if stream(path) == Some(2) => {
+                let mut err = io::stderr().lock();
+                write(&mut err)
+                    .and_then(|()| err.flush())
+                    .map_err(|source| Error::Output {
+                        path: path.to_path_buf(),
+                        source,
+                    })
+            }
+            Some(path) => atomic_write(path, private, write).map_err(|source| Error::Output {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Prints text to standard output.
+    pub(crate) fn print(&mut self, text: &str) -> Result<(), Error> {
+        self.write(|out| out.write_all(text.as_bytes()))
+    }
+
+    /// Writes with `write`: a reader that has gone is no error, a standard output that was
+    /// closed when the process started is.
+    fn write(&mut self, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+        if STDOUT_CLOSED.load(Ordering::Relaxed) {
+            return Err(Error::Output {
+                path: PathBuf::from("<stdout>"),
+                source: io::Error::other("standard output is closed: no report was written"),
+            });
+        }
+        let mut out = BufWriter::new(&mut *self.0);
+        match write(&mut out).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Output {
+                path: PathBuf::from("<stdout>"),
+                source: e,
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The standard stream that `path` names, 1 or 2, if it names one.
@@ -76,24 +109,6 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// binary's start-up code can tell.
 pub fn stdout_was_closed() {
     STDOUT_CLOSED.store(true, Ordering::Relaxed);
-}
-
-fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
-    if STDOUT_CLOSED.load(Ordering::Relaxed) {
-        return Err(Error::Output {
-            path: PathBuf::from("<stdout>"),
-            source: io::Error::other("standard output is closed: no report was written"),
-        });
-    }
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    match write(&mut out).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Output {
-            path: PathBuf::from("<stdout>"),
-            source: e,
-        }),
-        _ => Ok(()),
-    }
 }
 
 fn atomic_write(

@@ -21,7 +21,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::git::{self, GitError};
-use crate::hook::shown;
+use crate::shown::clean_path as shown;
 
 /// A repository with a working tree: its top, its git directory and the git directory
 /// all its worktrees share, all absolute and with their links resolved.

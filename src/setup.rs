@@ -3,15 +3,45 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use crate::check::{Checker, Settings};
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::confine::{self, Scope};
 use crate::hygiene::Thresholds;
-use crate::options::{ConfigChoice, HygieneRequest, RuleRequest};
 use crate::rules::RuleSet;
 use crate::store::{StoreIndex, Stores};
 use crate::suppress::Allowlist;
 use crate::Error;
+
+/// Which configuration file a run uses.
+#[derive(Clone, Debug, Default)]
+pub enum ConfigChoice {
+    /// The one found from where the run starts (`audit`: the user's own).
+    #[default]
+    Found,
+    /// `--config FILE`.
+    File(PathBuf),
+    /// `--no-config`.
+    None,
+}
+
+/// Where the rules and the configuration come from.
+#[derive(Clone, Debug, Default)]
+pub struct RuleRequest {
+    /// `--rules DIR`, in order.
+    pub rule_dirs: Vec<PathBuf>,
+    pub config: ConfigChoice,
+}
+
+/// The hygiene thresholds and the date they are measured from, as asked.
+#[derive(Clone, Debug, Default)]
+pub struct HygieneRequest {
+    pub now: Option<NaiveDate>,
+    pub expiring_soon_days: Option<u32>,
+    pub rotation_days: Option<u32>,
+    pub max_lifetime_days: Option<u32>,
+}
 
 /// The configuration and the rules it selects.
 pub struct Setup {
@@ -61,7 +91,7 @@ impl Setup {
         let mut rules = rule_set(rule_dirs, &config)?;
         config.apply_to_rules(&mut rules)?;
         let project_root = repository_root(root)
-            .or_else(|| config.dir().map(canonical))
+            .or_else(|| config.dir().map(confine::canonical))
             .unwrap_or_else(|| cwd.clone());
         Ok(Setup {
             config,
@@ -121,80 +151,6 @@ pub struct Checks {
     pub store_index: bool,
 }
 
-/// The project's `.tokenlintignore` (at the project root), for the scans that do not walk
-/// a directory: staged files, hook file lists and history blobs.
-pub struct ProjectIgnore {
-    root: PathBuf,
-    matcher: Option<ignore::gitignore::Gitignore>,
-}
-
-impl ProjectIgnore {
-    /// Reads the project's ignore file, which must be a small regular file inside the
-    /// project. A line that is not a valid pattern is a warning, and is left out.
-    pub fn new(project_root: &Path, enabled: bool) -> Result<ProjectIgnore, Error> {
-        let file = project_root.join(crate::walk::IGNORE_FILE);
-        let matcher = if enabled && file.symlink_metadata().is_ok() {
-            let scope = Scope::project(project_root);
-            let text = confine::read_text(&file, &scope, confine::TEXT_CAP).map_err(|source| {
-                Box::new(ConfigError::Read {
-                    path: file.clone(),
-                    source,
-                })
-            })?;
-            Some(ignore_matcher(project_root, &file, &text))
-        } else {
-            None
-        };
-        Ok(ProjectIgnore {
-            root: project_root.to_path_buf(),
-            matcher: matcher.flatten(),
-        })
-    }
-
-    /// None: for the scans that walk, whose walk reads the ignore files.
-    pub(crate) fn disabled(project_root: &Path) -> ProjectIgnore {
-        ProjectIgnore {
-            root: project_root.to_path_buf(),
-            matcher: None,
-        }
-    }
-
-    /// Whether the file at the absolute `path` is ignored.
-    pub fn ignores(&self, path: &Path) -> bool {
-        self.matcher.as_ref().is_some_and(|m| {
-            path.starts_with(&self.root) && m.matched_path_or_any_parents(path, false).is_ignore()
-        })
-    }
-}
-
-/// The matcher for the lines of the ignore file `file`, with a warning on standard error
-/// for each line that is not a valid pattern (naming the line, never quoting it).
-fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitignore::Gitignore> {
-    let shown = file.to_string_lossy();
-    let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
-    for (n, line) in text.lines().enumerate() {
-        if let Err(e) = builder.add_line(None, line) {
-            let why = match e {
-                ignore::Error::Glob { err, .. } => err,
-                _ => "not a valid pattern".to_string(),
-            };
-            if let Some(warning) = crate::walk::bad_ignore_line(file, Some(n as u64 + 1), &why) {
-                crate::report::warn(&warning, true);
-            }
-        }
-    }
-    match builder.build() {
-        Ok(matcher) => Some(matcher),
-        Err(_) => {
-            crate::report::warn(
-                &format!("warning: {shown}: its patterns cannot be compiled; it is not used"),
-                true,
-            );
-            None
-        }
-    }
-}
-
 /// The configuration for a run whose first root is `root`: none with `--no-config`, else
 /// `--config` (confined as a discovered one when it lies in the scanned tree), else the
 /// one discovered from `root` (confined to its project).
@@ -216,7 +172,7 @@ pub(crate) fn project_config(choice: &ConfigChoice, root: &Path) -> Result<Confi
 /// `root`, else the directory a run over `root` starts from. A pull request's own
 /// `tokenlint.toml`, named with `--config`, is as much the stranger's as a discovered one.
 fn tree_holding(path: &Path, root: &Path) -> Option<PathBuf> {
-    let tree = repository_root(root).unwrap_or_else(|| start_dir(root));
+    let tree = repository_root(root).unwrap_or_else(|| confine::start_dir(root));
     let absolute = crate::check::normalize(&std::env::current_dir().ok()?.join(path));
     // As named, and with the links of its directory resolved: inside by either counts.
     let real = match (path.parent(), path.file_name()) {
@@ -245,24 +201,9 @@ pub(crate) fn rule_set(rule_dirs: &[PathBuf], config: &Config) -> Result<RuleSet
     Ok(rules)
 }
 
-/// The directory a run over `path` starts from, absolute: `path` when it is a
-/// directory, else the directory it is in (the current one for a bare file name).
-pub(crate) fn start_dir(path: &Path) -> PathBuf {
-    let dir = match path.parent() {
-        _ if path.is_dir() => path,
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    canonical(&std::env::current_dir().unwrap_or_default().join(dir))
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
 /// The nearest directory at or above `path` that holds `.git`.
 fn repository_root(path: &Path) -> Option<PathBuf> {
-    let start = start_dir(path);
+    let start = confine::start_dir(path);
     start
         .ancestors()
         .find(|d| d.join(".git").exists())

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use crate::baseline::{self, Baseline};
 use crate::confine::Scope;
 use crate::options::BaselineOptions;
-use crate::setup::ProjectIgnore;
-use crate::{output, report, source, Error};
+use crate::output::Stdout;
+use crate::source::{self, ProjectIgnore};
+use crate::{report, Error};
 
-pub(super) fn run(options: BaselineOptions) -> Result<ExitCode, Error> {
+pub(super) fn run(options: BaselineOptions, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let BaselineOptions {
         setup,
         settings,
@@ -58,8 +59,8 @@ pub(super) fn run(options: BaselineOptions) -> Result<ExitCode, Error> {
         }
     };
     let text = baseline::render(&entries);
-    output::write_report(Some(&path), false, |out| out.write_all(text.as_bytes()))?;
-    output::print(&format!("tokenlint: {said}\n"))?;
+    stdout.write_report(Some(&path), false, |out| out.write_all(text.as_bytes()))?;
+    stdout.print(&format!("tokenlint: {said}\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 

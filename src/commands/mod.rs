@@ -8,20 +8,22 @@ use std::process::ExitCode;
 
 use crate::options::{AuditOptions, Command, ReportOptions};
 use crate::outcome::Outcome;
+use crate::output::Stdout;
 use crate::report::{self, Report, RunContext, Summary, TokenFileRow};
 use crate::rules::RuleSet;
 use crate::setup::Setup;
-use crate::{audit, docs, hook, output, Error, EXIT_CLEAN, EXIT_FOUND};
+use crate::source::ReportRoot;
+use crate::{audit, docs, hook, Error, EXIT_CLEAN, EXIT_FOUND};
 
 /// Runs one resolved command.
-pub(crate) fn run(command: Command) -> Result<ExitCode, Error> {
+pub(crate) fn run(command: Command, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     match command {
-        Command::Scan(options) => scan::run(options),
-        Command::Audit(options) => run_audit(options),
-        Command::Baseline(options) => baseline::run(options),
-        Command::InstallHook { force } => install_hook(force),
-        Command::Rules { setup, check } => list_rules(&setup, check),
-        Command::Explain { rules, id } => explain(&rules, &id),
+        Command::Scan(options) => scan::run(options, stdout),
+        Command::Audit(options) => run_audit(options, stdout),
+        Command::Baseline(options) => baseline::run(options, stdout),
+        Command::InstallHook { force } => install_hook(force, stdout),
+        Command::Rules { setup, check } => list_rules(&setup, check, stdout),
+        Command::Explain { rules, id } => explain(&rules, &id, stdout),
         Command::Nothing { why } => {
             report::warn(why, true);
             Ok(ExitCode::SUCCESS)
@@ -29,7 +31,7 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, Error> {
     }
 }
 
-fn run_audit(options: AuditOptions) -> Result<ExitCode, Error> {
+fn run_audit(options: AuditOptions, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let AuditOptions {
         setup,
         settings,
@@ -40,40 +42,40 @@ fn run_audit(options: AuditOptions) -> Result<ExitCode, Error> {
     let audited = audit::audit(&paths, &checker)?;
     let results = Results {
         rules: &setup.rules,
-        context: run_context(None, true, &report),
+        context: run_context(ReportRoot::CurrentDir, true, &report),
         outcome: audited.outcome,
         token_files: Some(audited.token_files),
     };
-    finish(&report, results)
+    finish(&report, results, stdout)
 }
 
-fn install_hook(force: bool) -> Result<ExitCode, Error> {
+fn install_hook(force: bool, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let path = hook::install_hook(&cwd, force)?;
-    output::print(&format!(
+    stdout.print(&format!(
         "tokenlint: installed {}; commits that stage a token are refused\n",
         hook::shown(&path)
     ))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn list_rules(setup: &Setup, check: bool) -> Result<ExitCode, Error> {
+fn list_rules(setup: &Setup, check: bool, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     if check {
-        return check_rules(&setup.rules);
+        return check_rules(&setup.rules, stdout);
     }
-    output::print(&docs::rules_list(&setup.rules))?;
+    stdout.print(&docs::rules_list(&setup.rules))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain(rules: &RuleSet, id: &str) -> Result<ExitCode, Error> {
+fn explain(rules: &RuleSet, id: &str, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let rule = rules
         .get(id)
         .ok_or_else(|| Error::UnknownRule(id.to_string()))?;
-    output::print(&docs::explain(rule))?;
+    stdout.print(&docs::explain(rule))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
+fn check_rules(set: &RuleSet, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let (count, failures) = crate::scan::check_examples(set)?;
     let mut text = String::new();
     for failure in &failures {
@@ -85,7 +87,7 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
         set.rules().len(),
         failures.len()
     ));
-    output::print(&text)?;
+    stdout.print(&text)?;
     Ok(ExitCode::from(if failures.is_empty() {
         EXIT_CLEAN
     } else {
@@ -93,24 +95,31 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
     }))
 }
 
-/// The scan root is the one directory scanned, or else the current directory.
-fn run_context(
-    root: Option<&std::path::Path>,
-    absolute_uris: bool,
-    options: &ReportOptions,
-) -> RunContext {
+/// The scan root is the one directory scanned, or else the current directory; a history
+/// scan's is the top of its working tree, which its paths are relative to.
+fn run_context(root: ReportRoot, absolute_uris: bool, options: &ReportOptions) -> RunContext {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let root = match root {
-        Some(one) if one.is_dir() => one.canonicalize().unwrap_or_else(|_| cwd.join(one)),
-        _ => cwd.clone(),
-    };
-    RunContext {
+    let mut context = RunContext {
+        root: cwd.clone(),
         cwd,
-        root,
         absolute_uris,
         sarif_category: options.sarif_category.clone(),
         provenance: None,
+    };
+    match root {
+        ReportRoot::Path(one) if one.is_dir() => {
+            context.root = one.canonicalize().unwrap_or_else(|_| context.cwd.join(one));
+        }
+        ReportRoot::Repository(repo) => {
+            if let Ok(top) = crate::git::toplevel(&repo) {
+                context.root = top.canonicalize().unwrap_or(top.clone());
+                context.cwd.clone_from(&context.root);
+                context.provenance = crate::git::provenance(&top);
+            }
+        }
+        ReportRoot::Path(_) | ReportRoot::CurrentDir => {}
     }
+    context
 }
 
 /// What a scan or an audit hands to the report.
@@ -123,7 +132,11 @@ struct Results<'a> {
 }
 
 /// Sorts the results, writes the report, and decides the exit code.
-fn finish(options: &ReportOptions, results: Results) -> Result<ExitCode, Error> {
+fn finish(
+    options: &ReportOptions,
+    results: Results,
+    stdout: &mut Stdout,
+) -> Result<ExitCode, Error> {
     let Results {
         rules,
         context,
@@ -159,11 +172,29 @@ fn finish(options: &ReportOptions, results: Results) -> Result<ExitCode, Error> 
         context: &context,
     };
     let reporter = options.format.reporter(options.color);
-    output::write_report(options.output.as_deref(), options.show_secrets, |out| {
+    stdout.write_report(options.output.as_deref(), options.show_secrets, |out| {
         reporter.write(&report, out)
     })?;
     let failed = findings
         .iter()
         .any(|f| f.suppression.is_none() && f.severity >= options.fail_on);
     Ok(ExitCode::from(if failed { EXIT_FOUND } else { EXIT_CLEAN }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A command's text goes to the writer `run` is handed, nowhere else.
+    #[test]
+    fn a_command_prints_to_the_writer_it_is_handed() {
+        let rules = RuleSet::load(&[]).unwrap();
+        let id = rules.rules()[0].id.get_ref().clone();
+        let expected = docs::explain(rules.get(&id).unwrap());
+        let mut out = Vec::new();
+        let command = Command::Explain { rules, id };
+        let code = run(command, &mut Stdout::new(&mut out)).unwrap();
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
 }

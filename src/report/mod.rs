@@ -4,7 +4,6 @@
 mod github;
 mod json;
 pub mod sarif;
-mod shown;
 mod text;
 
 use std::io::{self, Write};
@@ -14,12 +13,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::finding::Finding;
-use crate::options::Format;
 use crate::outcome::ScanError;
 use crate::rules::{RuleSet, Severity};
+pub(crate) use crate::shown::{clean, clean_lines, clean_path, source_text, visible};
+pub use crate::shown::{shown_error, ShownError};
 use crate::token::{redact_in_place, redact_tokens, TokenKind};
-pub(crate) use shown::{clean, clean_lines, clean_path, source_text};
-pub use shown::{shown_error, ShownError};
 
 /// Everything a reporter may show.
 pub struct Report<'a> {
@@ -112,6 +110,23 @@ pub trait Reporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
 
+/// The report's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// When to colour text output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 impl Format {
     pub fn reporter(self, color: bool) -> Box<dyn Reporter> {
         match self {
@@ -121,25 +136,6 @@ impl Format {
             Format::Github => Box::new(github::GithubReporter),
         }
     }
-}
-
-/// `text` with every control character shown as an escape (`\n`, `\u{1b}`): for paths,
-/// names and messages that come from file names or file contents, so that text output
-/// stays one line per item and never carries terminal escapes or a line a CI runner
-/// would read as a command.
-pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut shown = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(shown)
 }
 
 /// Redacts every token in the names a report shows: paths, messages, commits, and `audit`'s

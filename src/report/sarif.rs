@@ -12,7 +12,7 @@ use std::path::{Component, Path};
 use serde_sarif::sarif;
 
 use super::{Report, Reporter};
-use crate::check::normalize;
+use crate::confine::normalize;
 use crate::docs;
 use crate::finding::Finding;
 use crate::finding::SuppressionKind;

@@ -13,7 +13,7 @@ pub enum RuleError {
     #[diagnostic(transparent)]
     Invalid(Box<InvalidRule>),
 
-    #[error("cannot read rules from {}", crate::report::visible(&path.to_string_lossy()))]
+    #[error("cannot read rules from {}", crate::shown::visible(&path.to_string_lossy()))]
     #[diagnostic(code(tokenlint::rule_file))]
     Read {
         path: PathBuf,
@@ -41,8 +41,8 @@ impl RuleError {
             name: origin.name.clone(),
             message: message.trim().to_string(),
             src: NamedSource::new(
-                crate::report::clean(&origin.name),
-                crate::report::source_text(&origin.text),
+                crate::shown::clean(&origin.name),
+                crate::shown::source_text(&origin.text),
             ),
             span: span.into(),
         }))

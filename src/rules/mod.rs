@@ -205,7 +205,7 @@ impl RuleSet {
                             source,
                         }
                     })?;
-                let rule = parse_rule(&crate::report::visible(&path.to_string_lossy()), &text)?;
+                let rule = parse_rule(&crate::shown::visible(&path.to_string_lossy()), &text)?;
                 let Some(pattern) = &rule.pattern else {
                     return Err(RuleError::invalid(
                         &rule.origin,

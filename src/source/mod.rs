@@ -1,20 +1,26 @@
 //! What a scan reads. The options decide the [`Source`]s once; here each is scanned,
 //! handing `Item`s (bytes or a file, a path and the name shown) to the one checker,
-//! and says which part of the project it covered, for the baseline.
+//! and says which part of the project it covered, for the baseline. A new source is a
+//! [`Source`] variant and a file here: everything that reads what a scan checks lives
+//! under this module, and nothing here depends on the options that chose it.
 
+mod history;
+mod ignore;
 mod item;
 mod paths;
 mod staged;
+mod stdin;
+pub(crate) mod walk;
 
 use std::path::{Path, PathBuf};
 
 use crate::check::Checker;
 use crate::git::Revisions;
 use crate::outcome::Outcome;
-use crate::setup::ProjectIgnore;
-use crate::walk::WalkOptions;
 use crate::Error;
+pub use ignore::ProjectIgnore;
 pub(crate) use item::{check_object, Data, Item};
+pub use walk::{display_path, WalkOptions, IGNORE_FILE};
 
 /// Something to scan. A `Push { updates }` variant arrives with push protection.
 #[derive(Debug)]
@@ -47,16 +53,17 @@ impl Source {
         stdin.into_iter().chain(paths).collect()
     }
 
-    /// The one path this source names, for the report's scan root.
-    fn root(&self) -> Option<PathBuf> {
+    /// What the report's paths are relative to, when this is the one source.
+    fn report_root(&self) -> ReportRoot {
         match self {
             Source::Paths(paths) => match paths.roots.as_slice() {
-                [one] => Some(one.clone()),
-                _ => None,
+                [one] => ReportRoot::Path(one.clone()),
+                _ => ReportRoot::CurrentDir,
             },
-            Source::Stdin => None,
-            Source::Staged => Some(PathBuf::from(".")),
-            Source::History { repo, .. } => Some(repo.clone()),
+            Source::Stdin => ReportRoot::CurrentDir,
+            // The index of the repository around the current directory.
+            Source::Staged => ReportRoot::Path(current_dir()),
+            Source::History { repo, .. } => ReportRoot::Repository(repo.clone()),
         }
     }
 
@@ -71,15 +78,15 @@ impl Source {
                 (paths::scan(paths, checker)?, Coverage::keys(keys))
             }
             Source::Stdin => (
-                crate::walk::scan_stdin(checker).map_err(Error::Stdin)?,
-                Coverage::keys(Vec::new()),
+                stdin::scan(checker).map_err(Error::Stdin)?,
+                Coverage::nothing(),
             ),
             Source::Staged => {
                 let (outcome, keys) = staged::scan(&checker.settings().cwd, checker, ignore)?;
                 (outcome, Coverage::keys(keys))
             }
             Source::History { repo, range } => (
-                crate::history::scan(repo, range, checker, ignore)?,
+                history::scan(repo, range, checker, ignore)?,
                 Coverage::Everything,
             ),
         })
@@ -91,11 +98,29 @@ fn is_stdin(path: &Path) -> bool {
     ["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(&path.to_string_lossy().as_ref())
 }
 
-/// The scan root the report names: the one path scanned, if there is one.
-pub(crate) fn root(sources: &[Source]) -> Option<PathBuf> {
+/// The current directory, as a path to scan: what is found under it is shown relative to
+/// it (`a.txt`, not `./a.txt`).
+pub(crate) fn current_dir() -> PathBuf {
+    PathBuf::from(".")
+}
+
+/// What a report's paths are relative to, as the sources decide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ReportRoot {
+    /// The current directory: several sources, or standard input.
+    CurrentDir,
+    /// The one path scanned: the current directory when it is not a directory.
+    Path(PathBuf),
+    /// The top of the working tree of the repository around this path: the paths of a
+    /// history scan are relative to it, and its commit is the report's provenance.
+    Repository(PathBuf),
+}
+
+/// What the report's paths are relative to: the one source's root, if there is one.
+pub(crate) fn report_root(sources: &[Source]) -> ReportRoot {
     match sources {
-        [one] => one.root(),
-        _ => None,
+        [one] => one.report_root(),
+        _ => ReportRoot::CurrentDir,
     }
 }
 
@@ -106,7 +131,7 @@ pub(crate) fn hook_files_kept(
     ignore: &ProjectIgnore,
     cwd: &Path,
 ) -> Option<Vec<Source>> {
-    let ignored = |p: &Path| ignore.ignores(&crate::check::normalize(&cwd.join(p)));
+    let ignored = |p: &Path| ignore.ignores(&crate::confine::normalize(&cwd.join(p)));
     let kept: Vec<Source> = sources
         .into_iter()
         .filter_map(|source| match source {
@@ -115,10 +140,10 @@ pub(crate) fn hook_files_kept(
                 (!paths.roots.is_empty()).then_some(Source::Paths(paths))
             }
             Source::Stdin => Some(Source::Stdin),
-            other => match other.root() {
-                Some(root) if ignored(&root) => None,
-                _ => Some(other),
-            },
+            Source::Staged => (!ignored(cwd)).then_some(Source::Staged),
+            Source::History { repo, range } => {
+                (!ignored(&repo)).then_some(Source::History { repo, range })
+            }
         })
         .collect();
     (!kept.is_empty()).then_some(kept)
@@ -137,7 +162,7 @@ pub(crate) fn scan(
         }
     }
     let mut outcome = Outcome::default();
-    let mut coverage = Coverage::keys(Vec::new());
+    let mut coverage = Coverage::nothing();
     for source in sources {
         let (scanned, covered) = source.scan(checker, ignore)?;
         outcome.merge(scanned);
@@ -157,9 +182,15 @@ pub enum Coverage {
 }
 
 impl Coverage {
-    /// The coverage of the paths with these keys: the project root's key is empty.
+    /// Nothing: the coverage of no path (standard input), to which others are added.
+    fn nothing() -> Coverage {
+        Coverage::Under(Vec::new())
+    }
+
+    /// The coverage of the paths with these keys: the project root's key is empty
+    /// ([`Checker::key`] leaves out `.`), and covers everything.
     pub(crate) fn keys(keys: Vec<String>) -> Coverage {
-        if keys.iter().any(|k| k.is_empty() || k == ".") {
+        if keys.iter().any(String::is_empty) {
             Coverage::Everything
         } else {
             Coverage::Under(keys)
@@ -203,18 +234,16 @@ mod tests {
         let under = Coverage::keys(vec!["src".into()]);
         assert!(under.covers("src") && under.covers("src/a.rs"));
         assert!(!under.covers("srcs/a.rs") && !under.covers("a.rs"));
-        assert!(Coverage::keys(Vec::new())
-            .and(Coverage::Everything)
-            .covers("a"));
+        assert!(Coverage::nothing().and(Coverage::Everything).covers("a"));
     }
 
     #[test]
     fn a_hook_scans_nothing_the_ignore_file_ignores() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
-        std::fs::write(root.join(crate::walk::IGNORE_FILE), "sub\n").unwrap();
+        std::fs::write(root.join(IGNORE_FILE), "sub\n").unwrap();
         std::fs::create_dir(root.join("sub")).unwrap();
-        let ignore = ProjectIgnore::new(&root, true).unwrap();
+        let ignore = ProjectIgnore::read(&root).unwrap();
         let names = ["a", "sub/b", "-"].map(PathBuf::from).to_vec();
         let kept = hook_files_kept(
             Source::for_paths(names, WalkOptions::default()),
@@ -226,13 +255,36 @@ mod tests {
         assert!(matches!(&kept[1], Source::Paths(p) if p.roots == [PathBuf::from("a")]));
         // A staged or history scan from an ignored directory: nothing left.
         let history = Source::History {
-            repo: PathBuf::from("."),
+            repo: current_dir(),
             range: Revisions::default(),
         };
         for source in [Source::Staged, history] {
             assert!(hook_files_kept(vec![source], &ignore, &root.join("sub")).is_none());
         }
         assert!(hook_files_kept(vec![Source::Staged], &ignore, &root).is_some());
+    }
+
+    #[test]
+    fn the_report_root_is_that_of_the_one_source() {
+        let paths = |names: &[&str]| {
+            let names = names.iter().map(PathBuf::from).collect();
+            report_root(&Source::for_paths(names, WalkOptions::default()))
+        };
+        assert_eq!(paths(&["a"]), ReportRoot::Path(PathBuf::from("a")));
+        assert_eq!(paths(&["a", "b"]), ReportRoot::CurrentDir);
+        assert_eq!(paths(&["a", "-"]), ReportRoot::CurrentDir);
+        let history = Source::History {
+            repo: PathBuf::from("r"),
+            range: Revisions::default(),
+        };
+        assert_eq!(
+            report_root(&[history]),
+            ReportRoot::Repository(PathBuf::from("r"))
+        );
+        assert_eq!(
+            report_root(&[Source::Staged]),
+            ReportRoot::Path(current_dir())
+        );
     }
 
     #[test]

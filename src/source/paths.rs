@@ -1,5 +1,5 @@
 //! Files and directories named on the command line, walked in parallel (see
-//! [`crate::walk`]).
+//! [`super::walk`]).
 
 use std::path::PathBuf;
 
@@ -33,9 +33,9 @@ pub(super) fn scan(paths: &Paths, checker: &Checker) -> Result<Outcome, Error> {
         .roots
         .iter()
         .filter(|_| !paths.walk.no_ignore)
-        .find_map(|p| crate::confine::unreadable_ignore_file_above(p));
+        .find_map(|p| super::ignore::unreadable_ignore_file_above(p));
     if let Some((path, error)) = unreadable {
         return Err(Error::Path { path, error });
     }
-    Ok(crate::walk::walk(&paths.roots, &paths.walk, checker))
+    Ok(super::walk::walk(&paths.roots, &paths.walk, checker))
 }

@@ -3,13 +3,13 @@
 
 use std::path::Path;
 
+use super::ignore::ProjectIgnore;
+use super::walk::{display_path, SPOOL_FROM};
 use crate::check::Checker;
 use crate::git;
 use crate::outcome::Outcome;
 use crate::report;
 use crate::scan::Scratch;
-use crate::setup::ProjectIgnore;
-use crate::walk::display_path;
 use crate::Error;
 
 /// The blobs staged in the index of the repository around `dir`, and the keys of the
@@ -34,7 +34,7 @@ pub(super) fn scan(
     let (mut scratch, mut window) = (Scratch::default(), Vec::new());
     let mut unreadable: Vec<String> = Vec::new();
     let oids = files.iter().map(|f| f.oid.clone()).collect();
-    git::read_all(&top, oids, crate::walk::SPOOL_FROM, |i, object| {
+    git::read_all(&top, oids, SPOOL_FROM, |i, object| {
         let (file, shown) = (&files[i], display_path(&files[i].path));
         let path = top.join(&file.path);
         match super::check_object(checker, &path, &shown, object, &mut window, &mut scratch) {

@@ -163,14 +163,21 @@ fn tokenlintignore_applies_to_staged_files_and_hook_file_lists() {
     .unwrap();
     git(p, &["add", "-A"]);
     assert_eq!(run(p, &["scan", "--staged"]).status.code(), Some(0));
+    let hook = run(p, &["scan", "--hook", "fixtures/leak.sh"]);
+    assert_eq!(hook.status.code(), Some(0));
+    // Nothing left to scan is said, not silent.
     assert_eq!(
-        run(p, &["scan", "--hook", "fixtures/leak.sh"])
-            .status
-            .code(),
-        Some(0)
+        String::from_utf8_lossy(&hook.stderr),
+        "tokenlint: every file the hook was given is ignored by .tokenlintignore\n"
     );
     assert_eq!(
         run(p, &["scan", "--staged", "--no-ignore"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(p, &["scan", "--no-ignore", "--hook", "fixtures/leak.sh"])
+            .status
+            .code(),
         Some(1)
     );
 }

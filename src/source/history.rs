@@ -9,24 +9,24 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::ignore::ProjectIgnore;
+use super::{check_object, walk, Data, Item};
 use crate::check::Checker;
 use crate::finding::{Commit, Finding};
 use crate::git::{self, FirstCommits, HistoryBlob, Object, Revisions};
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
-use crate::source::{check_object, Data, Item};
-use crate::walk;
 use crate::Error;
 
 /// Blob bytes read before a batch is scanned: memory stays bounded whatever the history.
 const BATCH_BYTES: usize = 64 << 20;
 
 /// Scans every blob of the history of the repository around `dir` that `revs` reach.
-pub fn scan(
+pub(super) fn scan(
     dir: &Path,
     revs: &Revisions,
     checker: &Checker,
-    ignore: &crate::setup::ProjectIgnore,
+    ignore: &ProjectIgnore,
 ) -> Result<Outcome, Error> {
     let top = crate::repo::open(dir)?.top;
     let mut outcome = Outcome::default();

@@ -1,6 +1,7 @@
-//! An error as standard error shows it. An error's message may name a path from the
-//! command line or a hook's file list, or quote a configuration file: hostile text, which
-//! must neither show a token nor start a line that a terminal or a CI runner would obey.
+//! Hostile text as it may be shown, and an error as standard error shows it. A path from
+//! the scanned tree or a hook's file list, a rule or configuration file quoted in an
+//! error: such text must neither show a token nor start a line that a terminal or a CI
+//! runner would obey. Below the reports and the rules, which both show such text.
 
 use std::fmt;
 use std::path::Path;
@@ -48,7 +49,26 @@ pub fn shown_error(err: crate::Error) -> ShownError {
 /// character escaped (`\n`, `\u{1b}`). For paths, names and messages from the scanned
 /// tree, the command line or a rule file.
 pub(crate) fn clean(text: &str) -> String {
-    super::visible(&redact_tokens(text)).into_owned()
+    visible(&redact_tokens(text)).into_owned()
+}
+
+/// `text` with every control character shown as an escape (`\n`, `\u{1b}`): for paths,
+/// names and messages that come from file names or file contents, so that text output
+/// stays one line per item and never carries terminal escapes or a line a CI runner
+/// would read as a command.
+pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
 }
 
 /// A file's text as an error's snippet shows it (miette prints a snippet's bytes as they

@@ -6,16 +6,16 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
+use super::{Data, Item};
 use crate::check::Checker;
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
-use crate::source::{Data, Item};
 
 /// The name of tokenlint's own ignore file, in gitignore syntax, honoured anywhere.
 pub const IGNORE_FILE: &str = ".tokenlintignore";
@@ -70,7 +70,7 @@ fn refuse_dir(entry: &DirEntry, refused: &Mutex<Vec<ScanError>>) -> bool {
     if !entry.file_type().is_some_and(|t| t.is_dir()) {
         return false;
     }
-    let Some((file, error)) = crate::confine::unreadable_ignore_file(entry.path()) else {
+    let Some((file, error)) = super::ignore::unreadable_ignore_file(entry.path()) else {
         return false;
     };
     refused
@@ -84,37 +84,6 @@ fn refuse_dir(entry: &DirEntry, refused: &Mutex<Vec<ScanError>>) -> bool {
             ),
         });
     true
-}
-
-/// Scans standard input, shown as `<stdin>`. Up to a window's worth is scanned in
-/// memory; more is first copied to a temporary file (removed at once) and scanned in
-/// windows like a large file, so that memory stays bounded.
-pub fn scan_stdin(checker: &Checker) -> std::io::Result<Outcome> {
-    let mut stdin = std::io::stdin().lock();
-    let mut data = Vec::new();
-    (&mut stdin).take(LARGE).read_to_end(&mut data)?;
-    let mut scratch = Scratch::default();
-    if (data.len() as u64) < LARGE || !checker.windowed() {
-        stdin.read_to_end(&mut data)?;
-        return Ok(stdin_item(Data::Held(&data)).check(checker, &mut scratch));
-    }
-    let mut spool = crate::output::spool_file()?;
-    spool.write_all(&data)?;
-    std::io::copy(&mut stdin, &mut spool)?;
-    let data = Data::File {
-        file: &spool,
-        limit: u64::MAX,
-        buf: &mut data,
-    };
-    Ok(stdin_item(data).check(checker, &mut scratch))
-}
-
-fn stdin_item(data: Data<'_>) -> Item<'_> {
-    Item {
-        path: None,
-        shown: "<stdin>",
-        data,
-    }
 }
 
 /// What of a git blob is held in memory: one of this size or more is spooled to a
@@ -244,7 +213,7 @@ fn not_a_file(path: &Path) -> &'static str {
 
 /// Files at least this large are scanned in windows (see [`crate::scan::stream`]), unless
 /// a custom rule's matches have no bounded length.
-const LARGE: u64 = crate::scan::stream::WINDOW as u64;
+pub(super) const LARGE: u64 = crate::scan::stream::WINDOW as u64;
 
 /// What is read of a file before its size matters.
 const FIRST_READ: u64 = 64 << 10;
