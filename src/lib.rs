@@ -61,14 +61,11 @@ pub fn run(command: Command) -> Result<ExitCode, Error> {
     let result = commands::run(command);
     let underived = finding::underived_short_secrets();
     if underived > 0 {
-        report::warn(
-            &format!(
-                "warning: {underived} distinct short secrets past the first {} are \
+        report::warn(&format!(
+            "warning: {underived} distinct short secrets past the first {} are \
                  fingerprinted by rule, path and occurrence only (see the README)",
-                finding::SLOW_HASH_BUDGET
-            ),
-            true,
-        );
+            finding::SLOW_HASH_BUDGET
+        ));
     }
     result
 }

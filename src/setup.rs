@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{Checker, Settings};
 use crate::config::{Config, ConfigError};
 use crate::confine::{self, Scope};
-use crate::hygiene::Thresholds;
+use crate::hygiene::{ThresholdOverrides, Thresholds};
 use crate::options::{ConfigChoice, HygieneRequest, RuleRequest};
 use crate::rules::RuleSet;
 use crate::store::{StoreIndex, Stores};
@@ -88,11 +88,11 @@ impl Setup {
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
             thresholds: Thresholds::new(
                 &self.rules,
-                [
-                    hygiene.expiring_soon_days.or(c.expiring_soon_days),
-                    hygiene.rotation_days.or(c.rotation_days),
-                    hygiene.max_lifetime_days.or(c.max_lifetime_days),
-                ],
+                ThresholdOverrides {
+                    expiring_soon_days: hygiene.expiring_soon_days.or(c.expiring_soon_days),
+                    rotation_days: hygiene.rotation_days.or(c.rotation_days),
+                    max_lifetime_days: hygiene.max_lifetime_days.or(c.max_lifetime_days),
+                },
             ),
             store_index: checks.store_index.then(|| StoreIndex::load(&stores)),
             stores,
@@ -179,17 +179,16 @@ fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitign
                 _ => "not a valid pattern".to_string(),
             };
             if let Some(warning) = crate::walk::bad_ignore_line(file, Some(n as u64 + 1), &why) {
-                crate::report::warn(&warning, true);
+                crate::report::warn(&warning);
             }
         }
     }
     match builder.build() {
         Ok(matcher) => Some(matcher),
         Err(_) => {
-            crate::report::warn(
-                &format!("warning: {shown}: its patterns cannot be compiled; it is not used"),
-                true,
-            );
+            crate::report::warn(&format!(
+                "warning: {shown}: its patterns cannot be compiled; it is not used"
+            ));
             None
         }
     }

@@ -186,6 +186,25 @@ pub(crate) fn redact_in_place(text: &mut String) {
     }
 }
 
+/// Whether output shows secrets in full: only with `--no-redact`. A warning then keeps
+/// its tokens, and a report file is readable by its owner alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reveal {
+    Redacted,
+    InFull,
+}
+
+impl Reveal {
+    /// [`Reveal::InFull`] when `show_secrets` (`--no-redact`) is set.
+    pub(crate) fn in_full_if(show_secrets: bool) -> Reveal {
+        if show_secrets {
+            Reveal::InFull
+        } else {
+            Reveal::Redacted
+        }
+    }
+}
+
 /// The shape of a token's body, for redaction: [`BODY`], and any more groups after it,
 /// so that no part of a longer run is left whole.
 pub(crate) const BODY_RUN: &str = r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7,}";

@@ -296,7 +296,7 @@ fn warn_ignore_lines(err: &ignore::Error) -> bool {
         return false;
     }
     for line in lines {
-        crate::report::warn(&line, true);
+        crate::report::warn(&line);
     }
     true
 }

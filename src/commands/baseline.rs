@@ -22,7 +22,7 @@ pub(super) fn run(options: BaselineOptions) -> Result<ExitCode, Error> {
     let no_ignore = ProjectIgnore::disabled(&setup.project_root);
     let (mut outcome, coverage) = source::scan(&sources, &checker, &no_ignore)?;
     for e in &outcome.errors {
-        report::warn(&format!("warning: {}: {}", e.path, e.message), true);
+        report::warn(&format!("warning: {}: {}", e.path, e.message));
     }
     outcome.findings.retain(|f| f.suppression.is_none());
     let (path, entries, said) = match &prune {
@@ -58,7 +58,9 @@ pub(super) fn run(options: BaselineOptions) -> Result<ExitCode, Error> {
         }
     };
     let text = baseline::render(&entries);
-    output::write_report(Some(&path), false, |out| out.write_all(text.as_bytes()))?;
+    output::write_report(Some(&path), crate::token::Reveal::Redacted, |out| {
+        out.write_all(text.as_bytes())
+    })?;
     output::print(&format!("tokenlint: {said}\n"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,7 +23,7 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, Error> {
         Command::Rules { setup, check } => list_rules(&setup, check),
         Command::Explain { rules, id } => explain(&rules, &id),
         Command::Nothing { why } => {
-            report::warn(why, true);
+            report::warn(why);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -40,7 +40,7 @@ fn run_audit(options: AuditOptions) -> Result<ExitCode, Error> {
     let audited = audit::audit(&paths, &checker)?;
     let results = Results {
         rules: &setup.rules,
-        context: run_context(None, true, &report),
+        context: run_context(None, report::Uris::Absolute, &report),
         outcome: audited.outcome,
         token_files: Some(audited.token_files),
     };
@@ -96,7 +96,7 @@ fn check_rules(set: &RuleSet) -> Result<ExitCode, Error> {
 /// The scan root is the one directory scanned, or else the current directory.
 fn run_context(
     root: Option<&std::path::Path>,
-    absolute_uris: bool,
+    uris: report::Uris,
     options: &ReportOptions,
 ) -> RunContext {
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -107,7 +107,7 @@ fn run_context(
     RunContext {
         cwd,
         root,
-        absolute_uris,
+        uris,
         sarif_category: options.sarif_category.clone(),
         provenance: None,
     }
@@ -143,7 +143,10 @@ fn finish(options: &ReportOptions, results: Results) -> Result<ExitCode, Error> 
         report::redact_names(&mut findings, &mut errors, token_files.as_deref_mut());
     }
     for e in &errors {
-        report::warn(&format!("warning: {}: {}", e.path, e.message), redact);
+        report::warn_with(
+            &format!("warning: {}: {}", e.path, e.message),
+            crate::token::Reveal::in_full_if(options.show_secrets),
+        );
     }
     let summary = Summary::new(&findings, errors.len(), files, bytes);
     if !options.show_suppressed {
@@ -159,9 +162,11 @@ fn finish(options: &ReportOptions, results: Results) -> Result<ExitCode, Error> 
         context: &context,
     };
     let reporter = options.format.reporter(options.color);
-    output::write_report(options.output.as_deref(), options.show_secrets, |out| {
-        reporter.write(&report, out)
-    })?;
+    output::write_report(
+        options.output.as_deref(),
+        crate::token::Reveal::in_full_if(options.show_secrets),
+        |out| reporter.write(&report, out),
+    )?;
     let failed = findings
         .iter()
         .any(|f| f.suppression.is_none() && f.severity >= options.fail_on);

@@ -30,10 +30,7 @@ pub(super) fn run(options: ScanOptions) -> Result<ExitCode, Error> {
         Some(sources)
     };
     let Some(sources) = sources else {
-        report::warn(
-            "tokenlint: every file the hook was given is ignored by .tokenlintignore",
-            true,
-        );
+        report::warn("tokenlint: every file the hook was given is ignored by .tokenlintignore");
         return Ok(ExitCode::SUCCESS);
     };
     let (mut outcome, coverage) = source::scan(&sources, &checker, &ignore)?;
@@ -48,7 +45,11 @@ pub(super) fn run(options: ScanOptions) -> Result<ExitCode, Error> {
         );
         outcome.findings.extend(stale);
     }
-    let mut context = run_context(source::root(&sources).as_deref(), false, &report);
+    let mut context = run_context(
+        source::root(&sources).as_deref(),
+        report::Uris::UnderRoot,
+        &report,
+    );
     if let [Source::History { repo, .. }] = sources.as_slice() {
         // History paths are relative to the top of the working tree.
         if let Ok(top) = crate::git::toplevel(repo) {

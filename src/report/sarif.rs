@@ -11,7 +11,7 @@ use std::path::{Component, Path};
 
 use serde_sarif::sarif;
 
-use super::{Report, Reporter};
+use super::{Report, Reporter, Uris};
 use crate::check::normalize;
 use crate::docs;
 use crate::finding::Finding;
@@ -52,7 +52,10 @@ fn build(report: &Report) -> sarif::Sarif {
              per run. The most severe are kept.",
             report.findings.len()
         );
-        super::warn(&format!("warning: {text}"), !report.show_secrets);
+        super::warn_with(
+            &format!("warning: {text}"),
+            crate::token::Reveal::in_full_if(report.show_secrets),
+        );
         notifications.push(
             sarif::Notification::builder()
                 .message(message(&text))
@@ -80,9 +83,9 @@ fn build(report: &Report) -> sarif::Sarif {
         .invocations(vec![invocation])
         .column_kind(serde_json::json!("unicodeCodePoints"))
         .build();
-    if !report.context.absolute_uris {
+    if report.context.uris == Uris::UnderRoot {
         let root = sarif::ArtifactLocation::builder()
-            .uri(file_uri(&report.context.root, true))
+            .uri(dir_uri(&report.context.root))
             .build();
         run.original_uri_base_ids = Some(BTreeMap::from([(SRCROOT.to_string(), root)]));
     }
@@ -287,12 +290,12 @@ fn artifact(shown: &str, report: &Report) -> sarif::ArtifactLocation {
     let ctx = report.context;
     let absolute = normalize(&ctx.cwd.join(shown));
     match absolute.strip_prefix(&ctx.root) {
-        Ok(relative) if !ctx.absolute_uris => sarif::ArtifactLocation::builder()
+        Ok(relative) if ctx.uris == Uris::UnderRoot => sarif::ArtifactLocation::builder()
             .uri(encode_path(relative))
             .uri_base_id(SRCROOT)
             .build(),
         _ => sarif::ArtifactLocation::builder()
-            .uri(file_uri(&absolute, false))
+            .uri(file_uri(&absolute))
             .build(),
     }
 }
@@ -350,13 +353,19 @@ fn split_scheme(uri: &str) -> (&str, &str) {
     }
 }
 
-/// `file:///abs/path`, ending in `/` for a directory.
-fn file_uri(path: &Path, dir: bool) -> String {
+/// `file:///abs/path`.
+fn file_uri(path: &Path) -> String {
     let mut uri = format!("file://{}", encode_path(path));
     if !uri.starts_with("file:///") {
         uri.insert(7, '/');
     }
-    if dir && !uri.ends_with('/') {
+    uri
+}
+
+/// A directory's `file://` URI: [`file_uri`], ending in `/`.
+fn dir_uri(path: &Path) -> String {
+    let mut uri = file_uri(path);
+    if !uri.ends_with('/') {
         uri.push('/');
     }
     uri
@@ -395,8 +404,8 @@ mod tests {
     fn uris_are_encoded() {
         assert_eq!(encode_path(Path::new("a b/c@d.json")), "a%20b/c%40d.json");
         assert_eq!(encode_path(Path::new("ü/#x")), "%C3%BC/%23x");
-        assert_eq!(file_uri(Path::new("/tmp/a b"), true), "file:///tmp/a%20b/");
-        assert_eq!(file_uri(Path::new("/"), true), "file:///");
+        assert_eq!(dir_uri(Path::new("/tmp/a b")), "file:///tmp/a%20b/");
+        assert_eq!(dir_uri(Path::new("/")), "file:///");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub(super) fn scan(
     let mut files = git::staged_files(&top)?;
     files.retain(|f| !ignore.ignores(&top.join(&f.path)));
     if files.is_empty() {
-        report::warn("tokenlint: nothing is staged to scan", true);
+        report::warn("tokenlint: nothing is staged to scan");
     }
     let keys = files
         .iter()
