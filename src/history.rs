@@ -12,9 +12,9 @@ use rayon::prelude::*;
 use crate::check::Checker;
 use crate::finding::{Commit, Finding};
 use crate::git::{self, FirstCommits, HistoryBlob, Object, Revisions};
+use crate::item::{Data, Item};
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
-use crate::source::{check_object, Data, Item};
 use crate::walk;
 use crate::Error;
 
@@ -88,14 +88,9 @@ fn scan_blobs(
             batch.push((blob.clone(), data));
         } else {
             let path = top.join(&blob.path);
-            match check_object(
-                checker,
-                &path,
-                &blob.path,
-                object,
-                &mut window,
-                &mut scratch,
-            ) {
+            match Item::from_object(&path, &blob.path, &object, &mut window)
+                .map(|item| checker.check_item(item, &mut scratch))
+            {
                 Some(mut scanned) => {
                     found.extend(scanned.findings.drain(..).map(|f| (blob.oid.clone(), f)));
                     outcome.merge(scanned);
@@ -200,7 +195,7 @@ fn scan_batch(
                 shown: &blob.path,
                 data: Data::Held(data),
             };
-            (blob.oid.clone(), item.check(checker, scratch))
+            (blob.oid.clone(), checker.check_item(item, scratch))
         })
         .collect();
     for (oid, mut scanned) in results {

@@ -30,6 +30,7 @@ pub mod git;
 pub mod history;
 pub(crate) mod hook;
 pub mod hygiene;
+mod item;
 pub mod options;
 pub mod outcome;
 mod output;

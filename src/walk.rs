@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex};
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
 use crate::check::Checker;
+use crate::item::{Data, Item, OpenFile};
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
-use crate::source::{Data, Item};
 
 /// The name of tokenlint's own ignore file, in gitignore syntax, honoured anywhere.
 pub const IGNORE_FILE: &str = ".tokenlintignore";
@@ -96,17 +96,17 @@ pub fn scan_stdin(checker: &Checker) -> std::io::Result<Outcome> {
     let mut scratch = Scratch::default();
     if (data.len() as u64) < LARGE || !checker.windowed() {
         stdin.read_to_end(&mut data)?;
-        return Ok(stdin_item(Data::Held(&data)).check(checker, &mut scratch));
+        return Ok(checker.check_item(stdin_item(Data::Held(&data)), &mut scratch));
     }
     let mut spool = crate::output::spool_file()?;
     spool.write_all(&data)?;
     std::io::copy(&mut stdin, &mut spool)?;
-    let data = Data::File {
+    let data = Data::File(OpenFile {
         file: &spool,
         limit: u64::MAX,
         buf: &mut data,
-    };
-    Ok(stdin_item(data).check(checker, &mut scratch))
+    });
+    Ok(checker.check_item(stdin_item(data), &mut scratch))
 }
 
 fn stdin_item(data: Data<'_>) -> Item<'_> {
@@ -202,11 +202,11 @@ impl Worker<'_> {
         let data = match content {
             Content::Large(large, limit) => {
                 file = large;
-                Data::File {
+                Data::File(OpenFile {
                     file: &file,
                     limit,
                     buf: &mut self.buf,
-                }
+                })
             }
             Content::Read => Data::Held(&self.buf),
         };
@@ -215,7 +215,7 @@ impl Worker<'_> {
             shown: &name,
             data,
         };
-        let scanned = item.check(self.checker, &mut self.scratch);
+        let scanned = self.checker.check_item(item, &mut self.scratch);
         self.local.merge(scanned);
     }
 

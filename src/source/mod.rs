@@ -2,7 +2,6 @@
 //! handing `Item`s (bytes or a file, a path and the name shown) to the one checker,
 //! and says which part of the project it covered, for the baseline.
 
-mod item;
 mod paths;
 mod staged;
 
@@ -14,7 +13,6 @@ use crate::outcome::Outcome;
 use crate::setup::ProjectIgnore;
 use crate::walk::WalkOptions;
 use crate::Error;
-pub(crate) use item::{check_object, Data, Item};
 
 /// Something to scan. A `Push { updates }` variant arrives with push protection.
 #[derive(Debug)]

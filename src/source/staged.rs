@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::check::Checker;
 use crate::git;
+use crate::item::Item;
 use crate::outcome::Outcome;
 use crate::report;
 use crate::scan::Scratch;
@@ -37,7 +38,9 @@ pub(super) fn scan(
     git::read_all(&top, oids, crate::walk::SPOOL_FROM, |i, object| {
         let (file, shown) = (&files[i], display_path(&files[i].path));
         let path = top.join(&file.path);
-        match super::check_object(checker, &path, &shown, object, &mut window, &mut scratch) {
+        match Item::from_object(&path, &shown, &object, &mut window)
+            .map(|item| checker.check_item(item, &mut scratch))
+        {
             Some(scanned) => outcome.merge(scanned),
             None => unreadable.push(format!("{} (object {})", report::visible(&shown), file.oid)),
         }
