@@ -217,11 +217,12 @@ fn pascal_case(id: &str) -> String {
 
 fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
     let index = rules.iter().position(|r| r.id() == f.rule_id);
-    let mut region = sarif::Region::builder().start_line(f.line as i64).build();
-    if (f.end_line, f.end_column) > (f.line, f.column) {
-        region.start_column = Some(f.column as i64);
-        region.end_line = Some(f.end_line as i64);
-        region.end_column = Some(f.end_column as i64);
+    let p = f.position;
+    let mut region = sarif::Region::builder().start_line(p.line as i64).build();
+    if (p.end_line, p.end_column) > (p.line, p.column) {
+        region.start_column = Some(p.column as i64);
+        region.end_line = Some(p.end_line as i64);
+        region.end_column = Some(p.end_column as i64);
     }
     if let Some(snippet) = &f.snippet {
         // The region's own text: the redacted secret, or the field a hygiene finding
@@ -399,6 +400,7 @@ fn encode(part: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::{Place, Position};
 
     #[test]
     fn uris_are_encoded() {
@@ -460,23 +462,18 @@ mod tests {
 
     #[test]
     fn the_most_severe_results_are_kept() {
-        let finding = |line: usize, severity: Severity| Finding {
-            rule_id: "r".into(),
-            severity,
-            path: "p".into(),
-            key: "p".into(),
-            line,
-            column: 1,
-            end_line: line,
-            end_column: 2,
-            message: "m".into(),
-            secret: None,
-            encoding: vec![],
-            fingerprint: "f".into(),
-            snippet: None,
-            span: None,
-            suppression: None,
-            commit: None,
+        let finding = |line: usize, severity: Severity| {
+            let position = Position {
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+            };
+            Finding::new("r", severity, "p", "m".into()).at(Place {
+                position,
+                span: None,
+                snippet: None,
+            })
         };
         let all = vec![
             finding(1, Severity::Note),
@@ -486,7 +483,7 @@ mod tests {
         ];
         let (kept, dropped) = keep_most_severe(&all, 3);
         assert_eq!(dropped, 1);
-        let lines: Vec<usize> = kept.iter().map(|f| f.line).collect();
+        let lines: Vec<usize> = kept.iter().map(|f| f.position.line).collect();
         assert_eq!(lines, [2, 3, 4]);
         assert_eq!(keep_most_severe(&all, 4).1, 0);
     }
