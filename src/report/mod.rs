@@ -187,7 +187,8 @@ pub(crate) fn warn_with(line: &str, reveal: Reveal) {
 }
 
 /// Where warnings go. The library prints nothing itself: the binary installs a sink that
-/// writes each line to standard error; without one, warnings are dropped.
+/// writes each line to standard error; without one, warnings are dropped. The panic hook
+/// ([`crate::crash::install`]) takes one, so that a crash's message never is.
 type WarningSink = Box<dyn Fn(&str) + Send + Sync>;
 
 static SINK: std::sync::OnceLock<WarningSink> = std::sync::OnceLock::new();
