@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 
 use crate::check::{Checker, Subject};
 use crate::finding::Finding;
-use crate::hygiene::{self, Anchor, Problem};
+use crate::hygiene::{self, Anchor, PrivatePath, Problem};
 use crate::outcome::{Outcome, ScanError};
 use crate::report::TokenFileRow;
 use crate::rules::BuiltinRule;
@@ -28,10 +28,21 @@ pub struct Audited {
     pub token_files: Vec<TokenFileRow>,
 }
 
-/// A file to look at, and whether to read it whatever its size.
+/// A file to look at, and how closely.
 struct Candidate {
     path: PathBuf,
-    read_any: bool,
+    look: Look,
+}
+
+/// How closely a candidate is read. A file found in more than one place is read as
+/// closely as any of them asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Look {
+    /// In home, Downloads or Desktop: a file not named like a token file is read only
+    /// when it is small enough to be one.
+    Glance,
+    /// In a token store, or a path given: every file is read, up to [`MAX_CANDIDATE`].
+    Full,
 }
 
 /// A token file found, kept for the duplicate check.
@@ -70,7 +81,7 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
     let mut outcome = Outcome::default();
     let mut candidates = Vec::new();
     for store in settings.stores.existing() {
-        if let Some(problem) = hygiene::permission_problem(&store.path, true) {
+        if let Some(problem) = hygiene::permission_problem(&store.path, PrivatePath::StoreDir) {
             let subject = Subject {
                 path: &store.path,
                 shown: &shown(&store.path),
@@ -82,12 +93,17 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
                 .findings
                 .extend(checker.findings_of(&subject, &[problem]));
         }
-        list_dir(&store.path, true, &mut candidates, &mut outcome.errors);
+        list_dir(
+            &store.path,
+            Look::Full,
+            &mut candidates,
+            &mut outcome.errors,
+        );
     }
     if let Some(home) = &settings.stores.home {
         for dir in [home.join("Downloads"), home.join("Desktop"), home.clone()] {
             if dir.is_dir() {
-                list_dir(&dir, false, &mut candidates, &mut outcome.errors);
+                list_dir(&dir, Look::Glance, &mut candidates, &mut outcome.errors);
             }
         }
     }
@@ -114,7 +130,9 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
                 file,
                 secrets: checked.secrets,
             };
-            if let Some(problem) = hygiene::permission_problem(&found_file.path, false) {
+            if let Some(problem) =
+                hygiene::permission_problem(&found_file.path, PrivatePath::TokenFile)
+            {
                 findings.extend(checker.findings_of(&found_file.subject(), &[problem]));
             }
             found.push(found_file);
@@ -133,7 +151,7 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
 }
 
 /// The files directly in `dir`.
-fn list_dir(dir: &Path, read_any: bool, out: &mut Vec<Candidate>, errors: &mut Vec<ScanError>) {
+fn list_dir(dir: &Path, look: Look, out: &mut Vec<Candidate>, errors: &mut Vec<ScanError>) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => return errors.push(error(dir, &e)),
@@ -147,7 +165,7 @@ fn list_dir(dir: &Path, read_any: bool, out: &mut Vec<Candidate>, errors: &mut V
         {
             out.push(Candidate {
                 path: entry.path(),
-                read_any,
+                look,
             });
         }
     }
@@ -163,7 +181,7 @@ fn walk_all(path: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<ScanError>) 
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => out.push(Candidate {
                 path: e.into_path(),
-                read_any: true,
+                look: Look::Full,
             }),
             Ok(_) => {}
             Err(e) => errors.push(ScanError {
@@ -181,9 +199,9 @@ fn dedup(candidates: Vec<Candidate>) -> Vec<Candidate> {
         let key = c.path.canonicalize().unwrap_or_else(|_| c.path.clone());
         let entry = by_path.entry(key).or_insert(Candidate {
             path: c.path.clone(),
-            read_any: false,
+            look: Look::Glance,
         });
-        entry.read_any |= c.read_any;
+        entry.look = entry.look.max(c.look);
     }
     by_path.into_values().collect()
 }
@@ -194,7 +212,7 @@ fn dedup(candidates: Vec<Candidate>) -> Vec<Candidate> {
 fn read(c: &Candidate, errors: &mut Vec<ScanError>) -> Option<Vec<u8>> {
     let name = c.path.file_name()?.to_string_lossy();
     let named = token_file::is_token_file_name(&name);
-    let limit = if c.read_any || named {
+    let limit = if c.look == Look::Full || named {
         MAX_CANDIDATE
     } else {
         token_file::MAX_TOKEN_FILE as u64
@@ -205,7 +223,7 @@ fn read(c: &Candidate, errors: &mut Vec<ScanError>) -> Option<Vec<u8>> {
     if !more {
         return Some(data);
     }
-    if !named && !c.read_any {
+    if !named && c.look == Look::Glance {
         return None;
     }
     if !named {

@@ -277,7 +277,7 @@ pub(crate) fn entries_elsewhere(
             .filter(|e| !in_scope(&e.path))
             .collect()),
         Err(e) if *confined == Scope::Anywhere || damaged_baseline(&e.path) => {
-            crate::report::warn(&format!("warning: {e}; it is replaced"), true);
+            crate::report::warn(&format!("warning: {e}; it is replaced"));
             Ok(Vec::new())
         }
         Err(e) => Err(BaselineError {

@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 
 use crate::finding::{fingerprint, nth_fingerprint, Encoding, Finding};
 use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
+use crate::item::{Data, Item, OpenFile};
+use crate::outcome::{Outcome, ScanError};
 use crate::rules::{BuiltinRule, RuleError, RuleSet};
 use crate::scan::stream::Windows;
 use crate::scan::{self, Match, Scanner, Scratch};
@@ -99,7 +101,7 @@ impl<'r> Checker<'r> {
         scratch: &mut Scratch,
     ) -> Checked {
         // Made only for a file with findings: most files have none.
-        let key_of = || path.map_or_else(|| shown.to_string(), |p| self.key(p));
+        let key_of = || self.item_key(path, shown);
         let mut key: Option<String> = None;
         let mut seen = HashMap::new();
         let mut cap = Cap::default();
@@ -176,20 +178,54 @@ impl<'r> Checker<'r> {
             .expect("reading a slice does not fail");
     }
 
+    /// The item's findings, and what could not be read of it.
+    pub(crate) fn check_item(&self, item: Item, scratch: &mut Scratch) -> Outcome {
+        let Item { path, shown, data } = item;
+        let (findings, bytes, err) = match data {
+            Data::Held(data) => {
+                let checked = self.check(path, shown, data, scratch);
+                (checked.findings, data.len() as u64, None)
+            }
+            Data::File(file) if self.windowed() => {
+                self.check_large(&self.item_key(path, shown), shown, file, scratch)
+            }
+            Data::File(file) => {
+                // A custom rule (given with `--rules`) whose matches have no bounded
+                // length: a window could cut a match in two, so the file is read back whole
+                // and scanned at once. This holds the whole content in memory, the price
+                // of such a rule, which only the user can choose.
+                let (data, err) = file.read_whole();
+                let checked = self.check(path, shown, data, scratch);
+                (checked.findings, data.len() as u64, err)
+            }
+        };
+        let mut outcome = Outcome {
+            findings,
+            files: 1,
+            bytes,
+            ..Outcome::default()
+        };
+        if let Some(err) = err {
+            outcome.errors.push(ScanError {
+                path: shown.to_string(),
+                message: format!("read error after {bytes} bytes: {err}"),
+            });
+        }
+        outcome
+    }
+
     /// Every finding of the pattern rules in a large file keyed `key` (see
-    /// [`Finding::key`]) and shown as `shown`, read window by window from `file`, up to
-    /// `limit` bytes, with `buf` as the window's buffer, so that memory stays bounded. A
-    /// file this large is never a token file. A read error ends the scan early; the
-    /// findings made until then are kept.
-    pub fn check_large(
+    /// [`Finding::key`]) and shown as `shown`, read window by window, so that memory stays
+    /// bounded. A file this large is never a token file. A read error ends the scan early;
+    /// the findings made until then are kept.
+    fn check_large(
         &self,
         key: &str,
         shown: &str,
-        file: &File,
-        limit: u64,
-        buf: &mut Vec<u8>,
+        open_file: OpenFile,
         scratch: &mut Scratch,
     ) -> (Vec<Finding>, u64, Option<io::Error>) {
+        let OpenFile { file, limit, buf } = open_file;
         let mut seen = HashMap::new();
         let mut cap = Cap::default();
         let mut findings = Vec::new();
@@ -260,6 +296,11 @@ impl<'r> Checker<'r> {
             f.key = key.to_string();
         }
         self.suppress(data, findings);
+    }
+
+    /// The key of an item found at `path` and shown as `shown`: `shown` for standard input.
+    fn item_key(&self, path: Option<&Path>, shown: &str) -> String {
+        path.map_or_else(|| shown.to_string(), |p| self.key(p))
     }
 
     /// `path` relative to the project root, with `/` separators; absolute outside it.

@@ -16,11 +16,14 @@ use crate::EXIT_ERROR;
 /// How much of a panic's message is shown.
 const MAX_MESSAGE: usize = 300;
 
-/// Replaces the default panic hook: the first panic, in any thread, hands [`message`] to
-/// the warning sink (the binary's prints it on standard error), removes the report's
-/// temporary file if one is being written, and exits with [`EXIT_ERROR`] at once, before
-/// a worker pool could carry on or swallow it.
-pub fn install() {
+/// Installs `sink` as the warning sink ([`crate::report::set_warning_sink`]; one
+/// installed already stays), and replaces the default panic hook: the first panic, in any
+/// thread, hands [`message`] to the sink (the binary's prints it on standard error),
+/// removes the report's temporary file if one is being written, and exits with
+/// [`EXIT_ERROR`] at once, before a worker pool could carry on or swallow it. The hook
+/// takes the sink so that a crash can never exit 2 in silence.
+pub fn install(sink: impl Fn(&str) + Send + Sync + 'static) {
+    crate::report::set_warning_sink(sink);
     std::panic::set_hook(Box::new(|info| {
         crate::report::emit(&message(info));
         crate::output::remove_pending();

@@ -239,12 +239,13 @@ pub(crate) struct Place {
     pub(crate) snippet: Option<Snippet>,
 }
 
-/// One finding. Positions are 1-based; `end_column` is exclusive (the column after the
-/// last character), as in SARIF.
+/// One finding, at a [`Position`] in its file.
 ///
-/// [`Finding::new`] is its one constructor. The checker's finishing step
-/// (`Checker::finish`) then gives every finding its key, fingerprint and suppression.
+/// [`Finding::new`] is its one constructor (outside the crate, none: its fields can be
+/// read, not written out). The checker's finishing step (`Checker::finish`) then gives
+/// every finding its key, fingerprint and suppression.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Finding {
     pub rule_id: String,
     pub severity: Severity,
@@ -254,10 +255,7 @@ pub struct Finding {
     /// the repository root): what fingerprints, baselines and allowlist globs use, so
     /// that they do not depend on where tokenlint runs from.
     pub key: String,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    pub position: Position,
     pub message: String,
     /// The secret, for findings about one; hygiene findings of a broken file have none.
     pub secret: Option<Secret>,
@@ -279,21 +277,12 @@ impl Finding {
     /// and about no secret: [`Finding::about`] and [`Finding::at`] say more. Its key is
     /// `path` and it has no fingerprint until the checker finishes it.
     pub(crate) fn new(rule_id: &str, severity: Severity, path: &str, message: String) -> Finding {
-        let Position {
-            line,
-            column,
-            end_line,
-            end_column,
-        } = Position::START;
         Finding {
             rule_id: rule_id.to_string(),
             severity,
             path: path.to_string(),
             key: path.to_string(),
-            line,
-            column,
-            end_line,
-            end_column,
+            position: Position::START,
             message,
             secret: None,
             encoding: vec![Encoding::Plain],
@@ -319,10 +308,7 @@ impl Finding {
             span,
             snippet,
         } = place;
-        self.line = position.line;
-        self.column = position.column;
-        self.end_line = position.end_line;
-        self.end_column = position.end_column;
+        self.position = position;
         self.span = span;
         self.snippet = snippet;
         self
@@ -330,7 +316,12 @@ impl Finding {
 
     /// The order of every report: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
-        (&self.path, self.line, self.column, &self.rule_id)
+        (
+            &self.path,
+            self.position.line,
+            self.position.column,
+            &self.rule_id,
+        )
     }
 
     /// Redacts every token in what reports show beside the secret: the path, the message,

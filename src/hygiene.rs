@@ -20,9 +20,18 @@ pub struct Thresholds {
     pub max_lifetime_days: i64,
 }
 
+/// The thresholds the command line or the configuration set, in days; `None` leaves the
+/// rule file's default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ThresholdOverrides {
+    pub expiring_soon_days: Option<u32>,
+    pub rotation_days: Option<u32>,
+    pub max_lifetime_days: Option<u32>,
+}
+
 impl Thresholds {
     /// The defaults of the rule files, each overridden where `overrides` says.
-    pub fn new(set: &RuleSet, overrides: [Option<u32>; 3]) -> Thresholds {
+    pub fn new(set: &RuleSet, overrides: ThresholdOverrides) -> Thresholds {
         let days = |rule: BuiltinRule, over: Option<u32>, fallback: u32| {
             i64::from(
                 over.or_else(|| set.builtin(rule).and_then(|r| r.default_days))
@@ -30,9 +39,13 @@ impl Thresholds {
             )
         };
         Thresholds {
-            expiring_soon_days: days(BuiltinRule::ExpiringSoon, overrides[0], 14),
-            rotation_days: days(BuiltinRule::RotationOverdue, overrides[1], 90),
-            max_lifetime_days: days(BuiltinRule::LifetimeTooLong, overrides[2], 365),
+            expiring_soon_days: days(BuiltinRule::ExpiringSoon, overrides.expiring_soon_days, 14),
+            rotation_days: days(BuiltinRule::RotationOverdue, overrides.rotation_days, 90),
+            max_lifetime_days: days(
+                BuiltinRule::LifetimeTooLong,
+                overrides.max_lifetime_days,
+                365,
+            ),
         }
     }
 }
@@ -213,19 +226,26 @@ fn days(n: i64) -> String {
     }
 }
 
-/// A token file (mode 0600 wanted) or store directory (0700 wanted) that the group or
-/// others can read or write.
+/// What a path that must be private is: the mode it should have differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrivatePath {
+    /// A token store directory: mode 0700 wanted.
+    StoreDir,
+    /// A token file: mode 0600 wanted.
+    TokenFile,
+}
+
+/// A token file or store directory that the group or others can read or write.
 #[cfg(unix)]
-pub fn permission_problem(path: &Path, is_store: bool) -> Option<Problem> {
+pub fn permission_problem(path: &Path, kind: PrivatePath) -> Option<Problem> {
     use std::os::unix::fs::PermissionsExt;
     let mode = path.metadata().ok()?.permissions().mode() & 0o777;
     if mode & 0o077 == 0 {
         return None;
     }
-    let (what, want) = if is_store {
-        ("token store directory", "700")
-    } else {
-        ("token file", "600")
+    let (what, want) = match kind {
+        PrivatePath::StoreDir => ("token store directory", "700"),
+        PrivatePath::TokenFile => ("token file", "600"),
     };
     Some(Problem::new(
         BuiltinRule::Permissions,
@@ -240,7 +260,7 @@ pub fn permission_problem(path: &Path, is_store: bool) -> Option<Problem> {
 }
 
 #[cfg(not(unix))]
-pub fn permission_problem(_path: &Path, _is_store: bool) -> Option<Problem> {
+pub fn permission_problem(_path: &Path, _kind: PrivatePath) -> Option<Problem> {
     None
 }
 
@@ -417,13 +437,13 @@ mod tests {
         let path = dir.path().join("personal-token-x.json");
         std::fs::write(&path, "{}").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        assert!(permission_problem(&path, false).is_none());
+        assert!(permission_problem(&path, PrivatePath::TokenFile).is_none());
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let p = permission_problem(&path, false).unwrap();
+        let p = permission_problem(&path, PrivatePath::TokenFile).unwrap();
         assert!(p.values.contains(&("mode", "0644".to_string())));
         assert!(p.values.contains(&("want", "600".to_string())));
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        assert!(permission_problem(dir.path(), true).is_some());
+        assert!(permission_problem(dir.path(), PrivatePath::StoreDir).is_some());
     }
 
     #[test]

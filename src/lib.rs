@@ -31,6 +31,7 @@ pub mod fuzzing;
 pub mod git;
 pub(crate) mod hook;
 pub mod hygiene;
+mod item;
 pub mod options;
 pub mod outcome;
 mod output;
@@ -66,14 +67,11 @@ pub fn run(command: Command, stdout: &mut dyn Write) -> Result<ExitCode, Error> 
     let result = commands::run(command, &mut output::Stdout::new(stdout));
     let underived = finding::underived_short_secrets();
     if underived > 0 {
-        report::warn(
-            &format!(
-                "warning: {underived} distinct short secrets past the first {} are \
+        report::warn(&format!(
+            "warning: {underived} distinct short secrets past the first {} are \
                  fingerprinted by rule, path and occurrence only (see the README)",
-                finding::SLOW_HASH_BUDGET
-            ),
-            true,
-        );
+            finding::SLOW_HASH_BUDGET
+        ));
     }
     result
 }

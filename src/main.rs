@@ -41,10 +41,9 @@ extern "C" fn check_stdout() {
 }
 
 fn main() -> ExitCode {
-    // The library prints nothing: its warnings, and a panic's message, come here.
-    tokenlint::report::set_warning_sink(|line| eprintln!("{line}"));
-    // A panic in any thread exits with 2, never 0 or 1, and prints no token.
-    tokenlint::crash::install();
+    // The library prints nothing: its warnings, and a panic's message, come here. A panic
+    // in any thread exits with 2, never 0 or 1, and prints no token.
+    tokenlint::crash::install(|line| eprintln!("{line}"));
     let result = match cli::Cli::parse_args().command.action() {
         cli::Action::Complete(shell) => completions(shell),
         cli::Action::Run(request) => tokenlint::resolve(*request)

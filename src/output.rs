@@ -22,6 +22,7 @@ use std::sync::atomic::AtomicPtr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use crate::token::Reveal;
 use crate::Error;
 
 /// Standard output, as the binary hands it to a run: the one writer a report that goes to
@@ -34,11 +35,13 @@ impl<'a> Stdout<'a> {
     }
 
     /// Writes with `write` to `path`, or to standard output when `path` is `None`. A
-    /// `private` report (one with secrets in it) is readable by its owner alone.
+    /// report that shows secrets in full ([`Reveal::InFull`]) is readable by its owner
+    /// alone, whatever the file's mode was; any other is 0644 when new and keeps its mode
+    /// when rewritten.
     pub(crate) fn write_report(
         &mut self,
         path: Option<&Path>,
-        private: bool,
+        reveal: Reveal,
         write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), Error> {
         match path {
@@ -55,7 +58,7 @@ impl<'a> Stdout<'a> {
                         source,
                     })
             }
-            Some(path) => atomic_write(path, private, write).map_err(|source| Error::Output {
+            Some(path) => atomic_write(path, reveal, write).map_err(|source| Error::Output {
                 path: path.to_path_buf(),
                 source,
             }),
@@ -113,7 +116,7 @@ pub fn stdout_was_closed() {
 
 fn atomic_write(
     path: &Path,
-    private: bool,
+    reveal: Reveal,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     // A device or a FIFO named as such (`/dev/null`) is written to, never replaced.
@@ -130,10 +133,10 @@ fn atomic_write(
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let tmp = temporary_beside(dir, name, private)?;
+    let tmp = temporary_beside(dir, name, reveal)?;
     let pending = Pending::register(tmp.path());
     let result = (|| {
-        keep_mode(tmp.as_file(), existing.as_ref(), private)?;
+        keep_mode(tmp.as_file(), existing.as_ref(), reveal)?;
         let mut out = BufWriter::new(tmp.as_file());
         write(&mut out)?;
         out.flush()?;
@@ -149,11 +152,11 @@ fn atomic_write(
 
 /// A new file beside the report (`.NAME.tokenlint-XXXXXX.tmp`), never one that exists
 /// already nor a link's target, readable by its owner alone when the report is
-/// `private`; removed when dropped unless it was renamed into place.
+/// [`Reveal::InFull`]; removed when dropped unless it was renamed into place.
 fn temporary_beside(
     dir: &Path,
     name: &std::ffi::OsStr,
-    private: bool,
+    reveal: Reveal,
 ) -> io::Result<tempfile::NamedTempFile> {
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
@@ -163,13 +166,12 @@ fn temporary_beside(
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(if private {
-            0o600
-        } else {
-            0o644
+        builder.permissions(fs::Permissions::from_mode(match reveal {
+            Reveal::InFull => 0o600,
+            Reveal::Redacted => 0o644,
         }));
     }
-    let _ = private;
+    let _ = reveal;
     builder.tempfile_in(dir)
 }
 
@@ -301,18 +303,18 @@ fn same_file(file: &File, path: &Path) -> io::Result<()> {
 }
 
 /// A rewritten report keeps the mode of the report it replaces (a 0600 report stays
-/// 0600); a private one is never readable by others.
-fn keep_mode(file: &File, existing: Option<&fs::Metadata>, private: bool) -> io::Result<()> {
+/// 0600); one that shows secrets in full is never readable by others.
+fn keep_mode(file: &File, existing: Option<&fs::Metadata>, reveal: Reveal) -> io::Result<()> {
     #[cfg(unix)]
     if let Some(old) = existing.filter(|m| m.is_file()) {
         use std::os::unix::fs::PermissionsExt;
         let mut mode = old.permissions().mode() & 0o777;
-        if private {
+        if reveal == Reveal::InFull {
             mode &= 0o700;
         }
         file.set_permissions(fs::Permissions::from_mode(mode))?;
     }
-    let _ = (file, existing, private);
+    let _ = (file, existing, reveal);
     Ok(())
 }
 
@@ -418,7 +420,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         fs::write(&path, "old").unwrap();
-        atomic_write(&path, false, |out| out.write_all(b"new")).unwrap();
+        atomic_write(&path, Reveal::Redacted, |out| out.write_all(b"new")).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -428,7 +430,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         fs::write(&path, "old").unwrap();
-        let err = atomic_write(&path, false, |out| {
+        let err = atomic_write(&path, Reveal::Redacted, |out| {
             out.write_all(b"half")?;
             Err(io::Error::other("disk full"))
         });
@@ -443,7 +445,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
-        atomic_write(&path, true, |out| out.write_all(b"secret")).unwrap();
+        atomic_write(&path, Reveal::InFull, |out| out.write_all(b"secret")).unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
@@ -455,15 +457,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        for (old, private, kept) in [
-            (0o600, false, 0o600),
-            (0o640, false, 0o640),
-            (0o644, true, 0o600),
+        for (old, reveal, kept) in [
+            (0o600, Reveal::Redacted, 0o600),
+            (0o640, Reveal::Redacted, 0o640),
+            (0o644, Reveal::InFull, 0o600),
         ] {
             fs::write(&path, "old").unwrap();
             fs::set_permissions(&path, fs::Permissions::from_mode(old)).unwrap();
-            atomic_write(&path, private, |out| out.write_all(b"new")).unwrap();
-            assert_eq!(mode(&path), kept, "{old:o} {private}");
+            atomic_write(&path, reveal, |out| out.write_all(b"new")).unwrap();
+            assert_eq!(mode(&path), kept, "{old:o} {reveal:?}");
             assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         }
     }
@@ -532,7 +534,10 @@ mod tests {
     fn an_own_fifo_and_dev_null_are_written_and_another_users_fifo_refused() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
-        atomic_write(Path::new("/dev/null"), false, |out| out.write_all(b"x")).unwrap();
+        atomic_write(Path::new("/dev/null"), Reveal::Redacted, |out| {
+            out.write_all(b"x")
+        })
+        .unwrap();
         let fifo = dir.path().join("fifo");
         mkfifo(&fifo);
         let reader = {
@@ -540,7 +545,7 @@ mod tests {
             std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
         };
         // Whether the reader has opened yet or not.
-        atomic_write(&fifo, false, |out| out.write_all(b"report")).unwrap();
+        atomic_write(&fifo, Reveal::Redacted, |out| out.write_all(b"report")).unwrap();
         assert_eq!(reader.join().unwrap(), "report");
         // Only root can give a FIFO to someone else.
         let nobody = 65534;
@@ -550,7 +555,7 @@ mod tests {
             .status()
             .is_ok_and(|s| s.success());
         if given && fs::metadata(&fifo).unwrap().uid() == nobody {
-            let err = atomic_write(&fifo, false, |out| out.write_all(b"x")).unwrap_err();
+            let err = atomic_write(&fifo, Reveal::Redacted, |out| out.write_all(b"x")).unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
             assert!(err.to_string().contains("belongs to another user"), "{err}");
         }
@@ -567,7 +572,7 @@ mod tests {
                 .filter(|p| p.starts_with(dir.path()))
                 .collect()
         };
-        atomic_write(&path, false, |out| {
+        atomic_write(&path, Reveal::Redacted, |out| {
             let listed = ours();
             assert_eq!(listed.len(), 1);
             assert!(listed[0].exists());
@@ -587,7 +592,7 @@ mod tests {
         if let Some(dir) = std::env::var_os("TOKENLINT_SIGNAL_CHILD") {
             let signal: i32 = std::env::var("TOKENLINT_SIGNAL").unwrap().parse().unwrap();
             let path = Path::new(&dir).join("report.json");
-            let _ = atomic_write(&path, false, |out| {
+            let _ = atomic_write(&path, Reveal::Redacted, |out| {
                 out.write_all(b"half a report")?;
                 out.flush()?;
                 signal_hook::low_level::raise(signal)?;
@@ -614,7 +619,7 @@ mod tests {
     fn a_missing_directory_is_an_error_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nope/report.json");
-        assert!(atomic_write(&path, false, |out| out.write_all(b"x")).is_err());
+        assert!(atomic_write(&path, Reveal::Redacted, |out| out.write_all(b"x")).is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

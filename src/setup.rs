@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::check::{Checker, Settings};
 use crate::config::Config;
 use crate::confine::{self, Scope};
-use crate::hygiene::Thresholds;
+use crate::hygiene::{ThresholdOverrides, Thresholds};
 use crate::rules::RuleSet;
 use crate::store::{StoreIndex, Stores};
 use crate::suppress::Allowlist;
@@ -118,11 +118,11 @@ impl Setup {
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
             thresholds: Thresholds::new(
                 &self.rules,
-                [
-                    hygiene.expiring_soon_days.or(c.expiring_soon_days),
-                    hygiene.rotation_days.or(c.rotation_days),
-                    hygiene.max_lifetime_days.or(c.max_lifetime_days),
-                ],
+                ThresholdOverrides {
+                    expiring_soon_days: hygiene.expiring_soon_days.or(c.expiring_soon_days),
+                    rotation_days: hygiene.rotation_days.or(c.rotation_days),
+                    max_lifetime_days: hygiene.max_lifetime_days.or(c.max_lifetime_days),
+                },
             ),
             store_index: checks.store_index.then(|| StoreIndex::load(&stores)),
             stores,

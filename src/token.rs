@@ -4,14 +4,14 @@
 //! **Where the shape is defined.** Here, in the constants at the top: a token is a kind's
 //! prefix ([`TokenKind::prefix`]: `pa` or `sa`), a version (`VERSION`), `/` (written also
 //! as `SLASH` says), and `GROUPS` groups of `GROUP_DIGITS` hex digits, either case, joined
-//! by `-` (`BODY`). [`kind`] is the validator built from these. The rule files
+//! by `-` (`body`). [`kind`] is the validator built from these. The rule files
 //! `rules/remotive-*.toml` write the same regex out, since rules are data that users read
 //! and copy; the test `rule_regexes_accept_exactly_the_valid_tokens` proves that each
 //! accepts exactly the tokens [`kind`] accepts, and rejects the rest.
 //!
 //! Redaction uses looser shapes on purpose, so that it hides more rather than less: any
-//! run of eight or more groups (`BODY_RUN`), groups joined by another short separator
-//! (`TOKEN_LIKE`), and after a prefix in any case, whatever follows up to a delimiter
+//! run of eight or more groups (`body_run`), groups joined by another short separator
+//! (`token_like`), all built from the same constants, and after a prefix in any case, whatever follows up to a delimiter
 //! ([`printable`]).
 
 use std::borrow::Cow;
@@ -33,7 +33,32 @@ pub(crate) const GROUPS: usize = 8;
 pub(crate) const GROUP_DIGITS: usize = 8;
 
 /// A token's body: [`GROUPS`] groups of [`GROUP_DIGITS`] hex digits, joined by `-`.
-pub(crate) const BODY: &str = r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7}";
+fn body() -> String {
+    joined_groups(&hex_group("0-9A-Fa-f"), "-", Count::Exactly)
+}
+
+/// A group of [`GROUP_DIGITS`] characters of the class `class` (`0-9A-F`).
+fn hex_group(class: &str) -> String {
+    format!("[{class}]{{{GROUP_DIGITS}}}")
+}
+
+/// How many groups a shape has: a token's body has [`GROUPS`]; a shape for redaction
+/// takes any more after them, so that no part of a longer run is left whole.
+#[derive(Clone, Copy)]
+enum Count {
+    Exactly,
+    AtLeast,
+}
+
+/// `count` [`GROUPS`] of `group`, each after the first preceded by `join`.
+fn joined_groups(group: &str, join: &str, count: Count) -> String {
+    let joins = GROUPS - 1;
+    let more = match count {
+        Count::Exactly => "",
+        Count::AtLeast => ",",
+    };
+    format!("{group}(?:{join}{group}){{{joins}{more}}}")
+}
 
 /// Personal or service-account, decided as the CLI decides: by the token's prefix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -68,7 +93,7 @@ pub fn kind(text: &str) -> Option<TokenKind> {
             TokenKind::Personal.prefix(),
             TokenKind::ServiceAccount.prefix(),
         );
-        Regex::new(&format!("^(?:({pa})|{sa}){VERSION}/{BODY}$")).expect("a valid regex")
+        Regex::new(&format!("^(?:({pa})|{sa}){VERSION}/{}$", body())).expect("a valid regex")
     });
     let personal = SHAPE.captures(text)?.get(1).is_some();
     Some(if personal {
@@ -186,35 +211,60 @@ pub(crate) fn redact_in_place(text: &mut String) {
     }
 }
 
-/// The shape of a token's body, for redaction: [`BODY`], and any more groups after it,
+/// Whether output shows secrets in full: only with `--no-redact`. A warning then keeps
+/// its tokens, and a report file is readable by its owner alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reveal {
+    Redacted,
+    InFull,
+}
+
+impl Reveal {
+    /// [`Reveal::InFull`] when `show_secrets` (`--no-redact`) is set.
+    pub(crate) fn in_full_if(show_secrets: bool) -> Reveal {
+        if show_secrets {
+            Reveal::InFull
+        } else {
+            Reveal::Redacted
+        }
+    }
+}
+
+/// The shape of a token's body, for redaction: [`body`], and any more groups after it,
 /// so that no part of a longer run is left whole.
-pub(crate) const BODY_RUN: &str = r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7,}";
+pub(crate) fn body_run() -> String {
+    joined_groups(&hex_group("0-9A-Fa-f"), "-", Count::AtLeast)
+}
 
 /// The shape of a token's body in an encoding the scanner does not decode: eight or more
 /// groups of eight uppercase hex digits, joined by nothing or by a short separator — up to
 /// six characters that are not letters or digits (`_`, ` `, `\/-`), or one escaped
 /// character (`%2D`, `\x2d`, `\u002d`, `\u{2d}`, `&#x2d;`), tried first so that a match
 /// ends where the body does. Only for masking: the detector does not report these.
-pub(crate) const TOKEN_LIKE: &str = concat!(
-    r"[0-9A-F]{8}(?:(?:%[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}",
-    r"|\\u\{[0-9A-Fa-f]{1,6}\}|&#[xX]?[0-9A-Fa-f]{1,6};|[^0-9A-Za-z]{1,6})?",
-    r"[0-9A-F]{8}){7,}"
-);
-
-/// A pattern for both [`BODY_RUN`] and [`TOKEN_LIKE`].
-fn bodies_pattern() -> String {
-    format!("(?:{BODY_RUN})|(?:{TOKEN_LIKE})")
+fn token_like() -> String {
+    let join = format!("{TOKEN_LIKE_JOIN}?");
+    joined_groups(&hex_group("0-9A-F"), &join, Count::AtLeast)
 }
 
-/// The pattern that masks token bodies in snippets: [`BODY_RUN`], [`TOKEN_LIKE`], or
+/// What may join the groups of [`token_like`]: an escaped character, or up to six that
+/// are not letters or digits.
+const TOKEN_LIKE_JOIN: &str = concat!(
+    r"(?:%[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}",
+    r"|\\u\{[0-9A-Fa-f]{1,6}\}|&#[xX]?[0-9A-Fa-f]{1,6};|[^0-9A-Za-z]{1,6})"
+);
+
+/// A pattern for both [`body_run`] and [`token_like`].
+fn bodies_pattern() -> String {
+    format!("(?:{})|(?:{})", body_run(), token_like())
+}
+
+/// The pattern that masks token bodies in snippets: [`body_run`], [`token_like`], or
 /// [`GROUPS`] or more groups of [`GROUP_DIGITS`] hex digits, either case, joined by up to
 /// `max_separator` bytes of anything. For `regex::bytes`.
 pub(crate) fn snippet_mask_pattern(max_separator: usize) -> String {
-    let (digits, joins) = (GROUP_DIGITS, GROUPS - 1);
-    let loose = format!(
-        r"(?i-u)[0-9a-f]{{{digits}}}(?:(?s-u:.){{0,{max_separator}}}?[0-9a-f]{{{digits}}}){{{joins},}}"
-    );
-    format!("{}|{loose}", bodies_pattern())
+    let join = format!("(?s-u:.){{0,{max_separator}}}?");
+    let loose = joined_groups(&hex_group("0-9a-f"), &join, Count::AtLeast);
+    format!("{}|(?i-u){loose}", bodies_pattern())
 }
 
 /// `text` with the body of every RemotiveCloud token in it — eight groups of eight hex
@@ -244,6 +294,23 @@ pub(crate) mod tests {
             .map(|i| format!("{:08X}", 0x1234_5678u32.wrapping_mul(i + 3)))
             .collect();
         format!("pa1.0/{}", groups.join("-"))
+    }
+
+    /// The shapes built from [`GROUPS`] and [`GROUP_DIGITS`] are the regexes written out
+    /// before they were built: the same text, so the same semantics.
+    #[test]
+    fn shapes_built_from_the_constants_are_the_regexes_written_out() {
+        assert_eq!(body(), r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7}");
+        assert_eq!(body_run(), r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8}){7,}");
+        let like = concat!(
+            r"[0-9A-F]{8}(?:(?:%[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}",
+            r"|\\u\{[0-9A-Fa-f]{1,6}\}|&#[xX]?[0-9A-Fa-f]{1,6};|[^0-9A-Za-z]{1,6})?",
+            r"[0-9A-F]{8}){7,}"
+        );
+        assert_eq!(token_like(), like);
+        let loose = r"(?i-u)[0-9a-f]{8}(?:(?s-u:.){0,12}?[0-9a-f]{8}){7,}";
+        let bodies = format!("(?:{}{}{like})", body_run(), ")|(?:");
+        assert_eq!(snippet_mask_pattern(12), format!("{bodies}|{loose}"));
     }
 
     #[test]

@@ -60,10 +60,10 @@ fn key(
 ) {
     (
         f.rule_id,
-        f.line,
-        f.column,
-        f.end_line,
-        f.end_column,
+        f.position.line,
+        f.position.column,
+        f.position.end_line,
+        f.position.end_column,
         f.span,
         f.message,
     )

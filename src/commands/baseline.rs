@@ -23,7 +23,7 @@ pub(super) fn run(options: BaselineOptions, stdout: &mut Stdout) -> Result<ExitC
     let no_ignore = ProjectIgnore::disabled(&setup.project_root);
     let (mut outcome, coverage) = source::scan(&sources, &checker, &no_ignore)?;
     for e in &outcome.errors {
-        report::warn(&format!("warning: {}: {}", e.path, e.message), true);
+        report::warn(&format!("warning: {}: {}", e.path, e.message));
     }
     outcome.findings.retain(|f| f.suppression.is_none());
     let (path, entries, said) = match &prune {
@@ -59,7 +59,9 @@ pub(super) fn run(options: BaselineOptions, stdout: &mut Stdout) -> Result<ExitC
         }
     };
     let text = baseline::render(&entries);
-    stdout.write_report(Some(&path), false, |out| out.write_all(text.as_bytes()))?;
+    stdout.write_report(Some(&path), crate::token::Reveal::Redacted, |out| {
+        out.write_all(text.as_bytes())
+    })?;
     stdout.print(&format!("tokenlint: {said}\n"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -25,7 +25,7 @@ pub(crate) fn run(command: Command, stdout: &mut Stdout) -> Result<ExitCode, Err
         Command::Rules { setup, check } => list_rules(&setup, check, stdout),
         Command::Explain { rules, id } => explain(&rules, &id, stdout),
         Command::Nothing { why } => {
-            report::warn(why, true);
+            report::warn(why);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -42,7 +42,7 @@ fn run_audit(options: AuditOptions, stdout: &mut Stdout) -> Result<ExitCode, Err
     let audited = audit::audit(&paths, &checker)?;
     let results = Results {
         rules: &setup.rules,
-        context: run_context(ReportRoot::CurrentDir, true, &report),
+        context: run_context(ReportRoot::CurrentDir, report::Uris::Absolute, &report),
         outcome: audited.outcome,
         token_files: Some(audited.token_files),
     };
@@ -97,12 +97,12 @@ fn check_rules(set: &RuleSet, stdout: &mut Stdout) -> Result<ExitCode, Error> {
 
 /// The scan root is the one directory scanned, or else the current directory; a history
 /// scan's is the top of its working tree, which its paths are relative to.
-fn run_context(root: ReportRoot, absolute_uris: bool, options: &ReportOptions) -> RunContext {
+fn run_context(root: ReportRoot, uris: report::Uris, options: &ReportOptions) -> RunContext {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut context = RunContext {
         root: cwd.clone(),
         cwd,
-        absolute_uris,
+        uris,
         sarif_category: options.sarif_category.clone(),
         provenance: None,
     };
@@ -156,7 +156,10 @@ fn finish(
         report::redact_names(&mut findings, &mut errors, token_files.as_deref_mut());
     }
     for e in &errors {
-        report::warn(&format!("warning: {}: {}", e.path, e.message), redact);
+        report::warn_with(
+            &format!("warning: {}: {}", e.path, e.message),
+            crate::token::Reveal::in_full_if(options.show_secrets),
+        );
     }
     let summary = Summary::new(&findings, errors.len(), files, bytes);
     if !options.show_suppressed {
@@ -172,9 +175,11 @@ fn finish(
         context: &context,
     };
     let reporter = options.format.reporter(options.color);
-    stdout.write_report(options.output.as_deref(), options.show_secrets, |out| {
-        reporter.write(&report, out)
-    })?;
+    stdout.write_report(
+        options.output.as_deref(),
+        crate::token::Reveal::in_full_if(options.show_secrets),
+        |out| reporter.write(&report, out),
+    )?;
     let failed = findings
         .iter()
         .any(|f| f.suppression.is_none() && f.severity >= options.fail_on);

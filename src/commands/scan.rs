@@ -33,7 +33,11 @@ pub(super) fn run(options: ScanOptions, stdout: &mut Stdout) -> Result<ExitCode,
     }
     let results = Results {
         rules: &setup.rules,
-        context: run_context(source::report_root(&sources), false, &report),
+        context: run_context(
+            source::report_root(&sources),
+            crate::report::Uris::UnderRoot,
+            &report,
+        ),
         outcome,
         token_files: None,
     };

@@ -21,10 +21,10 @@ impl Reporter for GithubReporter {
                 out,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
                 property(&f.path),
-                f.line,
-                f.column,
-                f.end_line,
-                f.end_column,
+                f.position.line,
+                f.position.column,
+                f.position.end_line,
+                f.position.end_column,
                 property(&f.rule_id),
                 data(&f.message)
             )?;

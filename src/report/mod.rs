@@ -17,7 +17,7 @@ use crate::outcome::ScanError;
 use crate::rules::{RuleSet, Severity};
 pub(crate) use crate::shown::{clean, clean_lines, clean_path, source_text, visible};
 pub use crate::shown::{shown_error, ShownError};
-use crate::token::{redact_in_place, redact_tokens, TokenKind};
+use crate::token::{redact_in_place, redact_tokens, Reveal, TokenKind};
 
 /// Everything a reporter may show.
 pub struct Report<'a> {
@@ -39,12 +39,21 @@ pub struct RunContext {
     pub cwd: PathBuf,
     /// The scan root: `%SRCROOT%` in SARIF.
     pub root: PathBuf,
-    /// Every path as an absolute URI (`audit`, whose files live outside any repository).
-    pub absolute_uris: bool,
+    /// How SARIF names files.
+    pub uris: Uris,
     /// SARIF `automationDetails.id`, so that a monorepo can upload several logs.
     pub sarif_category: Option<String>,
     /// A history scan's repository URI and revision (SARIF `versionControlProvenance`).
     pub provenance: Option<(String, String)>,
+}
+
+/// How SARIF names the files a report places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Uris {
+    /// Relative to the scan root, `%SRCROOT%`, when a file lies under it (`scan`).
+    UnderRoot,
+    /// Every path as an absolute URI (`audit`, whose files live outside any repository).
+    Absolute,
 }
 
 /// A token file as `audit` lists it. Never the token itself.
@@ -156,21 +165,26 @@ pub(crate) fn redact_names(
     }
 }
 
-/// Hands one line to the warning sink, its tokens redacted unless `redact` is false, and
-/// its control characters escaped as [`visible`] does: a file name or a message can then
-/// neither show a token nor start a line that a terminal or a CI runner would obey. Every
-/// warning goes through here.
-pub(crate) fn warn(line: &str, redact: bool) {
-    let line = if redact {
-        redact_tokens(line)
-    } else {
-        std::borrow::Cow::Borrowed(line)
+/// Hands one line to the warning sink, its tokens redacted, and its control characters
+/// escaped as [`visible`] does: a file name or a message can then neither show a token nor
+/// start a line that a terminal or a CI runner would obey.
+pub(crate) fn warn(line: &str) {
+    warn_with(line, Reveal::Redacted);
+}
+
+/// [`warn`], its tokens shown in full when `reveal` says so (`--no-redact`). Every warning
+/// goes through here.
+pub(crate) fn warn_with(line: &str, reveal: Reveal) {
+    let line = match reveal {
+        Reveal::Redacted => redact_tokens(line),
+        Reveal::InFull => std::borrow::Cow::Borrowed(line),
     };
     emit(&visible(&line));
 }
 
 /// Where warnings go. The library prints nothing itself: the binary installs a sink that
-/// writes each line to standard error; without one, warnings are dropped.
+/// writes each line to standard error; without one, warnings are dropped. The panic hook
+/// ([`crate::crash::install`]) takes one, so that a crash's message never is.
 type WarningSink = Box<dyn Fn(&str) + Send + Sync>;
 
 static SINK: std::sync::OnceLock<WarningSink> = std::sync::OnceLock::new();
@@ -198,7 +212,7 @@ mod tests {
         static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
         set_warning_sink(|line| SEEN.lock().unwrap().push(line.to_string()));
         let body = ["9E3779B9"; 8].join("-");
-        warn(&format!("warning: pa1.0/{body}\n::error::x"), true);
+        warn(&format!("warning: pa1.0/{body}\n::error::x"));
         let seen = SEEN.lock().unwrap();
         let line = seen.iter().find(|l| l.contains("::error::x")).unwrap();
         assert!(line.starts_with("warning: pa1.0/9E37"), "{line}");

@@ -11,7 +11,7 @@ use std::path::{Component, Path};
 
 use serde_sarif::sarif;
 
-use super::{Report, Reporter};
+use super::{Report, Reporter, Uris};
 use crate::confine::normalize;
 use crate::docs;
 use crate::finding::Finding;
@@ -52,7 +52,10 @@ fn build(report: &Report) -> sarif::Sarif {
              per run. The most severe are kept.",
             report.findings.len()
         );
-        super::warn(&format!("warning: {text}"), !report.show_secrets);
+        super::warn_with(
+            &format!("warning: {text}"),
+            crate::token::Reveal::in_full_if(report.show_secrets),
+        );
         notifications.push(
             sarif::Notification::builder()
                 .message(message(&text))
@@ -80,9 +83,9 @@ fn build(report: &Report) -> sarif::Sarif {
         .invocations(vec![invocation])
         .column_kind(serde_json::json!("unicodeCodePoints"))
         .build();
-    if !report.context.absolute_uris {
+    if report.context.uris == Uris::UnderRoot {
         let root = sarif::ArtifactLocation::builder()
-            .uri(file_uri(&report.context.root, true))
+            .uri(dir_uri(&report.context.root))
             .build();
         run.original_uri_base_ids = Some(BTreeMap::from([(SRCROOT.to_string(), root)]));
     }
@@ -214,11 +217,12 @@ fn pascal_case(id: &str) -> String {
 
 fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
     let index = rules.iter().position(|r| r.id() == f.rule_id);
-    let mut region = sarif::Region::builder().start_line(f.line as i64).build();
-    if (f.end_line, f.end_column) > (f.line, f.column) {
-        region.start_column = Some(f.column as i64);
-        region.end_line = Some(f.end_line as i64);
-        region.end_column = Some(f.end_column as i64);
+    let p = f.position;
+    let mut region = sarif::Region::builder().start_line(p.line as i64).build();
+    if (p.end_line, p.end_column) > (p.line, p.column) {
+        region.start_column = Some(p.column as i64);
+        region.end_line = Some(p.end_line as i64);
+        region.end_column = Some(p.end_column as i64);
     }
     if let Some(snippet) = &f.snippet {
         // The region's own text: the redacted secret, or the field a hygiene finding
@@ -287,12 +291,12 @@ fn artifact(shown: &str, report: &Report) -> sarif::ArtifactLocation {
     let ctx = report.context;
     let absolute = normalize(&ctx.cwd.join(shown));
     match absolute.strip_prefix(&ctx.root) {
-        Ok(relative) if !ctx.absolute_uris => sarif::ArtifactLocation::builder()
+        Ok(relative) if ctx.uris == Uris::UnderRoot => sarif::ArtifactLocation::builder()
             .uri(encode_path(relative))
             .uri_base_id(SRCROOT)
             .build(),
         _ => sarif::ArtifactLocation::builder()
-            .uri(file_uri(&absolute, false))
+            .uri(file_uri(&absolute))
             .build(),
     }
 }
@@ -350,13 +354,19 @@ fn split_scheme(uri: &str) -> (&str, &str) {
     }
 }
 
-/// `file:///abs/path`, ending in `/` for a directory.
-fn file_uri(path: &Path, dir: bool) -> String {
+/// `file:///abs/path`.
+fn file_uri(path: &Path) -> String {
     let mut uri = format!("file://{}", encode_path(path));
     if !uri.starts_with("file:///") {
         uri.insert(7, '/');
     }
-    if dir && !uri.ends_with('/') {
+    uri
+}
+
+/// A directory's `file://` URI: [`file_uri`], ending in `/`.
+fn dir_uri(path: &Path) -> String {
+    let mut uri = file_uri(path);
+    if !uri.ends_with('/') {
         uri.push('/');
     }
     uri
@@ -390,13 +400,14 @@ fn encode(part: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::{Place, Position};
 
     #[test]
     fn uris_are_encoded() {
         assert_eq!(encode_path(Path::new("a b/c@d.json")), "a%20b/c%40d.json");
         assert_eq!(encode_path(Path::new("ü/#x")), "%C3%BC/%23x");
-        assert_eq!(file_uri(Path::new("/tmp/a b"), true), "file:///tmp/a%20b/");
-        assert_eq!(file_uri(Path::new("/"), true), "file:///");
+        assert_eq!(dir_uri(Path::new("/tmp/a b")), "file:///tmp/a%20b/");
+        assert_eq!(dir_uri(Path::new("/")), "file:///");
     }
 
     #[test]
@@ -451,23 +462,18 @@ mod tests {
 
     #[test]
     fn the_most_severe_results_are_kept() {
-        let finding = |line: usize, severity: Severity| Finding {
-            rule_id: "r".into(),
-            severity,
-            path: "p".into(),
-            key: "p".into(),
-            line,
-            column: 1,
-            end_line: line,
-            end_column: 2,
-            message: "m".into(),
-            secret: None,
-            encoding: vec![],
-            fingerprint: "f".into(),
-            snippet: None,
-            span: None,
-            suppression: None,
-            commit: None,
+        let finding = |line: usize, severity: Severity| {
+            let position = Position {
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+            };
+            Finding::new("r", severity, "p", "m".into()).at(Place {
+                position,
+                span: None,
+                snippet: None,
+            })
         };
         let all = vec![
             finding(1, Severity::Note),
@@ -477,7 +483,7 @@ mod tests {
         ];
         let (kept, dropped) = keep_most_severe(&all, 3);
         assert_eq!(dropped, 1);
-        let lines: Vec<usize> = kept.iter().map(|f| f.line).collect();
+        let lines: Vec<usize> = kept.iter().map(|f| f.position.line).collect();
         assert_eq!(lines, [2, 3, 4]);
         assert_eq!(keep_most_severe(&all, 4).1, 0);
     }

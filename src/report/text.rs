@@ -43,8 +43,8 @@ impl Reporter for TextReporter {
                 source: finding.snippet.as_ref().map(|s| SnippetSource {
                     name: super::visible(&finding.path).into_owned(),
                     snippet: s,
-                    line: finding.line,
-                    column: finding.column,
+                    line: finding.position.line,
+                    column: finding.position.column,
                 }),
             };
             rendered.clear();
@@ -179,7 +179,13 @@ impl fmt::Display for FindingDiagnostic<'_> {
         let x = self.finding;
         if self.source.is_none() {
             // No source line to show (a binary file): say where in the message.
-            write!(f, "{}:{}:{}: ", visible(&x.path), x.line, x.column)?;
+            write!(
+                f,
+                "{}:{}:{}: ",
+                visible(&x.path),
+                x.position.line,
+                x.position.column
+            )?;
         }
         f.write_str(&visible(&x.message))?;
         if let Some(s) = &x.suppression {

@@ -255,7 +255,7 @@ const RUN_REACH: usize = 192;
 const MAX_SEPARATOR: usize = 12;
 
 /// Every run shaped like a token's body in `line` that `window` touches, with its redacted
-/// text: a token's body ([`crate::token::BODY_RUN`]), or eight or more groups of eight
+/// text: a token's body ([`crate::token::body_run`]), or eight or more groups of eight
 /// hex digits joined by up to [`MAX_SEPARATOR`] bytes of anything (see there). Whatever
 /// stands before it, a token in an encoding that the scanner does not decode must not show
 /// across the snippets of two findings beside it. The search reaches [`RUN_REACH`] beyond

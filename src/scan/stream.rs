@@ -92,7 +92,11 @@ impl Scanner {
     ) -> io::Result<()> {
         buf.clear();
         open(0)?.take(super::BINARY_SNIFF as u64).read_to_end(buf)?;
-        let binary = super::is_binary(buf);
+        let raw = if super::is_binary(buf) {
+            Content::Binary
+        } else {
+            Content::Text
+        };
         let utf16 = utf16_encoding(buf);
         let source = |reader| match utf16 {
             Some(encoding) => Source::Utf16(reader, Utf16Decoder::new(encoding)),
@@ -100,13 +104,13 @@ impl Scanner {
         };
         if utf16.is_some() {
             // Decoded text is text, whatever the bytes.
-            let text = self.view(|| Ok(source(open(2)?)), buf, false)?;
+            let text = self.view(|| Ok(source(open(2)?)), buf, Content::Text)?;
             self.scan_windows(text, buf, windows, scratch, &mut each)?;
-            if !binary {
+            if raw == Content::Text {
                 return Ok(());
             }
         }
-        let bytes = self.view(|| Ok(Source::Raw(open(0)?)), buf, binary)?;
+        let bytes = self.view(|| Ok(Source::Raw(open(0)?)), buf, raw)?;
         self.scan_windows(bytes, buf, windows, scratch, each)
     }
 
@@ -116,13 +120,13 @@ impl Scanner {
         &self,
         mut open: impl FnMut() -> io::Result<Source<R>>,
         buf: &mut Vec<u8>,
-        binary: bool,
+        content: Content,
     ) -> io::Result<View<R>> {
         let active = self.keywords_of(&mut open, buf)?;
         buf.clear();
         Ok(View {
             source: open()?,
-            binary,
+            content,
             active,
         })
     }
@@ -184,11 +188,19 @@ impl Scanner {
     }
 }
 
+/// What a view holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Content {
+    /// Text, or decoded text.
+    Text,
+    /// The bytes of a binary file: its findings get no snippet.
+    Binary,
+}
+
 /// One view of a file, read window by window.
 struct View<R> {
     source: Source<R>,
-    /// The view is the bytes of a binary file: its findings get no snippet.
-    binary: bool,
+    content: Content,
     /// The keyword verdict over the whole view, when one is needed.
     active: Option<Vec<bool>>,
 }
@@ -238,7 +250,7 @@ impl WindowCursor {
             keep: self.keep_from - self.offset..keep_to.map_or(usize::MAX, |k| k - self.offset),
             origin: self.origin,
             outer,
-            binary: view.binary,
+            binary: view.content == Content::Binary,
         }
     }
 
@@ -376,7 +388,7 @@ mod tests {
         let data: Vec<u8> = b"ab c\xC3\xA9 QUJDREVGR0hJ\n".repeat(60);
         let view = View {
             source: Source::Raw(&b""[..]),
-            binary: false,
+            content: Content::Text,
             active: None,
         };
         let (size, overlap) = (50, 20);

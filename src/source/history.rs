@@ -10,10 +10,11 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::ignore::ProjectIgnore;
-use super::{check_object, walk, Data, Item};
+use super::walk;
 use crate::check::Checker;
 use crate::finding::{Commit, Finding};
 use crate::git::{self, FirstCommits, HistoryBlob, Object, Revisions};
+use crate::item::{Data, Item};
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
 use crate::Error;
@@ -88,14 +89,9 @@ fn scan_blobs(
             batch.push((blob.clone(), data));
         } else {
             let path = top.join(&blob.path);
-            match check_object(
-                checker,
-                &path,
-                &blob.path,
-                object,
-                &mut window,
-                &mut scratch,
-            ) {
+            match Item::from_object(&path, &blob.path, &object, &mut window)
+                .map(|item| checker.check_item(item, &mut scratch))
+            {
                 Some(mut scanned) => {
                     found.extend(scanned.findings.drain(..).map(|f| (blob.oid.clone(), f)));
                     outcome.merge(scanned);
@@ -200,7 +196,7 @@ fn scan_batch(
                 shown: &blob.path,
                 data: Data::Held(data),
             };
-            (blob.oid.clone(), item.check(checker, scratch))
+            (blob.oid.clone(), checker.check_item(item, scratch))
         })
         .collect();
     for (oid, mut scanned) in results {

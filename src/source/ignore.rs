@@ -68,17 +68,16 @@ fn ignore_matcher(root: &Path, file: &Path, text: &str) -> Option<ignore::gitign
                 _ => "not a valid pattern".to_string(),
             };
             if let Some(warning) = super::walk::bad_ignore_line(file, Some(n as u64 + 1), &why) {
-                crate::report::warn(&warning, true);
+                crate::report::warn(&warning);
             }
         }
     }
     match builder.build() {
         Ok(matcher) => Some(matcher),
         Err(_) => {
-            crate::report::warn(
-                &format!("warning: {shown}: its patterns cannot be compiled; it is not used"),
-                true,
-            );
+            crate::report::warn(&format!(
+                "warning: {shown}: its patterns cannot be compiled; it is not used"
+            ));
             None
         }
     }

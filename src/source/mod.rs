@@ -6,7 +6,6 @@
 
 mod history;
 mod ignore;
-mod item;
 mod paths;
 mod staged;
 mod stdin;
@@ -19,7 +18,6 @@ use crate::git::Revisions;
 use crate::outcome::Outcome;
 use crate::Error;
 pub use ignore::ProjectIgnore;
-pub(crate) use item::{check_object, Data, Item};
 pub use walk::{display_path, WalkOptions, IGNORE_FILE};
 
 /// Something to scan. A `Push { updates }` variant arrives with push protection.

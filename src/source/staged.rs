@@ -7,6 +7,7 @@ use super::ignore::ProjectIgnore;
 use super::walk::{display_path, SPOOL_FROM};
 use crate::check::Checker;
 use crate::git;
+use crate::item::Item;
 use crate::outcome::Outcome;
 use crate::report;
 use crate::scan::Scratch;
@@ -24,7 +25,7 @@ pub(super) fn scan(
     let mut files = git::staged_files(&top)?;
     files.retain(|f| !ignore.ignores(&top.join(&f.path)));
     if files.is_empty() {
-        report::warn("tokenlint: nothing is staged to scan", true);
+        report::warn("tokenlint: nothing is staged to scan");
     }
     let keys = files
         .iter()
@@ -37,7 +38,9 @@ pub(super) fn scan(
     git::read_all(&top, oids, SPOOL_FROM, |i, object| {
         let (file, shown) = (&files[i], display_path(&files[i].path));
         let path = top.join(&file.path);
-        match super::check_object(checker, &path, &shown, object, &mut window, &mut scratch) {
+        match Item::from_object(&path, &shown, &object, &mut window)
+            .map(|item| checker.check_item(item, &mut scratch))
+        {
             Some(scanned) => outcome.merge(scanned),
             None => unreadable.push(format!("{} (object {})", report::visible(&shown), file.oid)),
         }

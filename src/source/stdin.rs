@@ -3,8 +3,8 @@
 use std::io::{Read, Write};
 
 use super::walk::LARGE;
-use super::{Data, Item};
 use crate::check::Checker;
+use crate::item::{Data, Item, OpenFile};
 use crate::outcome::Outcome;
 use crate::scan::Scratch;
 
@@ -18,17 +18,17 @@ pub(super) fn scan(checker: &Checker) -> std::io::Result<Outcome> {
     let mut scratch = Scratch::default();
     if (data.len() as u64) < LARGE || !checker.windowed() {
         stdin.read_to_end(&mut data)?;
-        return Ok(stdin_item(Data::Held(&data)).check(checker, &mut scratch));
+        return Ok(checker.check_item(stdin_item(Data::Held(&data)), &mut scratch));
     }
     let mut spool = crate::output::spool_file()?;
     spool.write_all(&data)?;
     std::io::copy(&mut stdin, &mut spool)?;
-    let data = Data::File {
+    let data = Data::File(OpenFile {
         file: &spool,
         limit: u64::MAX,
         buf: &mut data,
-    };
-    Ok(stdin_item(data).check(checker, &mut scratch))
+    });
+    Ok(checker.check_item(stdin_item(data), &mut scratch))
 }
 
 fn stdin_item(data: Data<'_>) -> Item<'_> {

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
-use super::{Data, Item};
 use crate::check::Checker;
+use crate::item::{Data, Item, OpenFile};
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
 
@@ -171,11 +171,11 @@ impl Worker<'_> {
         let data = match content {
             Content::Large(large, limit) => {
                 file = large;
-                Data::File {
+                Data::File(OpenFile {
                     file: &file,
                     limit,
                     buf: &mut self.buf,
-                }
+                })
             }
             Content::Read => Data::Held(&self.buf),
         };
@@ -184,7 +184,7 @@ impl Worker<'_> {
             shown: &name,
             data,
         };
-        let scanned = item.check(self.checker, &mut self.scratch);
+        let scanned = self.checker.check_item(item, &mut self.scratch);
         self.local.merge(scanned);
     }
 
@@ -265,7 +265,7 @@ fn warn_ignore_lines(err: &ignore::Error) -> bool {
         return false;
     }
     for line in lines {
-        crate::report::warn(&line, true);
+        crate::report::warn(&line);
     }
     true
 }

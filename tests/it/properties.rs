@@ -58,8 +58,8 @@ proptest! {
             text.push('\n');
         }
         let findings = scanner().scan("f", text.as_bytes(), &mut Scratch::default());
-        let found = findings.iter().find(|f| f.line == line_no && f.column == column);
-        prop_assert!(found.is_some(), "not at {line_no}:{column}: {:?}", findings.iter().map(|f| (f.line, f.column)).collect::<Vec<_>>());
+        let found = findings.iter().find(|f| f.position.line == line_no && f.position.column == column);
+        prop_assert!(found.is_some(), "not at {line_no}:{column}: {:?}", findings.iter().map(|f| (f.position.line, f.position.column)).collect::<Vec<_>>());
         for f in &findings {
             let shown = format!("{} {:?} {:?} {:?}", f.message, f.snippet, f.secret, f);
             prop_assert!(!shown.contains(&t[6..]), "a finding shows the token");
@@ -94,7 +94,7 @@ proptest! {
             text.into_bytes()
         };
         let findings = scanner().scan("f", &data, &mut Scratch::default());
-        prop_assert!(findings.iter().any(|f| f.line == before.len() + 1), "encoding {encoding} not found");
+        prop_assert!(findings.iter().any(|f| f.position.line == before.len() + 1), "encoding {encoding} not found");
     }
 
     /// Large files are scanned in overlapping windows: whatever the window size and however
@@ -151,7 +151,7 @@ proptest! {
         let (size, context) = if full { (size.max(4100), 17_000) } else { (size, context) };
         let key = |f: tokenlint::finding::Finding| {
             let snippet = f.snippet.map(|s| (s.text, s.highlight)).filter(|_| full);
-            (f.rule_id, f.line, f.column, f.end_line, f.end_column, f.span, f.message, snippet)
+            (f.rule_id, f.position.line, f.position.column, f.position.end_line, f.position.end_column, f.span, f.message, snippet)
         };
         let scanner = windows_scanner();
         // A known difference (see the README): matches of a rule that can overlap itself,
@@ -185,7 +185,8 @@ fn a_long_base64_run_is_long_in_every_window() {
     // One base64-like character glued before the run puts its quanta out of phase.
     let data = format!("x A{}\n", base64(&blob));
     let scanner = windows_scanner();
-    let key = |f: tokenlint::finding::Finding| (f.rule_id, f.line, f.column, f.span);
+    let key =
+        |f: tokenlint::finding::Finding| (f.rule_id, f.position.line, f.position.column, f.span);
     let whole: Vec<_> = scanner
         .scan("f", data.as_bytes(), &mut Scratch::default())
         .into_iter()

@@ -715,14 +715,15 @@ fn files_held_whole_are_scanned_in_windows_with_the_same_findings() {
 }
 
 /// A panic, in a worker thread too, exited 101 after printing its message whole; a
-/// crash must exit 2 and print no token. The test runs itself again as the crashing
-/// process (`TOKENLINT_CRASH_CHILD`), with the hook the binary installs.
+/// crash must exit 2 and print no token. A library user who installed the hook without a
+/// warning sink got exit 2 and no message at all. The test runs itself again as the
+/// crashing process (`TOKENLINT_CRASH_CHILD`), with the hook the binary installs.
 #[test]
 fn a_panic_in_a_worker_thread_exits_2_and_prints_no_token() {
     let t = token("pa", 81);
     if let Some(kind) = std::env::var_os("TOKENLINT_CRASH_CHILD") {
-        tokenlint::report::set_warning_sink(|line| eprintln!("{line}"));
-        tokenlint::crash::install();
+        // Only the hook: it takes the sink, so that no crash is silent.
+        tokenlint::crash::install(|line| eprintln!("{line}"));
         let boom = move || panic!("cannot scan {t}\n::error::x");
         if kind == "rayon" {
             let pool = rayon::ThreadPoolBuilder::new().build().unwrap();
