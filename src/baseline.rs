@@ -37,7 +37,6 @@ struct File {
 /// A baseline read from its file.
 #[derive(Debug)]
 pub struct Baseline {
-    pub path: PathBuf,
     text: String,
     pub entries: Vec<Entry>,
     by_fingerprint: HashMap<String, usize>,
@@ -93,7 +92,6 @@ impl Baseline {
             .collect();
         let offsets = fingerprint_offsets(&text);
         Ok(Baseline {
-            path: path.to_path_buf(),
             text,
             entries: file.entries,
             by_fingerprint,

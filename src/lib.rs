@@ -16,33 +16,33 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod audit;
-pub mod baseline;
-pub mod check;
+pub(crate) mod audit;
+pub(crate) mod baseline;
+pub(crate) mod check;
 mod commands;
 pub mod config;
-pub mod confine;
+pub(crate) mod confine;
 pub mod crash;
 pub mod docs;
 mod error;
 pub mod finding;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
-pub mod git;
+pub(crate) mod git;
 pub(crate) mod hook;
-pub mod hygiene;
+pub(crate) mod hygiene;
 mod item;
 pub mod options;
-pub mod outcome;
+pub(crate) mod outcome;
 mod output;
 pub(crate) mod repo;
 pub mod report;
 pub mod rules;
 pub mod scan;
-pub mod setup;
+pub(crate) mod setup;
 mod shown;
-pub mod source;
-pub mod store;
+pub(crate) mod source;
+pub(crate) mod store;
 #[cfg(test)]
 mod structure;
 pub mod suppress;

@@ -126,13 +126,8 @@ fn absolute(path: &Path) -> Option<PathBuf> {
     std::env::current_dir().ok().map(|cwd| cwd.join(path))
 }
 
-/// The token file at `path`, if it is a regular file and is one. No more is read than
-/// tells a token file from a file too large to be one.
-pub fn read_token_file(path: &Path) -> Option<TokenFile> {
-    read_token_file_in(path, &Scope::Anywhere)
-}
-
-/// [`read_token_file`], for a file that must lie in `scope`.
+/// The token file at `path`, which must lie in `scope`, if it is a regular file and is
+/// one. No more is read than tells a token file from a file too large to be one.
 fn read_token_file_in(path: &Path, scope: &Scope) -> Option<TokenFile> {
     let name = path.file_name()?.to_string_lossy();
     let limit = token_file::MAX_TOKEN_FILE as u64 + 1;
@@ -243,7 +238,7 @@ mod tests {
         let err = read_regular(&fifo, 10).unwrap_err();
         assert_eq!(err.to_string(), "refused: it is not a regular file");
         assert!(read_regular(Path::new("/dev/zero"), 10).is_err());
-        assert!(read_token_file(&fifo).is_none());
+        assert!(read_token_file_in(&fifo, &Scope::Anywhere).is_none());
         let file = dir.path().join("personal-token-big.json");
         std::fs::write(&file, "x".repeat(100)).unwrap();
         assert_eq!(read_regular(&file, 10).unwrap(), (vec![b'x'; 10], true));

@@ -18,7 +18,7 @@ use crate::git::Revisions;
 use crate::outcome::Outcome;
 use crate::Error;
 pub use ignore::ProjectIgnore;
-pub use walk::{display_path, WalkOptions, IGNORE_FILE};
+pub use walk::{display_path, WalkOptions};
 
 /// Something to scan. A `Push { updates }` variant arrives with push protection.
 #[derive(Debug)]
@@ -239,7 +239,7 @@ mod tests {
     fn a_hook_scans_nothing_the_ignore_file_ignores() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
-        std::fs::write(root.join(IGNORE_FILE), "sub\n").unwrap();
+        std::fs::write(root.join(walk::IGNORE_FILE), "sub\n").unwrap();
         std::fs::create_dir(root.join("sub")).unwrap();
         let ignore = ProjectIgnore::read(&root).unwrap();
         let names = ["a", "sub/b", "-"].map(PathBuf::from).to_vec();
