@@ -172,7 +172,20 @@ fn temporary_beside(
         }));
     }
     let _ = reveal;
-    builder.tempfile_in(dir)
+    builder.tempfile_in(dir).map_err(without_temporary_path)
+}
+
+/// The error `tempfile` wraps with the temporary file's name (`… at path "…"`): a name the
+/// user never gave, different on every run. The error is about the report's path, which
+/// the caller names, so only what went wrong is kept. (`tempfile`'s wrapper is private,
+/// and gives back no OS error code: its text is all there is. Inside the quoted name a
+/// quote is escaped, so the marker stands once.)
+fn without_temporary_path(err: io::Error) -> io::Error {
+    let text = err.to_string();
+    match text.find(" at path \"") {
+        Some(end) if err.get_ref().is_some() => io::Error::new(err.kind(), &text[..end]),
+        _ => err,
+    }
 }
 
 /// Neither a regular file, a directory nor a link: a device, a FIFO or a socket.
@@ -423,6 +436,18 @@ mod tests {
         atomic_write(&path, Reveal::Redacted, |out| out.write_all(b"new")).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_report_that_cannot_be_created_is_an_error_without_the_temporary_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("report.json");
+        let err = atomic_write(&path, Reveal::Redacted, |out| out.write_all(b"new")).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert_eq!(
+            err.to_string(),
+            io::Error::from_raw_os_error(libc::ENOENT).to_string()
+        );
     }
 
     #[test]

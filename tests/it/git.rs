@@ -1321,3 +1321,25 @@ fn a_dot_git_link_into_another_working_tree_is_refused() {
     });
     refuses_the_private_repository(top.path());
 }
+
+/// git C-quotes a name with a control character in `git log` (`"c-\a.env"`); the old
+/// unquoter turned `\a \b \v \f` into the letters, naming a file that does not exist.
+/// `git log -z` gives the name as it is.
+#[test]
+fn history_names_a_file_with_a_control_character_as_it_is() {
+    let dir = repo();
+    let p = dir.path();
+    let names = ["c-\u{7}.env", "c-\u{8}.env", "c-\u{b}.env", "c-\u{c}.env"];
+    for (seed, name) in names.iter().enumerate() {
+        fs::write(
+            p.join(name),
+            format!("T={}\n", token("pa", 40 + seed as u32)),
+        )
+        .unwrap();
+    }
+    commit_all(p, "names with control characters");
+    let doc = history(p, &[]);
+    let mut paths = common::finding_paths(&doc);
+    paths.sort();
+    assert_eq!(paths, names, "{doc}");
+}
