@@ -119,7 +119,9 @@ pub struct RuleSource {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    // The last one given wins, so that a wrapper's default (the pre-commit hooks'
+    // `concise`) can be overridden.
+    #[arg(long, value_enum, default_value_t = Format::Text, overrides_with = "format")]
     pub format: Format,
 
     /// Write the report to FILE (atomically) instead of standard output.
@@ -339,6 +341,12 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One line per finding, as compilers print them, then the summary.
+    Concise,
+    /// GitLab Code Quality JSON, for merge requests.
+    Gitlab,
+    /// reviewdog's diagnostic JSON (rdjson), for review comments.
+    Rdjson,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -402,6 +410,9 @@ fn report_request(args: ReportArgs, show_suppressed: bool) -> ReportRequest {
             Format::Json => options::Format::Json,
             Format::Sarif => options::Format::Sarif,
             Format::Github => options::Format::Github,
+            Format::Concise => options::Format::Concise,
+            Format::Gitlab => options::Format::Gitlab,
+            Format::Rdjson => options::Format::Rdjson,
         },
         output: args.output,
         fail_on: args.fail_on.map(|s| match s {
@@ -496,6 +507,30 @@ mod tests {
 
     fn words(line: &str) -> Vec<OsString> {
         line.split(' ').map(OsString::from).collect()
+    }
+
+    /// A later `--format` wins: the pre-commit hooks' entry says `--format concise`, and a
+    /// user's own `--format` after it must not be an error.
+    #[test]
+    fn the_last_format_wins() {
+        for (line, format) in [
+            (
+                "tokenlint scan --format concise --format text",
+                Format::Text,
+            ),
+            (
+                "tokenlint scan --format json --format=gitlab x",
+                Format::Gitlab,
+            ),
+            ("tokenlint audit --format rdjson", Format::Rdjson),
+        ] {
+            let args = match Cli::parse_from(words(line)).command {
+                Command::Scan(args) => args.report,
+                Command::Audit(args) => args.report,
+                _ => panic!("{line}"),
+            };
+            assert_eq!(args.format, format, "{line}");
+        }
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Reports: the sorted result of a scan, written in the format the user asked for.
 //! Adding a format means adding one [`Reporter`].
 
+mod concise;
 mod github;
+mod gitlab;
 mod json;
+mod rdjson;
 pub mod sarif;
 mod text;
 
@@ -126,6 +129,9 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Concise,
+    Gitlab,
+    Rdjson,
 }
 
 /// When to colour text output.
@@ -143,6 +149,9 @@ impl Format {
             Format::Json => Box::new(json::JsonReporter),
             Format::Sarif => Box::new(sarif::SarifReporter),
             Format::Github => Box::new(github::GithubReporter),
+            Format::Concise => Box::new(concise::ConciseReporter),
+            Format::Gitlab => Box::new(gitlab::GitlabReporter),
+            Format::Rdjson => Box::new(rdjson::RdjsonReporter),
         }
     }
 }

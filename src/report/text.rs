@@ -116,7 +116,7 @@ fn token_file_table(rows: &[TokenFileRow]) -> String {
     table
 }
 
-fn summary_line(s: &Summary) -> String {
+pub(super) fn summary_line(s: &Summary) -> String {
     let size = human_bytes(s.bytes);
     let files = plural(s.files as usize, "file");
     let mut line = if s.findings == 0 {

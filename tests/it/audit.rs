@@ -466,7 +466,7 @@ fn regression_invalid_token_files_never_quote_a_token() {
         ),
         0o600,
     );
-    for format in ["text", "json", "sarif", "github"] {
+    for format in common::FORMATS {
         let out = home.run(&args(&["scan", "--format", format, "repo"], &[]));
         let all = format!(
             "{}{}",

@@ -50,19 +50,7 @@ impl Repo {
     }
 
     fn rules_in(&self, dir: &str, args: &[&str]) -> Vec<(String, u64, String)> {
-        let (_, doc) = self.json_in(dir, args);
-        doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["path"].as_str().unwrap().to_string(),
-                    f["line"].as_u64().unwrap(),
-                    f["rule_id"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
+        common::finding_places(&self.json_in(dir, args).1)
     }
 }
 

@@ -10,6 +10,7 @@ mod audit;
 mod cli;
 mod config;
 mod docs;
+mod formats;
 mod git;
 mod hooks;
 mod hostile;

@@ -9,9 +9,7 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::common;
-use common::{git, repo, token, tokenlint as run};
-
-const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];
+use common::{git, repo, token, tokenlint as run, FORMATS};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -27,7 +27,7 @@ fn suppression_reasons_never_carry_a_token() {
         format!("# tokenlint:allow-next-line note {u}\nT={t}\n"),
     )
     .unwrap();
-    for format in ["text", "json", "sarif", "github"] {
+    for format in common::FORMATS {
         let out = run(
             dir.path(),
             &[
@@ -340,7 +340,7 @@ fn a_glued_token_is_masked_in_its_neighbours_snippets() {
     let p = dir.path();
     let (t1, t2, t3) = (token("pa", 51), token("pa", 52), token("sa", 53));
     fs::write(p.join("a.env"), format!("A={t1} x{t2} B={t3}\n")).unwrap();
-    for format in ["text", "json", "sarif", "github"] {
+    for format in common::FORMATS {
         let out = run(
             p,
             &["scan", "--color", "never", "--format", format, "a.env"],
@@ -355,7 +355,7 @@ fn a_glued_token_is_masked_in_its_neighbours_snippets() {
 
 /// A file name with a terminal escape or a newline was printed raw in text output: it
 /// could colour or move the terminal, or put `::warning::…` at the start of a line, which a
-/// GitHub runner reads as a workflow command.
+/// GitHub runner reads as a workflow command. The same holds for `--format concise`.
 #[cfg(unix)]
 #[test]
 fn control_characters_in_file_names_are_escaped_in_text_output() {
@@ -371,13 +371,18 @@ fn control_characters_in_file_names_are_escaped_in_text_output() {
         format!("{}\n", token("pa", 62)),
     )
     .unwrap();
-    let out = run(p, &["scan", "--color", "never", "."]);
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!stdout.contains('\u{1b}'), "{stdout}");
-    assert!(stdout.contains("e\\u{1b}[31mred.txt"), "{stdout}");
-    assert!(!stdout.lines().any(|l| l.starts_with("::")), "{stdout}");
-    assert!(stdout.contains("x\\n::warning::injected"), "{stdout}");
+    for format in ["text", "concise"] {
+        let out = run(p, &["scan", "--color", "never", "--format", format, "."]);
+        assert_eq!(out.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains('\u{1b}'), "{stdout}");
+        assert!(stdout.contains("e\\u{1b}[31mred.txt"), "{stdout}");
+        assert!(!stdout.lines().any(|l| l.starts_with("::")), "{stdout}");
+        assert!(stdout.contains("x\\n::warning::injected"), "{stdout}");
+    }
+    // Concise: one line per finding, then the summary.
+    let out = run(p, &["scan", "--format", "concise", "."]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
 }
 
 /// A token piped in through `/dev/stdin` or `<(…)` passed with exit 0: a pipe named on the

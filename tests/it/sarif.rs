@@ -262,7 +262,7 @@ fn no_format_ever_carries_a_planted_secret() {
             .into_bytes(),
     );
     let mut outputs = Vec::new();
-    for format in ["text", "json", "sarif", "github"] {
+    for format in common::FORMATS {
         for command in ["scan", "audit"] {
             let mut args = vec![command, "--format", format, "--color", "never"];
             if command == "audit" {

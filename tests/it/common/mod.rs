@@ -9,6 +9,11 @@ use std::path::Path;
 mod runner;
 pub use runner::*;
 
+/// Every `--format`, for the tests that hold for all of them (redaction above all).
+pub const FORMATS: [&str; 7] = [
+    "text", "json", "sarif", "github", "concise", "gitlab", "rdjson",
+];
+
 /// A synthetic token of `kind` (`pa` or `sa`): eight groups of hex derived from `seed`.
 pub fn token(kind: &str, seed: u32) -> String {
     let groups: Vec<String> = (0..8u32)
@@ -91,6 +96,22 @@ pub fn repo() -> tempfile::TempDir {
 /// The paths of the findings in a JSON report, in order.
 pub fn finding_paths(doc: &serde_json::Value) -> Vec<&str> {
     finding_strings(doc, "path")
+}
+
+/// The path, line and rule id of every finding in a JSON report, in order.
+pub fn finding_places(doc: &serde_json::Value) -> Vec<(String, u64, String)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 /// One string field of every finding in a JSON report, in order.
