@@ -69,9 +69,25 @@ pub struct Pattern {
     /// An escape before it (`%3D`, `\t`, `\u0022`) is not glue.
     #[serde(default)]
     pub standalone: bool,
+    /// Where a secret of this shape ends, and which are placeholders: see [`Boundary`].
+    #[serde(default)]
+    pub boundary: Boundary,
     /// The regex, parsed and compiled once as the rule file loads.
     #[serde(skip)]
     compiled: Option<RuleRegex>,
+}
+
+/// A shape whose matches are checked by its own rules, not by word boundaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Boundary {
+    /// Only what `standalone` asks.
+    #[default]
+    Any,
+    /// A RemotiveCloud token (`crate::token::stands_as_token`): anything may stand before
+    /// it; after it, neither another hex digit nor a ninth group; placeholders (every
+    /// group the same, all zeros included) are not tokens.
+    Token,
 }
 
 impl Pattern {
