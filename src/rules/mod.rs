@@ -66,7 +66,8 @@ pub struct Pattern {
     pub keywords: Vec<Spanned<String>>,
     pub regex: Spanned<String>,
     /// The secret must stand alone: not glued to a letter, digit or `_` on either side.
-    /// An escape before it (`%3D`, `\t`, `\u0022`) is not glue.
+    /// An escape before it (`%3D`, `\t`, `\u0022`) is not glue. `boundary = "token"`
+    /// replaces this check.
     #[serde(default)]
     pub standalone: bool,
     /// Where a secret of this shape ends, and which are placeholders: see [`Boundary`].
@@ -77,7 +78,7 @@ pub struct Pattern {
     compiled: Option<RuleRegex>,
 }
 
-/// A shape whose matches are checked by its own rules, not by word boundaries.
+/// What may stand next to a pattern's secret, when its shape has rules of its own.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Boundary {
