@@ -8,7 +8,7 @@
 //! `rules/remotive-*.toml` write the same regex out, since rules are data that users read
 //! and copy; the test `rule_regexes_accept_exactly_the_valid_tokens` proves that each
 //! accepts exactly the tokens [`kind`] accepts, and rejects the rest. What may stand next
-//! to a token, and which tokens are placeholders, is [`stands_as_token`] (the rules'
+//! to a token, and which tokens are placeholders, is `stands_as_token` (the rules'
 //! `boundary = "token"`).
 //!
 //! Redaction uses looser shapes on purpose, so that it hides more rather than less: any
