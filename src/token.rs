@@ -7,7 +7,9 @@
 //! by `-` (`body`). [`kind`] is the validator built from these. The rule files
 //! `rules/remotive-*.toml` write the same regex out, since rules are data that users read
 //! and copy; the test `rule_regexes_accept_exactly_the_valid_tokens` proves that each
-//! accepts exactly the tokens [`kind`] accepts, and rejects the rest.
+//! accepts exactly the tokens [`kind`] accepts, and rejects the rest. What may stand next
+//! to a token, and which tokens are placeholders, is `stands_as_token` (the rules'
+//! `boundary = "token"`).
 //!
 //! Redaction uses looser shapes on purpose, so that it hides more rather than less: any
 //! run of eight or more groups (`body_run`), groups joined by another short separator
@@ -101,6 +103,48 @@ pub fn kind(text: &str) -> Option<TokenKind> {
     } else {
         TokenKind::ServiceAccount
     })
+}
+
+/// How many bytes a token's body has: its groups and the `-` between them.
+const BODY_LEN: usize = GROUPS * GROUP_DIGITS + GROUPS - 1;
+
+/// Whether a match of a token rule, `secret`, followed in its text by `after`, is a token:
+/// it ends where the token ends, and is not a placeholder. Whatever stands before it does
+/// not matter (a length byte `M`, `ESC[33m`, `\x22`, a neighbouring SQLite column).
+///
+/// **Where it ends.** The last group must be exactly [`GROUP_DIGITS`] hex digits: the next
+/// character may not be another hex digit, nor `-` and a hex digit (a ninth group). A hex
+/// digit here is one the token could hold in its own case: a token written in uppercase
+/// (as RemotiveCloud issues them) is not continued by a lowercase letter (`…04E01C43ci`,
+/// two SQLite columns run together), nor a lowercase one by an uppercase letter. A body
+/// in both cases, or in digits alone, is continued by either.
+pub(crate) fn stands_as_token(secret: &[u8], after: &[u8]) -> bool {
+    let Some(body) = secret.len().checked_sub(BODY_LEN).map(|at| &secret[at..]) else {
+        return false;
+    };
+    let continues = |b: &u8| in_case_of(body, *b);
+    let ninth = after.first() == Some(&b'-') && after.get(1).is_some_and(continues);
+    !after.first().is_some_and(continues) && !ninth && !is_placeholder(body)
+}
+
+/// Whether `b` is a hex digit that a token body `body` could hold, in its own case.
+fn in_case_of(body: &[u8], b: u8) -> bool {
+    let upper = body.iter().any(u8::is_ascii_uppercase);
+    let lower = body.iter().any(u8::is_ascii_lowercase);
+    match b {
+        b'0'..=b'9' => true,
+        b'A'..=b'F' => upper || !lower,
+        b'a'..=b'f' => lower || !upper,
+        _ => false,
+    }
+}
+
+/// Whether a token body is a placeholder: its groups are all the same (`00000000`,
+/// `01234567` eight times), compared in either case.
+fn is_placeholder(body: &[u8]) -> bool {
+    let mut groups = body.split(|b| *b == b'-');
+    let first = groups.next().unwrap_or_default();
+    groups.all(|g| g.eq_ignore_ascii_case(first))
 }
 
 /// Whether `text` is a whole RemotiveCloud token: see [`kind`].
@@ -394,6 +438,78 @@ pub(crate) mod tests {
         assert!(!is_token("pa1.0/<your-token>"));
     }
 
+    /// Anything may stand before a token, so only what follows it is checked: another hex
+    /// digit in the token's case, or `-` and one (a ninth group), continues it.
+    #[test]
+    fn a_token_ends_where_its_last_group_does() {
+        let upper = token();
+        let lower = upper.to_lowercase();
+        let mixed = upper.replacen(|c: char| c.is_ascii_uppercase(), "e", 1);
+        let digits = format!("pa1.0/{}", ["01234567", "89012345"].repeat(4).join("-"));
+        let ends = |t: &str, after: &str| stands_as_token(t.as_bytes(), after.as_bytes());
+        for after in [
+            "", " ", "Z", "_x", "é", "\x1b[0m", r"\x22", "-", "-x", "-\n", "%2D",
+        ] {
+            for t in [&upper, &lower, &mixed, &digits] {
+                assert!(ends(t, after), "{} then {after:?}", redact_tokens(t));
+            }
+        }
+        for after in ["0", "9", "-0", "-01234567", "-9"] {
+            for t in [&upper, &lower, &mixed, &digits] {
+                assert!(!ends(t, after), "{} then {after:?}", redact_tokens(t));
+            }
+        }
+        // A letter continues a token only in the token's own case.
+        for (t, continued, ended) in [
+            (
+                &upper,
+                ["A", "F", "-A", "-F0", "CI"],
+                ["a", "f", "-a", "-f0", "ci"],
+            ),
+            (
+                &lower,
+                ["a", "f", "-a", "-f0", "ci"],
+                ["A", "F", "-A", "-F0", "CI"],
+            ),
+        ] {
+            for after in continued {
+                assert!(!ends(t, after), "{} then {after:?}", redact_tokens(t));
+            }
+            for after in ended {
+                assert!(ends(t, after), "{} then {after:?}", redact_tokens(t));
+            }
+        }
+        for t in [&mixed, &digits] {
+            for after in ["a", "F", "-f", "-A"] {
+                assert!(!ends(t, after), "{} then {after:?}", redact_tokens(t));
+            }
+        }
+        // Shorter than a token: never one (a user's rule may set `boundary = "token"`).
+        assert!(!ends("pa1.0/0123", " "));
+    }
+
+    #[test]
+    fn placeholders_are_not_tokens() {
+        let body = |group: &str| format!("pa1.0/{}", [group; GROUPS].join("-"));
+        for placeholder in [
+            body("00000000"),
+            body("01234567"),
+            body("ABCDEF01"),
+            format!("sa1.0/{}", ["abcdef01", "ABCDEF01"].repeat(4).join("-")),
+        ] {
+            assert!(
+                is_token(&placeholder),
+                "the validator checks the shape alone"
+            );
+            assert!(
+                !stands_as_token(placeholder.as_bytes(), b""),
+                "{placeholder}"
+            );
+        }
+        let one_differs = format!("pa1.0/{}-00000001", ["00000000"; 7].join("-"));
+        assert!(stands_as_token(one_differs.as_bytes(), b""));
+    }
+
     /// Tokens and near misses, written in every way a rule regex accepts or nearly so.
     fn samples() -> Vec<String> {
         let groups: Vec<String> = token()[6..].split('-').map(str::to_string).collect();
@@ -417,6 +533,11 @@ pub(crate) mod tests {
             join(&groups, ""),
             format!("{}\n", join(&groups, "-")),
             ["XXXXXXXX"; 8].join("-"),
+            [groups[2].as_str(); 8].join("-"),
+            [groups[2].to_lowercase().as_str(), groups[2].as_str()]
+                .repeat(4)
+                .join("-"),
+            ["00000000"; 8].join("-"),
             "<your-token>".to_string(),
             "${TOKEN}".to_string(),
         ];
@@ -445,8 +566,17 @@ pub(crate) mod tests {
         out
     }
 
+    /// Whether a token body, without its prefix, has eight groups all the same (the
+    /// placeholders of the samples), counted here apart from [`is_placeholder`].
+    fn same_groups(sample: &str) -> bool {
+        let body = sample.rsplit(['/', 'F', 'f']).next().unwrap_or_default();
+        let groups: Vec<String> = body.split('-').map(str::to_lowercase).collect();
+        groups.len() == GROUPS && groups.iter().all(|g| *g == groups[0])
+    }
+
     /// The rule files write the token's shape out as a regex: it must accept exactly the
-    /// tokens of the rule's kind that [`kind`] accepts, once the slash is plain.
+    /// tokens of the rule's kind that [`kind`] accepts, once the slash is plain. With its
+    /// `boundary = "token"` check ([`stands_as_token`]), it accepts no placeholder.
     #[test]
     fn rule_regexes_accept_exactly_the_valid_tokens() {
         let samples = samples();
@@ -461,9 +591,12 @@ pub(crate) mod tests {
             let regex = regex::bytes::Regex::new(&anchored).unwrap();
             let mut accepted = 0;
             for sample in &samples {
-                let by_rule = regex.is_match(sample.as_bytes());
+                let shaped = regex.is_match(sample.as_bytes());
+                let by_rule = shaped && stands_as_token(sample.as_bytes(), b"");
+                assert_eq!(pattern.boundary, crate::rules::Boundary::Token, "{id}");
                 let canonical = Secret::from_match(sample.as_bytes());
-                let by_token = kind(canonical.expose()) == Some(want);
+                let by_token = kind(canonical.expose()) == Some(want) && !same_groups(sample);
+                assert_eq!(shaped, kind(canonical.expose()) == Some(want), "{id}");
                 assert_eq!(by_rule, by_token, "{id}: {}", redact_tokens(sample));
                 accepted += usize::from(by_rule);
             }

@@ -66,12 +66,29 @@ pub struct Pattern {
     pub keywords: Vec<Spanned<String>>,
     pub regex: Spanned<String>,
     /// The secret must stand alone: not glued to a letter, digit or `_` on either side.
-    /// An escape before it (`%3D`, `\t`, `\u0022`) is not glue.
+    /// An escape before it (`%3D`, `\t`, `\u0022`) is not glue. `boundary = "token"`
+    /// replaces this check.
     #[serde(default)]
     pub standalone: bool,
+    /// Where a secret of this shape ends, and which are placeholders: see [`Boundary`].
+    #[serde(default)]
+    pub boundary: Boundary,
     /// The regex, parsed and compiled once as the rule file loads.
     #[serde(skip)]
     compiled: Option<RuleRegex>,
+}
+
+/// What may stand next to a pattern's secret, when its shape has rules of its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Boundary {
+    /// Only what `standalone` asks.
+    #[default]
+    Any,
+    /// A RemotiveCloud token (`crate::token::stands_as_token`): anything may stand before
+    /// it; after it, neither another hex digit nor a ninth group; placeholders (every
+    /// group the same, all zeros included) are not tokens.
+    Token,
 }
 
 impl Pattern {

@@ -14,7 +14,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use regex_automata::{meta, PatternID};
 use regex_syntax::hir::Hir;
 
-use crate::rules::{regex_builder, RuleError, RuleRegex, RuleSet};
+use crate::rules::{regex_builder, Boundary, Pattern, RuleError, RuleRegex, RuleSet};
+use crate::token;
 
 /// One match of a pattern rule in a haystack.
 #[derive(Clone, Debug)]
@@ -25,8 +26,9 @@ pub(crate) struct RawMatch {
     pub span: Range<usize>,
     /// The secret: the `secret` capture group when the regex has one, else the match.
     pub secret: Range<usize>,
-    /// The secret stands alone, or its rule does not ask it to: a finding. Otherwise the
-    /// match is glued into longer text and only hidden in snippets.
+    /// The secret stands where its rule allows (`standalone`, `boundary`): a finding.
+    /// Otherwise the match is glued into longer text, or a placeholder, and only hidden
+    /// in snippets.
     pub alone: bool,
 }
 
@@ -66,8 +68,8 @@ struct CompiledPattern {
     secret_group: Option<usize>,
     /// Its longest match, when it has a limit.
     max_len: Option<usize>,
-    /// Its rule's `standalone` setting.
-    standalone: bool,
+    /// What may stand next to its secret, by its rule's `standalone` and `boundary`.
+    edge: Edge,
     /// It has no keywords the gate must find, so it always runs.
     ungated: bool,
 }
@@ -83,6 +85,37 @@ pub(crate) struct Matcher {
     pub min_match_len: usize,
     /// The longest text any pattern matches, if every pattern has a limit.
     pub max_match_len: Option<usize>,
+}
+
+/// What a pattern's secret may stand next to, for its match to be a finding.
+#[derive(Clone, Copy)]
+enum Edge {
+    /// Anything.
+    Any,
+    /// No letter, digit or `_` on either side ([`stands_alone`]): `standalone = true`.
+    Word,
+    /// Where a RemotiveCloud token may stand, and not a placeholder
+    /// ([`token::stands_as_token`]): `boundary = "token"`, whatever `standalone` says.
+    Token,
+}
+
+impl Edge {
+    fn of(pattern: &Pattern) -> Edge {
+        match (pattern.boundary, pattern.standalone) {
+            (Boundary::Token, _) => Edge::Token,
+            (Boundary::Any, true) => Edge::Word,
+            (Boundary::Any, false) => Edge::Any,
+        }
+    }
+
+    /// Whether the secret at `secret` in `hay` may stand where it does.
+    fn allows(self, hay: &[u8], secret: &Range<usize>) -> bool {
+        match self {
+            Edge::Any => true,
+            Edge::Word => stands_alone(hay, secret),
+            Edge::Token => token::stands_as_token(&hay[secret.clone()], &hay[secret.end..]),
+        }
+    }
 }
 
 /// The keyword prefilter: which patterns may match in a text, by the keywords in it.
@@ -105,7 +138,7 @@ struct Keyword<'s> {
 struct Parsed<'s> {
     rule: usize,
     regex: &'s RuleRegex,
-    standalone: bool,
+    edge: Edge,
     /// Its keywords, each once, when the gate must look for them.
     keywords: Vec<&'s str>,
 }
@@ -289,7 +322,7 @@ impl Matcher {
             }
             None => span.clone(),
         };
-        let alone = !p.standalone || stands_alone(hay, &secret);
+        let alone = p.edge.allows(hay, &secret);
         out.push(RawMatch {
             pattern: q,
             span,
@@ -430,7 +463,7 @@ fn parse_patterns(set: &RuleSet) -> Result<Vec<Parsed<'_>>, RuleError> {
         parsed.push(Parsed {
             rule: index,
             regex,
-            standalone: pattern.standalone,
+            edge: Edge::of(pattern),
             keywords,
         });
     }
@@ -446,7 +479,7 @@ fn compile_pattern(p: &Parsed) -> CompiledPattern {
         single,
         secret_group,
         max_len: p.regex.match_len().1,
-        standalone: p.standalone,
+        edge: p.edge,
         ungated: p.keywords.is_empty(),
     }
 }

@@ -22,10 +22,30 @@ fn windows_scanner() -> &'static Scanner {
     })
 }
 
-/// Text lines without word characters at their ends, so that a token planted between
-/// them stands alone: words, spaces, punctuation, CR, form feeds, and non-ASCII letters.
+/// Text lines: words, digits, spaces, punctuation, CR, form feeds, and non-ASCII letters.
 fn line() -> impl Strategy<Value = String> {
     proptest::string::string_regex("[a-zA-Z0-9 _.,;:=\"'(){}é€😀\r\u{c}\u{2028}-]{0,40}").unwrap()
+}
+
+/// Text that may follow a token: a line that starts with a character that does not
+/// continue the token's last group (no digit, no uppercase hex letter, no `-`), letters
+/// included; or nothing.
+fn after_token() -> impl Strategy<Value = String> {
+    let first =
+        proptest::string::string_regex("[G-Za-z_ .,;:=\"'(){}é€😀\r\u{c}\u{2028}]?").unwrap();
+    (first, line()).prop_map(|(first, rest)| {
+        if first.is_empty() {
+            first
+        } else {
+            first + &rest
+        }
+    })
+}
+
+/// What continues a token's last group, so that it is no token: another hex digit in its
+/// case, or `-` and one (a ninth group).
+fn continuation() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("-?[0-9A-F][0-9A-F-]{0,9}").unwrap()
 }
 
 fn chars(s: &str) -> usize {
@@ -35,11 +55,13 @@ fn chars(s: &str) -> usize {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
+    /// Anything may stand before a token, letters and digits too, and after it anything
+    /// that does not continue its last group.
     #[test]
     fn a_planted_token_is_found_where_it_stands(
         before in proptest::collection::vec(line(), 0..8),
         prefix in line(),
-        suffix in line(),
+        suffix in after_token(),
         after in proptest::collection::vec(line(), 0..8),
         seed in any::<u32>(),
         service in any::<bool>(),
@@ -51,8 +73,8 @@ proptest! {
             text.push('\n');
         }
         let line_no = before.len() + 1;
-        let column = chars(&prefix) + 2;
-        text.push_str(&format!("{prefix} {t} {suffix}\n"));
+        let column = chars(&prefix) + 1;
+        text.push_str(&format!("{prefix}{t}{suffix}\n"));
         for l in &after {
             text.push_str(l);
             text.push('\n');
@@ -66,11 +88,39 @@ proptest! {
         }
     }
 
+    /// A token continued by another hex digit or a ninth group, and a placeholder (its
+    /// groups all the same), are not tokens, whatever stands around them, plain or in
+    /// base64 after a protobuf length byte.
+    #[test]
+    fn a_continued_token_or_a_placeholder_is_never_found(
+        prefix in line(),
+        more in continuation(),
+        suffix in after_token(),
+        seed in any::<u32>(),
+        placeholder in any::<bool>(),
+        encoded in any::<bool>(),
+    ) {
+        let t = token(if seed % 2 == 0 { "pa" } else { "sa" }, seed);
+        let near = if placeholder {
+            format!("{}{}", &t[..6], [&t[6..14]; 8].join("-"))
+        } else {
+            format!("{t}{more}")
+        };
+        let text = if encoded {
+            let proto = [b"\x0a\x4d".as_slice(), near.as_bytes(), suffix.as_bytes()].concat();
+            format!("{prefix}{}\n", base64(&proto))
+        } else {
+            format!("{prefix}{near}{suffix}\n")
+        };
+        let findings = scanner().scan("f", text.as_bytes(), &mut Scratch::default());
+        prop_assert!(findings.is_empty(), "{:?}", findings.iter().map(|f| (f.position.column, &f.rule_id)).collect::<Vec<_>>());
+    }
+
     #[test]
     fn every_encoding_is_found_on_its_line(
         before in proptest::collection::vec(line(), 0..5),
         seed in any::<u32>(),
-        encoding in 0..5usize,
+        encoding in 0..6usize,
         lead in 0..3usize,
     ) {
         let t = token("pa", seed);
@@ -84,6 +134,8 @@ proptest! {
             0 => format!("v: {payload}"),
             1 => format!("\"v\": \"{}\"", payload.replace('/', "\\/")),
             2 => format!("?v={}", payload.replace('/', "%2F")),
+            // Protobuf (a length byte, `M` for 77) in base64, as in gRPC-web bodies.
+            5 => format!("v: {}", base64(&[b"\x0a\x4d".as_slice(), payload.as_bytes()].concat())),
             _ => format!("v: {}", base64(format!("token: {payload}").as_bytes())),
         };
         text.push_str(&encoded);

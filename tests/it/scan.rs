@@ -778,3 +778,100 @@ fn regression_short_secrets_past_the_slow_hash_budget_cost_nothing_more() {
     let warning = format!("{over} distinct short secrets past the first {SLOW_HASH_BUDGET}");
     assert!(stderr.contains(&warning), "{stderr}");
 }
+
+/// Places whose format puts a letter or a digit right before a token, or a letter after it
+/// (issue 12): anything may stand before a token, and after it anything but another hex
+/// digit or a ninth group. Once, each of these hid a real leak.
+#[test]
+fn letters_next_to_a_token_do_not_hide_it() {
+    let dir = Dir::new();
+    let t = token("pa", 12);
+    let s = token("sa", 12);
+    assert_eq!(t.len(), 77, "a 77-character string: its length byte is `M`");
+    // A `.pyc` or a pickle: the string's length byte, 77, is the letter `M`.
+    let pyc = [b"\xe3\x00\x00\xfa".as_slice(), b"M", t.as_bytes(), b")\x00"].concat();
+    dir.write("length-byte.pyc", pyc);
+    // Protobuf (field 1, length 77), base64-encoded as gRPC-web bodies and HAR cookies are.
+    let proto = [b"\x0a\x4d".as_slice(), s.as_bytes(), b"\x10\x01"].concat();
+    dir.write("grpc-web.txt", format!("body: {}\n", base64(&proto)));
+    // SQLite runs a record's text columns together: letters on both sides.
+    let record = [b"\x05)\x81'\x11remotive_token", t.as_bytes(), b"ci\x00"].concat();
+    dir.write(
+        "columns.sqlite",
+        [b"SQLite format 3\x00".as_slice(), &record].concat(),
+    );
+    dir.write(
+        "colour.log",
+        format!("\x1b[32mok\x1b[0m\n\x1b[33m{s}\x1b[0m\n"),
+    );
+    dir.write("hex-escape.c", format!("char *t = \"\\x22{t}\\x22\";\n"));
+    dir.write("octal-escape.c", format!("char *t = \"\\042{s}\\042\";\n"));
+    let lower = t.to_lowercase();
+    dir.write("lower.txt", format!("v={lower}Z and {lower}G\n"));
+    let got = dir.places(&[]);
+    let b64_column = |text_column: u64, byte: u64| text_column + byte / 3 * 4 + byte % 3;
+    let want = [
+        ("colour.log", 2, 6),
+        ("columns.sqlite", 1, 36),
+        ("grpc-web.txt", 1, b64_column(7, 2)),
+        ("hex-escape.c", 1, 16),
+        ("length-byte.pyc", 1, 6),
+        ("lower.txt", 1, 3),
+        ("lower.txt", 1, 86),
+        ("octal-escape.c", 1, 16),
+    ];
+    let want: Vec<(String, u64, u64)> = want
+        .iter()
+        .map(|(p, l, c)| (p.to_string(), *l, *c))
+        .collect();
+    assert_eq!(got, want);
+}
+
+/// What still is not a token, glued to a letter before it or not, plain or in base64 after
+/// a protobuf length byte: another hex digit after the last group (in the token's case), a
+/// ninth group, and placeholders — groups all the same or all zeros, `XXXXXXXX` groups,
+/// `<your-token>`, `${…}`.
+#[test]
+fn near_misses_stay_near_misses_wherever_they_stand() {
+    let dir = Dir::new();
+    let t = token("pa", 13);
+    let group = &t[6..14];
+    let near = [
+        format!("{t}A"),
+        format!("{t}0"),
+        format!("{}a", t.to_lowercase()),
+        format!("{t}-0123ABCD"),
+        format!("{}-a", t.to_lowercase()),
+        format!("pa1.0/{}", [group; 8].join("-")),
+        format!("sa1.0/{}", ["00000000"; 8].join("-")),
+        format!("pa1.0/{}", ["XXXXXXXX"; 8].join("-")),
+        "pa1.0/<your-token>".to_string(),
+        "pa1.0/${REMOTIVE_CLOUD_AUTH_TOKEN}".to_string(),
+        "${REMOTIVE_CLOUD_AUTH_TOKEN}".to_string(),
+    ];
+    let mut text = String::new();
+    for (i, n) in near.iter().enumerate() {
+        let proto = [b"\x0a\x4d".as_slice(), n.as_bytes()].concat();
+        text.push_str(&format!("a{i} = {n}\nM{n}\nb{i}: {}\n", base64(&proto)));
+    }
+    dir.write("near.txt", &text);
+    let (code, doc) = dir.json(&[]);
+    assert_eq!((code, findings(&doc).len()), (0, 0), "{doc}");
+    // The same file with one real token: the scan did look.
+    dir.write("near.txt", format!("{text}M{t}\n"));
+    let lines = 1 + 3 * near.len() as u64;
+    assert_eq!(dir.places(&[]), [("near.txt".to_string(), lines, 2)]);
+}
+
+/// `boundary = "token"` is the built-in token rules' own; a custom rule's `standalone = true`
+/// still means what it did: no letter, digit or `_` glued on either side.
+#[test]
+fn a_custom_rules_standalone_still_wants_word_boundaries() {
+    let dir = Dir::new();
+    let rule = common::acme_rule("acme_[a-z]{3}").replace("'\n", "'\nstandalone = true\n");
+    assert!(rule.contains("standalone = true"), "{rule}");
+    dir.write("rules/acme.toml", rule);
+    dir.write("keys.txt", "xacme_abc\nacme_abcd\n(acme_abc)\n");
+    let places = dir.places(&["--rules", "rules", "keys.txt"]);
+    assert_eq!(places, [("keys.txt".to_string(), 3, 2)]);
+}
