@@ -122,20 +122,37 @@ pub(crate) fn stands_as_token(secret: &[u8], after: &[u8]) -> bool {
     let Some(body) = secret.len().checked_sub(BODY_LEN).map(|at| &secret[at..]) else {
         return false;
     };
-    let continues = |b: &u8| in_case_of(body, *b);
+    let case = Case::of(body);
+    let continues = |b: &u8| case.holds(*b);
     let ninth = after.first() == Some(&b'-') && after.get(1).is_some_and(continues);
     !after.first().is_some_and(continues) && !ninth && !is_placeholder(body)
 }
 
-/// Whether `b` is a hex digit that a token body `body` could hold, in its own case.
-fn in_case_of(body: &[u8], b: u8) -> bool {
-    let upper = body.iter().any(u8::is_ascii_uppercase);
-    let lower = body.iter().any(u8::is_ascii_lowercase);
-    match b {
-        b'0'..=b'9' => true,
-        b'A'..=b'F' => upper || !lower,
-        b'a'..=b'f' => lower || !upper,
-        _ => false,
+/// Which hex letters a token body could hold, by the case it is written in.
+struct Case {
+    upper: bool,
+    lower: bool,
+}
+
+impl Case {
+    fn of(body: &[u8]) -> Case {
+        let upper = body.iter().any(u8::is_ascii_uppercase);
+        let lower = body.iter().any(u8::is_ascii_lowercase);
+        // A body of digits alone could be written in either case.
+        Case {
+            upper: upper || !lower,
+            lower: lower || !upper,
+        }
+    }
+
+    /// Whether `b` is a hex digit a body of this case could hold.
+    fn holds(&self, b: u8) -> bool {
+        match b {
+            b'0'..=b'9' => true,
+            b'A'..=b'F' => self.upper,
+            b'a'..=b'f' => self.lower,
+            _ => false,
+        }
     }
 }
 
