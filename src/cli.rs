@@ -221,6 +221,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "REF", requires = "history")]
     pub branch: Option<String>,
 
+    /// With --history over a range (--since): report every finding of the blobs the range
+    /// brings, not only the secrets it introduces to their files.
+    #[arg(long, requires = "history")]
+    pub all_findings: bool,
+
     /// Run as a hook that passes file names: every argument after --hook is a file name,
     /// even `-` or one that looks like an option, so put options before it. Scans exactly
     /// those files, and says so when there are none (instead of scanning `.`).
@@ -460,6 +465,7 @@ impl From<ScanArgs> for ScanRequest {
             history: args.history,
             since: args.since,
             branch: args.branch,
+            all_findings: args.all_findings,
             hook: args.hook,
             rules: rule_request(args.rules, args.config),
             report: report_request(args.report, args.show_suppressed),

@@ -222,7 +222,7 @@ pub(crate) const MAX_LINE: usize = 64 << 10;
 
 /// Hands each line of `input`, ended by `end`, to `each`, its `end` removed and cut to
 /// `max_line` bytes; what is cut is consumed from the reader's buffer and never held.
-fn read_lines(
+pub(crate) fn read_lines(
     input: &mut impl BufRead,
     end: u8,
     max_line: usize,
@@ -513,11 +513,29 @@ pub struct HistoryBlob {
 pub struct Revisions {
     pub branch: Option<String>,
     pub since: Option<String>,
+    /// Which findings of a range count.
+    pub judging: Judging,
+}
+
+/// Which findings of a range scan count (a scan of the whole history counts them all).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Judging {
+    /// Only those whose secret is new to its path: in no parent of the commit that
+    /// brought the blob (`source/introduced.rs`).
+    #[default]
+    Introduced,
+    /// Every finding of every blob the range brings (`--all-findings`).
+    WholeBlobs,
 }
 
 impl Revisions {
+    /// Whether these revisions leave some history out: a range, not the whole history.
+    pub fn is_range(&self) -> bool {
+        self.since.is_some()
+    }
+
     /// The revision arguments; a value that git would read as an option is refused.
-    fn args(&self) -> Result<Vec<String>, GitError> {
+    pub(crate) fn args(&self) -> Result<Vec<String>, GitError> {
         for value in [&self.branch, &self.since].into_iter().flatten() {
             if value.starts_with('-') || value.is_empty() {
                 return Err(error(format!("`{value}` is not a revision")));
@@ -664,6 +682,17 @@ pub struct FirstCommits {
 }
 
 impl FirstCommits {
+    /// The commit `id`, found in the history read, said to hold `path`.
+    pub fn commit(&self, id: &str, path: &str) -> Option<Commit> {
+        let header = self.headers.iter().find(|h| h.id == id)?;
+        Some(Commit {
+            id: header.id.clone(),
+            author: header.author.clone(),
+            date: header.date.clone(),
+            path: path.to_string(),
+        })
+    }
+
     /// The commit that first added the blob `oid`, with the blob's path in it.
     pub fn get(&self, oid: &str) -> Option<Commit> {
         let (header, path) = self.blobs.get(oid)?;
@@ -982,7 +1011,7 @@ mod tests {
     fn option_like_revisions_are_refused() {
         let revs = Revisions {
             branch: Some("--output=/tmp/x".into()),
-            since: None,
+            ..Revisions::default()
         };
         assert!(revs.args().is_err());
     }

@@ -53,6 +53,8 @@ pub struct ScanRequest {
     pub history: bool,
     pub since: Option<String>,
     pub branch: Option<String>,
+    /// `--all-findings`: a range reports every finding of the blobs it brings.
+    pub all_findings: bool,
     pub hook: bool,
     pub rules: RuleRequest,
     pub report: ReportRequest,
@@ -252,6 +254,11 @@ fn scan_sources(request: &ScanRequest, paths: Vec<PathBuf>) -> Vec<Source> {
         let range = crate::git::Revisions {
             branch: request.branch.clone(),
             since: request.since.clone(),
+            judging: if request.all_findings {
+                crate::git::Judging::WholeBlobs
+            } else {
+                crate::git::Judging::Introduced
+            },
         };
         let repo = paths.into_iter().next().unwrap_or_else(source::current_dir);
         vec![Source::History { repo, range }]

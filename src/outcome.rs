@@ -18,6 +18,9 @@ pub struct Outcome {
     pub errors: Vec<ScanError>,
     pub files: u64,
     pub bytes: u64,
+    /// In a range scan: the older secrets of the files it touches, which were not judged
+    /// (distinct by path, rule and secret).
+    pub older: usize,
 }
 
 impl Outcome {
@@ -26,5 +29,6 @@ impl Outcome {
         self.errors.extend(other.errors);
         self.files += other.files;
         self.bytes += other.bytes;
+        self.older += other.older;
     }
 }

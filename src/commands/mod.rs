@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use crate::options::{AuditOptions, Command, ReportOptions};
 use crate::outcome::Outcome;
 use crate::output::Stdout;
-use crate::report::{self, Report, RunContext, Summary, TokenFileRow};
+use crate::report::{self, Format, Report, RunContext, Summary, TokenFileRow};
 use crate::rules::RuleSet;
 use crate::setup::Setup;
 use crate::source::ReportRoot;
@@ -148,6 +148,7 @@ fn finish(
         mut errors,
         files,
         bytes,
+        older,
     } = outcome;
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort();
@@ -161,7 +162,19 @@ fn finish(
             crate::token::Reveal::in_full_if(options.show_secrets),
         );
     }
-    let summary = Summary::new(&findings, errors.len(), files, bytes);
+    if older > 0
+        && !matches!(
+            options.format,
+            Format::Text | Format::Concise | Format::Json
+        )
+    {
+        // A format with no summary of its own: the line goes to standard error.
+        report::warn(&report::older_line(older));
+    }
+    let summary = Summary {
+        older,
+        ..Summary::new(&findings, errors.len(), files, bytes)
+    };
     if !options.show_suppressed {
         findings.retain(|f| f.suppression.is_none());
     }

@@ -21,6 +21,7 @@ use crate::rules::{RuleSet, Severity};
 pub(crate) use crate::shown::{clean, clean_lines, clean_path, source_text, visible};
 pub use crate::shown::{shown_error, ShownError};
 use crate::token::{redact_in_place, redact_tokens, Reveal, TokenKind};
+pub(crate) use text::older_line;
 
 /// Everything a reporter may show.
 pub struct Report<'a> {
@@ -85,6 +86,14 @@ pub struct Summary {
     pub suppressed: usize,
     /// Paths that could not be scanned.
     pub errors: usize,
+    /// In a range scan: older secrets of the files it touches, not judged (distinct by
+    /// path, rule and secret). Left out of JSON when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub older: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -113,6 +122,7 @@ impl Summary {
             by_severity,
             suppressed,
             errors,
+            older: 0,
         }
     }
 }

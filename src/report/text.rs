@@ -147,7 +147,23 @@ pub(super) fn summary_line(s: &Summary) -> String {
             plural(s.errors, "path")
         ));
     }
+    if s.older > 0 {
+        line.push_str(&format!("\n{}", older_line(s.older)));
+    }
     line
+}
+
+/// What a range scan left out: the secrets its files already held.
+pub(crate) fn older_line(older: usize) -> String {
+    let (secrets, were) = if older == 1 {
+        ("secret", "was")
+    } else {
+        ("secrets", "were")
+    };
+    format!(
+        "tokenlint: {older} older {secrets} in touched files {were} not judged; run \
+         `tokenlint scan` to see them"
+    )
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -345,5 +361,19 @@ mod tests {
             summary_line(&s),
             "tokenlint: 3 findings (2 errors, 1 note) in 3 files (1.5 MiB); 1 path could not be scanned"
         );
+        s.errors = 0;
+        s.older = 1;
+        assert_eq!(
+            summary_line(&s).lines().nth(1),
+            Some(
+                "tokenlint: 1 older secret in touched files was not judged; run `tokenlint scan` \
+                 to see them"
+            )
+        );
+        s.older = 3;
+        assert!(summary_line(&s).ends_with(
+            "\ntokenlint: 3 older secrets in touched files were not judged; run `tokenlint \
+             scan` to see them"
+        ));
     }
 }

@@ -2,7 +2,8 @@
 //! one long-lived `git cat-file --batch`, and scanned in parallel batches of bounded size;
 //! a blob too large for a batch is spooled to a temporary file and scanned in windows.
 //! A finding names the commit that first added its blob: a token deleted later is still
-//! in the history, and still leaked.
+//! in the history, and still leaked. A range's findings are judged by `introduced.rs`:
+//! only the secrets new to their files count.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -10,10 +11,11 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::ignore::ProjectIgnore;
+use super::introduced;
 use super::walk;
 use crate::check::Checker;
 use crate::finding::{Commit, Finding};
-use crate::git::{self, FirstCommits, HistoryBlob, Object, Revisions};
+use crate::git::{self, FirstCommits, HistoryBlob, Judging, Object, Revisions};
 use crate::item::{Data, Item};
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
@@ -57,17 +59,30 @@ pub(super) fn scan(
         .filter(|b| !b.in_tree)
         .map(|b| b.oid.as_str())
         .collect();
-    outcome.findings.extend(found.into_iter().map(|(oid, f)| {
-        let commit = commits.get(&oid);
-        with_commit(f, commit, in_no_tree.contains(oid.as_str()))
-    }));
+    let placed: Vec<introduced::Placed> = if revs.is_range() && revs.judging == Judging::Introduced
+    {
+        introduced::judge(&top, revs, found, &commits, checker, &mut outcome)?
+    } else {
+        found
+            .into_iter()
+            .map(|(oid, f)| {
+                let commit = commits.get(&oid);
+                (oid, f, commit)
+            })
+            .collect()
+    };
+    outcome.findings.extend(
+        placed
+            .into_iter()
+            .map(|(oid, f, commit)| with_commit(f, commit, in_no_tree.contains(oid.as_str()))),
+    );
     Ok(outcome)
 }
 
 /// Scans the blobs through one `git cat-file --batch`: those held in memory in parallel
 /// batches, those spooled one at a time, in windows. Returns each finding with its blob's
 /// id; adds the ids of the blobs git does not have to `missing`.
-fn scan_blobs(
+pub(super) fn scan_blobs(
     top: &Path,
     blobs: &[HistoryBlob],
     checker: &Checker,

@@ -6,6 +6,7 @@
 
 mod history;
 mod ignore;
+mod introduced;
 mod paths;
 mod staged;
 mod stdin;

@@ -14,6 +14,7 @@ mod formats;
 mod git;
 mod hooks;
 mod hostile;
+mod introduced;
 mod properties;
 mod redaction;
 mod regressions;
