@@ -61,7 +61,15 @@ pub(super) fn scan(
         .collect();
     let placed: Vec<introduced::Placed> = if revs.is_range() && revs.judging == Judging::Introduced
     {
-        introduced::judge(&top, revs, found, &commits, checker, &mut outcome)?
+        let range = introduced::Range {
+            top: &top,
+            revs,
+            checker,
+            ignore,
+            commits: &commits,
+            scanned: &blobs,
+        };
+        introduced::judge(&range, found, &mut outcome)?
     } else {
         found
             .into_iter()

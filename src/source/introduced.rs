@@ -15,6 +15,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use super::history;
+use super::ignore::ProjectIgnore;
 use crate::check::Checker;
 use crate::finding::{Commit, Finding};
 use crate::git::{self, FirstCommits, GitError, HistoryBlob, Revisions};
@@ -28,28 +29,48 @@ pub(super) type Placed = (String, Finding, Option<Commit>);
 /// What a rule found: its id and the secret's hash (none for a finding about no secret).
 type Key = (String, Option<String>);
 
+/// A range the history scan read, and what it read of it.
+pub(super) struct Range<'a> {
+    pub(super) top: &'a Path,
+    pub(super) revs: &'a Revisions,
+    pub(super) checker: &'a Checker<'a>,
+    pub(super) ignore: &'a ProjectIgnore,
+    /// The commit that first added each blob.
+    pub(super) commits: &'a FirstCommits,
+    /// The blobs the history scan read: those that the revisions left out are not among
+    /// them, though a commit of the range may bring one to a new path (a copy of an older
+    /// file, a file restored as it was).
+    pub(super) scanned: &'a [HistoryBlob],
+}
+
 /// Keeps the findings of `found` (each with its blob's id) whose secret is new to its
-/// path, each at the first commit of the range that brought it there; adds the number of
-/// distinct older secrets (path, rule and secret) not judged to `outcome.older`.
+/// path, each at the first commit of the range that brought it there, and adds those of
+/// the older blobs the range brings to new paths; adds the number of distinct older
+/// secrets (path, rule and secret) not judged to `outcome.older`.
 pub(super) fn judge(
-    top: &Path,
-    revs: &Revisions,
-    found: Vec<(String, Finding)>,
-    commits: &FirstCommits,
-    checker: &Checker,
+    range: &Range,
+    mut found: Vec<(String, Finding)>,
     outcome: &mut Outcome,
 ) -> Result<Vec<Placed>, Error> {
-    if found.is_empty() {
-        return Ok(Vec::new());
-    }
-    let wanted: HashSet<String> = found.iter().map(|(oid, _)| oid.clone()).collect();
-    let places = Places::read(top, revs, &wanted)?;
-    let held = secrets_before(top, &places, checker)?;
+    let with_findings: HashSet<String> = found.iter().map(|(oid, _)| oid.clone()).collect();
+    let scanned: HashSet<&str> = range.scanned.iter().map(|b| b.oid.as_str()).collect();
+    let wanted = |oid: &str| with_findings.contains(oid) || !scanned.contains(oid);
+    let places = Places::read(range.top, range.revs, &wanted)?;
+    let moved = moved_blobs(range, &places, &scanned);
+    let mut missing = Vec::new();
+    found.extend(history::scan_blobs(
+        range.top,
+        &moved,
+        range.checker,
+        outcome,
+        &mut missing,
+    )?);
+    let held = secrets_before(range.top, &places, range.checker)?;
     let mut older: HashSet<(String, Key)> = HashSet::new();
     let mut placed = Vec::new();
     for (oid, finding) in found {
         let Some(brought) = places.by_blob.get(&oid) else {
-            let commit = commits.get(&oid);
+            let commit = range.commits.get(&oid);
             placed.push((oid, finding, commit));
             continue;
         };
@@ -66,14 +87,36 @@ pub(super) fn judge(
             continue;
         }
         for place in new_at {
-            let commit = commits
+            let commit = range
+                .commits
                 .commit(&places.commits[place.commit], &place.path)
-                .or_else(|| commits.get(&oid));
+                .or_else(|| range.commits.get(&oid));
             placed.push((oid.clone(), finding.clone(), commit));
         }
     }
     outcome.older += older.len();
     Ok(placed)
+}
+
+/// The blobs that the history scan did not read, since the revisions leave them out,
+/// and that a commit of the range brings to a path where no parent had them: each once,
+/// at such a path, unless the project's ignore file leaves that path out.
+fn moved_blobs(range: &Range, places: &Places, scanned: &HashSet<&str>) -> Vec<HistoryBlob> {
+    places
+        .by_blob
+        .iter()
+        .filter(|(blob, _)| !scanned.contains(blob.as_str()))
+        .filter_map(|(blob, brought)| {
+            brought
+                .iter()
+                .find(|p| p.is_new_blob(blob) && !range.ignore.ignores(&range.top.join(&p.path)))
+                .map(|place| HistoryBlob {
+                    oid: blob.clone(),
+                    path: place.path.clone(),
+                    in_tree: true,
+                })
+        })
+        .collect()
 }
 
 fn key_of(finding: &Finding) -> Key {
@@ -105,15 +148,22 @@ struct Place {
 }
 
 impl Place {
-    /// Whether the finding `key` of the blob `blob` is in no parent's version of the path.
-    fn is_new(&self, blob: &str, key: &Key, held: &Held) -> bool {
+    /// Whether no parent had the blob `blob` at the path.
+    fn is_new_blob(&self, blob: &str) -> bool {
         self.before.iter().all(|before| match before {
             Before::Nothing => true,
             Before::Same => false,
-            Before::Blob { oid, .. } => {
-                oid != blob && !held.get(oid).is_some_and(|keys| keys.contains(key))
-            }
+            Before::Blob { oid, .. } => oid != blob,
         })
+    }
+
+    /// Whether the finding `key` of the blob `blob` is in no parent's version of the path.
+    fn is_new(&self, blob: &str, key: &Key, held: &Held) -> bool {
+        self.is_new_blob(blob)
+            && self.before.iter().all(|before| match before {
+                Before::Blob { oid, .. } => !held.get(oid).is_some_and(|keys| keys.contains(key)),
+                Before::Nothing | Before::Same => true,
+            })
     }
 }
 
@@ -173,7 +223,11 @@ impl Places {
     /// Reads the range's commits (`git rev-list --parents`) and each one's diff against
     /// each of its parents (one `git diff-tree --stdin -M`), keeping the places of the
     /// blobs `wanted`.
-    fn read(top: &Path, revs: &Revisions, wanted: &HashSet<String>) -> Result<Places, GitError> {
+    fn read(
+        top: &Path,
+        revs: &Revisions,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Places, GitError> {
         let (commits, parents) = range_commits(top, revs)?;
         // One line of input per (commit, parent); a root commit's alone, against nothing.
         let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
@@ -294,7 +348,8 @@ struct Diffs<'a> {
     /// What each line of input compared: a commit, and which of its parents.
     pairs: &'a [(usize, Option<usize>)],
     parents: &'a [Vec<String>],
-    wanted: &'a HashSet<String>,
+    /// Whether the places of a blob are asked about.
+    wanted: &'a dyn Fn(&str) -> bool,
     /// The index in `pairs` of the diff being read.
     pair: Option<usize>,
     /// The entry whose path (or paths) come next.
@@ -368,7 +423,7 @@ impl Diffs<'_> {
         let Some(&(commit, parent)) = self.pair.and_then(|p| self.pairs.get(p)) else {
             return;
         };
-        if !self.wanted.contains(&entry.new) {
+        if entry.new.is_empty() || !(self.wanted)(&entry.new) {
             return;
         }
         let Entry {
@@ -410,7 +465,7 @@ mod tests {
     fn diffs<'a>(
         pairs: &'a [(usize, Option<usize>)],
         parents: &'a [Vec<String>],
-        wanted: &'a HashSet<String>,
+        wanted: &'a dyn Fn(&str) -> bool,
         records: &[&str],
     ) -> HashMap<(usize, String), Brought> {
         let mut diffs = Diffs {
@@ -437,7 +492,7 @@ mod tests {
         );
         let parents = vec![vec!["p1".to_string(), "p2".to_string()]];
         let pairs = [(0, Some(0)), (0, Some(1))];
-        let wanted: HashSet<String> = [b.clone()].into();
+        let wanted = |oid: &str| oid == b;
         let m = |old: &str, status: &str| format!(":100644 100644 {old} {b} {status}");
         let found = diffs(
             &pairs,

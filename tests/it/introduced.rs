@@ -207,6 +207,30 @@ fn a_renamed_file_keeps_its_old_token_and_a_copy_is_new() {
     assert_eq!(older(&doc), 1);
 }
 
+/// A blob the range's revisions leave out (the base has it) is not read by the range
+/// scan; brought unchanged to a new path, it is a new exposure all the same.
+#[test]
+fn an_old_file_copied_whole_is_new_at_its_new_path_and_a_pure_rename_is_not() {
+    let r = Repo::new();
+    r.write(
+        "old.env",
+        &format!(
+            "TOKEN={}
+",
+            token("pa", 5)
+        ),
+    );
+    let base = r.commit("old token");
+    r.git(&["mv", "old.env", "moved.env"]);
+    r.commit("a pure rename");
+    assert_eq!(found(&r.history(&["--since", &base])), []);
+    fs::copy(r.path().join("moved.env"), r.path().join("copy.env")).unwrap();
+    let copied = r.commit("a copy, byte for byte");
+    let doc = r.history(&["--since", &base]);
+    assert_eq!(found(&doc), [at("copy.env", 1, &copied)]);
+    assert_eq!(older(&doc), 0);
+}
+
 /// A file on both sides of a merge: `side` changes its first line, `main` its last, and
 /// the merge joins them (a blob neither parent has). With `token_on_side`, the side
 /// branch's change adds a token; else the merge itself adds one (an evil merge).
