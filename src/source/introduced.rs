@@ -19,7 +19,7 @@ use super::ignore::ProjectIgnore;
 use crate::check::Checker;
 use crate::finding::{Commit, Finding};
 use crate::git::{self, FirstCommits, GitError, HistoryBlob, Revisions};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, ScanError};
 use crate::Error;
 
 /// A finding with its blob's id and the commit it is reported at (`None` when no commit
@@ -56,6 +56,14 @@ pub(super) fn judge(
     let scanned: HashSet<&str> = range.scanned.iter().map(|b| b.oid.as_str()).collect();
     let wanted = |oid: &str| with_findings.contains(oid) || !scanned.contains(oid);
     let places = Places::read(range.top, range.revs, &wanted)?;
+    if !places.renames_detected {
+        outcome.errors.push(ScanError {
+            path: range.top.display().to_string(),
+            message: "a partial clone lacks blobs that git's rename detection needs: a \
+                      renamed file's secrets were judged as new"
+                .into(),
+        });
+    }
     let moved = moved_blobs(range, &places, &scanned);
     let mut missing = Vec::new();
     found.extend(history::scan_blobs(
@@ -209,6 +217,8 @@ struct Places {
     commits: Vec<String>,
     /// For each blob, the places it was brought to, in the order of `commits`.
     by_blob: HashMap<String, Vec<Place>>,
+    /// Whether git's rename detection could run (a partial clone may lack the blobs).
+    renames_detected: bool,
 }
 
 /// The all-zero id git writes for no object (as long as the repository's ids).
@@ -242,20 +252,23 @@ impl Places {
                 input.extend_from_slice(format!("{commit} {parent}\n").as_bytes());
             }
         }
-        let mut diffs = Diffs {
-            pairs: &pairs,
-            parents: &parents,
-            wanted,
-            pair: None,
-            entry: None,
-            found: HashMap::new(),
+        // Rename detection compares the contents of added and deleted files: a partial
+        // clone may lack them, and git may not fetch them. Without it, a renamed file's
+        // secrets are judged as new, never waved through.
+        let mut renames_detected = true;
+        let found = match read_diffs(top, &input, &pairs, &parents, wanted, "-M") {
+            Err(_) if git::is_partial_clone(top) => {
+                renames_detected = false;
+                read_diffs(top, &input, &pairs, &parents, wanted, "--no-renames")?
+            }
+            read => read?,
         };
-        diff_tree(top, input, |record| diffs.take(record))?;
         let mut places = Places {
             commits,
             by_blob: HashMap::new(),
+            renames_detected,
         };
-        for ((commit, path), Brought { blob, before }) in diffs.found {
+        for ((commit, path), Brought { blob, before }) in found {
             let before = before
                 .into_iter()
                 .map(|b| b.unwrap_or(Before::Same))
@@ -271,6 +284,21 @@ impl Places {
         }
         Ok(places)
     }
+}
+
+/// Each commit's diff against each of its parents, as `input` asks for them (`renames`:
+/// `-M` or `--no-renames`), keeping the places of the blobs `wanted`.
+fn read_diffs(
+    top: &Path,
+    input: &[u8],
+    pairs: &[(usize, Option<usize>)],
+    parents: &[Vec<String>],
+    wanted: &dyn Fn(&str) -> bool,
+    renames: &str,
+) -> Result<HashMap<(usize, String), Brought>, GitError> {
+    let mut diffs = Diffs::new(pairs, parents, wanted);
+    diff_tree(top, input.to_vec(), renames, |record| diffs.take(record))?;
+    Ok(diffs.found)
 }
 
 /// The range's commits, parents first, and each one's parents.
@@ -299,13 +327,19 @@ fn range_commits(
 }
 
 /// Runs `git diff-tree --stdin` on `input`, fed by a thread of its own, and hands each
-/// NUL-ended record of its output to `each` as it comes.
-fn diff_tree(top: &Path, input: Vec<u8>, mut each: impl FnMut(&[u8])) -> Result<(), GitError> {
+/// NUL-ended record of its output to `each` as it comes. `renames` is `-M` or
+/// `--no-renames`.
+fn diff_tree(
+    top: &Path,
+    input: Vec<u8>,
+    renames: &str,
+    mut each: impl FnMut(&[u8]),
+) -> Result<(), GitError> {
     let args = [
         "diff-tree",
         "--stdin",
         "-r",
-        "-M",
+        renames,
         "--raw",
         "-z",
         "--no-abbrev",
@@ -376,7 +410,22 @@ struct Entry {
     two: bool,
 }
 
-impl Diffs<'_> {
+impl<'a> Diffs<'a> {
+    fn new(
+        pairs: &'a [(usize, Option<usize>)],
+        parents: &'a [Vec<String>],
+        wanted: &'a dyn Fn(&str) -> bool,
+    ) -> Diffs<'a> {
+        Diffs {
+            pairs,
+            parents,
+            wanted,
+            pair: None,
+            entry: None,
+            found: HashMap::new(),
+        }
+    }
+
     fn take(&mut self, record: &[u8]) {
         if let Some(mut entry) = self.entry.take() {
             entry
@@ -468,14 +517,7 @@ mod tests {
         wanted: &'a dyn Fn(&str) -> bool,
         records: &[&str],
     ) -> HashMap<(usize, String), Brought> {
-        let mut diffs = Diffs {
-            pairs,
-            parents,
-            wanted,
-            pair: None,
-            entry: None,
-            found: HashMap::new(),
-        };
+        let mut diffs = Diffs::new(pairs, parents, wanted);
         for record in records {
             diffs.take(record.as_bytes());
         }

@@ -284,3 +284,38 @@ fn a_secret_first_in_an_evil_merge_is_reported() {
     let doc = r.history(&["--since", &base]);
     assert_eq!(found(&doc), [at("a.txt", 4, &merge)]);
 }
+
+/// A blobless clone (`--filter=blob:none`) lacks the older blobs that rename detection
+/// reads, and tokenlint never fetches one: the renamed file's old token is judged as new,
+/// with a warning, rather than the scan failing or waving it through.
+#[test]
+fn a_blobless_clone_judges_a_rename_as_new_and_says_why() {
+    let server = Repo::new();
+    server.git(&["config", "uploadpack.allowFilter", "true"]);
+    let lines: String = (0..10).map(|i| format!("SETTING_{i}=value\n")).collect();
+    server.write("config.env", &format!("TOKEN={}\n{lines}", token("pa", 6)));
+    let base = server.commit("old token");
+    fs::remove_file(server.path().join("config.env")).unwrap();
+    server.write(
+        "renamed.env",
+        &format!("TOKEN={}\n{lines}X=1\n", token("pa", 6)),
+    );
+    let renamed = server.commit("rename it, with an edit");
+    assert_eq!(found(&server.history(&["--since", &base])), []);
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", server.path().display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--filter=blob:none", &url, "clone"],
+    );
+    let clone = clones.path().join("clone");
+    let out = tokenlint(
+        &clone,
+        &["scan", "--history", "--since", &base, "--format", "json"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found(&doc), [at("renamed.env", 1, &renamed)]);
+    assert!(stderr.contains("rename detection"), "{stderr}");
+}
