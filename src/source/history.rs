@@ -174,7 +174,7 @@ const NAMED_MISSING: usize = 10;
 /// Warnings for the blobs a partial clone lacks: they are neither fetched nor scanned. In
 /// a repository that is not a partial clone, a blob git cannot read is lost or corrupt,
 /// and its token would pass unseen: an error.
-fn not_in_clone(top: &Path, missing: &[String]) -> Result<Vec<ScanError>, Error> {
+pub(super) fn not_in_clone(top: &Path, missing: &[String]) -> Result<Vec<ScanError>, Error> {
     if missing.is_empty() {
         return Ok(Vec::new());
     }

@@ -73,37 +73,66 @@ pub(super) fn judge(
         outcome,
         &mut missing,
     )?);
-    let held = secrets_before(range.top, &places, range.checker)?;
-    let mut older: HashSet<(String, Key)> = HashSet::new();
-    let mut placed = Vec::new();
+    outcome
+        .errors
+        .extend(history::not_in_clone(range.top, &missing)?);
+    let mut verdicts = Verdicts {
+        range,
+        held: secrets_before(range.top, &places, range.checker)?,
+        places: &places,
+        older: HashSet::new(),
+        placed: Vec::new(),
+    };
     for (oid, finding) in found {
-        let Some(brought) = places.by_blob.get(&oid) else {
-            let commit = range.commits.get(&oid);
-            placed.push((oid, finding, commit));
-            continue;
+        verdicts.judge(oid, finding);
+    }
+    outcome.older += verdicts.older.len();
+    Ok(verdicts.placed)
+}
+
+/// The findings judged so far.
+struct Verdicts<'a> {
+    range: &'a Range<'a>,
+    places: &'a Places,
+    held: Held,
+    /// The older secrets not judged: path, rule and secret.
+    older: HashSet<(String, Key)>,
+    placed: Vec<Placed>,
+}
+
+impl Verdicts<'_> {
+    /// Places the finding at each path (not one the ignore file leaves out) where the
+    /// range brought its secret first, or counts it as older when no parent lacked it.
+    fn judge(&mut self, oid: String, finding: Finding) {
+        let commits = self.range.commits;
+        let Some(brought) = self.places.by_blob.get(&oid) else {
+            let commit = commits.get(&oid);
+            self.placed.push((oid, finding, commit));
+            return;
         };
         let key = key_of(&finding);
-        let mut paths = HashSet::new();
         let new_at: Vec<&Place> = brought
             .iter()
-            .filter(|p| p.is_new(&oid, &key, &held) && paths.insert(p.path.as_str()))
+            .filter(|p| p.is_new(&oid, &key, &self.held))
             .collect();
         if new_at.is_empty() {
             if finding.suppression.is_none() {
-                older.insert((brought[0].path.clone(), key));
+                self.older.insert((brought[0].path.clone(), key));
             }
-            continue;
+            return;
         }
+        let ignored = |p: &Place| self.range.ignore.ignores(&self.range.top.join(&p.path));
+        let mut paths = HashSet::new();
         for place in new_at {
-            let commit = range
-                .commits
-                .commit(&places.commits[place.commit], &place.path)
-                .or_else(|| range.commits.get(&oid));
-            placed.push((oid.clone(), finding.clone(), commit));
+            if ignored(place) || !paths.insert(place.path.as_str()) {
+                continue;
+            }
+            let commit = commits
+                .commit(&self.places.commits[place.commit], &place.path)
+                .or_else(|| commits.get(&oid));
+            self.placed.push((oid.clone(), finding.clone(), commit));
         }
     }
-    outcome.older += older.len();
-    Ok(placed)
 }
 
 /// The blobs that the history scan did not read, since the revisions leave them out,

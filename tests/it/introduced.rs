@@ -229,6 +229,13 @@ fn an_old_file_copied_whole_is_new_at_its_new_path_and_a_pure_rename_is_not() {
     let doc = r.history(&["--since", &base]);
     assert_eq!(found(&doc), [at("copy.env", 1, &copied)]);
     assert_eq!(older(&doc), 0);
+    // A copy to a path the project's ignore file leaves out is not reported.
+    fs::create_dir(r.path().join("vendor")).unwrap();
+    fs::copy(r.path().join("moved.env"), r.path().join("vendor/v.env")).unwrap();
+    r.write(".tokenlintignore", "vendor/\n");
+    r.commit("a copy under vendor/");
+    let doc = r.history(&["--since", &base]);
+    assert_eq!(found(&doc), [at("copy.env", 1, &copied)]);
 }
 
 /// A file on both sides of a merge: `side` changes its first line, `main` its last, and
