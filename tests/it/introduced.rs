@@ -118,6 +118,26 @@ fn an_edit_beside_an_old_token_is_not_judged() {
         ),
         "{text}"
     );
+    // A format with no summary of its own: the line goes to standard error.
+    let sarif = tokenlint(
+        r.path(),
+        &[
+            "scan",
+            "--history",
+            "--since",
+            &base,
+            "--branch",
+            &edit,
+            "--format",
+            "sarif",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&sarif.stderr);
+    assert!(
+        stderr.contains("1 older secret in touched files"),
+        "{stderr}"
+    );
+    assert_eq!(sarif.status.code(), Some(0));
 }
 
 #[test]
