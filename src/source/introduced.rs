@@ -127,9 +127,15 @@ impl Verdicts<'_> {
             if ignored(place) || !paths.insert(place.path.as_str()) {
                 continue;
             }
-            let commit = commits
-                .commit(&self.places.commits[place.commit], &place.path)
-                .or_else(|| commits.get(&oid));
+            let id = &self.places.commits[place.commit];
+            // Most often the commit that first added the blob, found without a search.
+            let commit = match commits.get(&oid) {
+                Some(first) if &first.id == id => Some(Commit {
+                    path: place.path.clone(),
+                    ..first
+                }),
+                first => commits.commit(id, &place.path).or(first),
+            };
             self.placed.push((oid.clone(), finding.clone(), commit));
         }
     }
