@@ -221,6 +221,21 @@ pub struct ScanArgs {
     #[arg(long, value_name = "REF", requires = "history")]
     pub branch: Option<String>,
 
+    /// With --history: exactly the commits of BASE..HEAD (a pull request's), as
+    /// `--branch HEAD --since BASE`.
+    #[arg(long, value_name = "BASE..HEAD", requires = "history", conflicts_with_all = ["since", "branch"])]
+    pub range: Option<String>,
+
+    /// With --history: read the git directory DIR (a bare repository, a `--mirror` clone,
+    /// a `.git`) instead of the repository around PATH.
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "history",
+        conflicts_with = "paths"
+    )]
+    pub git_dir: Option<PathBuf>,
+
     /// Run as a hook that passes file names: every argument after --hook is a file name,
     /// even `-` or one that looks like an option, so put options before it. Scans exactly
     /// those files, and says so when there are none (instead of scanning `.`).
@@ -460,6 +475,8 @@ impl From<ScanArgs> for ScanRequest {
             history: args.history,
             since: args.since,
             branch: args.branch,
+            range: args.range,
+            git_dir: args.git_dir,
             hook: args.hook,
             rules: rule_request(args.rules, args.config),
             report: report_request(args.report, args.show_suppressed),

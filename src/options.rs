@@ -53,6 +53,10 @@ pub struct ScanRequest {
     pub history: bool,
     pub since: Option<String>,
     pub branch: Option<String>,
+    /// `--range BASE..HEAD`.
+    pub range: Option<String>,
+    /// `--git-dir DIR`: the repository a history scan reads.
+    pub git_dir: Option<PathBuf>,
     pub hook: bool,
     pub rules: RuleRequest,
     pub report: ReportRequest,
@@ -200,7 +204,7 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
     } else {
         ProjectIgnore::read(&setup.project_root)?
     };
-    let sources = scan_sources(&request, paths);
+    let sources = scan_sources(&request, paths)?;
     // A hook's file list goes through the project's .tokenlintignore too.
     let sources = match request.hook {
         true => source::hook_files_kept(sources, &ignore, &setup.cwd),
@@ -232,6 +236,10 @@ fn scan_paths(request: &ScanRequest) -> Result<Option<Vec<PathBuf>>, Error> {
     if request.hook && request.paths.is_empty() && !request.staged {
         return Ok(None);
     }
+    if let Some(dir) = &request.git_dir {
+        crate::repo::require_git_dir(dir)?;
+        return Ok(Some(vec![dir.clone()]));
+    }
     Ok(Some(if request.paths.is_empty() {
         vec![source::current_dir()]
     } else if request.hook {
@@ -245,19 +253,23 @@ fn scan_paths(request: &ScanRequest) -> Result<Option<Vec<PathBuf>>, Error> {
 
 /// What `scan` reads: the index, the history of the repository at the one path, or the
 /// paths.
-fn scan_sources(request: &ScanRequest, paths: Vec<PathBuf>) -> Vec<Source> {
-    if request.staged {
+fn scan_sources(request: &ScanRequest, paths: Vec<PathBuf>) -> Result<Vec<Source>, Error> {
+    Ok(if request.staged {
         vec![Source::Staged]
     } else if request.history {
-        let range = crate::git::Revisions {
-            branch: request.branch.clone(),
-            since: request.since.clone(),
+        let range = match &request.range {
+            Some(range) => crate::git::Revisions::range(range)?,
+            None => crate::git::Revisions {
+                branch: request.branch.clone(),
+                since: request.since.clone(),
+                ..Default::default()
+            },
         };
         let repo = paths.into_iter().next().unwrap_or_else(source::current_dir);
         vec![Source::History { repo, range }]
     } else {
         Source::for_paths(paths, walk_options(&request.walk))
-    }
+    })
 }
 
 fn resolve_audit(request: AuditRequest) -> Result<AuditOptions, Error> {

@@ -111,7 +111,7 @@ fn run_context(root: ReportRoot, uris: report::Uris, options: &ReportOptions) ->
             context.root = one.canonicalize().unwrap_or_else(|_| context.cwd.join(one));
         }
         ReportRoot::Repository(repo) => {
-            if let Ok(top) = crate::git::toplevel(&repo) {
+            if let Some(top) = crate::repo::report_top(&repo) {
                 context.root = top.canonicalize().unwrap_or(top.clone());
                 context.cwd.clone_from(&context.root);
                 context.provenance = crate::git::provenance(&top);

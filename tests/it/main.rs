@@ -15,6 +15,7 @@ mod git;
 mod hooks;
 mod hostile;
 mod properties;
+mod push;
 mod redaction;
 mod regressions;
 mod sarif;
