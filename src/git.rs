@@ -603,7 +603,8 @@ impl Revisions {
     /// range whose base a shallow clone lacks would otherwise fail later, or read too much.
     pub fn verify(&self, top: &Path) -> Result<(), GitError> {
         self.args()?;
-        let Some(name) = missing_objects(top, self.named().filter(|n| !is_remote(self, n)))? else {
+        let missing = missing_objects(top, self.named().filter(|n| !is_remote(self, n)))?;
+        let Some(name) = missing.into_iter().next() else {
             return Ok(());
         };
         let shallow = is_shallow(top);
@@ -634,15 +635,15 @@ fn is_remote(revs: &Revisions, name: &str) -> bool {
         .any(|w| matches!(w, Without::Remote(r) if r == name))
 }
 
-/// The first of `names` that the repository does not have, asked of one `git cat-file
+/// Those of `names` that the repository does not have, asked of one `git cat-file
 /// --batch-check`.
-fn missing_objects<'a>(
+pub(crate) fn missing_objects<'a>(
     top: &Path,
     names: impl Iterator<Item = &'a String>,
-) -> Result<Option<String>, GitError> {
+) -> Result<Vec<String>, GitError> {
     let names: Vec<&String> = names.collect();
     if names.is_empty() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     let mut child = command(top, &["cat-file", "--batch-check=%(objectname)"])?
         .stdin(Stdio::piped())
@@ -661,8 +662,9 @@ fn missing_objects<'a>(
     Ok(names
         .iter()
         .zip(answers.lines().chain(std::iter::repeat(" missing")))
-        .find(|(_, answer)| answer.ends_with(" missing"))
-        .map(|(name, _)| name.to_string()))
+        .filter(|(_, answer)| answer.ends_with(" missing"))
+        .map(|(name, _)| name.to_string())
+        .collect())
 }
 
 /// Every blob reachable from the revisions, each once, with a path it has in some commit;

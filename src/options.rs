@@ -8,11 +8,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::check::Settings;
+pub use crate::hook::GitHook;
 pub use crate::report::{ColorChoice, Format};
 use crate::rules::{RuleSet, Severity};
 use crate::setup::{self, Checks, Setup};
 pub use crate::setup::{ConfigChoice, HygieneRequest, RuleRequest};
 use crate::source::{self, ProjectIgnore, Source, WalkOptions};
+pub use crate::source::{Budget, OnTimeout, PushHook};
 use crate::Error;
 
 /// What the command line asked for.
@@ -21,9 +23,22 @@ pub enum Request {
     Scan(ScanRequest),
     Audit(AuditRequest),
     Baseline(BaselineRequest),
-    InstallHook { force: bool },
+    InstallHook { force: bool, hook: GitHook },
     Rules(RulesRequest),
     Explain(ExplainRequest),
+    Hook(HookRequest),
+}
+
+/// `tokenlint hook pre-receive` or `pre-push`: judged from git's input, so resolved when
+/// it runs, within its time budget.
+#[derive(Debug)]
+pub struct HookRequest {
+    pub hook: PushHook,
+    pub rules: RuleRequest,
+    pub fail_on: Option<Severity>,
+    pub hygiene: HygieneRequest,
+    /// `--timeout`, and what happens past it.
+    pub budget: Option<Budget>,
 }
 
 /// How the report is written, and when the run fails, as asked.
@@ -103,7 +118,10 @@ pub enum Command {
     Baseline(BaselineOptions),
     InstallHook {
         force: bool,
+        hook: GitHook,
     },
+    /// A push hook: judged as it runs.
+    Hook(HookRequest),
     Rules {
         setup: Setup,
         check: bool,
@@ -168,7 +186,8 @@ pub fn resolve(request: Request) -> Result<Command, Error> {
         Request::Scan(scan) => resolve_scan(scan)?,
         Request::Audit(audit) => Command::Audit(resolve_audit(audit)?),
         Request::Baseline(baseline) => Command::Baseline(resolve_baseline(baseline)?),
-        Request::InstallHook { force } => Command::InstallHook { force },
+        Request::InstallHook { force, hook } => Command::InstallHook { force, hook },
+        Request::Hook(hook) => Command::Hook(hook),
         Request::Rules(RulesRequest { rules, check }) => Command::Rules {
             // The rules a scan from here would run.
             setup: Setup::new(&rules, &[])?,
