@@ -27,50 +27,30 @@ use crate::{Error, EXIT_CLEAN, EXIT_FOUND};
 
 /// Runs a push hook from the current directory, the repository git runs it in.
 pub(super) fn run(request: HookRequest) -> Result<ExitCode, Error> {
-    let env = |name: &str| std::env::var(name).ok();
     let repo = source::current_dir();
     let config = hook_config(&request, &repo)?;
     let bypass = match request.hook {
-        PushHook::PreReceive => Bypass::asked(push::bypass_reason(env), &config),
+        PushHook::PreReceive => {
+            Bypass::asked(push::bypass_reason(|n| std::env::var(n).ok()), &config)
+        }
         PushHook::PrePush { .. } => None,
     };
-    let fail_on = request
-        .fail_on
-        .or(config.fail_on)
-        .unwrap_or(Severity::Warning);
     let gate = Gate {
         hook: request.hook.clone(),
-        fail_on,
+        fail_on: request
+            .fail_on
+            .or(config.fail_on)
+            .unwrap_or(Severity::Warning),
         allow_bypass: config.push.allow_bypass,
     };
-    let judged = judge_in_budget(request, config, repo);
-    let accepted_by = |reason: &str| bypass.as_ref().map(|b| b.accept(reason));
-    let findings = match judged {
-        Judged::Done(Ok(findings)) => findings,
-        Judged::Done(Err(e)) => match accepted_by(&format!("judging failed: {e}")) {
-            Some(code) => return Ok(code),
-            None => return Err(e),
-        },
-        Judged::OutOfTime(secs, on_timeout) => {
-            if let Some(code) = accepted_by(&format!("judging took over {secs} s")) {
-                return Ok(code);
-            }
-            return Ok(gate.out_of_time(secs, on_timeout));
+    match (judge_in_budget(request, config, repo), bypass) {
+        (Judged::Done(Ok(findings)), bypass) => Ok(gate.verdict(&findings, bypass.as_ref())),
+        (Judged::Done(Err(e)), Some(bypass)) => Ok(bypass.accept(&format!("judging failed: {e}"))),
+        (Judged::Done(Err(e)), None) => Err(e),
+        (Judged::OutOfTime(secs, _), Some(bypass)) => {
+            Ok(bypass.accept(&format!("judging took over {secs} s")))
         }
-    };
-    let blocking: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.suppression.is_none() && f.severity >= fail_on)
-        .collect();
-    for finding in &blocking {
-        warn(&finding_line(finding));
-    }
-    if blocking.is_empty() {
-        return Ok(ExitCode::from(EXIT_CLEAN));
-    }
-    match bypass {
-        Some(bypass) => Ok(bypass.accept(&format!("{} findings", blocking.len()))),
-        None => Ok(gate.refuse(blocking.len())),
+        (Judged::OutOfTime(secs, on_timeout), None) => Ok(gate.out_of_time(secs, on_timeout)),
     }
 }
 
@@ -263,6 +243,23 @@ struct Gate {
 }
 
 impl Gate {
+    /// Prints the findings at or above `--fail-on`, and refuses the push when there are
+    /// any, unless a bypass accepts it.
+    fn verdict(&self, findings: &[Finding], bypass: Option<&Bypass>) -> ExitCode {
+        let blocking: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.suppression.is_none() && f.severity >= self.fail_on)
+            .collect();
+        for finding in &blocking {
+            warn(&finding_line(finding));
+        }
+        match (blocking.len(), bypass) {
+            (0, _) => ExitCode::from(EXIT_CLEAN),
+            (count, Some(bypass)) => bypass.accept(&format!("{count} findings")),
+            (count, None) => self.refuse(count),
+        }
+    }
+
     /// Says why the push is refused and what to do, and refuses it.
     fn refuse(&self, count: usize) -> ExitCode {
         warn(&format!(
