@@ -235,6 +235,11 @@ fn finding_line(finding: &Finding) -> String {
     )
 }
 
+/// `1 finding`, `2 findings`.
+fn findings_count(count: usize) -> String {
+    format!("{count} finding{}", if count == 1 { "" } else { "s" })
+}
+
 /// What a hook refuses, and how it says what to do.
 struct Gate {
     hook: PushHook,
@@ -255,7 +260,7 @@ impl Gate {
         }
         match (blocking.len(), bypass) {
             (0, _) => ExitCode::from(EXIT_CLEAN),
-            (count, Some(bypass)) => bypass.accept(&format!("{count} findings")),
+            (count, Some(bypass)) => bypass.accept(&findings_count(count)),
             (count, None) => self.refuse(count),
         }
     }
@@ -263,8 +268,8 @@ impl Gate {
     /// Says why the push is refused and what to do, and refuses it.
     fn refuse(&self, count: usize) -> ExitCode {
         warn(&format!(
-            "tokenlint: push refused: {count} finding{} at or above {} in the commits it adds",
-            if count == 1 { "" } else { "s" },
+            "tokenlint: push refused: {} at or above {} in the commits it adds",
+            findings_count(count),
             self.fail_on
         ));
         warn(

@@ -395,7 +395,7 @@ fn pre_receive_bypass_is_accepted_logged_and_can_be_turned_off() {
         "the finding is logged: {text}"
     );
     assert!(
-        text.contains("bypass: push accepted despite 1 findings, by alice with -o tokenlint.allow: test token, revoked"),
+        text.contains("bypass: push accepted despite 1 finding, by alice with -o tokenlint.allow: test token, revoked"),
         "{text}"
     );
     // The server's own configuration turns it off.
