@@ -108,7 +108,7 @@ mkdir -p "$HOME"
 git add .pre-commit-config.yaml
 git commit -qm "config"
 pre-commit install --hook-type pre-push >/dev/null
-git push -q origin main 2>/dev/null || { echo "[pre-push] FAIL: the first, clean push was refused"; fail=1; }
+git push -q origin main >/dev/null 2>&1 || { echo "[pre-push] FAIL: the first, clean push was refused"; fail=1; }
 echo "export REMOTIVE_CLOUD_AUTH_TOKEN=$token" > deploy.sh
 git add deploy.sh
 git commit -qm "token"
