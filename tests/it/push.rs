@@ -436,6 +436,36 @@ fn pre_receive_judges_by_the_default_branch_config_never_the_pushed_one() {
 }
 
 #[test]
+fn a_broken_default_branch_config_is_replaced_by_the_defaults_never_trusted() {
+    let server = Server::new("");
+    let broken = "[rules]\ndisabled = [\"remotive-personal-access-token\"]\nfail-on = 3\n";
+    commit(
+        &server.clone,
+        "broken",
+        &[("tokenlint.toml", broken.into())],
+    );
+    assert!(
+        server
+            .push(&["-o", "tokenlint.allow=a test", "origin", "main"], &[])
+            .0
+    );
+    commit(&server.clone, "leak", &[("a.sh", leak(29))]);
+    let (accepted, text) = server.push(&["origin", "main"], &[]);
+    assert!(!accepted, "{text}");
+    assert!(text.contains("configuration is not used"), "{text}");
+    assert_eq!(refused_lines(&text).len(), 1, "{text}");
+    // The push that fixes it is judged, and accepted.
+    git(&server.clone, &["reset", "-q", "--hard", "HEAD~1"]);
+    commit(
+        &server.clone,
+        "fixed",
+        &[("tokenlint.toml", "fail-on = \"error\"\n".into())],
+    );
+    let (accepted, text) = server.push(&["origin", "main"], &[]);
+    assert!(accepted, "{text}");
+}
+
+#[test]
 fn pre_receive_past_its_budget_fails_closed_or_open_as_told() {
     for (args, accepted) in [
         ("--timeout 0.000001", false),
