@@ -42,7 +42,7 @@ pub(crate) const PRE_PUSH_HOOK: &str = concat!(
     ") or skip with git push --no-verify' >&2\n",
     "  exit 1\n",
     "fi\n",
-    "exec tokenlint hook pre-push \"$@\"\n",
+    "exec tokenlint hook pre-push -- \"$@\"\n",
 );
 
 /// Which git hook `install-hook` writes.
@@ -75,7 +75,9 @@ impl GitHook {
     fn chained(self) -> &'static str {
         match self {
             GitHook::PreCommit => "tokenlint scan --staged || exit 1",
-            GitHook::PrePush => "tokenlint hook pre-push \"$@\" || exit 1 (git's input read once)",
+            GitHook::PrePush => {
+                "tokenlint hook pre-push -- \"$@\" || exit 1 (git's input read once)"
+            }
         }
     }
 }

@@ -549,9 +549,15 @@ fn pre_push_refuses_commits_the_remote_lacks() {
     );
     let hook = fs::read_to_string(clone.join(".git/hooks/pre-push")).unwrap();
     assert!(
-        hook.contains("exec tokenlint hook pre-push \"$@\""),
+        hook.contains("exec tokenlint hook pre-push -- \"$@\""),
         "{hook}"
     );
+    // git's arguments after `--` are the remote's name and URL, whatever they look like.
+    let odd = client.run(
+        common::BIN,
+        &["hook", "pre-push", "--", "--no-config", "-x"],
+    );
+    assert!(odd.0, "{}", odd.1);
     let (again, text) = client.run(common::BIN, &["install-hook", "--pre-push"]);
     assert!(
         !again && text.contains("a pre-push hook exists already"),
