@@ -109,6 +109,9 @@ pub(crate) fn pre_receive(lines: &[String]) -> Result<Option<Revisions>, GitErro
             tips.push(new.to_string());
         }
     }
+    // A mirror push names one commit under many refs: each is read once.
+    tips.sort_unstable();
+    tips.dedup();
     Ok((!tips.is_empty()).then(|| Revisions {
         tips,
         without: vec![Without::AllRefs],
@@ -227,7 +230,8 @@ mod tests {
     fn pre_receive_reads_new_tips_without_what_the_server_has() {
         let (a, b, c) = (id('a'), id('b'), id('c'));
         let input = format!(
-            "{ZERO} {a} refs/heads/new\n\n{b} {c} refs/heads/main\n{a} {ZERO} refs/heads/gone\n"
+            "{ZERO} {a} refs/heads/new\n\n{b} {c} refs/heads/main\n{a} {ZERO} refs/heads/gone\n\
+             {ZERO} {c} refs/tags/v1\n"
         );
         let revs = pre_receive(&lines(&input)).unwrap().unwrap();
         assert_eq!(revs.tips, [a.clone(), c]);
