@@ -94,10 +94,17 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Write a git pre-commit hook that runs `tokenlint scan --staged`.
     InstallHook {
-        /// Replace an existing pre-commit hook.
+        /// Replace an existing hook.
         #[arg(long)]
         force: bool,
+
+        /// Write a pre-push hook instead, that runs `tokenlint hook pre-push`.
+        #[arg(long)]
+        pre_push: bool,
     },
+    /// Run as a git hook that judges a push: the commits it adds, read from git's input.
+    #[command(subcommand)]
+    Hook(HookCommand),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
     /// Print shell completions.
@@ -105,6 +112,87 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+}
+
+/// The push hooks.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Server side: refuse a push that adds a token. Reads `<old> <new> <ref>` lines; judges
+    /// only commits no ref has yet, by the configuration on the default branch (or
+    /// --config), never the pushed one's.
+    PreReceive(PushHookArgs),
+    /// Client side: refuse to push commits that hold a token. Reads `<local ref> <local
+    /// sha> <remote ref> <remote sha>` lines (or pre-commit's PRE_COMMIT_FROM_REF and
+    /// PRE_COMMIT_TO_REF); judges only commits the remote lacks.
+    PrePush {
+        /// The remote's name, as git passes it.
+        remote: Option<String>,
+        /// The remote's URL, as git passes it.
+        url: Option<String>,
+        #[command(flatten)]
+        args: PushHookArgs,
+    },
+}
+
+/// A push hook's options.
+#[derive(Debug, Args)]
+pub struct PushHookArgs {
+    #[command(flatten)]
+    pub rules: RuleSource,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Refuse when a finding is at least this severe [default: the configuration's, else
+    /// warning].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+
+    /// Stop judging after SECS seconds (GitHub Enterprise Server allows a hook 5).
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub timeout: Option<std::time::Duration>,
+
+    /// Past --timeout: refuse the push (fail closed) or accept it with a warning (fail open).
+    #[arg(long, value_enum, default_value_t = OnTimeout::Refuse, value_name = "WHAT")]
+    pub on_timeout: OnTimeout,
+
+    #[command(flatten)]
+    pub hygiene: HygieneArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnTimeout {
+    /// Refuse the push: fail closed.
+    Refuse,
+    /// Accept the push, with a warning: fail open.
+    Accept,
+}
+
+fn parse_secs(text: &str) -> Result<std::time::Duration, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs.is_finite() && secs < 1e9 => {
+            Ok(std::time::Duration::from_secs_f64(secs))
+        }
+        _ => Err("expected a number of seconds above 0".into()),
+    }
+}
+
+impl PushHookArgs {
+    fn request(self, hook: options::PushHook) -> options::HookRequest {
+        options::HookRequest {
+            hook,
+            rules: rule_request(self.rules, self.config),
+            fail_on: self.fail_on.map(severity),
+            hygiene: self.hygiene.into(),
+            budget: self.timeout.map(|time| options::Budget {
+                time,
+                on_timeout: match self.on_timeout {
+                    OnTimeout::Refuse => options::OnTimeout::Refuse,
+                    OnTimeout::Accept => options::OnTimeout::Accept,
+                },
+            }),
+        }
+    }
 }
 
 /// Where rules come from.
@@ -221,10 +309,25 @@ pub struct ScanArgs {
     #[arg(long, value_name = "REF", requires = "history")]
     pub branch: Option<String>,
 
-    /// With --history over a range (--since): report every finding of the blobs the range
+    /// With --history over a range (--range, --since): report every finding of the blobs the range
     /// brings, not only the secrets it introduces to their files.
     #[arg(long, requires = "history")]
     pub all_findings: bool,
+
+    /// With --history: exactly the commits of BASE..HEAD (a pull request's), as
+    /// `--branch HEAD --since BASE`.
+    #[arg(long, value_name = "BASE..HEAD", requires = "history", conflicts_with_all = ["since", "branch"])]
+    pub range: Option<String>,
+
+    /// With --history: read the git directory DIR (a bare repository, a `--mirror` clone,
+    /// a `.git`) instead of the repository around PATH.
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "history",
+        conflicts_with = "paths"
+    )]
+    pub git_dir: Option<PathBuf>,
 
     /// Run as a hook that passes file names: every argument after --hook is a file name,
     /// even `-` or one that looks like an option, so put options before it. Scans exactly
@@ -386,7 +489,19 @@ impl Command {
             }),
             Command::Audit(args) => Request::Audit(args.into()),
             Command::Baseline(args) => Request::Baseline(args.into()),
-            Command::InstallHook { force } => Request::InstallHook { force },
+            Command::InstallHook { force, pre_push } => Request::InstallHook {
+                force,
+                hook: match pre_push {
+                    true => options::GitHook::PrePush,
+                    false => options::GitHook::PreCommit,
+                },
+            },
+            Command::Hook(HookCommand::PreReceive(args)) => {
+                Request::Hook(args.request(options::PushHook::PreReceive))
+            }
+            Command::Hook(HookCommand::PrePush { remote, url, args }) => {
+                Request::Hook(args.request(options::PushHook::PrePush { remote, url }))
+            }
             Command::Explain(args) => Request::Explain(ExplainRequest {
                 id: args.id,
                 rules: rule_request(args.rules, args.config),
@@ -420,11 +535,7 @@ fn report_request(args: ReportArgs, show_suppressed: bool) -> ReportRequest {
             Format::Rdjson => options::Format::Rdjson,
         },
         output: args.output,
-        fail_on: args.fail_on.map(|s| match s {
-            Severity::Note => tokenlint::rules::Severity::Note,
-            Severity::Warning => tokenlint::rules::Severity::Warning,
-            Severity::Error => tokenlint::rules::Severity::Error,
-        }),
+        fail_on: args.fail_on.map(severity),
         no_redact: args.no_redact,
         color: match args.color {
             ColorChoice::Auto => options::ColorChoice::Auto,
@@ -433,6 +544,14 @@ fn report_request(args: ReportArgs, show_suppressed: bool) -> ReportRequest {
         },
         sarif_category: args.sarif_category,
         show_suppressed,
+    }
+}
+
+fn severity(s: Severity) -> tokenlint::rules::Severity {
+    match s {
+        Severity::Note => tokenlint::rules::Severity::Note,
+        Severity::Warning => tokenlint::rules::Severity::Warning,
+        Severity::Error => tokenlint::rules::Severity::Error,
     }
 }
 
@@ -466,6 +585,9 @@ impl From<ScanArgs> for ScanRequest {
             since: args.since,
             branch: args.branch,
             all_findings: args.all_findings,
+
+            range: args.range,
+            git_dir: args.git_dir,
             hook: args.hook,
             rules: rule_request(args.rules, args.config),
             report: report_request(args.report, args.show_suppressed),

@@ -45,6 +45,9 @@ pub struct Config {
     pub inline: InlineConfig,
     #[serde(default)]
     pub allowlist: Vec<AllowEntry>,
+    /// What `tokenlint hook pre-receive` allows.
+    #[serde(default)]
+    pub push: PushConfig,
     /// The file this came from (none for the defaults), and its text for error messages.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -98,6 +101,21 @@ impl Default for InlineConfig {
         InlineConfig {
             foreign_markers: true,
         }
+    }
+}
+
+/// Push protection's settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PushConfig {
+    /// Whether `git push -o tokenlint.allow=<reason>` accepts a push that would be refused.
+    #[serde(default = "yes")]
+    pub allow_bypass: bool,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        PushConfig { allow_bypass: true }
     }
 }
 
@@ -191,6 +209,16 @@ impl Config {
         config.path = Some(path.to_path_buf());
         config.text = Some(text);
         config.scope = names;
+        Ok(config)
+    }
+
+    /// A repository's configuration read from one of its commits (a server's default
+    /// branch), as if it lay at `path`: the files it names lie in `path`'s directory.
+    pub(crate) fn from_commit(path: &Path, text: String) -> Result<Config, Box<ConfigError>> {
+        let mut config = Config::parse(&shown(path), &text)?;
+        config.path = Some(path.to_path_buf());
+        config.text = Some(text);
+        config.scope = Scope::project(path.parent().unwrap_or(Path::new(".")));
         Ok(config)
     }
 

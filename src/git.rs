@@ -508,11 +508,17 @@ pub struct HistoryBlob {
     pub in_tree: bool,
 }
 
-/// Which history to read: all refs, or one branch, optionally after a revision.
+/// Which history to read: all refs, or one branch, optionally after a revision; or a
+/// push's new tips, without what the repository's refs, or a remote's, already reach.
+/// Each is a list of `git rev-list` arguments ([`Revisions::args`]).
 #[derive(Clone, Debug, Default)]
 pub struct Revisions {
     pub branch: Option<String>,
     pub since: Option<String>,
+    /// Commits read instead of `branch` or all refs: a push's new tips.
+    pub tips: Vec<String>,
+    /// What is left out besides `since`.
+    pub without: Vec<Without>,
     /// Which findings of a range count.
     pub judging: Judging,
 }
@@ -528,25 +534,150 @@ pub enum Judging {
     WholeBlobs,
 }
 
+/// Commits a range leaves out: those that something already reaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Without {
+    /// Those a revision reaches.
+    Rev(String),
+    /// Those any ref reaches (`--not --all`): what a server has before a push.
+    AllRefs,
+    /// Those a remote's tracking refs reach (`--not --remotes=NAME`): what it has.
+    Remote(String),
+}
+
 impl Revisions {
-    /// Whether these revisions leave some history out: a range, not the whole history.
+    /// `BASE..HEAD`: the commits HEAD reaches and BASE does not. Refused: anything else,
+    /// `A...B` included.
+    pub fn range(text: &str) -> Result<Revisions, GitError> {
+        match text.split_once("..") {
+            Some((base, head))
+                if !base.is_empty() && !head.is_empty() && !head.starts_with('.') =>
+            {
+                Ok(Revisions {
+                    branch: Some(head.to_string()),
+                    since: Some(base.to_string()),
+                    ..Revisions::default()
+                })
+            }
+            _ => Err(error(format!(
+                "`{}` is not a range: give BASE..HEAD",
+                crate::shown::clean(text)
+            ))),
+        }
+    }
+
+    /// Whether only part of the history is read: a range, or a push's new commits.
     pub fn is_range(&self) -> bool {
-        self.since.is_some()
+        self.since.is_some() || !self.without.is_empty()
+    }
+
+    /// The revisions named: each must be in the repository.
+    fn named(&self) -> impl Iterator<Item = &String> {
+        let without = self.without.iter().filter_map(|w| match w {
+            Without::Rev(rev) | Without::Remote(rev) => Some(rev),
+            Without::AllRefs => None,
+        });
+        [&self.branch, &self.since]
+            .into_iter()
+            .flatten()
+            .chain(&self.tips)
+            .chain(without)
     }
 
     /// The revision arguments; a value that git would read as an option is refused.
     pub(crate) fn args(&self) -> Result<Vec<String>, GitError> {
-        for value in [&self.branch, &self.since].into_iter().flatten() {
-            if value.starts_with('-') || value.is_empty() {
-                return Err(error(format!("`{value}` is not a revision")));
+        for value in self.named() {
+            if value.starts_with('-') || value.is_empty() || value.contains(char::is_control) {
+                return Err(error(format!(
+                    "`{}` is not a revision",
+                    crate::shown::clean(value)
+                )));
             }
         }
-        let mut args = vec![self.branch.clone().unwrap_or_else(|| "--all".to_string())];
+        let mut args = match self.tips.is_empty() {
+            true => vec![self.branch.clone().unwrap_or_else(|| "--all".to_string())],
+            false => self.tips.clone(),
+        };
         if let Some(since) = &self.since {
             args.push(format!("^{since}"));
         }
+        if !self.without.is_empty() {
+            args.push("--not".to_string());
+        }
+        args.extend(self.without.iter().map(|w| match w {
+            Without::Rev(rev) => rev.clone(),
+            Without::AllRefs => "--all".to_string(),
+            Without::Remote(name) => format!("--remotes={name}"),
+        }));
         Ok(args)
     }
+
+    /// Refuses a revision the repository does not have, before the history is read: a
+    /// range whose base a shallow clone lacks would otherwise fail later, or read too much.
+    pub fn verify(&self, top: &Path) -> Result<(), GitError> {
+        self.args()?;
+        let missing = missing_objects(top, self.named().filter(|n| !is_remote(self, n)))?;
+        let Some(name) = missing.into_iter().next() else {
+            return Ok(());
+        };
+        let shallow = is_shallow(top);
+        Err(GitError {
+            message: match shallow {
+                true => format!(
+                    "`{}` is not in this shallow clone: its history is cut before it",
+                    crate::shown::clean(&name)
+                ),
+                false => format!(
+                    "`{}` is not a revision of this repository",
+                    crate::shown::clean(&name)
+                ),
+            },
+            help: shallow.then(|| {
+                "fetch the history it needs (`git fetch --unshallow`, or actions/checkout with \
+                 `fetch-depth: 0`); a range is never judged on part of its commits"
+                    .into()
+            }),
+        })
+    }
+}
+
+/// Whether `name` is the remote of a `Without::Remote`, which names no object.
+fn is_remote(revs: &Revisions, name: &str) -> bool {
+    revs.without
+        .iter()
+        .any(|w| matches!(w, Without::Remote(r) if r == name))
+}
+
+/// Those of `names` that the repository does not have, asked of one `git cat-file
+/// --batch-check`.
+pub(crate) fn missing_objects<'a>(
+    top: &Path,
+    names: impl Iterator<Item = &'a String>,
+) -> Result<Vec<String>, GitError> {
+    let names: Vec<&String> = names.collect();
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = command(top, &["cat-file", "--batch-check=%(objectname)"])?
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| error(format!("cannot run git cat-file: {e}")))?;
+    let input: String = names.iter().map(|n| format!("{n}\n")).collect();
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| error(format!("cannot run git cat-file: {e}")))?;
+    let _ = writer.join();
+    let answers = String::from_utf8_lossy(&out.stdout);
+    Ok(names
+        .iter()
+        .zip(answers.lines().chain(std::iter::repeat(" missing")))
+        .filter(|(_, answer)| answer.ends_with(" missing"))
+        .map(|(name, _)| name.to_string())
+        .collect())
 }
 
 /// Every blob reachable from the revisions, each once, with a path it has in some commit;
@@ -1014,5 +1145,41 @@ mod tests {
             ..Revisions::default()
         };
         assert!(revs.args().is_err());
+        for without in [Without::Rev("--all".into()), Without::Remote("-x".into())] {
+            let revs = Revisions {
+                tips: vec!["a".into()],
+                without: vec![without],
+                ..Revisions::default()
+            };
+            assert!(revs.args().is_err(), "{revs:?}");
+        }
+        assert!(Revisions::range("main..--output=x")
+            .unwrap()
+            .args()
+            .is_err());
+    }
+
+    #[test]
+    fn ranges_and_pushes_are_rev_list_arguments() {
+        let range = Revisions::range("base..head").unwrap();
+        assert_eq!(range.args().unwrap(), ["head", "^base"]);
+        assert!(range.is_range() && !Revisions::default().is_range());
+        for wrong in ["main", "..head", "base..", "a...b"] {
+            assert!(Revisions::range(wrong).is_err(), "{wrong}");
+        }
+        let push = Revisions {
+            tips: vec!["n1".into(), "n2".into()],
+            without: vec![
+                Without::AllRefs,
+                Without::Rev("old".into()),
+                Without::Remote("origin".into()),
+            ],
+            ..Revisions::default()
+        };
+        assert_eq!(
+            push.args().unwrap(),
+            ["n1", "n2", "--not", "--all", "old", "--remotes=origin"]
+        );
+        assert!(push.is_range());
     }
 }

@@ -1,4 +1,5 @@
-//! `tokenlint install-hook`: writes the plain git pre-commit hook. The hooks directory and
+//! `tokenlint install-hook`: writes the plain git pre-commit hook (or, with `--pre-push`,
+//! the pre-push one). The hooks directory and
 //! the hook already there come from the repository, so neither is trusted: a symlinked hook
 //! is replaced, never written through, and a `core.hooksPath` outside the repository is
 //! used only with `--force`.
@@ -29,10 +30,62 @@ pub(crate) const HOOK: &str = concat!(
     "exec tokenlint scan --staged --\n",
 );
 
-/// Writes the `pre-commit` hook of the repository around `dir` and returns its path. An
-/// existing hook is replaced, and a hooks directory outside the repository used, only with
-/// `force`.
-pub(crate) fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError> {
+/// The pre-push hook `install-hook --pre-push` writes: git's arguments (the remote's name
+/// and URL) passed on, its standard input read by tokenlint.
+pub(crate) const PRE_PUSH_HOOK: &str = concat!(
+    "#!/bin/sh\n",
+    "# Installed by `tokenlint install-hook --pre-push`: refuse pushes of commits that hold a\n",
+    "# RemotiveCloud token.\n",
+    "if ! command -v tokenlint >/dev/null 2>&1; then\n",
+    "  echo 'tokenlint: not on PATH; install it (",
+    install_command!(),
+    ") or skip with git push --no-verify' >&2\n",
+    "  exit 1\n",
+    "fi\n",
+    "exec tokenlint hook pre-push -- \"$@\"\n",
+);
+
+/// Which git hook `install-hook` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum GitHook {
+    /// `pre-commit`: `scan --staged`.
+    #[default]
+    PreCommit,
+    /// `pre-push`: `hook pre-push`.
+    PrePush,
+}
+
+impl GitHook {
+    /// The hook's file name, as git looks for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            GitHook::PreCommit => "pre-commit",
+            GitHook::PrePush => "pre-push",
+        }
+    }
+
+    fn script(self) -> &'static str {
+        match self {
+            GitHook::PreCommit => HOOK,
+            GitHook::PrePush => PRE_PUSH_HOOK,
+        }
+    }
+
+    /// The line that chains tokenlint from a hook of this name that exists already.
+    fn chained(self) -> &'static str {
+        match self {
+            GitHook::PreCommit => "tokenlint scan --staged || exit 1",
+            GitHook::PrePush => {
+                "tokenlint hook pre-push -- \"$@\" || exit 1 (git's input read once)"
+            }
+        }
+    }
+}
+
+/// Writes the `pre-commit` (or `pre-push`) hook of the repository around `dir` and returns
+/// its path. An existing hook is replaced, and a hooks directory outside the repository
+/// used, only with `force`.
+pub(crate) fn install_hook(dir: &Path, force: bool, hook: GitHook) -> Result<PathBuf, GitError> {
     let repo = crate::repo::open_unchecked(dir)?;
     if !force {
         repo.check_own().map_err(|e| GitError {
@@ -60,20 +113,20 @@ pub(crate) fn install_hook(dir: &Path, force: bool) -> Result<PathBuf, GitError>
             ),
         });
     }
-    let path = hooks.join("pre-commit");
+    let path = hooks.join(hook.name());
     // A link counts as a hook even when it points nowhere.
     if path.symlink_metadata().is_ok() && !force {
         return Err(GitError {
-            message: format!("a pre-commit hook exists already: {}", shown(&path)),
-            help: Some(
+            message: format!("a {} hook exists already: {}", hook.name(), shown(&path)),
+            help: Some(format!(
                 "replace it with `tokenlint install-hook --force`, or chain tokenlint from it: \
-                 add the line `tokenlint scan --staged || exit 1`"
-                    .into(),
-            ),
+                 add the line `{}`",
+                hook.chained()
+            )),
         });
     }
     std::fs::create_dir_all(&hooks).map_err(|e| failed("create", &hooks, &e))?;
-    replace(&hooks, &path).map_err(|e| failed("write", &path, &e))?;
+    replace(&hooks, &path, hook.script()).map_err(|e| failed("write", &path, &e))?;
     Ok(path)
 }
 
@@ -88,11 +141,11 @@ fn failed(what: &str, path: &Path, e: &io::Error) -> GitError {
 
 /// Writes the hook to a new file in `dir`, then renames it over `path`: a link at `path`
 /// is replaced, and what it points to is left as it is.
-fn replace(dir: &Path, path: &Path) -> io::Result<()> {
+fn replace(dir: &Path, path: &Path, script: &str) -> io::Result<()> {
     let mut file = tempfile::Builder::new()
-        .prefix(".pre-commit.tokenlint-")
+        .prefix(".hook.tokenlint-")
         .tempfile_in(dir)?;
-    file.write_all(HOOK.as_bytes())?;
+    file.write_all(script.as_bytes())?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -8,11 +8,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::check::Settings;
+pub use crate::hook::GitHook;
 pub use crate::report::{ColorChoice, Format};
 use crate::rules::{RuleSet, Severity};
 use crate::setup::{self, Checks, Setup};
 pub use crate::setup::{ConfigChoice, HygieneRequest, RuleRequest};
 use crate::source::{self, ProjectIgnore, Source, WalkOptions};
+pub use crate::source::{Budget, OnTimeout, PushHook};
 use crate::Error;
 
 /// What the command line asked for.
@@ -21,9 +23,22 @@ pub enum Request {
     Scan(ScanRequest),
     Audit(AuditRequest),
     Baseline(BaselineRequest),
-    InstallHook { force: bool },
+    InstallHook { force: bool, hook: GitHook },
     Rules(RulesRequest),
     Explain(ExplainRequest),
+    Hook(HookRequest),
+}
+
+/// `tokenlint hook pre-receive` or `pre-push`: judged from git's input, so resolved when
+/// it runs, within its time budget.
+#[derive(Debug)]
+pub struct HookRequest {
+    pub hook: PushHook,
+    pub rules: RuleRequest,
+    pub fail_on: Option<Severity>,
+    pub hygiene: HygieneRequest,
+    /// `--timeout`, and what happens past it.
+    pub budget: Option<Budget>,
 }
 
 /// How the report is written, and when the run fails, as asked.
@@ -55,6 +70,10 @@ pub struct ScanRequest {
     pub branch: Option<String>,
     /// `--all-findings`: a range reports every finding of the blobs it brings.
     pub all_findings: bool,
+    /// `--range BASE..HEAD`.
+    pub range: Option<String>,
+    /// `--git-dir DIR`: the repository a history scan reads.
+    pub git_dir: Option<PathBuf>,
     pub hook: bool,
     pub rules: RuleRequest,
     pub report: ReportRequest,
@@ -101,7 +120,10 @@ pub enum Command {
     Baseline(BaselineOptions),
     InstallHook {
         force: bool,
+        hook: GitHook,
     },
+    /// A push hook: judged as it runs.
+    Hook(HookRequest),
     Rules {
         setup: Setup,
         check: bool,
@@ -166,7 +188,8 @@ pub fn resolve(request: Request) -> Result<Command, Error> {
         Request::Scan(scan) => resolve_scan(scan)?,
         Request::Audit(audit) => Command::Audit(resolve_audit(audit)?),
         Request::Baseline(baseline) => Command::Baseline(resolve_baseline(baseline)?),
-        Request::InstallHook { force } => Command::InstallHook { force },
+        Request::InstallHook { force, hook } => Command::InstallHook { force, hook },
+        Request::Hook(hook) => Command::Hook(hook),
         Request::Rules(RulesRequest { rules, check }) => Command::Rules {
             // The rules a scan from here would run.
             setup: Setup::new(&rules, &[])?,
@@ -202,7 +225,7 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
     } else {
         ProjectIgnore::read(&setup.project_root)?
     };
-    let sources = scan_sources(&request, paths);
+    let sources = scan_sources(&request, paths)?;
     // A hook's file list goes through the project's .tokenlintignore too.
     let sources = match request.hook {
         true => source::hook_files_kept(sources, &ignore, &setup.cwd),
@@ -234,6 +257,10 @@ fn scan_paths(request: &ScanRequest) -> Result<Option<Vec<PathBuf>>, Error> {
     if request.hook && request.paths.is_empty() && !request.staged {
         return Ok(None);
     }
+    if let Some(dir) = &request.git_dir {
+        crate::repo::require_git_dir(dir)?;
+        return Ok(Some(vec![dir.clone()]));
+    }
     Ok(Some(if request.paths.is_empty() {
         vec![source::current_dir()]
     } else if request.hook {
@@ -247,24 +274,31 @@ fn scan_paths(request: &ScanRequest) -> Result<Option<Vec<PathBuf>>, Error> {
 
 /// What `scan` reads: the index, the history of the repository at the one path, or the
 /// paths.
-fn scan_sources(request: &ScanRequest, paths: Vec<PathBuf>) -> Vec<Source> {
-    if request.staged {
+fn scan_sources(request: &ScanRequest, paths: Vec<PathBuf>) -> Result<Vec<Source>, Error> {
+    Ok(if request.staged {
         vec![Source::Staged]
     } else if request.history {
+        let range = match &request.range {
+            Some(range) => crate::git::Revisions::range(range)?,
+            None => crate::git::Revisions {
+                branch: request.branch.clone(),
+                since: request.since.clone(),
+                ..Default::default()
+            },
+        };
         let range = crate::git::Revisions {
-            branch: request.branch.clone(),
-            since: request.since.clone(),
             judging: if request.all_findings {
                 crate::git::Judging::WholeBlobs
             } else {
                 crate::git::Judging::Introduced
             },
+            ..range
         };
         let repo = paths.into_iter().next().unwrap_or_else(source::current_dir);
         vec![Source::History { repo, range }]
     } else {
         Source::for_paths(paths, walk_options(&request.walk))
-    }
+    })
 }
 
 fn resolve_audit(request: AuditRequest) -> Result<AuditOptions, Error> {

@@ -11,6 +11,10 @@
 //! `TOKENLINT_TRUST_GIT_DIR=1`, in the environment is the user's choice (git sets neither
 //! for a hook, and a repository can set neither) and is honoured.
 //!
+//! A repository without a working tree (a bare one: a server's, a `--mirror` clone) is
+//! its own when git found it where it was asked, at or above that directory, sharing no
+//! other repository's files (no `commondir`) and linking no ref out of it.
+//!
 //! Only the files git reads to find refs and objects must not be linked out: `hooks/`,
 //! `logs/` or `info/exclude` shared from the user's dotfiles are the user's own.
 //!
@@ -23,13 +27,20 @@ use std::path::{Path, PathBuf};
 use crate::git::{self, GitError};
 use crate::shown::clean_path as shown;
 
-/// A repository with a working tree: its top, its git directory and the git directory
-/// all its worktrees share, all absolute and with their links resolved.
+/// A repository: its top, its git directory and the git directory all its worktrees
+/// share, all absolute and with their links resolved.
 #[derive(Clone, Debug)]
 pub(crate) struct Repo {
+    /// The top of the working tree; for a repository without one (a bare repository, a
+    /// `--mirror` clone, a git directory named itself), its git directory: where git runs,
+    /// and what the report's paths are relative to.
     pub top: PathBuf,
     pub git_dir: PathBuf,
     pub common: PathBuf,
+    /// No working tree: `top` is the git directory.
+    pub bare: bool,
+    /// Where git was asked from, links resolved: a bare repository must hold it.
+    from: PathBuf,
 }
 
 /// The repository around `dir`, refused when its git directory is another repository's.
@@ -39,26 +50,99 @@ pub(crate) fn open(dir: &Path) -> Result<Repo, GitError> {
     Ok(repo)
 }
 
+/// The repository around `dir`, which must have a working tree (`scan --staged` reads
+/// its index).
+pub(crate) fn open_work_tree(dir: &Path) -> Result<Repo, GitError> {
+    let repo = open(dir)?;
+    if repo.bare {
+        return Err(GitError {
+            message: format!(
+                "{} is a git directory with no working tree (a bare repository?)",
+                shown(&repo.git_dir)
+            ),
+            help: Some("run it inside a working tree".into()),
+        });
+    }
+    Ok(repo)
+}
+
+/// Refuses `dir`, named with `--git-dir`, unless it is a git directory: the one git finds
+/// from it.
+pub(crate) fn require_git_dir(dir: &Path) -> Result<(), GitError> {
+    let not_one = || GitError {
+        message: format!("{} is not a git directory", shown(dir)),
+        help: Some(
+            "name a bare repository, a `--mirror` clone or a `.git` directory; for a working \
+             tree, give its path instead"
+                .into(),
+        ),
+    };
+    let out = git::git(dir, &["rev-parse", "--absolute-git-dir"]).map_err(|_| not_one())?;
+    let found = git::path_line(out)?;
+    match (found.canonicalize(), dir.canonicalize()) {
+        (Ok(found), Ok(named)) if found == named => Ok(()),
+        _ => Err(not_one()),
+    }
+}
+
+/// The directory a report of the history of the repository around `dir` is relative to:
+/// the top of its working tree, else its git directory.
+pub(crate) fn report_top(dir: &Path) -> Option<PathBuf> {
+    git::toplevel(dir).ok().or_else(|| {
+        git::git(dir, &["rev-parse", "--absolute-git-dir"])
+            .and_then(git::path_line)
+            .ok()
+    })
+}
+
 /// The repository around `dir`, whatever its git directory is (for `install-hook
 /// --force`); still refused when git would block on one of its files.
 pub(crate) fn open_unchecked(dir: &Path) -> Result<Repo, GitError> {
     refuse_blocking_files(dir)?;
-    let ask = |what: &[&str]| -> Result<PathBuf, GitError> {
-        let out = git::git(
+    let ask = |what: &[&str]| -> Result<Vec<u8>, GitError> {
+        git::git(
             dir,
             &[&["rev-parse", "--path-format=absolute"], what].concat(),
-        )?;
-        let path = git::path_line(out)?;
+        )
+        .map_err(|e| GitError {
+            help: Some("run it inside a git repository, or name one with --git-dir".into()),
+            ..e
+        })
+    };
+    // One git for three answers, a line each: a path with a line break is refused.
+    let out = ask(&[
+        "--absolute-git-dir",
+        "--git-common-dir",
+        "--is-inside-work-tree",
+    ])?;
+    let lines: Vec<&[u8]> = out
+        .strip_suffix(b"\n")
+        .unwrap_or(&out)
+        .split(|b| *b == b'\n')
+        .collect();
+    let [git_dir, common, inside] = lines[..] else {
+        return Err(GitError {
+            message: "refused: git named a git directory with a line break".into(),
+            help: None,
+        });
+    };
+    let path = |line: &[u8]| -> Result<PathBuf, GitError> {
+        let path = git::path_line(line.to_vec())?;
         Ok(path.canonicalize().unwrap_or(path))
     };
-    let top = ask(&["--show-toplevel"]).map_err(|e| GitError {
-        help: Some("run it inside a git repository".into()),
-        ..e
-    })?;
+    let (git_dir, common) = (path(git_dir)?, path(common)?);
+    let bare = inside != b"true";
+    let top = match bare {
+        true => git_dir.clone(),
+        false => path(&ask(&["--show-toplevel"])?)?,
+    };
+    let from = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     Ok(Repo {
         top,
-        git_dir: ask(&["--absolute-git-dir"])?,
-        common: ask(&["--git-common-dir"])?,
+        git_dir,
+        common,
+        bare,
+        from,
     })
 }
 
@@ -68,6 +152,9 @@ impl Repo {
     pub(crate) fn check_own(&self) -> Result<(), GitError> {
         if trusted() {
             return Ok(());
+        }
+        if self.bare {
+            return self.check_own_git_dir();
         }
         let dot_git = self.top.join(".git");
         if gitfile_target(&dot_git).as_deref() != Some(self.git_dir.as_path()) {
@@ -87,6 +174,27 @@ impl Repo {
             ))
         })?;
         self.refuse_links_out(&roots)
+    }
+
+    /// A repository without a working tree is its own when git found it where it was
+    /// asked, at or above that directory (not through a `.git` file naming it), shares no
+    /// other's files (no `commondir`), and links none of its refs out of it.
+    fn check_own_git_dir(&self) -> Result<(), GitError> {
+        if !self.from.starts_with(&self.git_dir) {
+            return Err(foreign(&format!(
+                "{} hands git the repository {}, which does not hold it",
+                shown(&self.from),
+                shown(&self.git_dir)
+            )));
+        }
+        if self.common != self.git_dir {
+            return Err(foreign(&format!(
+                "{} shares the files of the repository {}",
+                shown(&self.git_dir),
+                shown(&self.common)
+            )));
+        }
+        self.refuse_links_out(std::slice::from_ref(&self.git_dir))
     }
 
     /// Refuses refs, `HEAD` or an index linked out of `roots`, where the repository's files
@@ -509,26 +617,45 @@ fn alternates(objects: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The git directory git would find from `dir`, and the working tree around it: `GIT_DIR`
-/// (then no working tree is known), else the first `.git` above.
+/// The git directory git would find from `dir`, and the directory that owns it: `GIT_DIR`
+/// (then none is known), else, as git looks, the first `.git` above (owned by the working
+/// tree around it) or the first directory that is a git directory itself (a bare
+/// repository, which owns itself).
 fn git_dir_before_git(dir: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
     if let Some(env) = std::env::var_os("GIT_DIR").filter(|v| !v.is_empty()) {
         return Some((dir.join(env), None));
     }
     let start = std::path::absolute(dir).ok()?;
-    let dot_git = start
-        .ancestors()
-        .map(|d| d.join(".git"))
-        .find(|g| g.symlink_metadata().is_ok())?;
-    let top = dot_git.parent()?.to_path_buf();
-    match std::fs::metadata(&dot_git) {
-        Ok(m) if m.is_dir() => Some((dot_git, Some(top))),
+    for above in start.ancestors() {
+        let dot_git = above.join(".git");
+        if dot_git.symlink_metadata().is_ok() {
+            return dot_git_target(&dot_git, above);
+        }
+        if looks_like_git_dir(above) {
+            return Some((above.to_path_buf(), Some(above.to_path_buf())));
+        }
+    }
+    None
+}
+
+/// The git directory a `.git` entry in `top` stands for, owned by `top`.
+fn dot_git_target(dot_git: &Path, top: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
+    let top = top.to_path_buf();
+    match std::fs::metadata(dot_git) {
+        Ok(m) if m.is_dir() => Some((dot_git.to_path_buf(), Some(top))),
         Ok(m) if m.is_file() => {
-            let named = gitdir_line(&read_small(&dot_git)?)?;
+            let named = gitdir_line(&read_small(dot_git)?)?;
             Some((top.join(named), Some(top)))
         }
         _ => None,
     }
+}
+
+/// Whether `dir` is a git directory as git tells one: `HEAD`, `objects` and `refs` in it.
+fn looks_like_git_dir(dir: &Path) -> bool {
+    ["HEAD", "objects", "refs"]
+        .iter()
+        .all(|name| dir.join(name).symlink_metadata().is_ok())
 }
 
 /// How deep `include.path`s are followed: git's own limit is 10.

@@ -82,7 +82,8 @@ impl Setup {
         Setup::with_config(&rules.rule_dirs, config, &cwd.clone(), cwd)
     }
 
-    fn with_config(
+    /// For a run over `root` with `config`, read already.
+    pub(crate) fn with_config(
         rule_dirs: &[PathBuf],
         config: Config,
         root: &Path,

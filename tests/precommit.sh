@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The pre-commit hooks, for real: pre-commit from PyPI, a temporary repository whose
-# .pre-commit-config.yaml uses this checkout at HEAD, and three commits.
+# .pre-commit-config.yaml uses this checkout at HEAD, and three commits; then the pre-push
+# hook, with pushes to a bare remote.
 #
 #   tests/precommit.sh [--rust]     (--rust also covers the hook that pre-commit builds)
 set -euo pipefail
@@ -85,4 +86,48 @@ YAML
   cd "$here"
   rm -rf "$work"
 done
+# The pre-push hook, for real: a bare remote, `pre-commit install --hook-type pre-push`, a push
+# of a commit with a token refused, the same push without it accepted.
+work=$(mktemp -d)
+cd "$work"
+git init -q --bare -b main remote.git
+git init -q -b main clone
+cd clone
+git config user.email ci@example.test
+git config user.name ci
+git remote add origin ../remote.git
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $here
+    rev: $rev
+    hooks:
+      - id: tokenlint-pre-push-system
+YAML
+export PATH="$bin_dir:$PATH" HOME="$work/home" PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$here/target/pre-commit-home}"
+mkdir -p "$HOME"
+git add .pre-commit-config.yaml
+git commit -qm "config"
+pre-commit install --hook-type pre-push >/dev/null
+git push -q origin main >/dev/null 2>&1 || { echo "[pre-push] FAIL: the first, clean push was refused"; fail=1; }
+echo "export REMOTIVE_CLOUD_AUTH_TOKEN=$token" > deploy.sh
+git add deploy.sh
+git commit -qm "token"
+if out=$(git push origin main 2>&1); then
+  echo "[pre-push] FAIL: a push of a commit with a token was accepted"; fail=1
+elif ! grep -q "^tokenlint: [0-9a-f]\{10\} deploy.sh:1 remotive-personal-access-token " <<<"$out" || grep -qF "$token" <<<"$out"; then
+  echo "[pre-push] FAIL: refused, but the finding is not shown, redacted:"; echo "$out"; fail=1
+else
+  echo "[pre-push] ok: a push of a commit with a token is refused, and the finding is shown"
+fi
+git reset -q --hard HEAD~1
+echo 'echo hello' > run.sh
+git add run.sh
+git commit -qm "clean"
+if out=$(git push origin main 2>&1); then
+  echo "[pre-push] ok: a clean push passes"
+else
+  echo "[pre-push] FAIL: a clean push was refused:"; echo "$out"; fail=1
+fi
+cd "$here"
+rm -rf "$work"
 exit $fail

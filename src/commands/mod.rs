@@ -2,10 +2,12 @@
 //! then the baseline, then the report and the exit code.
 
 mod baseline;
+mod hook;
 mod scan;
 
 use std::process::ExitCode;
 
+use crate::hook::GitHook;
 use crate::options::{AuditOptions, Command, ReportOptions};
 use crate::outcome::Outcome;
 use crate::output::Stdout;
@@ -13,7 +15,7 @@ use crate::report::{self, Format, Report, RunContext, Summary, TokenFileRow};
 use crate::rules::RuleSet;
 use crate::setup::Setup;
 use crate::source::ReportRoot;
-use crate::{audit, docs, hook, Error, EXIT_CLEAN, EXIT_FOUND};
+use crate::{audit, docs, Error, EXIT_CLEAN, EXIT_FOUND};
 
 /// Runs one resolved command.
 pub(crate) fn run(command: Command, stdout: &mut Stdout) -> Result<ExitCode, Error> {
@@ -21,7 +23,8 @@ pub(crate) fn run(command: Command, stdout: &mut Stdout) -> Result<ExitCode, Err
         Command::Scan(options) => scan::run(options, stdout),
         Command::Audit(options) => run_audit(options, stdout),
         Command::Baseline(options) => baseline::run(options, stdout),
-        Command::InstallHook { force } => install_hook(force, stdout),
+        Command::InstallHook { force, hook } => install_hook(force, hook, stdout),
+        Command::Hook(request) => hook::run(request),
         Command::Rules { setup, check } => list_rules(&setup, check, stdout),
         Command::Explain { rules, id } => explain(&rules, &id, stdout),
         Command::Nothing { why } => {
@@ -49,12 +52,16 @@ fn run_audit(options: AuditOptions, stdout: &mut Stdout) -> Result<ExitCode, Err
     finish(&report, results, stdout)
 }
 
-fn install_hook(force: bool, stdout: &mut Stdout) -> Result<ExitCode, Error> {
+fn install_hook(force: bool, which: GitHook, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let path = hook::install_hook(&cwd, force)?;
+    let path = crate::hook::install_hook(&cwd, force, which)?;
+    let refused = match which {
+        GitHook::PreCommit => "commits that stage a token",
+        GitHook::PrePush => "pushes of commits that hold a token",
+    };
     stdout.print(&format!(
-        "tokenlint: installed {}; commits that stage a token are refused\n",
-        hook::shown(&path)
+        "tokenlint: installed {}; {refused} are refused\n",
+        crate::hook::shown(&path)
     ))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -111,7 +118,7 @@ fn run_context(root: ReportRoot, uris: report::Uris, options: &ReportOptions) ->
             context.root = one.canonicalize().unwrap_or_else(|_| context.cwd.join(one));
         }
         ReportRoot::Repository(repo) => {
-            if let Ok(top) = crate::git::toplevel(&repo) {
+            if let Some(top) = crate::repo::report_top(&repo) {
                 context.root = top.canonicalize().unwrap_or(top.clone());
                 context.cwd.clone_from(&context.root);
                 context.provenance = crate::git::provenance(&top);

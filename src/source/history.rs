@@ -32,6 +32,7 @@ pub(super) fn scan(
     ignore: &ProjectIgnore,
 ) -> Result<Outcome, Error> {
     let top = crate::repo::open(dir)?.top;
+    revs.verify(&top)?;
     let mut outcome = Outcome::default();
     if git::is_shallow(&top) {
         outcome.errors.push(ScanError {

@@ -8,6 +8,7 @@ mod history;
 mod ignore;
 mod introduced;
 mod paths;
+pub(crate) mod push;
 mod staged;
 mod stdin;
 pub(crate) mod walk;
@@ -19,9 +20,10 @@ use crate::git::Revisions;
 use crate::outcome::Outcome;
 use crate::Error;
 pub use ignore::ProjectIgnore;
+pub use push::{Budget, OnTimeout, PushHook};
 pub use walk::{display_path, WalkOptions};
 
-/// Something to scan. A `Push { updates }` variant arrives with push protection.
+/// Something to scan. A push is a `History` whose range is what it adds (`push.rs`).
 #[derive(Debug)]
 pub enum Source {
     /// Files and directories, walked.

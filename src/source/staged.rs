@@ -21,7 +21,7 @@ pub(super) fn scan(
     checker: &Checker,
     ignore: &ProjectIgnore,
 ) -> Result<(Outcome, Vec<String>), Error> {
-    let top = crate::repo::open(dir)?.top;
+    let top = crate::repo::open_work_tree(dir)?.top;
     let mut files = git::staged_files(&top)?;
     files.retain(|f| !ignore.ignores(&top.join(&f.path)));
     if files.is_empty() {

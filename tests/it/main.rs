@@ -16,6 +16,7 @@ mod hooks;
 mod hostile;
 mod introduced;
 mod properties;
+mod push;
 mod redaction;
 mod regressions;
 mod sarif;
