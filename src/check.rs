@@ -268,6 +268,65 @@ impl<'r> Checker<'r> {
         findings
     }
 
+    /// The findings of `item`, with each that `recast` turns into a [`Problem`] made a
+    /// finding of that problem's rule instead, in the same place, about the same secret
+    /// (`audit`'s places: a token in shell history is `token-in-shell-history`). A
+    /// finding whose new rule is disabled stays as it was. A file read in windows keeps no
+    /// spans, and its recast findings only the allowlist can suppress.
+    pub(crate) fn check_recast(
+        &self,
+        item: Item,
+        scratch: &mut Scratch,
+        recast: &dyn Fn(&Finding) -> Option<Problem>,
+    ) -> Outcome {
+        let (path, shown) = (item.path, item.shown);
+        let held = match item.data {
+            Data::Held(data) => Some(data),
+            Data::File(_) => None,
+        };
+        let mut outcome = self.check_item(item, scratch);
+        let mut made = Vec::new();
+        outcome.findings.retain(|f| {
+            let Some(new) = recast(f).and_then(|p| self.recast_one(f, &p, held.is_some())) else {
+                return true;
+            };
+            made.push(new);
+            false
+        });
+        let key = self.item_key(path, shown);
+        self.finish(&key, held.unwrap_or(&[]), &mut made, &mut HashMap::new());
+        outcome.findings.extend(made);
+        outcome
+    }
+
+    /// `f` as a finding of `problem`'s rule, not yet finished; `None` when that rule is
+    /// not active.
+    fn recast_one(&self, f: &Finding, problem: &Problem, keep_span: bool) -> Option<Finding> {
+        let new = self
+            .finding(&f.path, problem, f.secret.as_ref())?
+            .about(f.secret.clone(), f.encoding.clone());
+        Some(new.at(crate::finding::Place {
+            position: f.position,
+            span: f.span.clone().filter(|_| keep_span),
+            snippet: f.snippet.clone(),
+        }))
+    }
+
+    /// Finished findings for `problems`, each about its secret, of something that is not
+    /// a file (`audit`'s environment variables), keyed and shown as `key`.
+    pub(crate) fn loose_findings(
+        &self,
+        key: &str,
+        problems: &[(Problem, Option<Secret>)],
+    ) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = problems
+            .iter()
+            .filter_map(|(p, secret)| self.finding(key, p, secret.as_ref()))
+            .collect();
+        self.finish(key, &[], &mut findings, &mut HashMap::new());
+        findings
+    }
+
     /// The finishing step of every finding a checker makes: cross-references,
     /// fingerprints and suppresses a file's findings, keyed `key`: a window's of it when
     /// the file is read in windows, with `seen` carried over.

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use crate::options::{AuditOptions, Command, ReportOptions};
 use crate::outcome::Outcome;
 use crate::output::Stdout;
-use crate::report::{self, Report, RunContext, Summary, TokenFileRow};
+use crate::report::{self, ActionRow, Report, RunContext, Summary, TokenFileRow};
 use crate::rules::RuleSet;
 use crate::setup::Setup;
 use crate::source::ReportRoot;
@@ -37,14 +37,33 @@ fn run_audit(options: AuditOptions, stdout: &mut Stdout) -> Result<ExitCode, Err
         settings,
         paths,
         report,
+        system_root,
+        environment,
+        fix,
     } = options;
     let checker = setup.checker(settings)?;
-    let audited = audit::audit(&paths, &checker)?;
+    let machine = audit::Machine {
+        extra: &paths,
+        system_root: system_root.as_deref(),
+        environment: &environment,
+    };
+    let mut audited = audit::audit(&machine, &checker)?;
+    let mut actions = None;
+    if fix.fix {
+        let mut rows = crate::fix::fix(&audited, &checker.settings().stores, fix);
+        if !fix.dry_run {
+            // What is left is what a new audit finds.
+            audited = audit::audit(&machine, &checker)?;
+        }
+        rows.extend(crate::fix::left_by_findings(&audited));
+        actions = Some(rows);
+    }
     let results = Results {
         rules: &setup.rules,
         context: run_context(ReportRoot::CurrentDir, report::Uris::Absolute, &report),
         outcome: audited.outcome,
         token_files: Some(audited.token_files),
+        actions,
     };
     finish(&report, results, stdout)
 }
@@ -129,6 +148,8 @@ struct Results<'a> {
     outcome: Outcome,
     /// `audit`'s token files.
     token_files: Option<Vec<TokenFileRow>>,
+    /// `audit --fix`'s actions.
+    actions: Option<Vec<ActionRow>>,
 }
 
 /// Sorts the results, writes the report, and decides the exit code.
@@ -142,6 +163,7 @@ fn finish(
         context,
         outcome,
         mut token_files,
+        actions,
     } = results;
     let Outcome {
         mut findings,
@@ -172,6 +194,7 @@ fn finish(
         rules,
         show_secrets: options.show_secrets,
         token_files: token_files.as_deref(),
+        actions: actions.as_deref(),
         context: &context,
     };
     let reporter = options.format.reporter(options.color);

@@ -1,6 +1,7 @@
 //! Reports: the sorted result of a scan, written in the format the user asked for.
 //! Adding a format means adding one [`Reporter`].
 
+mod actions;
 mod concise;
 mod github;
 mod gitlab;
@@ -32,6 +33,8 @@ pub struct Report<'a> {
     pub show_secrets: bool,
     /// `audit`'s token files, one row each; `None` for `scan`.
     pub token_files: Option<&'a [TokenFileRow]>,
+    /// `audit --fix`'s actions; `None` without `--fix`.
+    pub actions: Option<&'a [ActionRow]>,
     pub context: &'a RunContext,
 }
 
@@ -71,6 +74,21 @@ pub struct TokenFileRow {
     pub days_left: Option<i64>,
     /// What is wrong with it (`ok` when nothing is).
     pub status: Vec<String>,
+}
+
+/// One thing `audit --fix` did, would do (`--dry-run`), or left to do. Never a token.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionRow {
+    /// `moved`, `removed` (a byte-identical copy), `chmod`, or `left: <reason>`.
+    pub action: String,
+    pub path: String,
+    /// Where a file was moved to, or the copy it duplicated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The mode set, or how to finish what is left.
+    pub detail: String,
+    /// Whether it was done: false for what is left, and for every step of `--dry-run`.
+    pub done: bool,
 }
 
 /// Counts for the end of a report.
