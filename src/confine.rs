@@ -87,6 +87,7 @@ pub(crate) fn open_regular_file(path: &Path) -> io::Result<File> {
 
 /// The regular file at `path`, opened for reading; a symbolic link at `path` is refused
 /// (`O_NOFOLLOW`), so that what is changed through the handle is the file itself.
+#[cfg(unix)]
 pub(crate) fn open_no_follow(path: &Path) -> io::Result<File> {
     open_regular(path, false)
 }

@@ -365,6 +365,7 @@ fn moved(from: &Path, data: &[u8], to: &Path, done: ActionRow) -> ActionRow {
 
 /// How a move ended, short of an error.
 #[derive(Debug, PartialEq, Eq)]
+#[cfg_attr(not(unix), allow(dead_code))]
 pub(crate) enum Moved {
     Done,
     /// The store held the same bytes under that name: the copy was removed.
@@ -508,6 +509,7 @@ mod unix {
 
 /// A test seam: with `TOKENLINT_TEST_FORCE_COPY` set, a move copies as it would across
 /// file systems, so that tests reach that path without a second mount.
+#[cfg(unix)]
 fn forced_copy() -> bool {
     std::env::var_os("TOKENLINT_TEST_FORCE_COPY").is_some()
 }

@@ -361,11 +361,16 @@ fn token_holds(kind: TokenKind, ci: bool, stored: &str) -> String {
             "holds a service-account token{stored}, as CI should; keep it in the pipeline's \
              secrets"
         ),
-        (_, false) => format!(
-            "holds a {}{stored}: every process started from this shell gets it; unset it and \
-             use `{INSTEAD}` for the command that needs it",
-            kind.describe()
-        ),
+        (kind, false) => {
+            let kind = match kind {
+                TokenKind::Personal => "a personal token",
+                TokenKind::ServiceAccount => "a service-account token",
+            };
+            format!(
+                "holds {kind}{stored}: every process started from this shell gets it; unset \
+                 it and use `{INSTEAD}` for the command that needs it"
+            )
+        }
     }
 }
 

@@ -14,6 +14,7 @@ mod formats;
 mod git;
 mod hooks;
 mod hostile;
+mod machine;
 mod properties;
 mod redaction;
 mod regressions;
