@@ -28,11 +28,13 @@ enum Step {
     ChmodFile(PathBuf),
     /// chmod 700 a store directory.
     ChmodDir(PathBuf),
-    /// Move a token file, whose audited content is `data`, to `to`.
+    /// Move a token file, whose audited content is `data`, to `to`; or, when `to` holds
+    /// the same bytes already (`duplicate`), remove it.
     Move {
         from: PathBuf,
         data: Vec<u8>,
         to: PathBuf,
+        duplicate: bool,
     },
     /// Nothing can be done: why, and how to finish.
     Left {
@@ -218,6 +220,9 @@ fn file_step(
     let Some(store) = target else {
         return leave("no store", "set HOME or REMOTIVE_CONFIG_DIR".into());
     };
+    if let Some(step) = same_token_in_store(found, audited, store) {
+        return Some(step);
+    }
     let Some(name) = store_name(found) else {
         return leave(
             "not a complete token file",
@@ -232,10 +237,51 @@ fn file_step(
         );
     }
     taken.push(to.clone());
+    let there = to.symlink_metadata().is_ok();
+    let limit = token_file::MAX_TOKEN_FILE as u64 + 1;
+    let same = |(data, _): (Vec<u8>, bool)| data == found.data;
+    if there && !crate::confine::read_regular(&to, limit).is_ok_and(same) {
+        return leave(
+            "a different file by this name is in the store",
+            format!(
+                "compare it with {} and delete the one you do not need",
+                to.display()
+            ),
+        );
+    }
     Some(Step::Move {
         from: found.path.clone(),
         data: found.data.clone(),
         to,
+        duplicate: there,
+    })
+}
+
+/// What to do with a download whose token a file in `store` holds already: remove it
+/// when the two are byte-identical, else leave it (two files with one token are one too
+/// many, and which to keep is the user's call). `None` when the store lacks the token.
+fn same_token_in_store(found: &Found, audited: &Audited, store: &Path) -> Option<Step> {
+    let token = found.file.token.as_ref()?;
+    let kept = audited.found.iter().find(|f| {
+        f.path.parent() == Some(store)
+            && f.path != found.path
+            && f.file
+                .token
+                .as_ref()
+                .is_some_and(|t| t.value == token.value)
+    })?;
+    Some(match kept.data == found.data {
+        true => Step::Move {
+            from: found.path.clone(),
+            data: found.data.clone(),
+            to: kept.path.clone(),
+            duplicate: true,
+        },
+        false => Step::Left {
+            path: found.shown.clone(),
+            reason: "the store holds this token already".into(),
+            how: format!("{} holds it: delete this copy", kept.path.display()),
+        },
     })
 }
 
@@ -302,12 +348,17 @@ fn describe(step: &Step) -> ActionRow {
     match step {
         Step::ChmodFile(p) => row("chmod", p, None, "600"),
         Step::ChmodDir(p) => row("chmod", p, None, "700"),
-        Step::Move { from, to, .. } => row("moved", from, Some(to), "into the store, mode 0600"),
+        Step::Move {
+            from,
+            to,
+            duplicate,
+            ..
+        } => moved_row(from, to, *duplicate),
         Step::Left { path, reason, how } => left(path.clone(), reason, how),
     }
 }
 
-fn row(action: &str, path: &Path, to: Option<&PathBuf>, detail: &str) -> ActionRow {
+fn row(action: &str, path: &Path, to: Option<&Path>, detail: &str) -> ActionRow {
     ActionRow {
         action: action.to_string(),
         path: path.display().to_string(),
@@ -323,7 +374,7 @@ fn carry_out(step: Step) -> ActionRow {
     let result = match &step {
         Step::ChmodFile(p) => unix::chmod_file(p),
         Step::ChmodDir(p) => unix::chmod_dir(p),
-        Step::Move { from, data, to } => return moved(from, data, to, done),
+        Step::Move { from, data, to, .. } => return moved(from, data, to),
         Step::Left { .. } => return done,
     };
     match result {
@@ -332,16 +383,24 @@ fn carry_out(step: Step) -> ActionRow {
     }
 }
 
-fn moved(from: &Path, data: &[u8], to: &Path, done: ActionRow) -> ActionRow {
+/// The row of a file moved to `to`, or removed as a `duplicate` of it.
+fn moved_row(from: &Path, to: &Path, duplicate: bool) -> ActionRow {
+    match duplicate {
+        true => row(
+            "removed",
+            from,
+            Some(to),
+            "a byte-identical copy is in the store already",
+        ),
+        false => row("moved", from, Some(to), "into the store, mode 0600"),
+    }
+}
+
+fn moved(from: &Path, data: &[u8], to: &Path) -> ActionRow {
     let shown = from.display().to_string();
     match unix::move_file(from, data, to) {
-        Ok(Moved::Done) => done,
-        Ok(Moved::Duplicate) => ActionRow {
-            action: "removed".into(),
-            to: Some(to.display().to_string()),
-            detail: "a byte-identical copy is in the store already".into(),
-            ..done
-        },
+        Ok(Moved::Done) => moved_row(from, to, false),
+        Ok(Moved::Duplicate) => moved_row(from, to, true),
         Ok(Moved::Conflict) => left(
             shown,
             "a different file by this name is in the store",

@@ -163,7 +163,7 @@ fn finish(
         context,
         outcome,
         mut token_files,
-        actions,
+        mut actions,
     } = results;
     let Outcome {
         mut findings,
@@ -176,6 +176,9 @@ fn finish(
     let redact = !options.show_secrets;
     if redact {
         report::redact_names(&mut findings, &mut errors, token_files.as_deref_mut());
+        for action in actions.iter_mut().flatten() {
+            action.redact_names();
+        }
     }
     for e in &errors {
         report::warn_with(

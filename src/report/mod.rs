@@ -91,6 +91,15 @@ pub struct ActionRow {
     pub done: bool,
 }
 
+impl ActionRow {
+    /// Redacts every token in what the row shows: a downloaded file's name may hold one.
+    pub(crate) fn redact_names(&mut self) {
+        redact_in_place(&mut self.path);
+        self.to.iter_mut().for_each(redact_in_place);
+        redact_in_place(&mut self.detail);
+    }
+}
+
 /// Counts for the end of a report.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {

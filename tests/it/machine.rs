@@ -696,6 +696,77 @@ fn fix_never_overwrites_a_different_file_and_removes_only_a_byte_identical_copy(
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_download_of_a_token_the_store_holds_under_another_name_is_not_filed_twice() {
+    let (home, store) = home(Naming::Xdg);
+    let t = token("pa", 94);
+    let text = current("laptop", &t, "2026-11-01", "2027-05-01");
+    home.write(
+        &format!("{store}/personal-token-laptop-dev.json"),
+        &text,
+        0o600,
+    );
+    home.write("Downloads/personal-token-laptop.json", &text, 0o600);
+    let edited = text.replace("dev@example.com", "me@example.com");
+    home.write("Desktop/personal-token-laptop.json", &edited, 0o600);
+    let (_, plan) = audit_json(&home, &["--fix", "--dry-run"]);
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let s = |x: &str| x.to_string();
+    let expected = [
+        (
+            s("left: the store holds this token already"),
+            s("Desktop/personal-token-laptop.json"),
+            s(""),
+        ),
+        (
+            s("removed"),
+            s("Downloads/personal-token-laptop.json"),
+            format!("{store}/personal-token-laptop-dev.json"),
+        ),
+    ];
+    assert_eq!(actions(&home, &plan), expected, "the plan");
+    assert_eq!(actions(&home, &doc), expected);
+    assert!(!home
+        .path()
+        .join("Downloads/personal-token-laptop.json")
+        .exists());
+    assert!(home
+        .path()
+        .join("Desktop/personal-token-laptop.json")
+        .exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_token_in_a_downloaded_file_name_is_never_shown() {
+    let (home, store) = home(Naming::Default);
+    let t = token("pa", 89);
+    let name = format!("Downloads/{}.json", t.replace('/', "%2F"));
+    let body = &t[6..];
+    home.write(
+        &name,
+        &current("named", &t, "2026-11-01", "2027-05-01"),
+        0o600,
+    );
+    for format in ["json", "text"] {
+        let out = home.run(&["audit", "--fix", "--dry-run", "--format", format]);
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(!shown.contains(body), "{format}: {shown}");
+        assert!(
+            shown.contains("personal-token-named.json"),
+            "{format}: {shown}"
+        );
+    }
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    assert!(!doc.to_string().contains(body));
+    assert!(home
+        .path()
+        .join(store)
+        .join("personal-token-named.json")
+        .exists());
+}
+
 /// Moves one downloaded file with `home` as set up, and says where it went.
 fn move_one(home: &Home, store: &Path) {
     let text = current("laptop", &token("pa", 95), "2026-11-01", "2027-05-01");
