@@ -67,8 +67,8 @@ pub(crate) fn left_by_findings(audited: &Audited) -> Vec<ActionRow> {
         .filter(|f| f.suppression.is_none())
         .filter_map(|f| {
             let reason = match BuiltinRule::from_id(&f.rule_id)? {
-                BuiltinRule::InShellHistory => "token in shell history",
-                BuiltinRule::InStartupFile => "token in a start-up or config file",
+                BuiltinRule::InShellHistory => "shell history",
+                BuiltinRule::InStartupFile => "start-up or config file",
                 BuiltinRule::InEnvironment => "environment variable",
                 _ => return None,
             };

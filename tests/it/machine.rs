@@ -557,15 +557,11 @@ fn fix_moves_and_chmods_then_a_second_audit_finds_only_what_it_cannot_fix() {
                 s(""),
             ),
             (
-                s("left: token in a start-up or config file"),
+                s("left: start-up or config file"),
                 s(".ssh/environment:1"),
                 s(""),
             ),
-            (
-                s("left: token in shell history"),
-                s(".bash_history:2"),
-                s(""),
-            ),
+            (s("left: shell history"), s(".bash_history:2"), s("")),
         ];
         expected.sort();
         assert_eq!(actions(&home, &doc), expected, "{naming:?}");
@@ -919,19 +915,19 @@ fn a_new_user_runs_audit_fix_once() {
     let table = &text[text.find("audit --fix:").expect("the actions table")..];
     for expected in [
         "audit --fix: 2 done, 2 left",
-        "chmod",
-        "~/.config/remotive/personal-token-desk.json  600",
+        "chmod 600",
+        "~/.config/remotive/personal-token-desk.json\n",
         "moved",
-        "~/Downloads/personal-token-laptop.json",
+        "~/Downloads/personal-token-laptop.json\n",
         "→ ~/.config/remotive/personal-token-laptop.json",
-        "left: token in shell history",
+        "left: shell history",
         "~/.bash_history:2",
         "delete line 2 of the file",
-        "history -d",
-        "left: token in a start-up or config file",
+        "`history -d <its number>`",
+        "left: start-up or config file",
         "~/.ssh/environment:1",
         "delete line 1 of the file",
-        "export ACCESS_TOKEN=$(remotive cloud auth print-access-token)",
+        "`export ACCESS_TOKEN=$(remotive cloud auth print-access-token)`",
     ] {
         assert!(table.contains(expected), "{expected:?} in\n{table}");
     }
