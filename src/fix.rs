@@ -118,9 +118,13 @@ fn plan(audited: &Audited, stores: &Stores, request: FixRequest) -> Vec<Step> {
     let target = current_store(stores);
     let mut taken: Vec<PathBuf> = Vec::new();
     for found in &audited.found {
-        if let Some(step) = file_step(found, audited, target.as_deref(), request, &mut taken) {
-            steps.push(step);
-        }
+        steps.extend(file_step(
+            found,
+            audited,
+            target.as_deref(),
+            request,
+            &mut taken,
+        ));
     }
     if !cfg!(unix) {
         for step in &mut steps {
@@ -156,21 +160,19 @@ fn current_store(stores: &Stores) -> Option<PathBuf> {
         .map(|d| d.path.clone())
 }
 
-/// What to do with one token file, if anything.
+/// What to do with one token file: nothing, or its steps.
 fn file_step(
     found: &Found,
     audited: &Audited,
     target: Option<&Path>,
     request: FixRequest,
     taken: &mut Vec<PathBuf>,
-) -> Option<Step> {
+) -> Vec<Step> {
     let shown = found.shown.clone();
-    let leave = |reason: &str, how: String| {
-        Some(Step::Left {
-            path: shown.clone(),
-            reason: reason.to_string(),
-            how,
-        })
+    let leave = |reason: &str, how: String| Step::Left {
+        path: shown.clone(),
+        reason: reason.to_string(),
+        how,
     };
     let expired = audited
         .outcome
@@ -185,76 +187,81 @@ fn file_step(
     let needs_something =
         found.loose || wants_move || expired || found.origin == (Origin::Store { legacy: true });
     if found.origin == Origin::Elsewhere {
-        return leave(
+        return vec![leave(
             "outside $HOME's download folders and the stores",
             "`--fix` does not touch it: move it into the store or delete it yourself".into(),
-        );
+        )];
     }
     if !needs_something {
-        return None;
+        return Vec::new();
     }
     if is_link(&found.path) {
-        return leave(
+        return vec![leave(
             "symbolic link",
             "`--fix` never follows links: fix the file it points to, or remove the link".into(),
-        );
+        )];
     }
     if expired {
-        return leave(
+        return vec![leave(
             "expired",
             format!(
                 "revoke the token {} in RemotiveCloud (its tokens page, or the CLI), then delete this file",
                 crate::hygiene::display_name(&found.file)
             ),
-        );
+        )];
     }
     if found.origin == (Origin::Store { legacy: true }) && !request.migrate_legacy {
-        return leave(
+        // Left where older CLIs read it, but no longer readable by others.
+        let chmod = found.loose.then(|| Step::ChmodFile(found.path.clone()));
+        let left = leave(
             "legacy store",
-            "older CLIs still read it: run `tokenlint audit --fix --migrate-legacy` to move it into the store".into(),
+            "older CLIs still read it: run `tokenlint audit --fix --migrate-legacy` to move it \
+             into the store"
+                .into(),
         );
+        return chmod.into_iter().chain([left]).collect();
     }
     if !wants_move {
-        return Some(Step::ChmodFile(found.path.clone()));
+        return vec![Step::ChmodFile(found.path.clone())];
     }
     let Some(store) = target else {
-        return leave("no store", "set HOME or REMOTIVE_CONFIG_DIR".into());
+        return vec![leave("no store", "set HOME or REMOTIVE_CONFIG_DIR".into())];
     };
     if let Some(step) = same_token_in_store(found, audited, store) {
-        return Some(step);
+        return vec![step];
     }
     let Some(name) = store_name(found) else {
-        return leave(
+        return vec![leave(
             "not a complete token file",
             "it cannot be filed in the store: delete it, or fetch a new token file".into(),
-        );
+        )];
     };
     let to = store.join(name);
     if taken.contains(&to) {
-        return leave(
+        return vec![leave(
             "same name as another file being moved",
             format!("move it yourself to {} under another name", store.display()),
-        );
+        )];
     }
     taken.push(to.clone());
     let there = to.symlink_metadata().is_ok();
     let limit = token_file::MAX_TOKEN_FILE as u64 + 1;
     let same = |(data, _): (Vec<u8>, bool)| data == found.data;
     if there && !crate::confine::read_regular(&to, limit).is_ok_and(same) {
-        return leave(
+        return vec![leave(
             "a different file by this name is in the store",
             format!(
                 "compare it with {} and delete the one you do not need",
                 to.display()
             ),
-        );
+        )];
     }
-    Some(Step::Move {
+    vec![Step::Move {
         from: found.path.clone(),
         data: found.data.clone(),
         to,
         duplicate: there,
-    })
+    }]
 }
 
 /// What to do with a download whose token a file in `store` holds already: remove it
