@@ -231,14 +231,19 @@ enum Content {
     Large(std::fs::File, u64),
 }
 
+/// The place's content: a file no larger than [`HELD_LIMIT`] is read whole (and no more
+/// of it, should it grow meanwhile), a larger one is handed over open, to be read in
+/// windows.
 fn read(path: &Path) -> std::io::Result<Content> {
-    let (data, more) = crate::confine::read_regular(path, HELD_LIMIT)?;
-    if !more {
-        return Ok(Content::Held(data));
-    }
+    use std::io::Read;
     let file = crate::confine::open_regular_file(path)?;
-    let limit = file.metadata()?.len();
-    Ok(Content::Large(file, limit))
+    let len = file.metadata()?.len();
+    if len > HELD_LIMIT {
+        return Ok(Content::Large(file, len));
+    }
+    let mut data = Vec::new();
+    (&file).take(HELD_LIMIT).read_to_end(&mut data)?;
+    Ok(Content::Held(data))
 }
 
 /// The problem a token that the pattern rules found at a place is, for that place's
