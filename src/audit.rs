@@ -148,8 +148,10 @@ pub(crate) fn audit(machine: &Machine, checker: &Checker) -> Result<Audited, Err
         None => Vec::new(),
     };
     // A place is read as a place, not as a token file: its tokens are its own findings.
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let place_paths: Vec<PathBuf> = places.iter().map(|p| real(&p.path)).collect();
     let mut candidates = dedup(candidates);
-    candidates.retain(|c| places.iter().all(|p| p.path != c.path));
+    candidates.retain(|c| !place_paths.contains(&real(&c.path)));
     let mut found: Vec<Found> = Vec::new();
     let mut scratch = Scratch::default();
     for c in candidates {

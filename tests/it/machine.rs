@@ -15,16 +15,22 @@ use sha2::{Digest, Sha256};
 use crate::audit::{current, set_mode, Home, NOW};
 use crate::common::token;
 
-/// How a home names its store: by neither variable, by `XDG_CONFIG_HOME`, or by
-/// `REMOTIVE_CONFIG_DIR` (with `XDG_CONFIG_HOME` set too, which it wins over).
+/// How a home names its store: by neither variable, by `XDG_CONFIG_HOME`, by
+/// `REMOTIVE_CONFIG_DIR`, or by both (`REMOTIVE_CONFIG_DIR` wins).
 #[derive(Clone, Copy, Debug)]
 enum Naming {
     Default,
     Xdg,
     ConfigDir,
+    Both,
 }
 
-const NAMINGS: [Naming; 3] = [Naming::Default, Naming::Xdg, Naming::ConfigDir];
+const NAMINGS: [Naming; 4] = [
+    Naming::Default,
+    Naming::Xdg,
+    Naming::ConfigDir,
+    Naming::Both,
+];
 
 /// A fake home whose store is named as `naming` says, and the store's path relative to it.
 fn home(naming: Naming) -> (Home, &'static str) {
@@ -33,12 +39,12 @@ fn home(naming: Naming) -> (Home, &'static str) {
     let store = match naming {
         Naming::Default => ".config/remotive",
         Naming::Xdg => "xdg/remotive",
-        Naming::ConfigDir => "custom-store",
+        Naming::ConfigDir | Naming::Both => "custom-store",
     };
-    if !matches!(naming, Naming::Default) {
+    if matches!(naming, Naming::Xdg | Naming::Both) {
         home.env.push(("XDG_CONFIG_HOME", format!("{root}/xdg")));
     }
-    if matches!(naming, Naming::ConfigDir) {
+    if matches!(naming, Naming::ConfigDir | Naming::Both) {
         home.env
             .push(("REMOTIVE_CONFIG_DIR", format!("{root}/custom-store")));
     }
@@ -193,6 +199,38 @@ fn zsh_extended_and_fish_history_point_at_the_token_line() {
     for t in [&t1, &t2] {
         assert!(!shown.contains(&t[6..]), "a token was shown in full");
     }
+}
+
+/// Regression: a place also under a path given to `audit` (reached there by a relative
+/// path) was a second finding, of the pattern rule.
+#[test]
+fn regression_a_place_under_a_given_path_is_reported_once() {
+    let (home, _) = home(Naming::Default);
+    home.write(
+        ".local/share/fish/fish_history",
+        &format!("- cmd: export T={}\n", token("pa", 35)),
+        0o600,
+    );
+    home.write("notes/todo.txt", &format!("T={}\n", token("pa", 36)), 0o600);
+    let (_, doc) = audit_json(&home, &["."]);
+    let mut found: Vec<(String, String)> = places(&home, &doc)
+        .into_iter()
+        .map(|(path, _, rule)| (path.trim_start_matches("./").to_string(), rule))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                ".local/share/fish/fish_history".to_string(),
+                "token-in-shell-history".to_string()
+            ),
+            (
+                "notes/todo.txt".to_string(),
+                "remotive-personal-access-token".to_string()
+            ),
+        ]
+    );
 }
 
 #[test]
