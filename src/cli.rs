@@ -89,6 +89,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Audit this machine's RemotiveCloud token files: the token stores, ~/Downloads,
     /// ~/Desktop and files directly in ~, plus any PATHs given.
+    ///
+    /// Also the places a token lingers: shell history, shell start-up, environment and
+    /// credential files, and the process environment. `--fix` fixes what is safe.
     Audit(AuditArgs),
     /// Record the current findings in a baseline file, whose findings later scans hide.
     Baseline(BaselineArgs),
