@@ -81,14 +81,14 @@ pub(crate) fn left_by_findings(audited: &Audited) -> Vec<ActionRow> {
         .collect()
 }
 
-/// How to finish what a finding of a place says: its own advice, after the colon.
+/// How to finish what a finding of a place says: its own advice, which starts at
+/// "delete line" (a stored token's name, before it, may hold anything); a variable's whole
+/// message.
 fn how_for(f: &crate::finding::Finding) -> String {
-    if f.path.starts_with('$') {
-        return f.message.clone();
+    match f.message.rfind(": delete line ") {
+        Some(at) if !f.path.starts_with('$') => f.message[at + 2..].to_string(),
+        _ => f.message.clone(),
     }
-    f.message
-        .split_once(": ")
-        .map_or(f.message.clone(), |(_, how)| how.to_string())
 }
 
 fn left(path: String, reason: &str, how: &str) -> ActionRow {
