@@ -100,6 +100,18 @@ impl<'r> Checker<'r> {
         data: &[u8],
         scratch: &mut Scratch,
     ) -> Checked {
+        self.check_as(path, shown, data, scratch, TokenFiles::Recognised)
+    }
+
+    /// [`Checker::check`], the file taken for a token file when it is one, or never.
+    fn check_as(
+        &self,
+        path: Option<&Path>,
+        shown: &str,
+        data: &[u8],
+        scratch: &mut Scratch,
+        token_files: TokenFiles,
+    ) -> Checked {
         // Made only for a file with findings: most files have none.
         let key_of = || self.item_key(path, shown);
         let mut key: Option<String> = None;
@@ -119,8 +131,9 @@ impl<'r> Checker<'r> {
             findings.extend(cap.admit(f));
         });
         let name = path.and_then(Path::file_name).map(|n| n.to_string_lossy());
-        let candidate =
-            !findings.is_empty() || name.as_deref().is_some_and(token_file::is_token_file_name);
+        let candidate = token_files == TokenFiles::Recognised
+            && (!findings.is_empty()
+                || name.as_deref().is_some_and(token_file::is_token_file_name));
         let token_file = candidate
             .then(|| token_file::recognise(name.as_deref().unwrap_or(""), data))
             .flatten();
@@ -284,7 +297,18 @@ impl<'r> Checker<'r> {
             Data::Held(data) => Some(data),
             Data::File(_) => None,
         };
-        let mut outcome = self.check_item(item, scratch);
+        let mut outcome = match held {
+            // A place is never a token file, whatever its content.
+            Some(data) => Outcome {
+                findings: self
+                    .check_as(path, shown, data, scratch, TokenFiles::Ignored)
+                    .findings,
+                files: 1,
+                bytes: data.len() as u64,
+                ..Outcome::default()
+            },
+            None => self.check_item(item, scratch),
+        };
         let mut made = Vec::new();
         outcome.findings.retain(|f| {
             let Some(new) = recast(f).and_then(|p| self.recast_one(f, &p, held.is_some())) else {
@@ -491,6 +515,14 @@ impl<'r> Checker<'r> {
             secret.expose().to_string()
         }
     }
+}
+
+/// Whether [`Checker::check_as`] takes a file for a token file when it is one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TokenFiles {
+    Recognised,
+    /// `audit`'s places: a token there is a token in that place.
+    Ignored,
 }
 
 /// Files held whole but larger than this are scanned in windows of this size (see

@@ -154,6 +154,28 @@ fn every_place_with_a_token_is_found_and_without_one_is_quiet() {
     }
 }
 
+/// Regression: a JSON place shaped like a token file (a `token` at the top) was reported
+/// as a token file outside the store; it is a place.
+#[test]
+fn regression_a_settings_file_holding_a_token_is_a_place_not_a_token_file() {
+    let (home, _) = home(Naming::Default);
+    let t = token("pa", 37);
+    home.write(
+        ".config/Code/User/settings.json",
+        &format!("{{\n  \"name\": \"x\",\n  \"token\": \"{t}\"\n}}\n"),
+        0o644,
+    );
+    let (_, doc) = audit_json(&home, &[]);
+    assert_eq!(
+        places(&home, &doc),
+        [(
+            ".config/Code/User/settings.json".to_string(),
+            3,
+            "token-in-startup-file".to_string()
+        )]
+    );
+}
+
 #[test]
 fn zsh_extended_and_fish_history_point_at_the_token_line() {
     let (home, _) = home(Naming::Default);
