@@ -3,7 +3,10 @@
 //! directly in `~`), and in the paths it is given, with no ignore files.
 //!
 //! Beyond what `scan` checks, it checks who can read the files and the stores, notes the
-//! legacy store, and reports token files that hold the same token.
+//! legacy store, and reports token files that hold the same token. It also looks in the
+//! places a token lingers outside token files (`places.rs`): shell history, start-up,
+//! environment and credential files, and the process environment. `audit --fix`
+//! (`fix.rs`) works from what this finds.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,10 +18,11 @@ use crate::check::{Checker, Subject};
 use crate::finding::Finding;
 use crate::hygiene::{self, Anchor, PrivatePath, Problem};
 use crate::outcome::{Outcome, ScanError};
+use crate::places::{self, Environment, Place};
 use crate::report::TokenFileRow;
 use crate::rules::BuiltinRule;
 use crate::scan::Scratch;
-use crate::store::{read_regular, MAX_CANDIDATE};
+use crate::store::{read_regular, StoreIndex, Stores, MAX_CANDIDATE};
 use crate::token_file::{self, TokenFile};
 use crate::Error;
 
@@ -26,6 +30,29 @@ use crate::Error;
 pub struct Audited {
     pub outcome: Outcome,
     pub token_files: Vec<TokenFileRow>,
+    /// The token files found, for `--fix`.
+    pub(crate) found: Vec<Found>,
+    /// The existing store directories that others can read, for `--fix`.
+    pub(crate) loose_stores: Vec<PathBuf>,
+}
+
+/// What the machine holds beyond the stores: the paths given, the root of the system's
+/// `etc/` (none with `--no-system`), and the process environment.
+pub(crate) struct Machine<'a> {
+    pub(crate) extra: &'a [PathBuf],
+    pub(crate) system_root: Option<&'a Path>,
+    pub(crate) environment: &'a Environment,
+}
+
+/// Where a token file was found, which decides what `--fix` may do with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// In a token store.
+    Store { legacy: bool },
+    /// Directly in `~`, `~/Downloads` or `~/Desktop`: where a downloaded file lands.
+    Downloaded,
+    /// Anywhere else: a path given on the command line.
+    Elsewhere,
 }
 
 /// A file to look at, and how closely.
@@ -45,13 +72,16 @@ enum Look {
     Full,
 }
 
-/// A token file found, kept for the duplicate check.
-struct Found {
-    path: PathBuf,
-    shown: String,
-    data: Vec<u8>,
-    file: TokenFile,
+/// A token file found, kept for the duplicate check and `--fix`.
+pub(crate) struct Found {
+    pub(crate) path: PathBuf,
+    pub(crate) shown: String,
+    pub(crate) data: Vec<u8>,
+    pub(crate) file: TokenFile,
     secrets: Vec<(std::ops::Range<usize>, String)>,
+    pub(crate) origin: Origin,
+    /// Others can read it (following a link, as the permission check does).
+    pub(crate) loose: bool,
 }
 
 impl Found {
@@ -67,7 +97,8 @@ impl Found {
     }
 }
 
-pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
+pub(crate) fn audit(machine: &Machine, checker: &Checker) -> Result<Audited, Error> {
+    let extra = machine.extra;
     if let Some((path, source)) = extra
         .iter()
         .find_map(|p| p.symlink_metadata().err().map(|e| (p, e)))
@@ -80,8 +111,10 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
     let settings = checker.settings();
     let mut outcome = Outcome::default();
     let mut candidates = Vec::new();
+    let mut loose_stores = Vec::new();
     for store in settings.stores.existing() {
         if let Some(problem) = hygiene::permission_problem(&store.path, PrivatePath::StoreDir) {
+            loose_stores.push(store.path.clone());
             let subject = Subject {
                 path: &store.path,
                 shown: &shown(&store.path),
@@ -110,7 +143,15 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
     for path in extra {
         walk_all(path, &mut candidates, &mut outcome.errors);
     }
-    let candidates = dedup(candidates);
+    let places = match &settings.stores.home {
+        Some(home) => places::places(home, machine.system_root),
+        None => Vec::new(),
+    };
+    // A place is read as a place, not as a token file: its tokens are its own findings.
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let place_paths: Vec<PathBuf> = places.iter().map(|p| real(&p.path)).collect();
+    let mut candidates = dedup(candidates);
+    candidates.retain(|c| !place_paths.contains(&real(&c.path)));
     let mut found: Vec<Found> = Vec::new();
     let mut scratch = Scratch::default();
     for c in candidates {
@@ -123,16 +164,19 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
         outcome.bytes += data.len() as u64;
         let mut findings = checked.findings;
         if let Some(file) = checked.token_file {
-            let found_file = Found {
+            let mut found_file = Found {
+                origin: origin(&c.path, &settings.stores),
                 path: c.path,
                 shown,
                 data,
                 file,
                 secrets: checked.secrets,
+                loose: false,
             };
             if let Some(problem) =
                 hygiene::permission_problem(&found_file.path, PrivatePath::TokenFile)
             {
+                found_file.loose = true;
                 findings.extend(checker.findings_of(&found_file.subject(), &[problem]));
             }
             found.push(found_file);
@@ -140,6 +184,7 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
         outcome.findings.extend(findings);
     }
     outcome.findings.extend(duplicates(&found, checker));
+    audit_places(&places, machine.environment, checker, &mut outcome);
     let rows = found
         .iter()
         .map(|f| row(&f.shown, &f.file, &outcome.findings, settings.today))
@@ -147,7 +192,38 @@ pub fn audit(extra: &[PathBuf], checker: &Checker) -> Result<Audited, Error> {
     Ok(Audited {
         outcome,
         token_files: rows,
+        found,
+        loose_stores,
     })
+}
+
+/// The places a token lingers outside token files, and the process environment; the
+/// tokens found there are named from the stores.
+fn audit_places(places: &[Place], env: &Environment, checker: &Checker, outcome: &mut Outcome) {
+    let index = StoreIndex::load(&checker.settings().stores);
+    outcome.merge(places::check_places(places, checker, &index));
+    outcome
+        .findings
+        .extend(places::check_environment(env, checker, &index));
+}
+
+/// Where the token file at `path` lies: in a store, where a download lands, or elsewhere.
+fn origin(path: &Path, stores: &Stores) -> Origin {
+    if let Some(store) = stores.containing(path) {
+        return Origin::Store {
+            legacy: store.legacy,
+        };
+    }
+    let parent = path.parent();
+    let landed = stores.home.as_ref().is_some_and(|home| {
+        [home.join("Downloads"), home.join("Desktop"), home.clone()]
+            .iter()
+            .any(|dir| parent == Some(dir.as_path()))
+    });
+    match landed {
+        true => Origin::Downloaded,
+        false => Origin::Elsewhere,
+    }
 }
 
 /// The files directly in `dir`.

@@ -100,6 +100,18 @@ impl<'r> Checker<'r> {
         data: &[u8],
         scratch: &mut Scratch,
     ) -> Checked {
+        self.check_as(path, shown, data, scratch, TokenFiles::Recognised)
+    }
+
+    /// [`Checker::check`], the file taken for a token file when it is one, or never.
+    fn check_as(
+        &self,
+        path: Option<&Path>,
+        shown: &str,
+        data: &[u8],
+        scratch: &mut Scratch,
+        token_files: TokenFiles,
+    ) -> Checked {
         // Made only for a file with findings: most files have none.
         let key_of = || self.item_key(path, shown);
         let mut key: Option<String> = None;
@@ -119,8 +131,9 @@ impl<'r> Checker<'r> {
             findings.extend(cap.admit(f));
         });
         let name = path.and_then(Path::file_name).map(|n| n.to_string_lossy());
-        let candidate =
-            !findings.is_empty() || name.as_deref().is_some_and(token_file::is_token_file_name);
+        let candidate = token_files == TokenFiles::Recognised
+            && (!findings.is_empty()
+                || name.as_deref().is_some_and(token_file::is_token_file_name));
         let token_file = candidate
             .then(|| token_file::recognise(name.as_deref().unwrap_or(""), data))
             .flatten();
@@ -265,6 +278,76 @@ impl<'r> Checker<'r> {
         } = *subject;
         let mut findings = self.problem_findings(shown, data, file, problems, secrets);
         self.finish(&self.key(path), data, &mut findings, &mut HashMap::new());
+        findings
+    }
+
+    /// The findings of `item`, with each that `recast` turns into a [`Problem`] made a
+    /// finding of that problem's rule instead, in the same place, about the same secret
+    /// (`audit`'s places: a token in shell history is `token-in-shell-history`). A
+    /// finding whose new rule is disabled stays as it was. A file read in windows keeps no
+    /// spans, and its recast findings only the allowlist can suppress.
+    pub(crate) fn check_recast(
+        &self,
+        item: Item,
+        scratch: &mut Scratch,
+        recast: &dyn Fn(&Finding) -> Option<Problem>,
+    ) -> Outcome {
+        let (path, shown) = (item.path, item.shown);
+        let held = match item.data {
+            Data::Held(data) => Some(data),
+            Data::File(_) => None,
+        };
+        let mut outcome = match held {
+            // A place is never a token file, whatever its content.
+            Some(data) => Outcome {
+                findings: self
+                    .check_as(path, shown, data, scratch, TokenFiles::Ignored)
+                    .findings,
+                files: 1,
+                bytes: data.len() as u64,
+                ..Outcome::default()
+            },
+            None => self.check_item(item, scratch),
+        };
+        let mut made = Vec::new();
+        outcome.findings.retain(|f| {
+            let Some(new) = recast(f).and_then(|p| self.recast_one(f, &p, held.is_some())) else {
+                return true;
+            };
+            made.push(new);
+            false
+        });
+        let key = self.item_key(path, shown);
+        self.finish(&key, held.unwrap_or(&[]), &mut made, &mut HashMap::new());
+        outcome.findings.extend(made);
+        outcome
+    }
+
+    /// `f` as a finding of `problem`'s rule, not yet finished; `None` when that rule is
+    /// not active.
+    fn recast_one(&self, f: &Finding, problem: &Problem, keep_span: bool) -> Option<Finding> {
+        let new = self
+            .finding(&f.path, problem, f.secret.as_ref())?
+            .about(f.secret.clone(), f.encoding.clone());
+        Some(new.at(crate::finding::Place {
+            position: f.position,
+            span: f.span.clone().filter(|_| keep_span),
+            snippet: f.snippet.clone(),
+        }))
+    }
+
+    /// Finished findings for `problems`, each about its secret, of something that is not
+    /// a file (`audit`'s environment variables), keyed and shown as `key`.
+    pub(crate) fn loose_findings(
+        &self,
+        key: &str,
+        problems: &[(Problem, Option<Secret>)],
+    ) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = problems
+            .iter()
+            .filter_map(|(p, secret)| self.finding(key, p, secret.as_ref()))
+            .collect();
+        self.finish(key, &[], &mut findings, &mut HashMap::new());
         findings
     }
 
@@ -432,6 +515,14 @@ impl<'r> Checker<'r> {
             secret.expose().to_string()
         }
     }
+}
+
+/// Whether [`Checker::check_as`] takes a file for a token file when it is one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TokenFiles {
+    Recognised,
+    /// `audit`'s places: a token there is a token in that place.
+    Ignored,
 }
 
 /// Files held whole but larger than this are scanned in windows of this size (see

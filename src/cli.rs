@@ -89,6 +89,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Audit this machine's RemotiveCloud token files: the token stores, ~/Downloads,
     /// ~/Desktop and files directly in ~, plus any PATHs given.
+    ///
+    /// Also the places a token lingers: shell history, shell start-up, environment and
+    /// credential files, and the process environment. `--fix` fixes what is safe.
     Audit(AuditArgs),
     /// Record the current findings in a baseline file, whose findings later scans hide.
     Baseline(BaselineArgs),
@@ -412,6 +415,23 @@ pub struct AuditArgs {
     /// Show suppressed findings too, with why they are suppressed.
     #[arg(long)]
     pub show_suppressed: bool,
+
+    /// Do not read /etc (/etc/environment, /etc/profile.d).
+    #[arg(long)]
+    pub no_system: bool,
+
+    /// Fix what is safe and reversible: chmod token files and stores, move downloaded
+    /// token files into the store. Prints what it did and what is left to do.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: print the plan, change nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+
+    /// With --fix: move the legacy store's (~/.config/.remotive) files into the store too.
+    #[arg(long, requires = "fix")]
+    pub migrate_legacy: bool,
 }
 
 #[derive(Debug, Args)]
@@ -603,6 +623,12 @@ impl From<AuditArgs> for AuditRequest {
     fn from(args: AuditArgs) -> AuditRequest {
         AuditRequest {
             paths: args.paths,
+            no_system: args.no_system,
+            fix: tokenlint::options::FixRequest {
+                fix: args.fix,
+                dry_run: args.dry_run,
+                migrate_legacy: args.migrate_legacy,
+            },
             rules: rule_request(args.rules, args.config),
             report: report_request(args.report, args.show_suppressed),
             hygiene: args.hygiene.into(),

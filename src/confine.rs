@@ -80,6 +80,18 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<(Vec<u8>, bool
     read_in(path, &Scope::Anywhere, limit)
 }
 
+/// The regular file at `path`, links followed, opened for reading without blocking.
+pub(crate) fn open_regular_file(path: &Path) -> io::Result<File> {
+    open_regular(path, true)
+}
+
+/// The regular file at `path`, opened for reading; a symbolic link at `path` is refused
+/// (`O_NOFOLLOW`), so that what is changed through the handle is the file itself.
+#[cfg(unix)]
+pub(crate) fn open_no_follow(path: &Path) -> io::Result<File> {
+    open_regular(path, false)
+}
+
 /// The regular file at `path`, inside `scope`, opened for reading.
 fn open_in(path: &Path, scope: &Scope) -> io::Result<File> {
     match scope {

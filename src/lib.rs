@@ -26,6 +26,7 @@ pub mod crash;
 pub mod docs;
 mod error;
 pub mod finding;
+pub(crate) mod fix;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub(crate) mod git;
@@ -35,6 +36,7 @@ mod item;
 pub mod options;
 pub(crate) mod outcome;
 mod output;
+pub mod places;
 pub(crate) mod repo;
 pub mod report;
 pub mod rules;

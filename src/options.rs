@@ -86,6 +86,9 @@ pub struct ScanRequest {
 #[derive(Debug)]
 pub struct AuditRequest {
     pub paths: Vec<PathBuf>,
+    /// `--no-system`: `/etc` is not read.
+    pub no_system: bool,
+    pub fix: FixRequest,
     pub rules: RuleRequest,
     pub report: ReportRequest,
     pub hygiene: HygieneRequest,
@@ -165,11 +168,31 @@ pub struct ScanOptions {
     pub report: ReportOptions,
 }
 
+/// The variable that names the directory whose `etc/` `audit` reads instead of `/etc`:
+/// the test runner sets it, so that no test reads the machine's own.
+pub const SYSTEM_ROOT: &str = "TOKENLINT_SYSTEM_ROOT";
+
+/// What `audit --fix` may do, as asked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FixRequest {
+    /// `--fix`.
+    pub fix: bool,
+    /// `--dry-run`: the plan, and nothing touched.
+    pub dry_run: bool,
+    /// `--migrate-legacy`: move the legacy store's files too.
+    pub migrate_legacy: bool,
+}
+
 /// `audit`, resolved.
 pub struct AuditOptions {
     pub setup: Setup,
     pub settings: Settings,
     pub paths: Vec<PathBuf>,
+    /// The root whose `etc/` is read; `None` with `--no-system`.
+    pub system_root: Option<PathBuf>,
+    /// The token variables and `CI`, read once here.
+    pub environment: crate::places::Environment,
+    pub fix: FixRequest,
     pub report: ReportOptions,
 }
 
@@ -311,10 +334,25 @@ fn resolve_audit(request: AuditRequest) -> Result<AuditOptions, Error> {
     };
     let settings = setup.settings(&request.hygiene, checks)?;
     let report = report_options(request.report, &setup);
+    let system_root = match request.no_system {
+        true => None,
+        // Tests point this at a directory of their own, so that none reads the real /etc.
+        false => {
+            Some(std::env::var_os(SYSTEM_ROOT).map_or_else(|| PathBuf::from("/"), PathBuf::from))
+        }
+    };
+    if (request.fix.dry_run || request.fix.migrate_legacy) && !request.fix.fix {
+        return Err(Error::Usage(
+            "--dry-run and --migrate-legacy go with --fix".into(),
+        ));
+    }
     Ok(AuditOptions {
         setup,
         settings,
         paths: request.paths,
+        system_root,
+        environment: crate::places::Environment::read(|k| std::env::var_os(k)),
+        fix: request.fix,
         report,
     })
 }

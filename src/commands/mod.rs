@@ -11,7 +11,7 @@ use crate::hook::GitHook;
 use crate::options::{AuditOptions, Command, ReportOptions};
 use crate::outcome::Outcome;
 use crate::output::Stdout;
-use crate::report::{self, Format, Report, RunContext, Summary, TokenFileRow};
+use crate::report::{self, ActionRow, Format, Report, RunContext, Summary, TokenFileRow};
 use crate::rules::RuleSet;
 use crate::setup::Setup;
 use crate::source::ReportRoot;
@@ -40,14 +40,33 @@ fn run_audit(options: AuditOptions, stdout: &mut Stdout) -> Result<ExitCode, Err
         settings,
         paths,
         report,
+        system_root,
+        environment,
+        fix,
     } = options;
     let checker = setup.checker(settings)?;
-    let audited = audit::audit(&paths, &checker)?;
+    let machine = audit::Machine {
+        extra: &paths,
+        system_root: system_root.as_deref(),
+        environment: &environment,
+    };
+    let mut audited = audit::audit(&machine, &checker)?;
+    let mut actions = None;
+    if fix.fix {
+        let mut rows = crate::fix::fix(&audited, &checker.settings().stores, fix);
+        if !fix.dry_run {
+            // What is left is what a new audit finds.
+            audited = audit::audit(&machine, &checker)?;
+        }
+        rows.extend(crate::fix::left_by_findings(&audited));
+        actions = Some(rows);
+    }
     let results = Results {
         rules: &setup.rules,
         context: run_context(ReportRoot::CurrentDir, report::Uris::Absolute, &report),
         outcome: audited.outcome,
         token_files: Some(audited.token_files),
+        actions,
     };
     finish(&report, results, stdout)
 }
@@ -136,6 +155,8 @@ struct Results<'a> {
     outcome: Outcome,
     /// `audit`'s token files.
     token_files: Option<Vec<TokenFileRow>>,
+    /// `audit --fix`'s actions.
+    actions: Option<Vec<ActionRow>>,
 }
 
 /// Sorts the results, writes the report, and decides the exit code.
@@ -149,6 +170,7 @@ fn finish(
         context,
         outcome,
         mut token_files,
+        mut actions,
     } = results;
     let Outcome {
         mut findings,
@@ -162,6 +184,9 @@ fn finish(
     let redact = !options.show_secrets;
     if redact {
         report::redact_names(&mut findings, &mut errors, token_files.as_deref_mut());
+        for action in actions.iter_mut().flatten() {
+            action.redact_names();
+        }
     }
     for e in &errors {
         report::warn_with(
@@ -192,6 +217,7 @@ fn finish(
         rules,
         show_secrets: options.show_secrets,
         token_files: token_files.as_deref(),
+        actions: actions.as_deref(),
         context: &context,
     };
     let reporter = options.format.reporter(options.color);

@@ -40,6 +40,7 @@ pub(super) fn run(options: ScanOptions, stdout: &mut Stdout) -> Result<ExitCode,
         ),
         outcome,
         token_files: None,
+        actions: None,
     };
     finish(&report, results, stdout)
 }

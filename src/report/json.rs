@@ -25,6 +25,9 @@ struct Document<'a> {
     /// `audit` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     token_files: Option<&'a [TokenFileRow]>,
+    /// `audit --fix` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actions: Option<&'a [super::ActionRow]>,
     summary: &'a Summary,
 }
 
@@ -111,6 +114,7 @@ impl Reporter for JsonReporter {
                 })
                 .collect(),
             token_files: report.token_files,
+            actions: report.actions,
             summary: &report.summary,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

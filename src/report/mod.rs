@@ -1,6 +1,7 @@
 //! Reports: the sorted result of a scan, written in the format the user asked for.
 //! Adding a format means adding one [`Reporter`].
 
+mod actions;
 mod concise;
 mod github;
 mod gitlab;
@@ -33,6 +34,8 @@ pub struct Report<'a> {
     pub show_secrets: bool,
     /// `audit`'s token files, one row each; `None` for `scan`.
     pub token_files: Option<&'a [TokenFileRow]>,
+    /// `audit --fix`'s actions; `None` without `--fix`.
+    pub actions: Option<&'a [ActionRow]>,
     pub context: &'a RunContext,
 }
 
@@ -72,6 +75,30 @@ pub struct TokenFileRow {
     pub days_left: Option<i64>,
     /// What is wrong with it (`ok` when nothing is).
     pub status: Vec<String>,
+}
+
+/// One thing `audit --fix` did, would do (`--dry-run`), or left to do. Never a token.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionRow {
+    /// `moved`, `removed` (a byte-identical copy), `chmod`, or `left: <reason>`.
+    pub action: String,
+    pub path: String,
+    /// Where a file was moved to, or the copy it duplicated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The mode set, or how to finish what is left.
+    pub detail: String,
+    /// Whether it was done: false for what is left, and for every step of `--dry-run`.
+    pub done: bool,
+}
+
+impl ActionRow {
+    /// Redacts every token in what the row shows: a downloaded file's name may hold one.
+    pub(crate) fn redact_names(&mut self) {
+        redact_in_place(&mut self.path);
+        self.to.iter_mut().for_each(redact_in_place);
+        redact_in_place(&mut self.detail);
+    }
 }
 
 /// Counts for the end of a report.

@@ -59,6 +59,10 @@ impl Reporter for TextReporter {
             }
             out.write_all(token_file_table(rows).as_bytes())?;
         }
+        if let Some(actions) = report.actions {
+            writeln!(out)?;
+            out.write_all(super::actions::table(actions).as_bytes())?;
+        }
         writeln!(out, "{}", summary_line(&report.summary))
     }
 }
@@ -94,8 +98,13 @@ fn token_file_table(rows: &[TokenFileRow]) -> String {
             ]
         })
         .collect();
+    columns(&header, &cells)
+}
+
+/// `header` and `cells` in columns two spaces apart, each as wide as its widest cell.
+pub(super) fn columns<const N: usize>(header: &[&str; N], cells: &[[String; N]]) -> String {
     let mut widths = header.map(str::len);
-    for row in &cells {
+    for row in cells {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
@@ -109,8 +118,8 @@ fn token_file_table(rows: &[TokenFileRow]) -> String {
             .collect();
         padded.join("  ").trim_end().to_string() + "\n"
     };
-    table.push_str(&line(&header));
-    for row in &cells {
+    table.push_str(&line(header));
+    for row in cells {
         table.push_str(&line(&row.each_ref().map(String::as_str)));
     }
     table

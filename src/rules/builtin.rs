@@ -52,6 +52,12 @@ builtin_rules! {
     Permissions = "token-file-permissions",
     LegacyStore = "legacy-token-store",
     Duplicate = "duplicate-token-file",
+    /// A token in a shell's or REPL's history file (checked by `audit`, `src/places.rs`).
+    InShellHistory = "token-in-shell-history",
+    /// A token in a start-up, environment or credential file (`audit`, `src/places.rs`).
+    InStartupFile = "token-in-startup-file",
+    /// A token, or a deprecated variable, in the process environment (`audit`).
+    InEnvironment = "token-in-environment",
     /// A baseline entry that matches no finding (checked in `src/baseline.rs`).
     StaleBaselineEntry = "stale-baseline-entry",
 }
@@ -76,6 +82,8 @@ impl BuiltinRule {
             Permissions => &["what", "mode", "want", "path"],
             LegacyStore => &[],
             Duplicate => &["other"],
+            InShellHistory | InStartupFile => &["line", "place", "stored", "todo"],
+            InEnvironment => &["variable", "problem"],
             StaleBaselineEntry => &["rule", "path", "baseline"],
         }
     }
@@ -110,7 +118,8 @@ impl BuiltinRule {
             LifetimeTooLong => (7, "lifetime too long"),
             Duplicate => (8, "duplicate"),
             LegacyStore => (9, "legacy store"),
-            PersonalAccessToken | ServiceAccountToken | StaleBaselineEntry => return None,
+            PersonalAccessToken | ServiceAccountToken | StaleBaselineEntry | InShellHistory
+            | InStartupFile | InEnvironment => return None,
         })
     }
 

@@ -11,7 +11,7 @@ use crate::common;
 use common::{snapshot, token};
 
 /// A token file in the current CLI's layout.
-fn current(name: &str, token: &str, created: &str, expires: &str) -> String {
+pub(crate) fn current(name: &str, token: &str, created: &str, expires: &str) -> String {
     let kind = if token.starts_with("pa") {
         "authorized_user"
     } else {
@@ -31,25 +31,25 @@ fn older(name: &str, token: &str, created: &str, expires: &str) -> String {
     )
 }
 
-struct Home {
+pub(crate) struct Home {
     tmp: tempfile::TempDir,
-    env: Vec<(&'static str, String)>,
+    pub(crate) env: Vec<(&'static str, String)>,
 }
 
 impl Home {
-    fn new() -> Home {
+    pub(crate) fn new() -> Home {
         Home {
             tmp: tempfile::tempdir().unwrap(),
             env: Vec::new(),
         }
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.tmp.path()
     }
 
     /// Writes a file with `mode` (on Unix), creating its directories with 0700.
-    fn write(&self, rel: &str, text: &str, mode: u32) -> PathBuf {
+    pub(crate) fn write(&self, rel: &str, text: &str, mode: u32) -> PathBuf {
         let path = self.path().join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(&path, text).unwrap();
@@ -62,7 +62,7 @@ impl Home {
         path
     }
 
-    fn cmd(&self, args: &[&str]) -> common::Tokenlint {
+    pub(crate) fn cmd(&self, args: &[&str]) -> common::Tokenlint {
         let mut cmd = common::Tokenlint::new(self.path());
         cmd.args(args).env("HOME", self.path());
         for (k, v) in &self.env {
@@ -71,11 +71,11 @@ impl Home {
         cmd
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.cmd(args).output().unwrap()
     }
 
-    fn json(&self, args: &[&str]) -> (i32, Value) {
+    pub(crate) fn json(&self, args: &[&str]) -> (i32, Value) {
         let out = self.run(args);
         let doc = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
@@ -83,7 +83,7 @@ impl Home {
     }
 
     /// `(file name, rule id)` of every finding of a JSON run.
-    fn rules(&self, args: &[&str]) -> Vec<(String, String)> {
+    pub(crate) fn rules(&self, args: &[&str]) -> Vec<(String, String)> {
         let (_, doc) = self.json(args);
         doc["findings"]
             .as_array()
@@ -101,7 +101,7 @@ impl Home {
     }
 }
 
-fn set_mode(path: &Path, mode: u32) {
+pub(crate) fn set_mode(path: &Path, mode: u32) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -110,7 +110,7 @@ fn set_mode(path: &Path, mode: u32) {
     let _ = (path, mode);
 }
 
-const NOW: &[&str] = &["--now", "2026-11-29"];
+pub(crate) const NOW: &[&str] = &["--now", "2026-11-29"];
 
 fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     let mut all: Vec<&str> = head.to_vec();

@@ -15,6 +15,7 @@ mod git;
 mod hooks;
 mod hostile;
 mod introduced;
+mod machine;
 mod properties;
 mod push;
 mod redaction;

@@ -67,6 +67,10 @@ proptest! {
         service in any::<bool>(),
     ) {
         let t = token(if service { "sa" } else { "pa" }, seed);
+        // A body of digits alone could be written in lowercase, so a lowercase hex letter
+        // continues it (`stands_as_token`): that suffix is a near miss, not a test of this.
+        let digits_only = !t[6..].bytes().any(|b| b.is_ascii_alphabetic());
+        prop_assume!(!(digits_only && suffix.starts_with(|c: char| ('a'..='f').contains(&c))));
         let mut text = String::new();
         for l in &before {
             text.push_str(l);

@@ -14,7 +14,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_tokenlint");
 /// machine it runs on. `HOME` is an empty temporary directory of its own; the token-store
 /// and config variables (`XDG_CONFIG_HOME`, `REMOTIVE_CONFIG_DIR`), `NO_COLOR`, every
 /// variable by which tokenlint tells a CI run, and every inherited `GIT_*` and
-/// `TOKENLINT_*` variable are unset. A test that wants one of them sets it with `.env`.
+/// `TOKENLINT_*` variable are unset; `audit` reads `etc/` under `HOME`, not `/etc`. A test that wants one of them sets it with `.env`.
 ///
 /// It derefs to the [`Command`]; the temporary `HOME` lives as long as this value, so a
 /// test that `spawn`s keeps it until the child is waited for.
@@ -46,6 +46,8 @@ impl Tokenlint {
         for name in named.chain(inherited) {
             cmd.env_remove(name);
         }
+        // `audit` reads `etc/` under this empty directory, never the machine's /etc.
+        cmd.env(tokenlint::options::SYSTEM_ROOT, home.path());
         Tokenlint { cmd, home }
     }
 
@@ -125,8 +127,10 @@ fn the_runner_hides_the_machine() {
         tokenlint::CI_VARIABLES.contains(&name)
             || ["XDG_CONFIG_HOME", "REMOTIVE_CONFIG_DIR", "NO_COLOR"].contains(&name)
             || name.starts_with("GIT_")
-            || name.starts_with("TOKENLINT_")
+            || (name.starts_with("TOKENLINT_") && name != tokenlint::options::SYSTEM_ROOT)
     };
+    let root = (tokenlint::options::SYSTEM_ROOT, home);
+    assert!(vars.contains(&root), "{vars:?}");
     let seen: Vec<_> = vars.iter().filter(|(name, _)| hidden(name)).collect();
     assert!(seen.is_empty(), "{seen:?}");
 }
