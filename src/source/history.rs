@@ -27,8 +27,9 @@ use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
 use crate::Error;
 
-/// Blob bytes read before a batch is scanned: memory stays bounded whatever the history.
-const BATCH_BYTES: usize = 64 << 20;
+/// Blob bytes read before a batch is scanned: memory stays bounded whatever the history
+/// (three batches at most are held: one read, one waiting, one scanned).
+const BATCH_BYTES: usize = 16 << 20;
 
 /// The place of a commit's findings: its message, author and committer, as
 /// `git cat-file -p` shows the commit (its lines are the report's).
@@ -369,9 +370,14 @@ fn short(oid: &str) -> &str {
     &oid[..oid.len().min(10)]
 }
 
+/// Held objects waiting to be scanned, each with its index in the list.
+type Batch = Vec<(usize, Vec<u8>)>;
+
 /// Reads the objects through one `git cat-file --batch` and judges each at its places:
-/// those held in memory in parallel batches, those spooled one at a time, in windows.
-/// Adds the ids of the objects git does not have to `missing`.
+/// those held in memory in parallel batches, scanned by a thread of their own while the
+/// next batch is read (git never waits for a scan, nor a scan for git, and at most three
+/// batches are held), those spooled one at a time, in windows, as they come. Adds the
+/// ids of the objects git does not have to `missing`.
 fn scan_objects(
     top: &Path,
     wanted: &[Wanted],
@@ -380,44 +386,63 @@ fn scan_objects(
     missing: &mut Vec<String>,
 ) -> Result<Vec<Found>, Error> {
     let progress = progress_bar(wanted.len());
-    let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
-    let mut batch_bytes = 0;
-    let mut found: Vec<Found> = Vec::new();
-    // The window buffer of large blobs, which are scanned one at a time, never batched.
-    let (mut window, mut scratch) = (Vec::new(), Scratch::default());
     let oids = wanted.iter().map(|w| w.oid.clone()).collect();
-    git::read_all(top, oids, walk::SPOOL_FROM, |at, object| {
-        progress.inc(1);
-        match object {
-            Object::Held(data) => {
-                batch_bytes += data.len();
-                batch.push((at, data));
+    let (found, read) = std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Batch>(1);
+        let scanner = scope.spawn(move || {
+            let (mut found, mut scanned) = (Vec::new(), Outcome::default());
+            for mut batch in received {
+                scan_batch(top, wanted, &mut batch, checker, &mut scanned, &mut found);
             }
-            Object::Spooled(file, limit) => {
-                let (more, checked) = judge(top, at, &wanted[at], |path, shown| {
-                    let data = Data::File(OpenFile {
-                        file: &file,
-                        limit,
-                        buf: &mut window,
+            (found, scanned)
+        });
+        let mut batch: Batch = Vec::new();
+        let mut batch_bytes = 0;
+        let mut found: Vec<Found> = Vec::new();
+        // The window buffer of large blobs, which are scanned one at a time, never batched.
+        let (mut window, mut scratch) = (Vec::new(), Scratch::default());
+        let read = git::read_all(top, oids, walk::SPOOL_FROM, |at, object| {
+            progress.inc(1);
+            match object {
+                Object::Held(data) => {
+                    batch_bytes += data.len();
+                    batch.push((at, data));
+                }
+                Object::Spooled(file, limit) => {
+                    let (more, checked) = judge(top, at, &wanted[at], |path, shown| {
+                        let data = Data::File(OpenFile {
+                            file: &file,
+                            limit,
+                            buf: &mut window,
+                        });
+                        let item = Item {
+                            path: Some(path),
+                            shown,
+                            data,
+                        };
+                        checker.check_item(item, &mut scratch)
                     });
-                    let item = Item {
-                        path: Some(path),
-                        shown,
-                        data,
-                    };
-                    checker.check_item(item, &mut scratch)
-                });
-                found.extend(more);
-                outcome.merge(checked);
+                    found.extend(more);
+                    outcome.merge(checked);
+                }
+                Object::Missing => missing.push(wanted[at].oid.clone()),
             }
-            Object::Missing => missing.push(wanted[at].oid.clone()),
-        }
-        if batch_bytes >= BATCH_BYTES {
-            scan_batch(top, wanted, &mut batch, checker, outcome, &mut found);
-            batch_bytes = 0;
-        }
-    })?;
-    scan_batch(top, wanted, &mut batch, checker, outcome, &mut found);
+            if batch_bytes >= BATCH_BYTES {
+                // Fails only if the scanning thread panicked, which joining it reports.
+                let _ = batches.send(std::mem::take(&mut batch));
+                batch_bytes = 0;
+            }
+        });
+        let _ = batches.send(batch);
+        drop(batches);
+        let (more, scanned) = scanner
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        found.extend(more);
+        outcome.merge(scanned);
+        (found, read)
+    });
+    read?;
     progress.finish_and_clear();
     Ok(found)
 }
@@ -426,7 +451,7 @@ fn scan_objects(
 fn scan_batch(
     top: &Path,
     wanted: &[Wanted],
-    batch: &mut Vec<(usize, Vec<u8>)>,
+    batch: &mut Batch,
     checker: &Checker,
     outcome: &mut Outcome,
     found: &mut Vec<Found>,
@@ -523,22 +548,26 @@ fn once_per_place(found: Vec<Found>, wanted: &[Wanted], logs: &Logs) -> Vec<Find
 /// A finding of a history object, named after its place: the commit that first added
 /// it there (or whose message it is), how many versions hold it, and what the place is.
 fn described(mut finding: Finding, place: &Place, versions: usize, logs: &Logs) -> Finding {
+    let mut tagged = String::new();
     if let Some(at) = place.commit {
         let mut commit = logs.commit(at, &place.shown);
         commit.versions = versions;
         let how = if place.shown == COMMIT_MESSAGE {
             "in commit"
-        } else if place.shown == TAG_MESSAGE {
-            "on commit"
         } else {
             "added in commit"
         };
-        finding.message.push_str(&format!(
-            " ({how} {} by {} on {})",
-            short(&commit.id),
-            commit.author,
-            &commit.date[..commit.date.len().min(10)]
-        ));
+        if place.shown == TAG_MESSAGE {
+            // The commit's author is not the tagger: the tag's own lines name the tagger.
+            tagged = format!(", which tags commit {}", short(&commit.id));
+        } else {
+            finding.message.push_str(&format!(
+                " ({how} {} by {} on {})",
+                short(&commit.id),
+                commit.author,
+                &commit.date[..commit.date.len().min(10)]
+            ));
+        }
         finding.commit = Some(commit);
     }
     if versions > 1 {
@@ -557,7 +586,7 @@ fn described(mut finding: Finding, place: &Place, versions: usize, logs: &Logs) 
             short(oid)
         )),
         Note::Tag { name, oid } => finding.message.push_str(&format!(
-            " (in the message of tag {name}, object {})",
+            " (in the message of tag {name}, object {}{tagged})",
             short(oid)
         )),
     }
