@@ -470,35 +470,39 @@ impl CatFile {
 /// a temporary file, never held.
 pub fn read_all(
     top: &Path,
-    oids: Vec<String>,
+    oids: &[impl AsRef<str> + Sync],
     spool_from: u64,
     mut each: impl FnMut(usize, Object),
 ) -> Result<(), GitError> {
     let mut cat = CatFile::new(top)?;
-    let count = oids.len();
     let mut stdin = cat.stdin.take().expect("a fresh cat-file has its input");
-    let writer = std::thread::spawn(move || -> io::Result<()> {
-        let mut out = io::BufWriter::new(&mut stdin);
-        for oid in oids {
-            out.write_all(oid.as_bytes())?;
-            out.write_all(b"\0")?;
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> io::Result<()> {
+            let mut out = io::BufWriter::new(&mut stdin);
+            for oid in oids {
+                out.write_all(oid.as_ref().as_bytes())?;
+                out.write_all(b"\0")?;
+            }
+            out.flush()?;
+            drop(out);
+            drop(stdin);
+            Ok(())
+        });
+        for i in 0..oids.len() {
+            match cat.receive(spool_from) {
+                Ok(object) => each(i, object),
+                Err(e) => {
+                    // The feeding thread, joined at the end of the scope, stops writing.
+                    let _ = cat.child.kill();
+                    return Err(error(format!("cannot read from git cat-file: {e}")));
+                }
+            }
         }
-        out.flush()?;
-        drop(out);
-        drop(stdin);
-        Ok(())
-    });
-    for i in 0..count {
-        let object = cat
-            .receive(spool_from)
-            .map_err(|e| error(format!("cannot read from git cat-file: {e}")))?;
-        each(i, object);
-    }
-    writer
-        .join()
-        .map_err(|_| error("the thread feeding git cat-file panicked"))?
-        .map_err(|e| error(format!("cannot write to git cat-file: {e}")))?;
-    Ok(())
+        writer
+            .join()
+            .map_err(|_| error("the thread feeding git cat-file panicked"))?
+            .map_err(|e| error(format!("cannot write to git cat-file: {e}")))
+    })
 }
 
 impl Drop for CatFile {
@@ -807,6 +811,11 @@ impl FirstCommits {
     /// once for each of its parents.
     pub fn id(&self, at: usize) -> &str {
         &self.headers[at].id
+    }
+
+    /// Forgets which blob is where, once the places are taken: the commits are kept.
+    pub fn forget_places(&mut self) {
+        self.blobs = Default::default();
     }
 
     /// How many commits the log holds.

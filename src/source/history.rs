@@ -29,7 +29,7 @@ use crate::Error;
 
 /// Blob bytes read before a batch is scanned: memory stays bounded whatever the history
 /// (three batches at most are held: one read, one waiting, one scanned).
-const BATCH_BYTES: usize = 16 << 20;
+const BATCH_BYTES: usize = 8 << 20;
 
 /// The place of a commit's findings: its message, author and committer, as
 /// `git cat-file -p` shows the commit (its lines are the report's).
@@ -201,6 +201,9 @@ fn list(
         };
         unreachable_places(&every, &known, &logs, &judged, &mut wanted);
     }
+    // Only the commits are named from here on.
+    logs.reachable.forget_places();
+    logs.unreachable.forget_places();
     Ok((logs, wanted, missing))
 }
 
@@ -386,7 +389,7 @@ fn scan_objects(
     missing: &mut Vec<String>,
 ) -> Result<Vec<Found>, Error> {
     let progress = progress_bar(wanted.len());
-    let oids = wanted.iter().map(|w| w.oid.clone()).collect();
+    let oids: Vec<&str> = wanted.iter().map(|w| w.oid.as_str()).collect();
     let (found, read) = std::thread::scope(|scope| {
         let (batches, received) = std::sync::mpsc::sync_channel::<Batch>(1);
         let scanner = scope.spawn(move || {
@@ -401,7 +404,7 @@ fn scan_objects(
         let mut found: Vec<Found> = Vec::new();
         // The window buffer of large blobs, which are scanned one at a time, never batched.
         let (mut window, mut scratch) = (Vec::new(), Scratch::default());
-        let read = git::read_all(top, oids, walk::SPOOL_FROM, |at, object| {
+        let read = git::read_all(top, &oids, walk::SPOOL_FROM, |at, object| {
             progress.inc(1);
             match object {
                 Object::Held(data) => {
