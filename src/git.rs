@@ -1090,6 +1090,42 @@ mod tests {
     }
 
     #[test]
+    fn log_records_give_a_blob_each_of_its_paths_but_no_deletion_or_submodule() {
+        let (zero, blob, sub) = ("0".repeat(40), "b".repeat(40), "c".repeat(40));
+        let mut log = LogRecords::default();
+        let records = [
+            "\u{1}c1".to_string(),
+            "2026-01-01".to_string(),
+            "A <a@x>".to_string(),
+            format!("\n:000000 100644 {zero} {blob} A"),
+            "ignored/a.env".to_string(),
+            format!(":000000 160000 {zero} {sub} A"),
+            "vendor/lib".to_string(),
+            "\u{1}c2".to_string(),
+            "2026-01-02".to_string(),
+            "B <b@x>".to_string(),
+            format!("\n:000000 100644 {zero} {blob} A"),
+            "src/prod.env".to_string(),
+            format!(":100644 000000 {blob} {zero} D"),
+            "ignored/a.env".to_string(),
+            format!(":000000 100644 {zero} {blob} A"),
+            "src/prod.env".to_string(),
+        ];
+        for record in &records {
+            log.take(record.as_bytes());
+        }
+        let places: Vec<(usize, &str)> = log.found.places(&blob).collect();
+        assert_eq!(places, [(0, "ignored/a.env"), (1, "src/prod.env")]);
+        assert_eq!(log.found.places(&sub).count(), 0, "a submodule is no blob");
+        assert_eq!(
+            log.found.places(&zero).count(),
+            0,
+            "a deletion adds nothing"
+        );
+        assert_eq!((log.found.len(), log.found.id(1)), (2, "c2"));
+    }
+
+    #[test]
     fn raw_diff_entries_give_the_new_blob_and_path() {
         let a = "a".repeat(40);
         let b = "b".repeat(40);
