@@ -97,6 +97,12 @@ fn an_amended_away_token_is_found_unreachable_and_not_in_a_range() {
     assert_eq!(f["commit"]["unreachable"], true);
     let message = f["message"].as_str().unwrap();
     assert!(message.contains("unreachable"), "{message}");
+    let sarif = common::tokenlint(p, &["scan", "--history", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let properties = &sarif["runs"][0]["results"][0]["properties"];
+    assert_eq!(properties["commit"], amended.as_str(), "{properties}");
+    assert_eq!(properties["unreachable"], true, "{properties}");
+    assert_eq!(properties["versions"], 1, "{properties}");
     // A range is the commits it names: what no ref reaches is not in it.
     let first = git_out(p, &["rev-list", "--max-parents=0", "HEAD"]);
     let ranged = history(p, &["--since", &first]);
