@@ -199,6 +199,12 @@ pub struct Commit {
     pub date: String,
     /// The path the blob had in that commit.
     pub path: String,
+    /// How many versions of what was scanned (blobs at this path, commits, tags) hold the
+    /// finding's secret: it is reported once, naming the oldest.
+    pub versions: usize,
+    /// Whether no ref reaches the commit: only the reflog, a dropped stash, or nothing
+    /// holds it, until git prunes it.
+    pub unreachable: bool,
 }
 
 /// The source line around a finding, with every secret on it redacted, for text output.

@@ -179,23 +179,54 @@ pub(crate) fn each_line(
     max_line: usize,
     each: impl FnMut(&[u8]),
 ) -> Result<(), GitError> {
-    each_record(dir, args, b'\n', max_line, each)
+    each_record(dir, args, Record::line(max_line), each)
 }
 
-/// As [`each_line`], for output whose records end with `end`: `b'\0'` for `-z` output.
-fn each_record(
+/// How [`each_record`] cuts git's output, and what it writes to git's standard input.
+pub(crate) struct Record {
+    /// What ends a record: `b'\0'` for `-z` output.
+    pub(crate) end: u8,
+    /// The longest record kept whole, in bytes.
+    pub(crate) max: usize,
+    /// Written to git's standard input by a thread of its own (`--stdin`), if any.
+    pub(crate) input: Option<Vec<u8>>,
+}
+
+impl Record {
+    /// Lines of at most `max` bytes kept whole, and no input.
+    pub(crate) fn line(max: usize) -> Record {
+        Record {
+            end: b'\n',
+            max,
+            input: None,
+        }
+    }
+}
+
+/// As [`each_line`], for output whose records are cut as `record` says.
+pub(crate) fn each_record(
     dir: &Path,
     args: &[&str],
-    end: u8,
-    max_line: usize,
+    record: Record,
     mut each: impl FnMut(&[u8]),
 ) -> Result<(), GitError> {
+    let Record { end, max, input } = record;
+    let stdin = if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    };
     let mut child = command(dir, args)?
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| error(format!("cannot run git: {e}")))?;
+    let feeder = input.map(|bytes| {
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        // An error here is git's having stopped, which its status tells.
+        std::thread::spawn(move || drop(stdin.write_all(&bytes)))
+    });
     let stderr = child.stderr.take().expect("piped stderr");
     // Drained on the side, so that git never blocks on a full pipe; kept short.
     let errors = std::thread::spawn(move || {
@@ -204,9 +235,12 @@ fn each_record(
         kept
     });
     let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-    let read = read_lines(&mut stdout, end, max_line, &mut each);
+    let read = read_lines(&mut stdout, end, max, &mut each);
     drop(stdout);
     let status = child.wait();
+    if let Some(feeder) = feeder {
+        let _ = feeder.join();
+    }
     let stderr = errors.join().unwrap_or_default();
     read.map_err(|e| error(format!("cannot read from `git {}`: {e}", args.join(" "))))?;
     match status {
@@ -436,35 +470,39 @@ impl CatFile {
 /// a temporary file, never held.
 pub fn read_all(
     top: &Path,
-    oids: Vec<String>,
+    oids: &[impl AsRef<str> + Sync],
     spool_from: u64,
     mut each: impl FnMut(usize, Object),
 ) -> Result<(), GitError> {
     let mut cat = CatFile::new(top)?;
-    let count = oids.len();
     let mut stdin = cat.stdin.take().expect("a fresh cat-file has its input");
-    let writer = std::thread::spawn(move || -> io::Result<()> {
-        let mut out = io::BufWriter::new(&mut stdin);
-        for oid in oids {
-            out.write_all(oid.as_bytes())?;
-            out.write_all(b"\0")?;
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> io::Result<()> {
+            let mut out = io::BufWriter::new(&mut stdin);
+            for oid in oids {
+                out.write_all(oid.as_ref().as_bytes())?;
+                out.write_all(b"\0")?;
+            }
+            out.flush()?;
+            drop(out);
+            drop(stdin);
+            Ok(())
+        });
+        for i in 0..oids.len() {
+            match cat.receive(spool_from) {
+                Ok(object) => each(i, object),
+                Err(e) => {
+                    // The feeding thread, joined at the end of the scope, stops writing.
+                    let _ = cat.child.kill();
+                    return Err(error(format!("cannot read from git cat-file: {e}")));
+                }
+            }
         }
-        out.flush()?;
-        drop(out);
-        drop(stdin);
-        Ok(())
-    });
-    for i in 0..count {
-        let object = cat
-            .receive(spool_from)
-            .map_err(|e| error(format!("cannot read from git cat-file: {e}")))?;
-        each(i, object);
-    }
-    writer
-        .join()
-        .map_err(|_| error("the thread feeding git cat-file panicked"))?
-        .map_err(|e| error(format!("cannot write to git cat-file: {e}")))?;
-    Ok(())
+        writer
+            .join()
+            .map_err(|_| error("the thread feeding git cat-file panicked"))?
+            .map_err(|e| error(format!("cannot write to git cat-file: {e}")))
+    })
 }
 
 impl Drop for CatFile {
@@ -569,6 +607,11 @@ impl Revisions {
     /// Whether only part of the history is read: a range, or a push's new commits.
     pub fn is_range(&self) -> bool {
         self.since.is_some() || !self.without.is_empty()
+    }
+
+    /// Whether these are every ref's history: then objects no ref reaches are read too.
+    pub fn is_whole(&self) -> bool {
+        !self.is_range() && self.branch.is_none() && self.tips.is_empty()
     }
 
     /// The revisions named: each must be in the repository.
@@ -738,23 +781,108 @@ pub(crate) fn pathless(oid: &str, reference: Option<&str>) -> String {
 /// For every blob a ref names, directly or through one annotated tag, the first such ref.
 fn tag_names(top: &Path) -> Result<std::collections::HashMap<String, String>, GitError> {
     let mut names = std::collections::HashMap::new();
+    for r in refs(top)? {
+        let target = match (r.kind.as_str(), r.peeled_kind.as_str()) {
+            ("blob", _) => r.oid,
+            (_, "blob") => r.peeled,
+            _ => continue,
+        };
+        names.entry(target).or_insert(r.name);
+    }
+    Ok(names)
+}
+
+/// The kind of an object of the repository that a history scan reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Commit,
+    Blob,
+    Tag,
+}
+
+/// Every commit, blob and annotated tag the repository holds (its packs, its loose
+/// objects and its alternates'), whether a ref reaches it or not: an amended-away commit,
+/// a dropped stash, a blob once added and never committed. Read as git lists them.
+pub fn all_objects(top: &Path) -> Result<Vec<(String, Kind)>, GitError> {
+    let mut objects = Vec::new();
+    let args = [
+        "cat-file",
+        "--batch-all-objects",
+        "--unordered",
+        "--batch-check=%(objectname) %(objecttype)",
+    ];
+    each_line(top, &args, MAX_LINE, |line| {
+        let line = String::from_utf8_lossy(line);
+        let kind = match line.split_once(' ') {
+            Some((oid, "commit")) => Some((oid, Kind::Commit)),
+            Some((oid, "blob")) => Some((oid, Kind::Blob)),
+            Some((oid, "tag")) => Some((oid, Kind::Tag)),
+            _ => None,
+        };
+        if let Some((oid, kind)) = kind {
+            objects.push((oid.to_string(), kind));
+        }
+    })?;
+    Ok(objects)
+}
+
+/// The blobs the index of the working tree at `top` holds: staged, not committed, and
+/// what `scan --staged` reads. None in a bare repository.
+pub fn index_blobs(top: &Path) -> Vec<String> {
+    let mut blobs = Vec::new();
+    let read = each_record(
+        top,
+        &["ls-files", "--stage", "-z"],
+        Record {
+            end: b'\0',
+            max: MAX_LINE,
+            input: None,
+        },
+        |record| {
+            // <mode> <oid> <stage>\t<path>
+            let text = String::from_utf8_lossy(record);
+            if let Some(oid) = text.split(' ').nth(1) {
+                blobs.push(oid.to_string());
+            }
+        },
+    );
+    if read.is_err() {
+        blobs.clear();
+    }
+    blobs
+}
+
+/// A ref: its name, the object it names, and, for an annotated tag, the object the tag
+/// names in the end (through tags of tags).
+#[derive(Clone, Debug)]
+pub struct Ref {
+    pub name: String,
+    pub oid: String,
+    /// The kind of `oid`: `commit`, `tag`, `blob` or `tree`.
+    pub kind: String,
+    /// For a tag, what it peels to, and its kind; else empty.
+    pub peeled: String,
+    pub peeled_kind: String,
+}
+
+/// Every ref of the repository.
+pub fn refs(top: &Path) -> Result<Vec<Ref>, GitError> {
+    let mut refs = Vec::new();
     let format = "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)";
     each_line(top, &["for-each-ref", format], MAX_LINE, |line| {
         let line = String::from_utf8_lossy(line);
         let fields: Vec<&str> = line.splitn(5, ' ').collect();
-        let [kind, oid, peeled_kind, peeled, name] = fields[..] else {
-            return;
-        };
-        let target = match (kind, peeled_kind) {
-            ("blob", _) => oid,
-            (_, "blob") => peeled,
-            _ => return,
-        };
-        names
-            .entry(target.to_string())
-            .or_insert_with(|| name.to_string());
+        if let [kind, oid, peeled_kind, peeled, name] = fields[..] {
+            refs.push(Ref {
+                name: name.to_string(),
+                oid: oid.to_string(),
+                kind: kind.to_string(),
+                peeled: peeled.to_string(),
+                peeled_kind: peeled_kind.to_string(),
+            });
+        }
     })?;
-    Ok(names)
+    Ok(refs)
 }
 
 /// A path as git writes it in `objects/info/alternates`, which git C-quotes
@@ -804,42 +932,94 @@ struct Header {
 /// megabytes, and its blobs would each carry it.
 const AUTHOR_CHARS: usize = 200;
 
-/// For every blob, the oldest commit that adds it: each commit's header held once, and
-/// for each blob, which header and the path it had.
+/// For every blob, at each path it has, the oldest commit that adds it there: each
+/// commit's header held once, and for each blob, which header and the path.
 #[derive(Debug, Default)]
 pub struct FirstCommits {
     headers: Vec<Header>,
-    blobs: std::collections::HashMap<String, (usize, String)>,
+    blobs: std::collections::HashMap<String, Vec<(usize, String)>>,
 }
 
 impl FirstCommits {
     /// The commit `id`, found in the history read, said to hold `path`.
-    pub fn commit(&self, id: &str, path: &str) -> Option<Commit> {
-        let header = self.headers.iter().find(|h| h.id == id)?;
-        Some(Commit {
+    pub fn commit_by_id(&self, id: &str, path: &str) -> Option<Commit> {
+        let at = self.headers.iter().position(|h| h.id == id)?;
+        Some(self.commit(at, path))
+    }
+
+    /// The commit that first added the blob `oid`, with the blob's first path in it.
+    pub fn first(&self, oid: &str) -> Option<Commit> {
+        self.places(oid)
+            .next()
+            .map(|(at, path)| self.commit(at, path))
+    }
+
+    /// Each path the blob `oid` has, with the oldest commit that adds it there: that
+    /// commit's place in the log (older first), for [`Self::commit`].
+    pub fn places<'a>(&'a self, oid: &str) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+        let places = self.blobs.get(oid).map_or(&[][..], Vec::as_slice);
+        places.iter().map(|(at, path)| (*at, path.as_str()))
+    }
+
+    /// The id of the log's commit at `at`, below [`Self::len`]. A merge is in the log
+    /// once for each of its parents.
+    pub fn id(&self, at: usize) -> &str {
+        &self.headers[at].id
+    }
+
+    /// Forgets which blob is where, once the places are taken: the commits are kept.
+    pub fn forget_places(&mut self) {
+        self.blobs = Default::default();
+    }
+
+    /// How many commits the log holds.
+    pub fn len(&self) -> usize {
+        self.headers.len()
+    }
+
+    /// The log's commit at `at` (an index into its headers, below [`Self::len`]), with
+    /// `path`.
+    pub fn commit(&self, at: usize, path: &str) -> Commit {
+        let header = &self.headers[at];
+        Commit {
             id: header.id.clone(),
             author: header.author.clone(),
             date: header.date.clone(),
             path: path.to_string(),
-        })
-    }
-
-    /// The commit that first added the blob `oid`, with the blob's path in it.
-    pub fn get(&self, oid: &str) -> Option<Commit> {
-        let (header, path) = self.blobs.get(oid)?;
-        let header = &self.headers[*header];
-        Some(Commit {
-            id: header.id.clone(),
-            author: header.author.clone(),
-            date: header.date.clone(),
-            path: path.clone(),
-        })
+            versions: 1,
+            unreachable: false,
+        }
     }
 }
 
-/// For every blob, the oldest commit of the revisions that adds it, in one pass over the
-/// history.
+/// For every blob, the oldest commit of the revisions that adds it at each of its paths,
+/// in one pass over the history.
 pub fn first_commits(top: &Path, revs: &Revisions) -> Result<FirstCommits, GitError> {
+    log_places(top, revs.args()?, None)
+}
+
+/// The places of the blobs of the commits `ids` and their ancestors that no ref reaches
+/// (commits only the reflog, a dropped stash, or nothing holds).
+pub fn unreachable_places(top: &Path, ids: &[String]) -> Result<FirstCommits, GitError> {
+    if ids.is_empty() {
+        return Ok(FirstCommits::default());
+    }
+    let mut input = Vec::new();
+    for id in ids {
+        input.extend_from_slice(id.as_bytes());
+        input.push(b'\n');
+    }
+    let revs = ["--stdin", "--not", "--all"].map(String::from).to_vec();
+    log_places(top, revs, Some(input))
+}
+
+/// `git log --raw` over `revs` (and the revisions of `input`, with `--stdin`), read as
+/// [`LogRecords`].
+fn log_places(
+    top: &Path,
+    revs: Vec<String>,
+    input: Option<Vec<u8>>,
+) -> Result<FirstCommits, GitError> {
     let mut args = vec![
         "log".to_string(),
         "--reverse".to_string(),
@@ -856,11 +1036,16 @@ pub fn first_commits(top: &Path, revs: &Revisions) -> Result<FirstCommits, GitEr
         // Paths as they are, never C-quoted.
         "-z".to_string(),
     ];
-    args.extend(revs.args()?);
+    args.extend(revs);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     // Read as it comes: one record per file a commit changes can be millions of them.
     let mut log = LogRecords::default();
-    each_record(top, &args, b'\0', MAX_LINE, |record| log.take(record))?;
+    let record = Record {
+        end: b'\0',
+        max: MAX_LINE,
+        input,
+    };
+    each_record(top, &args, record, |record| log.take(record))?;
     Ok(log.found)
 }
 
@@ -892,6 +1077,8 @@ enum Next {
     Path {
         new: String,
     },
+    /// The path of a file that is no blob to read: a deletion's, or a submodule's.
+    Skip,
 }
 
 impl LogRecords {
@@ -907,10 +1094,15 @@ impl LogRecords {
             }
             Next::Path { new } => {
                 if let Some(commit) = self.commit {
-                    self.found.blobs.entry(new).or_insert((commit, text()));
+                    let path = text();
+                    let places = self.found.blobs.entry(new).or_default();
+                    if !places.iter().any(|(_, p)| *p == path) {
+                        places.push((commit, path));
+                    }
                 }
                 Next::Any
             }
+            Next::Skip => Next::Any,
             Next::Any => Self::first(record),
         };
     }
@@ -923,12 +1115,15 @@ impl LogRecords {
             },
             // :100644 100644 <old> <new> M
             [b':', meta @ ..] => {
-                String::from_utf8_lossy(meta)
-                    .split(' ')
-                    .nth(3)
-                    .map_or(Next::Any, |new| Next::Path {
+                let meta = String::from_utf8_lossy(meta);
+                let fields: Vec<&str> = meta.split(' ').collect();
+                match fields[..] {
+                    [_, "000000" | "160000", ..] => Next::Skip,
+                    [_, _, _, new, ..] => Next::Path {
                         new: new.to_string(),
-                    })
+                    },
+                    _ => Next::Any,
+                }
             }
             _ => Next::Any,
         }
@@ -1038,14 +1233,53 @@ mod tests {
         for record in &records {
             log.take(record.as_bytes());
         }
-        let first = log.found.get(&new).unwrap();
+        let first = log.found.first(&new).unwrap();
         assert_eq!(
             (first.id.as_str(), first.author.as_str()),
             ("c1", "A <a@x>")
         );
         assert_eq!(first.path, "\nodd \"name\"\tx\\y");
-        assert_eq!(log.found.get(&"c".repeat(40)).unwrap().path, "caf\u{e9}.sh");
-        assert_eq!(log.found.get(&"c".repeat(40)).unwrap().date, "2026-01-02");
+        assert_eq!(
+            log.found.first(&"c".repeat(40)).unwrap().path,
+            "caf\u{e9}.sh"
+        );
+        assert_eq!(log.found.first(&"c".repeat(40)).unwrap().date, "2026-01-02");
+    }
+
+    #[test]
+    fn log_records_give_a_blob_each_of_its_paths_but_no_deletion_or_submodule() {
+        let (zero, blob, sub) = ("0".repeat(40), "b".repeat(40), "c".repeat(40));
+        let mut log = LogRecords::default();
+        let records = [
+            "\u{1}c1".to_string(),
+            "2026-01-01".to_string(),
+            "A <a@x>".to_string(),
+            format!("\n:000000 100644 {zero} {blob} A"),
+            "ignored/a.env".to_string(),
+            format!(":000000 160000 {zero} {sub} A"),
+            "vendor/lib".to_string(),
+            "\u{1}c2".to_string(),
+            "2026-01-02".to_string(),
+            "B <b@x>".to_string(),
+            format!("\n:000000 100644 {zero} {blob} A"),
+            "src/prod.env".to_string(),
+            format!(":100644 000000 {blob} {zero} D"),
+            "ignored/a.env".to_string(),
+            format!(":000000 100644 {zero} {blob} A"),
+            "src/prod.env".to_string(),
+        ];
+        for record in &records {
+            log.take(record.as_bytes());
+        }
+        let places: Vec<(usize, &str)> = log.found.places(&blob).collect();
+        assert_eq!(places, [(0, "ignored/a.env"), (1, "src/prod.env")]);
+        assert_eq!(log.found.places(&sub).count(), 0, "a submodule is no blob");
+        assert_eq!(
+            log.found.places(&zero).count(),
+            0,
+            "a deletion adds nothing"
+        );
+        assert_eq!((log.found.len(), log.found.id(1)), (2, "c2"));
     }
 
     #[test]

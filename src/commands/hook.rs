@@ -72,16 +72,11 @@ fn hook_config(request: &HookRequest, repo: &Path) -> Result<Config, Error> {
 fn config_at_head(repo: &Path) -> Config {
     let names = crate::config::FILE_NAMES.map(|n| format!("HEAD:{n}"));
     let mut found: Option<(usize, Object)> = None;
-    let read = git::read_all(
-        repo,
-        names.to_vec(),
-        crate::confine::TEXT_CAP + 1,
-        |i, o| {
-            if found.is_none() && !matches!(o, Object::Missing) {
-                found = Some((i, o));
-            }
-        },
-    );
+    let read = git::read_all(repo, &names, crate::confine::TEXT_CAP + 1, |i, o| {
+        if found.is_none() && !matches!(o, Object::Missing) {
+            found = Some((i, o));
+        }
+    });
     let (name, object) = match (read, found) {
         (Err(e), _) => return defaults_because(&format!("cannot read it: {e}")),
         (Ok(()), None) => return Config::default(),

@@ -254,6 +254,11 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
                 ("commit".to_string(), serde_json::json!(commit.id)),
                 ("author".to_string(), serde_json::json!(commit.author)),
                 ("date".to_string(), serde_json::json!(commit.date)),
+                ("versions".to_string(), serde_json::json!(commit.versions)),
+                (
+                    "unreachable".to_string(),
+                    serde_json::json!(commit.unreachable),
+                ),
             ]))
             .build();
         result.properties = Some(properties);

@@ -1,11 +1,19 @@
-//! `scan --history`: every blob reachable from the refs, each scanned once, read through
-//! one long-lived `git cat-file --batch`, and scanned in parallel batches of bounded size;
-//! a blob too large for a batch is spooled to a temporary file and scanned in windows.
-//! A finding names the commit that first added its blob: a token deleted later is still
-//! in the history, and still leaked. A range's findings are judged by `introduced.rs`:
-//! only the secrets new to their files count.
+//! `scan --history`: every object of the history. The blobs that the revisions reach, each
+//! judged at every path it has in their commits (but the ignored ones), and each read and
+//! scanned once; every commit's message, author and committer, at `<commit message>`;
+//! every annotated tag's message, at `<tag message>`. A scan of every ref's history
+//! reads what no ref reaches too (an amended-away commit, a dropped stash, a blob added
+//! and never committed): such findings are labelled `unreachable`.
+//!
+//! Objects are read through one long-lived `git cat-file --batch`, and scanned in
+//! parallel batches of bounded size; a blob too large for a batch is spooled to a
+//! temporary file and scanned in windows. A finding names the commit that first added
+//! its secret at its place: a token deleted later is still in the history, and still
+//! leaked. The same secret at the same place in several versions (of a file, of commits'
+//! messages) is one finding, which counts them. A range's blob findings are judged by
+//! `introduced.rs`: only the secrets new to their files count.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -14,17 +22,88 @@ use super::ignore::ProjectIgnore;
 use super::introduced;
 use super::walk;
 use crate::check::Checker;
-use crate::finding::{Commit, Finding};
-use crate::git::{self, FirstCommits, HistoryBlob, Judging, Object, Revisions};
-use crate::item::{Data, Item};
+use crate::finding::Finding;
+use crate::git::{self, FirstCommits, HistoryBlob, Judging, Kind, Object, Revisions};
+use crate::item::{Data, Item, OpenFile};
 use crate::outcome::{Outcome, ScanError};
 use crate::scan::Scratch;
 use crate::Error;
 
-/// Blob bytes read before a batch is scanned: memory stays bounded whatever the history.
-const BATCH_BYTES: usize = 64 << 20;
+/// Blob bytes read before a batch is scanned: memory stays bounded whatever the history
+/// (three batches at most are held: one read, one waiting, one scanned).
+const BATCH_BYTES: usize = 8 << 20;
 
-/// Scans every blob of the history of the repository around `dir` that `revs` reach.
+/// The place of a commit's findings: its message, author and committer, as
+/// `git cat-file -p` shows the commit (its lines are the report's).
+const COMMIT_MESSAGE: &str = "<commit message>";
+
+/// The place of an annotated tag's findings, as `git cat-file -p` shows the tag.
+const TAG_MESSAGE: &str = "<tag message>";
+
+/// Where an object's findings are reported: a blob is judged at each path it has.
+#[derive(Clone, Debug)]
+struct Place {
+    /// The path shown: the blob's path, or a placeholder in angle brackets.
+    shown: String,
+    /// The commit that first added the blob there, or whose message it is, or that the
+    /// tag names: its place in [`Logs`], older first.
+    commit: Option<usize>,
+    note: Note,
+}
+
+/// What a finding's message says of its place beyond the commit.
+#[derive(Clone, Debug)]
+enum Note {
+    None,
+    /// A blob that no tree holds, which a ref names.
+    InNoTree,
+    /// An object that no ref reaches.
+    Unreachable(String),
+    /// The message of the tag object `oid`, which the ref `name` names.
+    Tag {
+        name: String,
+        oid: String,
+    },
+}
+
+/// An object to read, and the places where it is judged.
+#[derive(Debug)]
+struct Wanted {
+    oid: String,
+    places: Vec<Place>,
+}
+
+/// A finding of the place `place` of the object `wanted` (indexes).
+struct Found {
+    wanted: usize,
+    place: usize,
+    finding: Finding,
+}
+
+/// Which commit added which blob where: the revisions' log, then the log of the commits
+/// no ref reaches.
+#[derive(Default)]
+struct Logs {
+    reachable: FirstCommits,
+    unreachable: FirstCommits,
+}
+
+impl Logs {
+    /// The commit at `at`, the blob's path in it `path`.
+    fn commit(&self, at: usize, path: &str) -> crate::finding::Commit {
+        match at.checked_sub(self.reachable.len()) {
+            None => self.reachable.commit(at, path),
+            Some(at) => {
+                let mut commit = self.unreachable.commit(at, path);
+                commit.unreachable = true;
+                commit
+            }
+        }
+    }
+}
+
+/// Scans every object of the history of the repository around `dir` that `revs` reach
+/// (and, for every ref's history, those no ref reaches).
 pub(super) fn scan(
     dir: &Path,
     revs: &Revisions,
@@ -40,57 +119,88 @@ pub(super) fn scan(
             message: "a shallow clone: the history before its first commit is not scanned".into(),
         });
     }
-    // Which commit added which blob: read from `git log` while the blobs are scanned.
-    let log = {
-        let (top, revs) = (top.clone(), revs.clone());
-        std::thread::spawn(move || git::first_commits(&top, &revs))
-    };
-    let (mut blobs, mut missing) = git::history_blobs(&top, revs)?;
-    blobs.retain(|b| !ignore.ignores(&top.join(&b.path)));
-    let found = scan_blobs(&top, &blobs, checker, &mut outcome, &mut missing)?;
+    let judging = revs.is_range() && revs.judging == Judging::Introduced;
+    let (logs, wanted, mut missing) = list(&top, revs, ignore, judging)?;
+    let found = scan_objects(&top, &wanted, checker, &mut outcome, &mut missing)?;
     outcome.errors.extend(not_in_clone(&top, &missing)?);
-    let commits: FirstCommits = log.join().map_err(|_| {
-        Error::Git(git::GitError {
-            message: "the thread reading `git log` panicked".into(),
-            help: None,
-        })
-    })??;
-    let in_no_tree: HashSet<&str> = blobs
+    if !judging {
+        outcome
+            .findings
+            .extend(once_per_place(found, &wanted, &logs));
+        return Ok(outcome);
+    }
+    // The messages a range brings are its own; its blobs' secrets may be older.
+    let (blobs, messages): (Vec<Found>, Vec<Found>) = found
+        .into_iter()
+        .partition(|f| is_blob_place(&wanted[f.wanted].places[f.place]));
+    outcome
+        .findings
+        .extend(once_per_place(messages, &wanted, &logs));
+    let in_no_tree: HashSet<&str> = wanted
         .iter()
-        .filter(|b| !b.in_tree)
-        .map(|b| b.oid.as_str())
+        .filter(|w| w.places.iter().any(|p| matches!(p.note, Note::InNoTree)))
+        .map(|w| w.oid.as_str())
         .collect();
-    let placed: Vec<introduced::Placed> = if revs.is_range() && revs.judging == Judging::Introduced
-    {
-        let range = introduced::Range {
-            top: &top,
-            revs,
-            checker,
-            ignore,
-            commits: &commits,
-            scanned: &blobs,
-        };
-        introduced::judge(&range, found, &mut outcome)?
-    } else {
-        found
-            .into_iter()
-            .map(|(oid, f)| {
-                let commit = commits.get(&oid);
-                (oid, f, commit)
-            })
-            .collect()
+    let scanned: HashSet<&str> = wanted.iter().map(|w| w.oid.as_str()).collect();
+    // Each blob's findings once: `introduced` finds where the range brought them.
+    let found: Vec<(String, Finding)> = blobs
+        .into_iter()
+        .filter(|f| f.place == 0)
+        .map(|f| (wanted[f.wanted].oid.clone(), f.finding))
+        .collect();
+    let range = introduced::Range {
+        top: &top,
+        revs,
+        checker,
+        ignore,
+        commits: &logs.reachable,
+        scanned: &scanned,
     };
-    outcome.findings.extend(
-        placed
-            .into_iter()
-            .map(|(oid, f, commit)| with_commit(f, commit, in_no_tree.contains(oid.as_str()))),
-    );
+    let placed = introduced::judge(&range, found, &mut outcome)?;
+    outcome
+        .findings
+        .extend(placed.into_iter().map(|(oid, f, commit)| {
+            let place = Place {
+                shown: commit
+                    .as_ref()
+                    .map_or_else(|| f.path.clone(), |c| c.path.clone()),
+                commit: None,
+                note: if in_no_tree.contains(oid.as_str()) {
+                    Note::InNoTree
+                } else {
+                    Note::None
+                },
+            };
+            let mut finding = described(f, &place, 1, &logs);
+            if let Some(commit) = commit {
+                finding.path.clone_from(&commit.path);
+                finding
+                    .message
+                    .push_str(&added_in(&commit, "added in commit"));
+                finding.commit = Some(commit);
+            }
+            finding
+        }));
     Ok(outcome)
 }
 
-/// Scans the blobs through one `git cat-file --batch`: those held in memory in parallel
-/// batches, those spooled one at a time, in windows. Returns each finding with its blob's
-/// id; adds the ids of the blobs git does not have to `missing`.
+/// Whether a place is a blob's path, not a commit's or a tag's message.
+fn is_blob_place(place: &Place) -> bool {
+    place.shown != COMMIT_MESSAGE && place.shown != TAG_MESSAGE
+}
+
+/// ` (added in commit 1a2b3c4d5e by A <a@x> on 2026-01-01)`.
+fn added_in(commit: &crate::finding::Commit, how: &str) -> String {
+    format!(
+        " ({how} {} by {} on {})",
+        short(&commit.id),
+        commit.author,
+        &commit.date[..commit.date.len().min(10)]
+    )
+}
+
+/// Scans the blobs through one `git cat-file --batch`, each at its one path, and returns
+/// each finding with its blob's id; adds the ids of the blobs git lacks to `missing`.
 pub(super) fn scan_blobs(
     top: &Path,
     blobs: &[HistoryBlob],
@@ -98,42 +208,494 @@ pub(super) fn scan_blobs(
     outcome: &mut Outcome,
     missing: &mut Vec<String>,
 ) -> Result<Vec<(String, Finding)>, Error> {
-    let progress = progress_bar(blobs.len());
-    let mut batch: Vec<(HistoryBlob, Vec<u8>)> = Vec::new();
-    let mut batch_bytes = 0;
-    let mut found: Vec<(String, Finding)> = Vec::new();
-    // The window buffer of large blobs, which are scanned one at a time, never batched.
-    let (mut window, mut scratch) = (Vec::new(), Scratch::default());
-    let oids = blobs.iter().map(|b| b.oid.clone()).collect();
-    git::read_all(top, oids, walk::SPOOL_FROM, |i, object| {
-        progress.inc(1);
-        let blob = &blobs[i];
-        if let Object::Held(data) = object {
-            batch_bytes += data.len();
-            batch.push((blob.clone(), data));
-        } else {
-            let path = top.join(&blob.path);
-            match Item::from_object(&path, &blob.path, &object, &mut window)
-                .map(|item| checker.check_item(item, &mut scratch))
-            {
-                Some(mut scanned) => {
-                    found.extend(scanned.findings.drain(..).map(|f| (blob.oid.clone(), f)));
-                    outcome.merge(scanned);
-                }
-                None => missing.push(blob.oid.clone()),
-            }
-        }
-        if batch_bytes >= BATCH_BYTES {
-            scan_batch(top, &mut batch, checker, outcome, &mut found);
-            batch_bytes = 0;
-        }
+    let wanted: Vec<Wanted> = blobs
+        .iter()
+        .map(|b| Wanted {
+            oid: b.oid.clone(),
+            places: vec![Place {
+                shown: b.path.clone(),
+                commit: None,
+                note: Note::None,
+            }],
+        })
+        .collect();
+    let found = scan_objects(top, &wanted, checker, outcome, missing)?;
+    Ok(found
+        .into_iter()
+        .map(|f| (wanted[f.wanted].oid.clone(), f.finding))
+        .collect())
+}
+
+/// Runs `job` on a thread of its own, to be joined with [`joined`].
+fn spawned<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T, git::GitError> + Send + 'static,
+) -> std::thread::JoinHandle<Result<T, git::GitError>> {
+    std::thread::spawn(job)
+}
+
+fn joined<T>(
+    handle: std::thread::JoinHandle<Result<T, git::GitError>>,
+    what: &str,
+) -> Result<T, Error> {
+    let result = handle.join().map_err(|_| {
+        Error::Git(git::GitError {
+            message: format!("the thread reading {what} panicked"),
+            help: None,
+        })
     })?;
-    scan_batch(top, &mut batch, checker, outcome, &mut found);
+    Ok(result?)
+}
+
+/// What to read and where to judge it: the blobs the revisions reach, at every path
+/// the ignore file does not ignore; their commits; the annotated tags; and, for every
+/// ref's history, the objects no ref reaches. Also the ids of the blobs git lacks.
+fn list(
+    top: &Path,
+    revs: &Revisions,
+    ignore: &ProjectIgnore,
+    judging: bool,
+) -> Result<(Logs, Vec<Wanted>, Vec<String>), Error> {
+    let log = {
+        let (top, revs) = (top.to_path_buf(), revs.clone());
+        spawned(move || git::first_commits(&top, &revs))
+    };
+    let every = revs.is_whole().then(|| {
+        let top = top.to_path_buf();
+        spawned(move || git::all_objects(&top))
+    });
+    let staged = revs.is_whole().then(|| {
+        let top = top.to_path_buf();
+        spawned(move || Ok(git::index_blobs(&top)))
+    });
+    let (blobs, missing) = git::history_blobs(top, revs)?;
+    let refs = git::refs(top)?;
+    let mut logs = Logs {
+        reachable: joined(log, "`git log`")?,
+        ..Logs::default()
+    };
+    let judged = |path: &str| !ignore.ignores(&top.join(path));
+    let mut wanted: Vec<Wanted> = blobs
+        .iter()
+        .filter_map(|blob| blob_places(blob, &logs.reachable, &judged))
+        .collect();
+    let commits = commit_places(&logs.reachable, 0, &mut wanted);
+    let tags = tag_places(&refs, &commits, revs.is_whole(), &mut wanted);
+    if let Some(every) = every {
+        let every = joined(every, "every object")?;
+        let staged = staged.map_or(Ok(Vec::new()), |s| joined(s, "the index"))?;
+        // A staged blob is the index's, which `scan --staged` reads: not unreachable.
+        let known_blobs: HashSet<&str> = blobs
+            .iter()
+            .map(|b| b.oid.as_str())
+            .chain(missing.iter().map(String::as_str))
+            .chain(staged.iter().map(String::as_str))
+            .collect();
+        let lost: Vec<String> = every
+            .iter()
+            .filter(|(oid, kind)| *kind == Kind::Commit && !commits.contains_key(oid.as_str()))
+            .map(|(oid, _)| oid.clone())
+            .collect();
+        logs.unreachable = git::unreachable_places(top, &lost)?;
+        let known = Known {
+            blobs: &known_blobs,
+            commits: &commits,
+            tags: &tags,
+        };
+        unreachable_places(&every, &known, &logs, &judged, &mut wanted);
+    }
+    // Only the commits are named from here on, unless a range's findings are judged.
+    if !judging {
+        logs.reachable.forget_places();
+    }
+    logs.unreachable.forget_places();
+    Ok((logs, wanted, missing))
+}
+
+/// Where the blob is judged: at each path the log has it at and the ignore file does
+/// not ignore, with the commit that first added it there; a blob in no tree at its
+/// placeholder. `None` when every path is ignored.
+fn blob_places(
+    blob: &HistoryBlob,
+    log: &FirstCommits,
+    judged: &impl Fn(&str) -> bool,
+) -> Option<Wanted> {
+    let place = |shown: &str, commit, note| Place {
+        shown: shown.to_string(),
+        commit,
+        note,
+    };
+    let mut places: Vec<Place> = log
+        .places(&blob.oid)
+        .filter(|(_, path)| judged(path))
+        .map(|(at, path)| place(path, Some(at), Note::None))
+        .collect();
+    if !blob.in_tree {
+        places.push(place(&blob.path, None, Note::InNoTree));
+    } else if log.places(&blob.oid).next().is_none() && judged(&blob.path) {
+        // In a tree of the revisions, yet added by none of their commits' diffs.
+        places.push(place(&blob.path, None, Note::None));
+    }
+    (!places.is_empty()).then(|| Wanted {
+        oid: blob.oid.clone(),
+        places,
+    })
+}
+
+/// Adds each commit of `log` (a merge is in it once per parent) at [`COMMIT_MESSAGE`],
+/// its place in [`Logs`] offset by `offset`, its note `note`; returns the place of each.
+fn commit_places<'a>(
+    log: &'a FirstCommits,
+    offset: usize,
+    wanted: &mut Vec<Wanted>,
+) -> HashMap<&'a str, usize> {
+    let mut commits = HashMap::new();
+    for at in 0..log.len() {
+        let id = log.id(at);
+        if commits.insert(id, offset + at).is_some() {
+            continue;
+        }
+        let note = if offset > 0 {
+            Note::Unreachable(id.to_string())
+        } else {
+            Note::None
+        };
+        wanted.push(Wanted {
+            oid: id.to_string(),
+            places: vec![Place {
+                shown: COMMIT_MESSAGE.to_string(),
+                commit: Some(offset + at),
+                note,
+            }],
+        });
+    }
+    commits.shrink_to_fit();
+    commits
+}
+
+/// Adds each annotated tag a ref names, at [`TAG_MESSAGE`], with the commit it names:
+/// every tag for every ref's history, else those that name a commit of the revisions.
+/// Returns the tag objects added.
+fn tag_places(
+    refs: &[git::Ref],
+    commits: &HashMap<&str, usize>,
+    whole: bool,
+    wanted: &mut Vec<Wanted>,
+) -> HashSet<String> {
+    let mut tags = HashSet::new();
+    for r in refs.iter().filter(|r| r.kind == "tag") {
+        let commit = commits.get(r.peeled.as_str()).copied();
+        if !(whole || commit.is_some()) || !tags.insert(r.oid.clone()) {
+            continue;
+        }
+        let name = r.name.strip_prefix("refs/tags/").unwrap_or(&r.name);
+        wanted.push(Wanted {
+            oid: r.oid.clone(),
+            places: vec![Place {
+                shown: TAG_MESSAGE.to_string(),
+                commit,
+                note: Note::Tag {
+                    name: name.to_string(),
+                    oid: r.oid.clone(),
+                },
+            }],
+        });
+    }
+    tags
+}
+
+/// The objects some ref reaches.
+struct Known<'a> {
+    blobs: &'a HashSet<&'a str>,
+    commits: &'a HashMap<&'a str, usize>,
+    tags: &'a HashSet<String>,
+}
+
+/// Adds the objects of `every` that no ref reaches: a commit at [`COMMIT_MESSAGE`], a
+/// blob at each path an unreachable commit gives it (else at a placeholder), a tag at
+/// [`TAG_MESSAGE`].
+fn unreachable_places(
+    every: &[(String, Kind)],
+    known: &Known,
+    logs: &Logs,
+    judged: &impl Fn(&str) -> bool,
+    wanted: &mut Vec<Wanted>,
+) {
+    let offset = logs.reachable.len();
+    let commits = commit_places(&logs.unreachable, offset, wanted);
+    for (oid, kind) in every {
+        let note = Note::Unreachable(oid.clone());
+        let places = match kind {
+            Kind::Blob if !known.blobs.contains(oid.as_str()) => {
+                let mut places: Vec<Place> = logs
+                    .unreachable
+                    .places(oid)
+                    .filter(|(_, path)| judged(path))
+                    .map(|(at, path)| Place {
+                        shown: path.to_string(),
+                        commit: Some(offset + at),
+                        note: note.clone(),
+                    })
+                    .collect();
+                if logs.unreachable.places(oid).next().is_none() {
+                    places.push(Place {
+                        shown: format!("<unreachable blob {}>", short(oid)),
+                        commit: None,
+                        note,
+                    });
+                }
+                places
+            }
+            Kind::Tag if !known.tags.contains(oid) => vec![Place {
+                shown: TAG_MESSAGE.to_string(),
+                commit: None,
+                note,
+            }],
+            // Listed by the log of the unreachable commits, above; one it missed.
+            Kind::Commit
+                if !known.commits.contains_key(oid.as_str())
+                    && !commits.contains_key(oid.as_str()) =>
+            {
+                vec![Place {
+                    shown: COMMIT_MESSAGE.to_string(),
+                    commit: None,
+                    note,
+                }]
+            }
+            _ => continue,
+        };
+        if !places.is_empty() {
+            wanted.push(Wanted {
+                oid: oid.clone(),
+                places,
+            });
+        }
+    }
+}
+
+/// An object id cut to ten digits, as reports show it.
+fn short(oid: &str) -> &str {
+    &oid[..oid.len().min(10)]
+}
+
+/// Held objects waiting to be scanned, each with its index in the list.
+type Batch = Vec<(usize, Vec<u8>)>;
+
+/// Reads the objects through one `git cat-file --batch` and judges each at its places:
+/// those held in memory in parallel batches, scanned by a thread of their own while the
+/// next batch is read (git never waits for a scan, nor a scan for git, and at most three
+/// batches are held), those spooled one at a time, in windows, as they come. Adds the
+/// ids of the objects git does not have to `missing`.
+fn scan_objects(
+    top: &Path,
+    wanted: &[Wanted],
+    checker: &Checker,
+    outcome: &mut Outcome,
+    missing: &mut Vec<String>,
+) -> Result<Vec<Found>, Error> {
+    let progress = progress_bar(wanted.len());
+    let oids: Vec<&str> = wanted.iter().map(|w| w.oid.as_str()).collect();
+    let (found, read) = std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Batch>(1);
+        let scanner = scope.spawn(move || {
+            let (mut found, mut scanned) = (Vec::new(), Outcome::default());
+            for mut batch in received {
+                scan_batch(top, wanted, &mut batch, checker, &mut scanned, &mut found);
+            }
+            (found, scanned)
+        });
+        let mut batch: Batch = Vec::new();
+        let mut batch_bytes = 0;
+        let mut found: Vec<Found> = Vec::new();
+        // The window buffer of large blobs, which are scanned one at a time, never batched.
+        let (mut window, mut scratch) = (Vec::new(), Scratch::default());
+        let read = git::read_all(top, &oids, walk::SPOOL_FROM, |at, object| {
+            progress.inc(1);
+            match object {
+                Object::Held(data) => {
+                    batch_bytes += data.len();
+                    batch.push((at, data));
+                }
+                Object::Spooled(file, limit) => {
+                    let (more, checked) = judge(top, at, &wanted[at], |path, shown| {
+                        let data = Data::File(OpenFile {
+                            file: &file,
+                            limit,
+                            buf: &mut window,
+                        });
+                        let item = Item {
+                            path: Some(path),
+                            shown,
+                            data,
+                        };
+                        checker.check_item(item, &mut scratch)
+                    });
+                    found.extend(more);
+                    outcome.merge(checked);
+                }
+                Object::Missing => missing.push(wanted[at].oid.clone()),
+            }
+            if batch_bytes >= BATCH_BYTES {
+                // Fails only if the scanning thread panicked, which joining it reports.
+                let _ = batches.send(std::mem::take(&mut batch));
+                batch_bytes = 0;
+            }
+        });
+        let _ = batches.send(batch);
+        drop(batches);
+        let (more, scanned) = scanner
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        found.extend(more);
+        outcome.merge(scanned);
+        (found, read)
+    });
+    read?;
     progress.finish_and_clear();
     Ok(found)
 }
 
-/// A progress bar over `count` blobs, drawn only when standard error is a terminal:
+/// Judges the objects of `batch` (held, with their index in `wanted`) in parallel.
+fn scan_batch(
+    top: &Path,
+    wanted: &[Wanted],
+    batch: &mut Batch,
+    checker: &Checker,
+    outcome: &mut Outcome,
+    found: &mut Vec<Found>,
+) {
+    let results: Vec<(Vec<Found>, Outcome)> = batch
+        .par_iter()
+        .map_init(Scratch::default, |scratch, (at, data)| {
+            judge(top, *at, &wanted[*at], |path, shown| {
+                let item = Item {
+                    path: Some(path),
+                    shown,
+                    data: Data::Held(data),
+                };
+                checker.check_item(item, scratch)
+            })
+        })
+        .collect();
+    for (more, checked) in results {
+        found.extend(more);
+        outcome.merge(checked);
+    }
+    batch.clear();
+}
+
+/// The findings of the object at `at` in the list, `wanted`, judged at each of its
+/// places by `check` (which checks it as found at a path and shown under a name); and
+/// what was scanned of it, counted once. The scan does not depend on the place, but what
+/// is made of a match does (keys, the allowlist, the token-file rules): an object is
+/// checked again at another place only if it holds a finding, or that place is named
+/// like a token file. Most objects have one place, and no finding.
+fn judge(
+    top: &Path,
+    at: usize,
+    wanted: &Wanted,
+    mut check: impl FnMut(&Path, &str) -> Outcome,
+) -> (Vec<Found>, Outcome) {
+    let mut found = Vec::new();
+    let mut scanned = Outcome::default();
+    for (i, place) in wanted.places.iter().enumerate() {
+        let name = place.shown.rsplit('/').next().unwrap_or_default();
+        if i > 0 && found.is_empty() && !crate::token_file::is_token_file_name(name) {
+            continue;
+        }
+        let mut checked = check(&top.join(&place.shown), &place.shown);
+        found.extend(checked.findings.drain(..).map(|finding| Found {
+            wanted: at,
+            place: i,
+            finding,
+        }));
+        if i == 0 {
+            scanned = checked;
+        }
+    }
+    (found, scanned)
+}
+
+/// One finding per secret and place: the findings with one fingerprint (rule, place,
+/// secret) are the same secret in several versions, reported once, as found in the
+/// oldest commit, with their count.
+fn once_per_place(found: Vec<Found>, wanted: &[Wanted], logs: &Logs) -> Vec<Finding> {
+    let order = |f: &Found| {
+        wanted[f.wanted].places[f.place]
+            .commit
+            .unwrap_or(usize::MAX)
+    };
+    let mut kept: Vec<(Found, usize)> = Vec::new();
+    let mut by_fingerprint: HashMap<String, usize> = HashMap::new();
+    for f in found {
+        if f.finding.fingerprint.is_empty() {
+            kept.push((f, 1));
+            continue;
+        }
+        match by_fingerprint.entry(f.finding.fingerprint.clone()) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                let (oldest, versions) = &mut kept[*at.get()];
+                *versions += 1;
+                if order(&f) < order(oldest) {
+                    *oldest = f;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(at) => {
+                at.insert(kept.len());
+                kept.push((f, 1));
+            }
+        }
+    }
+    kept.into_iter()
+        .map(|(f, versions)| {
+            described(f.finding, &wanted[f.wanted].places[f.place], versions, logs)
+        })
+        .collect()
+}
+
+/// A finding of a history object, named after its place: the commit that first added
+/// it there (or whose message it is), how many versions hold it, and what the place is.
+fn described(mut finding: Finding, place: &Place, versions: usize, logs: &Logs) -> Finding {
+    let mut tagged = String::new();
+    if let Some(at) = place.commit {
+        let mut commit = logs.commit(at, &place.shown);
+        commit.versions = versions;
+        let how = if place.shown == COMMIT_MESSAGE {
+            "in commit"
+        } else {
+            "added in commit"
+        };
+        if place.shown == TAG_MESSAGE {
+            // The commit's author is not the tagger: the tag's own lines name the tagger.
+            tagged = format!(", which tags commit {}", short(&commit.id));
+        } else {
+            finding.message.push_str(&added_in(&commit, how));
+        }
+        finding.commit = Some(commit);
+    }
+    if versions > 1 {
+        finding
+            .message
+            .push_str(&format!(" (the same in {versions} versions)"));
+    }
+    match &place.note {
+        Note::None => {}
+        Note::InNoTree => finding
+            .message
+            .push_str(" (in no commit: a tag or another ref names the blob itself)"),
+        Note::Unreachable(oid) => finding.message.push_str(&format!(
+            " (unreachable: no ref reaches object {}; only the reflog, a stash's history or \
+             nothing holds it, until git prunes it)",
+            short(oid)
+        )),
+        Note::Tag { name, oid } => finding.message.push_str(&format!(
+            " (in the message of tag {name}, object {}{tagged})",
+            short(oid)
+        )),
+    }
+    finding
+}
+
+/// A progress bar over `count` objects, drawn only when standard error is a terminal:
 /// nothing in CI logs.
 fn progress_bar(count: usize) -> indicatif::ProgressBar {
     let progress = indicatif::ProgressBar::with_draw_target(
@@ -142,31 +704,11 @@ fn progress_bar(count: usize) -> indicatif::ProgressBar {
     );
     progress.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} scanning history {pos}/{len} blobs {wide_bar} {eta}",
+            "{spinner} scanning history {pos}/{len} objects {wide_bar} {eta}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     progress
-}
-
-/// A finding of a history blob, named after the commit that first added the blob; or,
-/// for a blob in no tree, which a tag names, said to be in no commit.
-fn with_commit(mut finding: Finding, commit: Option<Commit>, in_no_tree: bool) -> Finding {
-    if in_no_tree {
-        finding
-            .message
-            .push_str(" (in no commit: a tag or another ref names the blob itself)");
-    } else if let Some(commit) = commit {
-        finding.path.clone_from(&commit.path);
-        let short = &commit.id[..commit.id.len().min(10)];
-        finding.message.push_str(&format!(
-            " (added in commit {short} by {} on {})",
-            commit.author,
-            &commit.date[..commit.date.len().min(10)]
-        ));
-        finding.commit = Some(commit);
-    }
-    finding
 }
 
 /// How many missing objects are named one by one; the rest are counted.
@@ -202,30 +744,4 @@ pub(super) fn not_in_clone(top: &Path, missing: &[String]) -> Result<Vec<ScanErr
             ),
         })
         .collect())
-}
-
-fn scan_batch(
-    top: &Path,
-    batch: &mut Vec<(HistoryBlob, Vec<u8>)>,
-    checker: &Checker,
-    outcome: &mut Outcome,
-    found: &mut Vec<(String, Finding)>,
-) {
-    let results: Vec<(String, Outcome)> = batch
-        .par_iter()
-        .map_init(Scratch::default, |scratch, (blob, data)| {
-            let path = top.join(&blob.path);
-            let item = Item {
-                path: Some(&path),
-                shown: &blob.path,
-                data: Data::Held(data),
-            };
-            (blob.oid.clone(), checker.check_item(item, scratch))
-        })
-        .collect();
-    for (oid, mut scanned) in results {
-        found.extend(scanned.findings.drain(..).map(|f| (oid.clone(), f)));
-        outcome.merge(scanned);
-    }
-    batch.clear();
 }

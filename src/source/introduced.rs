@@ -37,10 +37,10 @@ pub(super) struct Range<'a> {
     pub(super) ignore: &'a ProjectIgnore,
     /// The commit that first added each blob.
     pub(super) commits: &'a FirstCommits,
-    /// The blobs the history scan read: those that the revisions left out are not among
-    /// them, though a commit of the range may bring one to a new path (a copy of an older
-    /// file, a file restored as it was).
-    pub(super) scanned: &'a [HistoryBlob],
+    /// The ids of the blobs the history scan read: those that the revisions left out are
+    /// not among them, though a commit of the range may bring one to a new path (a copy
+    /// of an older file, a file restored as it was).
+    pub(super) scanned: &'a HashSet<&'a str>,
 }
 
 /// Keeps the findings of `found` (each with its blob's id) whose secret is new to its
@@ -53,7 +53,7 @@ pub(super) fn judge(
     outcome: &mut Outcome,
 ) -> Result<Vec<Placed>, Error> {
     let with_findings: HashSet<String> = found.iter().map(|(oid, _)| oid.clone()).collect();
-    let scanned: HashSet<&str> = range.scanned.iter().map(|b| b.oid.as_str()).collect();
+    let scanned = range.scanned;
     let wanted = |oid: &str| with_findings.contains(oid) || !scanned.contains(oid);
     let places = Places::read(range.top, range.revs, &wanted)?;
     if !places.renames_detected {
@@ -64,7 +64,7 @@ pub(super) fn judge(
                 .into(),
         });
     }
-    let moved = moved_blobs(range, &places, &scanned);
+    let moved = moved_blobs(range, &places, scanned);
     let mut missing = Vec::new();
     found.extend(history::scan_blobs(
         range.top,
@@ -106,7 +106,7 @@ impl Verdicts<'_> {
     fn judge(&mut self, oid: String, finding: Finding) {
         let commits = self.range.commits;
         let Some(brought) = self.places.by_blob.get(&oid) else {
-            let commit = commits.get(&oid);
+            let commit = commits.first(&oid);
             self.placed.push((oid, finding, commit));
             return;
         };
@@ -129,12 +129,12 @@ impl Verdicts<'_> {
             }
             let id = &self.places.commits[place.commit];
             // Most often the commit that first added the blob, found without a search.
-            let commit = match commits.get(&oid) {
+            let commit = match commits.first(&oid) {
                 Some(first) if &first.id == id => Some(Commit {
                     path: place.path.clone(),
                     ..first
                 }),
-                first => commits.commit(id, &place.path).or(first),
+                first => commits.commit_by_id(id, &place.path).or(first),
             };
             self.placed.push((oid.clone(), finding.clone(), commit));
         }

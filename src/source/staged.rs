@@ -34,8 +34,8 @@ pub(super) fn scan(
     let mut outcome = Outcome::default();
     let (mut scratch, mut window) = (Scratch::default(), Vec::new());
     let mut unreadable: Vec<String> = Vec::new();
-    let oids = files.iter().map(|f| f.oid.clone()).collect();
-    git::read_all(&top, oids, SPOOL_FROM, |i, object| {
+    let oids: Vec<&str> = files.iter().map(|f| f.oid.as_str()).collect();
+    git::read_all(&top, &oids, SPOOL_FROM, |i, object| {
         let (file, shown) = (&files[i], display_path(&files[i].path));
         let path = top.join(&file.path);
         match Item::from_object(&path, &shown, &object, &mut window)

@@ -117,12 +117,12 @@ fn install_hook_writes_refuses_and_forces() {
         .contains("tokenlint scan --staged"));
 }
 
-fn commit_all(dir: &Path, message: &str) {
+pub(crate) fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-qm", message, "--no-verify"]);
 }
 
-fn history(dir: &Path, args: &[&str]) -> serde_json::Value {
+pub(crate) fn history(dir: &Path, args: &[&str]) -> serde_json::Value {
     let mut all = vec![
         "scan",
         "--history",
@@ -167,11 +167,19 @@ fn history_finds_what_was_deleted_and_names_the_commit() {
     let doc = history(p, &[]);
     let findings = doc["findings"].as_array().unwrap();
     let rules = common::finding_strings(&doc, "rule_id");
-    // The same blob under two paths is one blob, scanned once.
+    // The same blob under two paths is judged at each: two places, two findings.
     assert_eq!(
         rules,
-        ["remotive-personal-access-token", "token-file-outside-store"],
+        [
+            "remotive-personal-access-token",
+            "remotive-personal-access-token",
+            "token-file-outside-store"
+        ],
         "{doc}"
+    );
+    assert_eq!(
+        common::finding_paths(&doc),
+        ["a.sh", "copy.sh", "personal-token-ci.json"]
     );
     for f in findings {
         let commit = &f["commit"];
@@ -245,7 +253,7 @@ fn a_shallow_clone_is_a_warning() {
 }
 
 /// Runs git in `dir` and returns its standard output, trimmed.
-fn git_out(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git_out(dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("git")
         .current_dir(dir)
         .args(args)
@@ -1096,7 +1104,7 @@ fn git_is_never_the_repository_own_git() {
 /// A `git` first on `PATH` that is the real one, but for `git log`, whose output it makes
 /// `lines` lines long: each line a file that one commit changes to one blob.
 #[cfg(unix)]
-fn git_with_a_long_log(bin: &Path, lines: u64) {
+fn git_with_a_long_log(bin: &Path, commit: &str, lines: u64) {
     use std::os::unix::fs::PermissionsExt;
     let real = std::env::split_paths(&absolute_path())
         .map(|d| d.join("git"))
@@ -1106,7 +1114,7 @@ fn git_with_a_long_log(bin: &Path, lines: u64) {
     let one = "1".repeat(40);
     let script = format!(
         "#!/bin/sh\nfor a; do\n  if [ \"$a\" = log ]; then\n    \
-         printf '\\001{one}\\0002026-01-01T00:00:00Z\\000t <t@example.test>\\n'\n    \
+         printf '\\001{commit}\\0002026-01-01T00:00:00Z\\000t <t@example.test>\\n'\n    \
          yes ':100644 100644 {zero} {one} M\tdir/a-long-path-to-a-file.txt' | head -n {lines}\n    \
          exit 0\n  fi\ndone\nexec '{}' \"$@\"\n",
         real.display()
@@ -1128,7 +1136,9 @@ fn a_history_log_of_millions_of_lines_is_read_as_it_comes() {
     fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 64))).unwrap();
     commit_all(p, "a");
     let bin = tempfile::tempdir().unwrap();
-    git_with_a_long_log(bin.path(), 3_500_000);
+    // The log's commit is a real one: its message is read, as every commit's is.
+    let head = git_out(p, &["rev-parse", "HEAD"]);
+    git_with_a_long_log(bin.path(), &head, 3_500_000);
     let path = format!("{}:{}", bin.path().display(), absolute_path());
     let out = common::Tokenlint::via(p, "sh")
         .args(["-c", "ulimit -d 131072 && exec \"$@\"", "sh"])

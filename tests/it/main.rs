@@ -12,6 +12,7 @@ mod config;
 mod docs;
 mod formats;
 mod git;
+mod history;
 mod hooks;
 mod hostile;
 mod introduced;
