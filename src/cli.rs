@@ -347,6 +347,8 @@ pub enum Format {
     Gitlab,
     /// reviewdog's diagnostic JSON (rdjson), for review comments.
     Rdjson,
+    /// JUnit XML, for Jenkins, GitLab and Azure DevOps test reports.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -413,6 +415,7 @@ fn report_request(args: ReportArgs, show_suppressed: bool) -> ReportRequest {
             Format::Concise => options::Format::Concise,
             Format::Gitlab => options::Format::Gitlab,
             Format::Rdjson => options::Format::Rdjson,
+            Format::Junit => options::Format::Junit,
         },
         output: args.output,
         fail_on: args.fail_on.map(|s| match s {

@@ -5,6 +5,7 @@ mod concise;
 mod github;
 mod gitlab;
 mod json;
+mod junit;
 mod rdjson;
 pub mod sarif;
 mod text;
@@ -132,6 +133,7 @@ pub enum Format {
     Concise,
     Gitlab,
     Rdjson,
+    Junit,
 }
 
 /// When to colour text output.
@@ -152,6 +154,7 @@ impl Format {
             Format::Concise => Box::new(concise::ConciseReporter),
             Format::Gitlab => Box::new(gitlab::GitlabReporter),
             Format::Rdjson => Box::new(rdjson::RdjsonReporter),
+            Format::Junit => Box::new(junit::JunitReporter),
         }
     }
 }
