@@ -105,6 +105,13 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff): `tokenlint man > tokenlint.1`.
+    Man {
+        /// Write every page instead, tokenlint.1 and one per command (tokenlint-scan.1, …),
+        /// into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Where rules come from.
@@ -370,6 +377,7 @@ pub enum Severity {
 /// request to the library.
 pub enum Action {
     Complete(clap_complete::Shell),
+    Man(Option<PathBuf>),
     Run(Box<Request>),
 }
 
@@ -389,6 +397,7 @@ impl Command {
                 rules: rule_request(args.rules, args.config),
             }),
             Command::Completions { shell } => return Action::Complete(shell),
+            Command::Man { dir } => return Action::Man(dir),
         }))
     }
 }

@@ -34,3 +34,32 @@ fn every_cli_case_starts_from_an_empty_environment() {
     }
     assert!(checked > 0);
 }
+
+/// `tokenlint man` prints the roff page that clap_mangen renders from the same definition
+/// as `--help`; `--dir` writes it and one page per command, as the release workflow does.
+#[test]
+fn man_prints_the_page_and_writes_one_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::common::tokenlint(dir.path(), &["man"]);
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH tokenlint 1"), "{page}");
+    for command in ["scan", "audit", "explain", "man"] {
+        assert!(
+            page.contains(&format!("tokenlint\\-{command}(1)")),
+            "{command}"
+        );
+    }
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    let out = crate::common::tokenlint(dir.path(), &["man", "--dir", "pages"]);
+    assert!(out.status.success() && out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(pages.join("tokenlint.1")).unwrap(),
+        page
+    );
+    let scan = std::fs::read_to_string(pages.join("tokenlint-scan.1")).unwrap();
+    assert!(scan.contains("\\-\\-format"), "{scan}");
+    let out = crate::common::tokenlint(dir.path(), &["man", "--dir", "missing/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+}
