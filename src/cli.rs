@@ -324,6 +324,19 @@ pub struct RulesArgs {
     /// Run every rule's positive and negative examples; exit 1 when one fails.
     #[arg(long)]
     pub check: bool,
+
+    /// How to list the rules.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule: id, severity and summary.
+    Text,
+    /// A JSON array: each rule's id, severity, summary, why, fix, references and whether
+    /// it is built in.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -388,6 +401,10 @@ impl Command {
             Command::Rules(args) => Request::Rules(RulesRequest {
                 rules: rule_request(args.rules, args.config),
                 check: args.check,
+                format: match args.format {
+                    RulesFormat::Text => tokenlint::docs::ListFormat::Text,
+                    RulesFormat::Json => tokenlint::docs::ListFormat::Json,
+                },
             }),
             Command::Audit(args) => Request::Audit(args.into()),
             Command::Baseline(args) => Request::Baseline(args.into()),

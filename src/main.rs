@@ -63,10 +63,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// `tokenlint completions SHELL`.
+/// `tokenlint completions SHELL`: the built-in rule ids are offered for `explain`, though
+/// any id (a rule of the user's own) is still accepted.
 fn completions(shell: clap_complete::Shell) -> Result<ExitCode, tokenlint::Error> {
+    let ids = tokenlint::rules::BuiltinRule::ALL
+        .iter()
+        .map(|rule| rule.id());
+    let ids = clap::builder::PossibleValuesParser::new(ids);
+    let mut command = cli::Cli::command().mut_subcommand("explain", |explain| {
+        explain.mut_arg("id", |id| id.value_parser(ids))
+    });
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut cli::Cli::command(), "tokenlint", &mut out);
+    clap_complete::generate(shell, &mut command, "tokenlint", &mut out);
     tokenlint::print(&mut std::io::stdout(), &String::from_utf8_lossy(&out))?;
     Ok(ExitCode::SUCCESS)
 }

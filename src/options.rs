@@ -84,6 +84,7 @@ pub struct BaselineRequest {
 pub struct RulesRequest {
     pub rules: RuleRequest,
     pub check: bool,
+    pub format: crate::docs::ListFormat,
 }
 
 #[derive(Debug)]
@@ -103,6 +104,7 @@ pub enum Command {
     Rules {
         setup: Setup,
         check: bool,
+        format: crate::docs::ListFormat,
     },
     Explain {
         rules: RuleSet,
@@ -165,10 +167,15 @@ pub fn resolve(request: Request) -> Result<Command, Error> {
         Request::Audit(audit) => Command::Audit(resolve_audit(audit)?),
         Request::Baseline(baseline) => Command::Baseline(resolve_baseline(baseline)?),
         Request::InstallHook { force } => Command::InstallHook { force },
-        Request::Rules(RulesRequest { rules, check }) => Command::Rules {
+        Request::Rules(RulesRequest {
+            rules,
+            check,
+            format,
+        }) => Command::Rules {
             // The rules a scan from here would run.
             setup: Setup::new(&rules, &[])?,
             check,
+            format,
         },
         Request::Explain(ExplainRequest { id, rules }) => {
             // Every rule a scan from here could run, those the configuration disables too.

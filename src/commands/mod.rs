@@ -22,7 +22,11 @@ pub(crate) fn run(command: Command, stdout: &mut Stdout) -> Result<ExitCode, Err
         Command::Audit(options) => run_audit(options, stdout),
         Command::Baseline(options) => baseline::run(options, stdout),
         Command::InstallHook { force } => install_hook(force, stdout),
-        Command::Rules { setup, check } => list_rules(&setup, check, stdout),
+        Command::Rules {
+            setup,
+            check,
+            format,
+        } => list_rules(&setup, check, format, stdout),
         Command::Explain { rules, id } => explain(&rules, &id, stdout),
         Command::Nothing { why } => {
             report::warn(why);
@@ -59,20 +63,46 @@ fn install_hook(force: bool, stdout: &mut Stdout) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list_rules(setup: &Setup, check: bool, stdout: &mut Stdout) -> Result<ExitCode, Error> {
+fn list_rules(
+    setup: &Setup,
+    check: bool,
+    format: docs::ListFormat,
+    stdout: &mut Stdout,
+) -> Result<ExitCode, Error> {
     if check {
         return check_rules(&setup.rules, stdout);
     }
-    stdout.print(&docs::rules_list(&setup.rules))?;
+    stdout.print(&docs::rules_listed(&setup.rules, format))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain(rules: &RuleSet, id: &str, stdout: &mut Stdout) -> Result<ExitCode, Error> {
-    let rule = rules
-        .get(id)
-        .ok_or_else(|| Error::UnknownRule(id.to_string()))?;
+    let rule = rules.get(id).ok_or_else(|| Error::UnknownRule {
+        id: id.to_string(),
+        help: match closest_rule(rules, id) {
+            Some(close) => format!("did you mean `{close}`? `tokenlint rules` lists the rules"),
+            None => "`tokenlint rules` lists the rules".to_string(),
+        },
+    })?;
     stdout.print(&docs::explain(rule))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The rule id most like `typed`, if one is like it enough: by Jaro-Winkler similarity, as
+/// clap suggests a mistyped subcommand, or containing what was typed (`expired`).
+fn closest_rule<'a>(rules: &'a RuleSet, typed: &str) -> Option<&'a str> {
+    let typed = typed.to_ascii_lowercase();
+    let score = |id: &str| {
+        let contains = typed.len() >= 4 && id.contains(&typed);
+        strsim::jaro_winkler(&typed, id).max(if contains { 0.9 } else { 0.0 })
+    };
+    rules
+        .rules()
+        .iter()
+        .map(|r| (score(r.id()), r.id()))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id)
 }
 
 fn check_rules(set: &RuleSet, stdout: &mut Stdout) -> Result<ExitCode, Error> {
