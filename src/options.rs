@@ -125,6 +125,9 @@ pub struct ReportOptions {
     /// `--no-redact`: secrets in full.
     pub show_secrets: bool,
     pub color: bool,
+    /// The width text output wraps at: the terminal's; `None` (no wrapping) when the
+    /// report does not go to a terminal.
+    pub width: Option<usize>,
     pub sarif_category: Option<String>,
     pub show_suppressed: bool,
 }
@@ -312,6 +315,7 @@ fn report_options(request: ReportRequest, setup: &Setup) -> ReportOptions {
             .unwrap_or(Severity::Warning),
         show_secrets: request.no_redact,
         color: use_color(request.color, request.output.is_none()),
+        width: text_width(request.output.is_none()),
         output: request.output,
         sarif_category: request.sarif_category,
         show_suppressed: request.show_suppressed,
@@ -393,6 +397,16 @@ fn walk_options(request: &WalkRequest) -> WalkOptions {
         // Each thread needs a stack: a huge count fails to spawn rather than helping.
         threads: threads.clamp(1, MAX_THREADS),
     }
+}
+
+/// The terminal's width when the report goes to one (at least 40 columns; 100 when the
+/// terminal does not say), else `None`: a file or a pipe gets one line per paragraph.
+fn text_width(to_stdout: bool) -> Option<usize> {
+    if !to_stdout || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let columns = terminal_size::terminal_size().map(|(width, _)| usize::from(width.0));
+    Some(columns.filter(|&c| c > 0).unwrap_or(100).max(40))
 }
 
 fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {

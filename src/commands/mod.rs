@@ -204,7 +204,10 @@ fn finish(
         token_files: token_files.as_deref(),
         context: &context,
     };
-    let reporter = options.format.reporter(options.color);
+    let reporter = options.format.reporter(report::TextLayout {
+        color: options.color,
+        width: options.width,
+    });
     stdout.write_report(
         options.output.as_deref(),
         crate::token::Reveal::in_full_if(options.show_secrets),

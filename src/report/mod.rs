@@ -144,10 +144,18 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How text output looks: coloured or not, and the width it wraps at (`None`: it does not
+/// wrap, one line per paragraph, as when it goes to a file or a pipe).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextLayout {
+    pub color: bool,
+    pub width: Option<usize>,
+}
+
 impl Format {
-    pub fn reporter(self, color: bool) -> Box<dyn Reporter> {
+    pub fn reporter(self, layout: TextLayout) -> Box<dyn Reporter> {
         match self {
-            Format::Text => Box::new(text::TextReporter { color }),
+            Format::Text => Box::new(text::TextReporter { layout }),
             Format::Json => Box::new(json::JsonReporter),
             Format::Sarif => Box::new(sarif::SarifReporter),
             Format::Github => Box::new(github::GithubReporter),

@@ -320,3 +320,60 @@ fn junit_holds_hostile_names_suppressed_findings_and_scan_errors() {
     );
     assert_eq!(str_at(by_kind("error"), "/classname"), "dangling");
 }
+
+/// Three findings of one rule show its help once; off a terminal nothing is wrapped, so the
+/// help is one line.
+#[test]
+fn text_shows_a_rules_help_once_and_wraps_only_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let body: String = (0..3)
+        .map(|i| format!("T{i}={}\n", token("pa", 80 + i)))
+        .collect();
+    fs::write(dir.path().join("a.sh"), body).unwrap();
+    let out = tokenlint(dir.path(), &["scan", "--format", "text"]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(shown.matches(" × ").count(), 3, "{shown}");
+    let helps: Vec<&str> = shown.lines().filter(|l| l.contains("help: ")).collect();
+    assert_eq!(helps.len(), 1, "{shown}");
+    assert!(
+        helps[0].contains("`export ACCESS_TOKEN=$(remotive cloud auth print-access-token)`")
+            && helps[0].ends_with("never a personal token."),
+        "the help is one line off a terminal: {shown}"
+    );
+}
+
+/// On a terminal 50 columns wide, text wraps at 50, between words, and a suggested command
+/// (a code span, `chmod 700 …`) is never split, though it is wider than the terminal.
+#[cfg(unix)]
+#[test]
+fn text_wraps_at_the_terminals_width_and_keeps_commands_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = common::Tokenlint::new(dir.path());
+    let store = cmd.home().join(".config/remotive");
+    fs::create_dir_all(&store).unwrap();
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(dir.path().join("a.sh"), format!("T={}\n", token("pa", 91))).unwrap();
+    cmd.args(["audit", "--now", "2026-11-29", "--format", "text", "a.sh"])
+        .env("NO_COLOR", "1");
+    let (status, written) = common::on_a_terminal_of(&mut cmd, 50);
+    assert_eq!(status.code(), Some(1));
+    let shown = String::from_utf8(written).unwrap().replace("\r\n", "\n");
+    let command = format!("`chmod 700 {}`", store.display());
+    assert!(
+        shown.lines().any(|l| l.contains(&command)),
+        "{command} is split:\n{shown}"
+    );
+    let help = "Read the token from the environment instead of writing it down";
+    assert!(
+        !shown.lines().any(|l| l.contains(help)),
+        "not wrapped:\n{shown}"
+    );
+    for line in shown
+        .lines()
+        .filter(|l| !l.contains('`') && !l.contains('/'))
+    {
+        assert!(line.chars().count() <= 50, "{line:?} is wider than 50");
+    }
+}
