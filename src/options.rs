@@ -130,6 +130,9 @@ pub struct ReportOptions {
     pub width: Option<usize>,
     pub sarif_category: Option<String>,
     pub show_suppressed: bool,
+    /// A hook's run (`scan --hook`): nothing printed when it finds nothing, and how to
+    /// proceed after it refuses a commit.
+    pub hook: bool,
 }
 
 /// `scan`, resolved.
@@ -221,7 +224,8 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
             why: "tokenlint: every file the hook was given is ignored by .tokenlintignore",
         });
     };
-    let report = report_options(request.report, &setup);
+    let mut report = report_options(request.report, &setup);
+    report.hook = request.hook;
     Ok(Command::Scan(ScanOptions {
         setup,
         settings,
@@ -319,6 +323,7 @@ fn report_options(request: ReportRequest, setup: &Setup) -> ReportOptions {
         output: request.output,
         sarif_category: request.sarif_category,
         show_suppressed: request.show_suppressed,
+        hook: false,
     }
 }
 

@@ -161,6 +161,17 @@ struct Results<'a> {
     token_files: Option<Vec<TokenFileRow>>,
 }
 
+/// What a hook prints, on standard error, after it refuses a commit.
+const HOOK_ADVICE: &str = "\
+tokenlint refused the commit. To go on, for each finding above:
+  - a real token: revoke it, take it out of the file, and read it from the environment
+    instead (`REMOTIVE_CLOUD_AUTH_TOKEN` from a secret store or CI secret); then `git add` the file;
+  - a false positive: end its line with `# tokenlint:allow <reason>`, or put the line
+    `# tokenlint:allow-next-line <reason>` above it;
+  - findings you accept for now: record them with `tokenlint baseline`, name the file in
+    tokenlint.toml (`baseline = \".tokenlint-baseline.json\"`) and commit both.
+`tokenlint explain RULE-ID` says more about a rule.";
+
 /// Sorts the results, writes the report, and decides the exit code.
 fn finish(
     options: &ReportOptions,
@@ -208,14 +219,22 @@ fn finish(
         color: options.color,
         width: options.width,
     });
-    stdout.write_report(
-        options.output.as_deref(),
-        crate::token::Reveal::in_full_if(options.show_secrets),
-        |out| reporter.write(&report, out),
-    )?;
+    // A hook that finds nothing says nothing: a commit is not the place for a summary.
+    let quiet =
+        options.hook && options.output.is_none() && findings.is_empty() && errors.is_empty();
+    if !quiet {
+        stdout.write_report(
+            options.output.as_deref(),
+            crate::token::Reveal::in_full_if(options.show_secrets),
+            |out| reporter.write(&report, out),
+        )?;
+    }
     let failed = findings
         .iter()
         .any(|f| f.suppression.is_none() && f.severity >= options.fail_on);
+    if options.hook && failed {
+        HOOK_ADVICE.lines().for_each(report::emit);
+    }
     Ok(ExitCode::from(if failed { EXIT_FOUND } else { EXIT_CLEAN }))
 }
 
