@@ -453,3 +453,48 @@ fn pull_request_mode_scans_the_range_and_needs_the_base_commit() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("pull_request events"), "{stderr}");
 }
+
+/// The install order, as steps: the fast install, then only when it found nothing the
+/// cargo build, restored and saved by version (saved before the scan can fail the job).
+#[test]
+fn the_action_builds_with_cargo_only_as_a_last_resort_cached_by_version() {
+    let action = action();
+    let steps: Vec<&str> = action["runs"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "Install tokenlint",
+            "Restore tokenlint built by cargo",
+            "Build tokenlint with cargo",
+            "Save tokenlint built by cargo",
+            "Scan",
+            "Upload to code scanning",
+            "Fail on findings",
+        ]
+    );
+    let key =
+        "tokenlint-cargo-${{ steps.install.outputs.version }}-${{ runner.os }}-${{ runner.arch }}";
+    for name in ["restore", "Save tokenlint built by cargo"] {
+        let cache = step(&action, name);
+        assert_eq!(cache["with"]["key"].as_str(), Some(key), "{name}");
+        let only_if = cache["if"].as_str().unwrap();
+        assert!(
+            only_if.contains("steps.install.outputs.bin == ''"),
+            "{name}"
+        );
+    }
+    let build = step(&action, "cargo");
+    assert!(build["run"]
+        .as_str()
+        .unwrap()
+        .contains("cargo install --locked"));
+    assert_eq!(
+        step(&action, "scan")["env"]["TOKENLINT"].as_str(),
+        Some("${{ steps.install.outputs.bin || steps.cargo.outputs.bin }}")
+    );
+}
