@@ -115,6 +115,13 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff): `tokenlint man > tokenlint.1`.
+    Man {
+        /// Write every page instead, tokenlint.1 and one per command (tokenlint-scan.1, …),
+        /// into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// The push hooks.
@@ -445,6 +452,19 @@ pub struct RulesArgs {
     /// Run every rule's positive and negative examples; exit 1 when one fails.
     #[arg(long)]
     pub check: bool,
+
+    /// How to list the rules.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule: id, severity and summary.
+    Text,
+    /// A JSON array: each rule's id, severity, summary, why, fix, references and whether
+    /// it is built in.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -475,6 +495,8 @@ pub enum Format {
     Gitlab,
     /// reviewdog's diagnostic JSON (rdjson), for review comments.
     Rdjson,
+    /// JUnit XML, for Jenkins, GitLab and Azure DevOps test reports.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -496,6 +518,7 @@ pub enum Severity {
 /// request to the library.
 pub enum Action {
     Complete(clap_complete::Shell),
+    Man(Option<PathBuf>),
     Run(Box<Request>),
 }
 
@@ -506,6 +529,10 @@ impl Command {
             Command::Rules(args) => Request::Rules(RulesRequest {
                 rules: rule_request(args.rules, args.config),
                 check: args.check,
+                format: match args.format {
+                    RulesFormat::Text => tokenlint::docs::ListFormat::Text,
+                    RulesFormat::Json => tokenlint::docs::ListFormat::Json,
+                },
             }),
             Command::Audit(args) => Request::Audit(args.into()),
             Command::Baseline(args) => Request::Baseline(args.into()),
@@ -527,6 +554,7 @@ impl Command {
                 rules: rule_request(args.rules, args.config),
             }),
             Command::Completions { shell } => return Action::Complete(shell),
+            Command::Man { dir } => return Action::Man(dir),
         }))
     }
 }
@@ -553,6 +581,7 @@ fn report_request(args: ReportArgs, show_suppressed: bool) -> ReportRequest {
             Format::Concise => options::Format::Concise,
             Format::Gitlab => options::Format::Gitlab,
             Format::Rdjson => options::Format::Rdjson,
+            Format::Junit => options::Format::Junit,
         },
         output: args.output,
         fail_on: args.fail_on.map(severity),

@@ -119,6 +119,12 @@ fn open_regular(path: &Path, follow: bool) -> io::Result<File> {
         Some(libc::ELOOP) if !follow => refusal("it is a symbolic link"),
         _ => e,
     })?;
+    // Without O_NOFOLLOW, a link is looked for after the open: racy, but it refuses the
+    // link that was there before (untested: nothing here runs Windows).
+    #[cfg(not(unix))]
+    if !follow && std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(refusal("it is a symbolic link"));
+    }
     if !file.metadata()?.is_file() {
         return Err(refusal("it is not a regular file"));
     }

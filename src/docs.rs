@@ -7,8 +7,61 @@
 
 use std::fmt::Write;
 
-use crate::rules::{Rule, RuleSet};
+use serde::Serialize;
+
+use crate::rules::{BuiltinRule, Rule, RuleSet, Severity};
 use crate::shown::{clean, clean_lines};
+use crate::token::redact_tokens;
+
+/// How `tokenlint rules` lists the rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListFormat {
+    /// One line per rule, in columns.
+    #[default]
+    Text,
+    /// A JSON array, one object per rule, for scripts and editors.
+    Json,
+}
+
+/// A rule as `tokenlint rules --format json` lists it. Its text comes from a rule file,
+/// maybe of the scanned tree: tokens redacted (JSON escapes control characters itself).
+#[derive(Serialize)]
+struct ListedRule {
+    id: String,
+    severity: Severity,
+    summary: String,
+    why: String,
+    fix: String,
+    references: Vec<String>,
+    /// Built into tokenlint, or else read from a rule file (`--rules`, `[rules] paths`).
+    builtin: bool,
+}
+
+/// `tokenlint rules` in `format`.
+pub fn rules_listed(set: &RuleSet, format: ListFormat) -> String {
+    match format {
+        ListFormat::Text => rules_list(set),
+        ListFormat::Json => {
+            let text = |t: &str| redact_tokens(t.trim()).into_owned();
+            let listed: Vec<ListedRule> = set
+                .rules()
+                .iter()
+                .map(|r| ListedRule {
+                    id: text(r.id()),
+                    severity: r.severity,
+                    summary: text(&r.docs.summary),
+                    why: text(&r.docs.why),
+                    fix: text(&r.docs.fix),
+                    references: r.docs.references.iter().map(|t| text(t)).collect(),
+                    builtin: BuiltinRule::from_id(r.id()).is_some(),
+                })
+                .collect();
+            let mut json = serde_json::to_string_pretty(&listed).expect("rules serialize");
+            json.push('\n');
+            json
+        }
+    }
+}
 
 /// `tokenlint rules`: one line per rule, in columns.
 pub fn rules_list(set: &RuleSet) -> String {

@@ -47,9 +47,14 @@ pub enum Error {
         error: std::io::Error,
     },
 
-    #[error("unknown rule `{0}`")]
-    #[diagnostic(code(tokenlint::rule), help("`tokenlint rules` lists the rules"))]
-    UnknownRule(String),
+    #[error("unknown rule `{id}`")]
+    #[diagnostic(code(tokenlint::rule))]
+    UnknownRule {
+        id: String,
+        /// The closest rule id, when one is close, and where to find the others.
+        #[help]
+        help: String,
+    },
 
     #[error("cannot write {}", path.display())]
     #[diagnostic(code(tokenlint::output))]

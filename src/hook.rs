@@ -27,7 +27,7 @@ pub(crate) const HOOK: &str = concat!(
     ") or skip with git commit --no-verify' >&2\n",
     "  exit 1\n",
     "fi\n",
-    "exec tokenlint scan --staged --\n",
+    "exec tokenlint scan --staged --hook --\n",
 );
 
 /// The pre-push hook `install-hook --pre-push` writes: git's arguments (the remote's name
@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn the_hook_ends_its_options_and_names_the_readme_install_command() {
-        assert!(HOOK.contains("exec tokenlint scan --staged --\n"));
+        assert!(HOOK.contains("exec tokenlint scan --staged --hook --\n"));
         assert!(HOOK.contains(install_command!()));
         assert!(!HOOK.contains("cargo install tokenlint"));
         assert!(include_str!("../README.md").contains(install_command!()));

@@ -267,6 +267,7 @@ pub fn permission_problem(_path: &Path, _kind: PrivatePath) -> Option<Problem> {
 /// `path` quoted for a POSIX shell when it needs quoting, by `shlex`, which also quotes
 /// what an interactive shell or fish would expand (`~`, `!`, `^`, `{`, `\`). A path with
 /// a NUL in it, which no shell argument can hold, is single-quoted as it stands.
+#[cfg(unix)]
 fn shell_quote(path: &str) -> String {
     match shlex::try_quote(path) {
         Ok(quoted) => quoted.into_owned(),
@@ -458,6 +459,7 @@ mod tests {
         assert_eq!(clean_text(&"x".repeat(100)).chars().count(), 65);
     }
 
+    #[cfg(unix)]
     #[test]
     fn quoting() {
         assert_eq!(shell_quote("/home/me/x.json"), "/home/me/x.json");

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
     tokenlint::crash::install(|line| eprintln!("{line}"));
     let result = match cli::Cli::parse_args().command.action() {
         cli::Action::Complete(shell) => completions(shell),
+        cli::Action::Man(dir) => man(dir),
         cli::Action::Run(request) => tokenlint::resolve(*request)
             .and_then(|command| tokenlint::run(command, &mut std::io::stdout())),
     };
@@ -62,10 +63,43 @@ fn main() -> ExitCode {
     }
 }
 
-/// `tokenlint completions SHELL`.
+/// `tokenlint completions SHELL`: the built-in rule ids are offered for `explain`, though
+/// any id (a rule of the user's own) is still accepted.
 fn completions(shell: clap_complete::Shell) -> Result<ExitCode, tokenlint::Error> {
+    let ids = tokenlint::rules::BuiltinRule::ALL
+        .iter()
+        .map(|rule| rule.id());
+    let ids = clap::builder::PossibleValuesParser::new(ids);
+    let mut command = cli::Cli::command().mut_subcommand("explain", |explain| {
+        explain.mut_arg("id", |id| id.value_parser(ids))
+    });
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut cli::Cli::command(), "tokenlint", &mut out);
+    clap_complete::generate(shell, &mut command, "tokenlint", &mut out);
     tokenlint::print(&mut std::io::stdout(), &String::from_utf8_lossy(&out))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `tokenlint man [--dir DIR]`: the man page, or every page into DIR, rendered by
+/// clap_mangen from the same definition as `--help`, so that the two never disagree. The
+/// release workflow writes them.
+fn man(dir: Option<std::path::PathBuf>) -> Result<ExitCode, tokenlint::Error> {
+    let mut command = cli::Cli::command()
+        .name("tokenlint")
+        .disable_help_subcommand(true);
+    command.build();
+    let written = match dir {
+        Some(dir) => clap_mangen::generate_to(command, &dir).map_err(|e| (dir, e)),
+        None => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .expect("rendering into memory does not fail");
+            tokenlint::print(&mut std::io::stdout(), &String::from_utf8_lossy(&out))?;
+            Ok(())
+        }
+    };
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err((path, source)) => Err(tokenlint::Error::Output { path, source }),
+    }
 }

@@ -108,6 +108,7 @@ pub struct BaselineRequest {
 pub struct RulesRequest {
     pub rules: RuleRequest,
     pub check: bool,
+    pub format: crate::docs::ListFormat,
 }
 
 #[derive(Debug)]
@@ -130,6 +131,7 @@ pub enum Command {
     Rules {
         setup: Setup,
         check: bool,
+        format: crate::docs::ListFormat,
     },
     Explain {
         rules: RuleSet,
@@ -150,8 +152,14 @@ pub struct ReportOptions {
     /// `--no-redact`: secrets in full.
     pub show_secrets: bool,
     pub color: bool,
+    /// The width text output wraps at: the terminal's; `None` (no wrapping) when the
+    /// report does not go to a terminal.
+    pub width: Option<usize>,
     pub sarif_category: Option<String>,
     pub show_suppressed: bool,
+    /// A hook's run (`scan --hook`): nothing printed when it finds nothing, and how to
+    /// proceed after it refuses a commit.
+    pub hook: bool,
 }
 
 /// `scan`, resolved.
@@ -213,10 +221,15 @@ pub fn resolve(request: Request) -> Result<Command, Error> {
         Request::Baseline(baseline) => Command::Baseline(resolve_baseline(baseline)?),
         Request::InstallHook { force, hook } => Command::InstallHook { force, hook },
         Request::Hook(hook) => Command::Hook(hook),
-        Request::Rules(RulesRequest { rules, check }) => Command::Rules {
+        Request::Rules(RulesRequest {
+            rules,
+            check,
+            format,
+        }) => Command::Rules {
             // The rules a scan from here would run.
             setup: Setup::new(&rules, &[])?,
             check,
+            format,
         },
         Request::Explain(ExplainRequest { id, rules }) => {
             // Every rule a scan from here could run, those the configuration disables too.
@@ -259,7 +272,8 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
             why: "tokenlint: every file the hook was given is ignored by .tokenlintignore",
         });
     };
-    let report = report_options(request.report, &setup);
+    let mut report = report_options(request.report, &setup);
+    report.hook = request.hook;
     Ok(Command::Scan(ScanOptions {
         setup,
         settings,
@@ -384,9 +398,11 @@ fn report_options(request: ReportRequest, setup: &Setup) -> ReportOptions {
             .unwrap_or(Severity::Warning),
         show_secrets: request.no_redact,
         color: use_color(request.color, request.output.is_none()),
+        width: text_width(request.output.is_none()),
         output: request.output,
         sarif_category: request.sarif_category,
         show_suppressed: request.show_suppressed,
+        hook: false,
     }
 }
 
@@ -465,6 +481,16 @@ fn walk_options(request: &WalkRequest) -> WalkOptions {
         // Each thread needs a stack: a huge count fails to spawn rather than helping.
         threads: threads.clamp(1, MAX_THREADS),
     }
+}
+
+/// The terminal's width when the report goes to one (at least 40 columns; 100 when the
+/// terminal does not say), else `None`: a file or a pipe gets one line per paragraph.
+fn text_width(to_stdout: bool) -> Option<usize> {
+    if !to_stdout || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let columns = terminal_size::terminal_size().map(|(width, _)| usize::from(width.0));
+    Some(columns.filter(|&c| c > 0).unwrap_or(100).max(40))
 }
 
 fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {

@@ -230,12 +230,17 @@ fn opened_as_looked_at(looked: &fs::Metadata, opened: &fs::Metadata) -> io::Resu
             return Err(changed());
         }
     }
+    // Windows has no stable file identity in std (`file_index` is unstable): the file
+    // opened is not compared with the one looked at there.
+    #[cfg(not(unix))]
+    let _ = looked;
     if !is_special(opened) || !may_write_to_device(opened) {
         return Err(refused());
     }
     Ok(())
 }
 
+#[cfg(unix)]
 fn changed() -> io::Error {
     io::Error::other(
         "the file changed while it was being written (someone else writes to its directory): \
@@ -264,6 +269,7 @@ fn may_write_to_device(_meta: &fs::Metadata) -> bool {
 
 /// A device or FIFO owned by `owner` may be written by user `euid`: when it is theirs, or
 /// when it is the character device `char_device` that `/dev/null` is (`null`).
+#[cfg(unix)]
 fn device_allowed(owner: u32, euid: u32, char_device: Option<u64>, null: Option<u64>) -> bool {
     owner == euid || (char_device.is_some() && char_device == null)
 }
@@ -402,6 +408,7 @@ pub(crate) fn remove_pending() {
 /// Once per run: SIGINT and SIGTERM remove the temporary files, then end the run as the
 /// signal would (exit 130 or 143).
 fn on_signal_remove_pending() {
+    #[cfg(unix)]
     static ONCE: std::sync::Once = std::sync::Once::new();
     #[cfg(unix)]
     ONCE.call_once(|| {
@@ -509,6 +516,7 @@ mod tests {
         assert!(open_no_follow(&dir.path().join("link")).is_err());
     }
 
+    #[cfg(unix)]
     #[test]
     fn devices_and_fifos_of_others_are_refused_but_dev_null() {
         let null = Some(0x103);

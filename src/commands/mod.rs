@@ -25,7 +25,11 @@ pub(crate) fn run(command: Command, stdout: &mut Stdout) -> Result<ExitCode, Err
         Command::Baseline(options) => baseline::run(options, stdout),
         Command::InstallHook { force, hook } => install_hook(force, hook, stdout),
         Command::Hook(request) => hook::run(request),
-        Command::Rules { setup, check } => list_rules(&setup, check, stdout),
+        Command::Rules {
+            setup,
+            check,
+            format,
+        } => list_rules(&setup, check, format, stdout),
         Command::Explain { rules, id } => explain(&rules, &id, stdout),
         Command::Nothing { why } => {
             report::warn(why);
@@ -85,20 +89,46 @@ fn install_hook(force: bool, which: GitHook, stdout: &mut Stdout) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn list_rules(setup: &Setup, check: bool, stdout: &mut Stdout) -> Result<ExitCode, Error> {
+fn list_rules(
+    setup: &Setup,
+    check: bool,
+    format: docs::ListFormat,
+    stdout: &mut Stdout,
+) -> Result<ExitCode, Error> {
     if check {
         return check_rules(&setup.rules, stdout);
     }
-    stdout.print(&docs::rules_list(&setup.rules))?;
+    stdout.print(&docs::rules_listed(&setup.rules, format))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain(rules: &RuleSet, id: &str, stdout: &mut Stdout) -> Result<ExitCode, Error> {
-    let rule = rules
-        .get(id)
-        .ok_or_else(|| Error::UnknownRule(id.to_string()))?;
+    let rule = rules.get(id).ok_or_else(|| Error::UnknownRule {
+        id: id.to_string(),
+        help: match closest_rule(rules, id) {
+            Some(close) => format!("did you mean `{close}`? `tokenlint rules` lists the rules"),
+            None => "`tokenlint rules` lists the rules".to_string(),
+        },
+    })?;
     stdout.print(&docs::explain(rule))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The rule id most like `typed`, if one is like it enough: by Jaro-Winkler similarity, as
+/// clap suggests a mistyped subcommand, or containing what was typed (`expired`).
+fn closest_rule<'a>(rules: &'a RuleSet, typed: &str) -> Option<&'a str> {
+    let typed = typed.to_ascii_lowercase();
+    let score = |id: &str| {
+        let contains = typed.len() >= 4 && id.contains(&typed);
+        strsim::jaro_winkler(&typed, id).max(if contains { 0.9 } else { 0.0 })
+    };
+    rules
+        .rules()
+        .iter()
+        .map(|r| (score(r.id()), r.id()))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id)
 }
 
 fn check_rules(set: &RuleSet, stdout: &mut Stdout) -> Result<ExitCode, Error> {
@@ -158,6 +188,17 @@ struct Results<'a> {
     /// `audit --fix`'s actions.
     actions: Option<Vec<ActionRow>>,
 }
+
+/// What a hook prints, on standard error, after it refuses a commit.
+const HOOK_ADVICE: &str = "\
+tokenlint refused the commit. To go on, for each finding above:
+  - a real token: revoke it, take it out of the file, and read it from the environment
+    instead (`REMOTIVE_CLOUD_AUTH_TOKEN` from a secret store or CI secret); then `git add` the file;
+  - a false positive: end its line with `# tokenlint:allow <reason>`, or put the line
+    `# tokenlint:allow-next-line <reason>` above it;
+  - findings you accept for now: record them with `tokenlint baseline`, name the file in
+    tokenlint.toml (`baseline = \".tokenlint-baseline.json\"`) and commit both.
+`tokenlint explain RULE-ID` says more about a rule.";
 
 /// Sorts the results, writes the report, and decides the exit code.
 fn finish(
@@ -220,15 +261,26 @@ fn finish(
         actions: actions.as_deref(),
         context: &context,
     };
-    let reporter = options.format.reporter(options.color);
-    stdout.write_report(
-        options.output.as_deref(),
-        crate::token::Reveal::in_full_if(options.show_secrets),
-        |out| reporter.write(&report, out),
-    )?;
+    let reporter = options.format.reporter(report::TextLayout {
+        color: options.color,
+        width: options.width,
+    });
+    // A hook that finds nothing says nothing: a commit is not the place for a summary.
+    let quiet =
+        options.hook && options.output.is_none() && findings.is_empty() && errors.is_empty();
+    if !quiet {
+        stdout.write_report(
+            options.output.as_deref(),
+            crate::token::Reveal::in_full_if(options.show_secrets),
+            |out| reporter.write(&report, out),
+        )?;
+    }
     let failed = findings
         .iter()
         .any(|f| f.suppression.is_none() && f.severity >= options.fail_on);
+    if options.hook && failed {
+        HOOK_ADVICE.lines().for_each(report::emit);
+    }
     Ok(ExitCode::from(if failed { EXIT_FOUND } else { EXIT_CLEAN }))
 }
 

@@ -6,6 +6,7 @@ mod concise;
 mod github;
 mod gitlab;
 mod json;
+mod junit;
 mod rdjson;
 pub mod sarif;
 mod text;
@@ -169,6 +170,7 @@ pub enum Format {
     Concise,
     Gitlab,
     Rdjson,
+    Junit,
 }
 
 /// When to colour text output.
@@ -179,16 +181,25 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How text output looks: coloured or not, and the width it wraps at (`None`: it does not
+/// wrap, one line per paragraph, as when it goes to a file or a pipe).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextLayout {
+    pub color: bool,
+    pub width: Option<usize>,
+}
+
 impl Format {
-    pub fn reporter(self, color: bool) -> Box<dyn Reporter> {
+    pub fn reporter(self, layout: TextLayout) -> Box<dyn Reporter> {
         match self {
-            Format::Text => Box::new(text::TextReporter { color }),
+            Format::Text => Box::new(text::TextReporter { layout }),
             Format::Json => Box::new(json::JsonReporter),
             Format::Sarif => Box::new(sarif::SarifReporter),
             Format::Github => Box::new(github::GithubReporter),
             Format::Concise => Box::new(concise::ConciseReporter),
             Format::Gitlab => Box::new(gitlab::GitlabReporter),
             Format::Rdjson => Box::new(rdjson::RdjsonReporter),
+            Format::Junit => Box::new(junit::JunitReporter),
         }
     }
 }

@@ -13,21 +13,16 @@ use crate::finding::{Finding, Snippet};
 use crate::rules::Severity;
 
 pub(super) struct TextReporter {
-    pub color: bool,
+    pub layout: super::TextLayout,
 }
 
 impl Reporter for TextReporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let theme = if self.color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_links(false)
-            .with_width(100)
-            .with_context_lines(1);
+        let handler = self.handler();
         let mut rendered = String::new();
+        // A rule's help is shown with its first finding only: 23 findings of three rules
+        // need it three times, not 23.
+        let mut helped = std::collections::HashSet::new();
         for (i, finding) in report.findings.iter().enumerate() {
             if i > 0 {
                 writeln!(out)?;
@@ -36,6 +31,7 @@ impl Reporter for TextReporter {
             let help = report
                 .rules
                 .get(&finding.rule_id)
+                .filter(|_| helped.insert(finding.rule_id.as_str()))
                 .map(|r| super::clean(r.docs.fix.trim()));
             let diag = FindingDiagnostic {
                 finding,
@@ -65,6 +61,55 @@ impl Reporter for TextReporter {
         }
         writeln!(out, "{}", summary_line(&report.summary))
     }
+}
+
+impl TextReporter {
+    /// miette's renderer, wrapping at the layout's width (or not at all) between words,
+    /// never inside a word or a `code span`, so that a suggested command stays whole.
+    fn handler(&self) -> GraphicalReportHandler {
+        let theme = if self.layout.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_context_lines(1)
+            .with_break_words(false)
+            .with_word_separator(textwrap::WordSeparator::Custom(words_and_code_spans));
+        match self.layout.width {
+            Some(width) => handler.with_width(width),
+            None => handler.with_wrap_lines(false),
+        }
+    }
+}
+
+/// Splits a line into the words it may wrap between: at runs of spaces, except inside a
+/// `code span`, which is one word however many spaces it holds.
+fn words_and_code_spans(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut in_code = false;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '`' => in_code = !in_code,
+            ' ' if !in_code => {
+                let mut end = i + 1;
+                while let Some((j, ' ')) = chars.peek().copied() {
+                    end = j + 1;
+                    chars.next();
+                }
+                words.push(textwrap::core::Word::from(&line[start..end]));
+                start = end;
+            }
+            _ => {}
+        }
+    }
+    if start < line.len() {
+        words.push(textwrap::core::Word::from(&line[start..]));
+    }
+    Box::new(words.into_iter())
 }
 
 /// `audit`'s table: one row per token file, never the token.
@@ -323,6 +368,14 @@ impl SourceCode for SnippetSource<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_span_is_one_word() {
+        let words: Vec<String> = words_and_code_spans("run  `chmod 600 'a b'` now `x`")
+            .map(|w| format!("{}{}", w.word, w.whitespace))
+            .collect();
+        assert_eq!(words, ["run  ", "`chmod 600 'a b'` ", "now ", "`x`"]);
+    }
 
     #[test]
     fn a_snippet_is_read_as_miette_reads_its_own_sources() {

@@ -91,7 +91,7 @@ fn install_hook_writes_refuses_and_forces() {
     );
     let hook = p.join(".git/hooks/pre-commit");
     let text = fs::read_to_string(&hook).unwrap();
-    assert!(text.contains("exec tokenlint scan --staged --\n"));
+    assert!(text.contains("exec tokenlint scan --staged --hook --\n"));
     assert!(!text.contains("cargo install tokenlint"), "no such crate");
     #[cfg(unix)]
     {

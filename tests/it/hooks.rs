@@ -128,7 +128,7 @@ fn install(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-const HOOK_LINE: &str = "exec tokenlint scan --staged --\n";
+const HOOK_LINE: &str = "exec tokenlint scan --staged --hook --\n";
 
 #[cfg(unix)]
 #[test]
@@ -234,4 +234,72 @@ fn install_hook_refuses_a_hooks_path_with_a_line_break() {
         );
     }
     assert!(!elsewhere.exists());
+}
+
+/// The plain git hook, for real: `git commit` runs it (git sends a hook's output to its
+/// standard error). A clean commit shows nothing of tokenlint; a refused one shows the
+/// finding, then how to go on.
+#[test]
+fn a_refused_commit_says_how_to_go_on_and_a_clean_one_says_nothing() {
+    let dir = repo();
+    let p = dir.path();
+    assert_eq!(tokenlint(p, &["install-hook"]).status.code(), Some(0));
+    let bin_dir = Path::new(common::BIN).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let commit = |message: &str| {
+        let out = common::Tokenlint::via(p, "git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
+            .args(["commit", "-qm", message])
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8(out.stderr).unwrap())
+    };
+    fs::write(p.join("a.sh"), "echo hello\n").unwrap();
+    git(p, &["add", "a.sh"]);
+    let (ok, stderr) = commit("clean");
+    assert!(ok && stderr.is_empty(), "{stderr}");
+
+    let t = token("pa", 95);
+    fs::write(p.join("b.sh"), format!("T={t}\n")).unwrap();
+    git(p, &["add", "b.sh"]);
+    let (ok, stderr) = commit("leaky");
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains("b.sh:1:3"), "{stderr}");
+    let advice = stderr
+        .split_once("tokenlint refused the commit.")
+        .map(|s| s.1);
+    let advice = advice.unwrap_or_else(|| panic!("no advice: {stderr}"));
+    for step in [
+        "read it from the environment",
+        "`# tokenlint:allow <reason>`",
+        "`tokenlint baseline`",
+    ] {
+        assert!(advice.contains(step), "{step}: {advice}");
+    }
+    assert!(!stderr.contains(&t[10..]), "{stderr}");
+}
+
+/// The advice is for hooks: a scan outside one, with findings, prints none, and a hook's
+/// JSON report stays one JSON document on standard output.
+#[test]
+fn only_a_hook_gives_the_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("c.sh"), format!("T={}\n", token("pa", 96))).unwrap();
+    let out = tokenlint(dir.path(), &["scan", "--no-store", "c.sh"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("refused"));
+    let args = ["scan", "--no-store", "--format", "json", "--hook", "c.sh"];
+    let out = tokenlint(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(finding_paths(&doc), ["c.sh"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tokenlint refused the commit."));
+    fs::write(dir.path().join("d.sh"), "echo clean\n").unwrap();
+    let out = tokenlint(dir.path(), &["scan", "--no-store", "--hook", "d.sh"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
 }

@@ -10,8 +10,8 @@ mod runner;
 pub use runner::*;
 
 /// Every `--format`, for the tests that hold for all of them (redaction above all).
-pub const FORMATS: [&str; 7] = [
-    "text", "json", "sarif", "github", "concise", "gitlab", "rdjson",
+pub const FORMATS: [&str; 8] = [
+    "text", "json", "sarif", "github", "concise", "gitlab", "rdjson", "junit",
 ];
 
 /// A synthetic token of `kind` (`pa` or `sa`): eight groups of hex derived from `seed`.

@@ -80,13 +80,25 @@ pub fn tokenlint(dir: &Path, args: &[&str]) -> Output {
 /// the terminal's `\r\n` line ends).
 #[cfg(unix)]
 pub fn on_a_terminal(cmd: &mut Command) -> (std::process::ExitStatus, Vec<u8>) {
+    on_a_terminal_of(cmd, 0)
+}
+
+/// [`on_a_terminal`], on a terminal `columns` wide (0: one that does not say).
+#[cfg(unix)]
+pub fn on_a_terminal_of(cmd: &mut Command, columns: u16) -> (std::process::ExitStatus, Vec<u8>) {
     use std::io::Read;
     use std::os::fd::{FromRawFd, OwnedFd};
     let (mut master, mut slave) = (-1, -1);
     let null = std::ptr::null_mut();
-    // SAFETY: openpty writes two new descriptors into the integers it is given; the name,
-    // terminal settings and window size may be null.
-    let opened = unsafe { libc::openpty(&mut master, &mut slave, null, null.cast(), null.cast()) };
+    let size = libc::winsize {
+        ws_row: 50,
+        ws_col: columns,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two new descriptors into the integers it is given; the name
+    // and terminal settings may be null, and the window size is read.
+    let opened = unsafe { libc::openpty(&mut master, &mut slave, null, null.cast(), &size) };
     assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
     // SAFETY: both descriptors are new, and owned here alone.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
