@@ -701,20 +701,8 @@ pub(crate) fn missing_objects<'a>(
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let mut child = command(top, &["cat-file", "--batch-check=%(objectname)"])?
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| error(format!("cannot run git cat-file: {e}")))?;
-    let input: String = names.iter().map(|n| format!("{n}\n")).collect();
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child
-        .wait_with_output()
-        .map_err(|e| error(format!("cannot run git cat-file: {e}")))?;
-    let _ = writer.join();
-    let answers = String::from_utf8_lossy(&out.stdout);
+    let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let answers = objects_batch_check(top, &owned, "%(objectname)")?;
     Ok(names
         .iter()
         .zip(answers.lines().chain(std::iter::repeat(" missing")))
@@ -883,6 +871,64 @@ pub fn refs(top: &Path) -> Result<Vec<Ref>, GitError> {
         }
     })?;
     Ok(refs)
+}
+
+/// Those of `tips` (object ids) that are annotated tags, as refs named `pushed tag`,
+/// with what each peels to: a push's new tags, which no ref names yet.
+pub fn tag_tips(top: &Path, tips: &[String]) -> Result<Vec<Ref>, GitError> {
+    if tips.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tags = Vec::new();
+    let kinds = objects_batch_check(top, tips, "%(objecttype) %(objectname)")?;
+    for line in kinds.lines() {
+        if let Some(oid) = line.strip_prefix("tag ") {
+            tags.push(oid.to_string());
+        }
+    }
+    if tags.is_empty() {
+        return Ok(Vec::new());
+    }
+    let peeled: Vec<String> = tags.iter().map(|t| format!("{t}^{{}}")).collect();
+    let peeled = objects_batch_check(top, &peeled, "%(objecttype) %(objectname)")?;
+    Ok(tags
+        .into_iter()
+        .zip(
+            peeled
+                .lines()
+                .map(str::to_string)
+                .chain(std::iter::repeat(String::new())),
+        )
+        .map(|(oid, peeled)| {
+            let (peeled_kind, peeled) = peeled.split_once(' ').unwrap_or(("", ""));
+            Ref {
+                name: "pushed tag".to_string(),
+                oid,
+                kind: "tag".to_string(),
+                peeled: peeled.to_string(),
+                peeled_kind: peeled_kind.to_string(),
+            }
+        })
+        .collect())
+}
+
+/// What one `git cat-file --batch-check=FORMAT` answers for `names`, a line each.
+fn objects_batch_check(top: &Path, names: &[String], format: &str) -> Result<String, GitError> {
+    let check = format!("--batch-check={format}");
+    let mut child = command(top, &["cat-file", &check])?
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| error(format!("cannot run git cat-file: {e}")))?;
+    let input: String = names.iter().map(|n| format!("{n}\n")).collect();
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| error(format!("cannot run git cat-file: {e}")))?;
+    let _ = writer.join();
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// A path as git writes it in `objects/info/alternates`, which git C-quotes

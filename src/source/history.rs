@@ -279,7 +279,10 @@ fn list(
         .filter_map(|blob| blob_places(blob, &logs.reachable, &judged))
         .collect();
     let commits = commit_places(&logs.reachable, 0, &mut wanted);
-    let tags = tag_places(&refs, &commits, revs.is_whole(), &mut wanted);
+    let mut tags = tag_places(&refs, &commits, revs.is_whole(), &mut wanted);
+    // A push's new tags are no refs yet: each is read whatever commit it names.
+    let pushed = git::tag_tips(top, &revs.tips)?;
+    tags.extend(tag_places(&pushed, &commits, true, &mut wanted));
     if let Some(every) = every {
         let every = joined(every, "every object")?;
         let staged = staged.map_or(Ok(Vec::new()), |s| joined(s, "the index"))?;

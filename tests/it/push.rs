@@ -403,7 +403,6 @@ fn pre_receive_refuses_a_force_push_that_adds_a_token() {
 }
 
 #[test]
-#[ignore = "needs tag/commit message scanning (history part)"]
 fn pre_receive_refuses_a_tag_with_a_token_in_its_message() {
     let server = Server::new("");
     let message = format!("release\n\n{}", leak(23));
