@@ -900,6 +900,69 @@ fn a_store_that_cannot_be_written_leaves_the_download_in_place() {
     set_mode(&store, 0o700);
 }
 
+/// Regression: a token file hard-linked to a file outside `$HOME` was linked into the store
+/// and chmodded there, which changed the outside file's mode too (one inode), and a loose
+/// store file with such a link was chmodded likewise. `--fix` touches nothing outside
+/// `$HOME` and the stores: such a download is copied, and such a store file is left.
+#[cfg(unix)]
+#[test]
+fn regression_fix_never_reaches_a_file_outside_home_through_a_hard_link() {
+    use std::os::unix::fs::MetadataExt;
+    let outside = tempfile::tempdir().unwrap();
+    let (home, store) = home(Naming::Default);
+    let download = current("laptop", &token("pa", 71), "2026-11-01", "2027-05-01");
+    let stored = current("desk", &token("pa", 72), "2026-11-01", "2027-05-01");
+    let far_download = outside.path().join("download.json");
+    let far_stored = outside.path().join("stored.json");
+    for (far, text) in [(&far_download, &download), (&far_stored, &stored)] {
+        fs::write(far, text).unwrap();
+        set_mode(far, 0o644);
+    }
+    home.write(&format!("{store}/keep"), "", 0o600);
+    fs::hard_link(
+        &far_stored,
+        home.path().join(store).join("personal-token-desk.json"),
+    )
+    .unwrap();
+    fs::create_dir(home.path().join("Downloads")).unwrap();
+    fs::hard_link(
+        &far_download,
+        home.path().join("Downloads/personal-token-laptop.json"),
+    )
+    .unwrap();
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let rows = doc["actions"].as_array().unwrap();
+    let row = |path: &str| {
+        rows.iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(path))
+            .unwrap_or_else(|| panic!("{path}: {rows:?}"))
+    };
+    assert_eq!(
+        row("Downloads/personal-token-laptop.json")["action"],
+        "moved"
+    );
+    let desk = row("personal-token-desk.json");
+    assert_eq!(desk["action"], "left: could not chmod", "{desk}");
+    assert!(
+        desk["detail"].as_str().unwrap().contains("hard links"),
+        "{desk}"
+    );
+    assert_eq!(mode_of(&far_download), 0o644);
+    assert_eq!(mode_of(&far_stored), 0o644);
+    assert_eq!(fs::read_to_string(&far_download).unwrap(), download);
+    let moved = home.path().join(store).join("personal-token-laptop.json");
+    assert_eq!(fs::read_to_string(&moved).unwrap(), download);
+    assert_eq!(mode_of(&moved), 0o600);
+    assert_ne!(
+        fs::metadata(&moved).unwrap().ino(),
+        fs::metadata(&far_download).unwrap().ino()
+    );
+    assert!(!home
+        .path()
+        .join("Downloads/personal-token-laptop.json")
+        .exists());
+}
+
 #[cfg(unix)]
 #[test]
 fn the_legacy_store_moves_only_with_migrate_legacy() {
