@@ -202,13 +202,7 @@ fn file_step(
         )];
     }
     if expired {
-        return vec![leave(
-            "expired",
-            format!(
-                "revoke the token {} in RemotiveCloud (its tokens page, or the CLI), then delete this file",
-                crate::hygiene::display_name(&found.file)
-            ),
-        )];
+        return vec![leave("expired", revoke_step(&found.file))];
     }
     if found.origin == (Origin::Store { legacy: true }) && !request.migrate_legacy {
         // Left where older CLIs read it, but no longer readable by others.
@@ -262,6 +256,33 @@ fn file_step(
         to,
         duplicate: there,
     }]
+}
+
+/// How to revoke an expired token, then be rid of its file. remotivelabs-cli (0.42) revokes
+/// a service account's token (`remotive cloud service-accounts tokens revoke`, which also
+/// deletes it from the store), but has no command for a personal token: that is done on
+/// RemotiveCloud's tokens page. The name goes into the command only when it is a plain
+/// word (it comes from a hostile file); else the command holds `<name>`.
+fn revoke_step(file: &token_file::TokenFile) -> String {
+    let shown = crate::hygiene::display_name(file);
+    match file.kind() {
+        Some(TokenKind::ServiceAccount) => {
+            let name = file
+                .name
+                .as_deref()
+                .filter(|n| !n.is_empty() && safe_name(n) == *n)
+                .unwrap_or("<name>");
+            format!(
+                "revoke the service-account token {shown} with \
+                 `remotive cloud service-accounts tokens revoke {name} --service-account \
+                 <account> --project <project>`, then delete this file if it is still here"
+            )
+        }
+        _ => format!(
+            "revoke the personal token {shown} on RemotiveCloud's tokens page (account menu, \
+             Tokens; the CLI has no command for it), then delete this file"
+        ),
+    }
 }
 
 /// What to do with a download whose token a file in `store` holds already: remove it

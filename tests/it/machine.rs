@@ -900,6 +900,63 @@ fn a_store_that_cannot_be_written_leaves_the_download_in_place() {
     set_mode(&store, 0o700);
 }
 
+/// Regression: an expired token's row said to revoke it "on its tokens page, or the CLI",
+/// with no command. remotivelabs-cli revokes a service account's token
+/// (`remotive cloud service-accounts tokens revoke`) but not a personal one.
+#[cfg(unix)]
+#[test]
+fn regression_an_expired_token_row_names_the_exact_revoke_step() {
+    let (home, store) = home(Naming::Default);
+    let files = [
+        (
+            "service-account-token-deploy-bot.json",
+            "deploy-bot",
+            "sa",
+            81,
+        ),
+        (
+            "service-account-token-hostile.json",
+            "x; rm -rf ~",
+            "sa",
+            82,
+        ),
+        ("personal-token-old.json", "old", "pa", 83),
+    ];
+    for (file, name, kind, seed) in files {
+        let text = current(name, &token(kind, seed), "2025-01-01", "2025-06-01");
+        home.write(&format!("{store}/{file}"), &text, 0o600);
+    }
+    let (_, doc) = audit_json(&home, &["--fix", "--dry-run"]);
+    let rows = doc["actions"].as_array().unwrap();
+    let detail = |file: &str| {
+        let row = rows
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(file))
+            .unwrap_or_else(|| panic!("{file}: {rows:?}"));
+        assert_eq!(row["action"], "left: expired", "{row}");
+        row["detail"].as_str().unwrap().to_string()
+    };
+    let command = "`remotive cloud service-accounts tokens revoke deploy-bot \
+                   --service-account <account> --project <project>`";
+    assert!(
+        detail(files[0].0).contains(command),
+        "{}",
+        detail(files[0].0)
+    );
+    let hostile = detail(files[1].0);
+    assert!(
+        hostile.contains("`remotive cloud service-accounts tokens revoke <name> "),
+        "{hostile}"
+    );
+    assert!(!hostile.contains("revoke x;"), "{hostile}");
+    let personal = detail(files[2].0);
+    assert!(
+        personal.contains("\"old\" on RemotiveCloud's tokens page"),
+        "{personal}"
+    );
+    assert!(!personal.contains("or the CLI"), "{personal}");
+}
+
 /// Regression: a token file hard-linked to a file outside `$HOME` was linked into the store
 /// and chmodded there, which changed the outside file's mode too (one inode), and a loose
 /// store file with such a link was chmodded likewise. `--fix` touches nothing outside
