@@ -221,6 +221,15 @@ fn file_step(
     let Some(store) = target else {
         return vec![leave("no store", "set HOME or REMOTIVE_CONFIG_DIR".into())];
     };
+    if is_link(store) {
+        // As its chmod, a move never goes through a link: it may point anywhere.
+        return vec![leave(
+            "store is a symbolic link",
+            "`--fix` never moves a token through a link: move it yourself into the directory \
+             the store points to, if that directory is yours and no one else can write to it"
+                .into(),
+        )];
+    }
     if let Some(step) = same_token_in_store(found, audited, store) {
         return vec![step];
     }

@@ -957,6 +957,31 @@ fn regression_an_expired_token_row_names_the_exact_revoke_step() {
     assert!(!personal.contains("or the CLI"), "{personal}");
 }
 
+/// Regression: with the store a symbolic link (here to a directory outside `$HOME` that
+/// anyone may write to), `--fix` refused to chmod it but moved a download into it.
+#[cfg(unix)]
+#[test]
+fn regression_fix_never_moves_a_token_into_a_store_that_is_a_link() {
+    let outside = tempfile::tempdir().unwrap();
+    set_mode(outside.path(), 0o777);
+    let (home, store) = home(Naming::Default);
+    let text = current("laptop", &token("pa", 73), "2026-11-01", "2027-05-01");
+    let download = home.write("Downloads/personal-token-laptop.json", &text, 0o600);
+    let link = home.path().join(store);
+    fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let rows = doc["actions"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["path"] == download.display().to_string())
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(row["action"], "left: store is a symbolic link", "{row}");
+    assert_eq!(fs::read_to_string(&download).unwrap(), text);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert_eq!(mode_of(outside.path()), 0o777);
+}
+
 /// Regression: a token file hard-linked to a file outside `$HOME` was linked into the store
 /// and chmodded there, which changed the outside file's mode too (one inode), and a loose
 /// store file with such a link was chmodded likewise. `--fix` touches nothing outside
