@@ -982,6 +982,25 @@ fn regression_fix_never_moves_a_token_into_a_store_that_is_a_link() {
     assert_eq!(mode_of(outside.path()), 0o777);
 }
 
+/// Regression: the `--dry-run` table said "would be chmod" without the mode, where the
+/// run itself says "chmod 600" or "chmod 700".
+#[cfg(unix)]
+#[test]
+fn regression_the_dry_run_table_names_the_mode_of_each_chmod() {
+    let (home, store) = home(Naming::Default);
+    let text = current("desk", &token("pa", 74), "2026-11-01", "2027-05-01");
+    home.write(&format!("{store}/personal-token-desk.json"), &text, 0o644);
+    set_mode(&home.path().join(store), 0o755);
+    let out = home.run(&["audit", "--fix", "--dry-run", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let modes: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("would be chmod "))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(modes, ["700", "600"], "{text}");
+}
+
 /// Regression: a token file hard-linked to a file outside `$HOME` was linked into the store
 /// and chmodded there, which changed the outside file's mode too (one inode), and a loose
 /// store file with such a link was chmodded likewise. `--fix` touches nothing outside
