@@ -332,7 +332,13 @@ fn store_name(found: &Found) -> Option<String> {
         return None;
     }
     let own = found.path.file_name()?.to_str()?;
-    if token_file::is_token_file_name(own) && own != token_file::LEGACY_PLAINTEXT_NAME {
+    // A name that holds a token (`%2F` for its slash) would file the token in the store's
+    // listing: such a file gets a name of its own.
+    let holds_token = matches!(crate::token::redact_tokens(own), std::borrow::Cow::Owned(_));
+    if token_file::is_token_file_name(own)
+        && own != token_file::LEGACY_PLAINTEXT_NAME
+        && !holds_token
+    {
         return Some(own.to_string());
     }
     let stem = match file.kind()? {

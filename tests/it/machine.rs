@@ -1001,6 +1001,25 @@ fn regression_the_dry_run_table_names_the_mode_of_each_chmod() {
     assert_eq!(modes, ["700", "600"], "{text}");
 }
 
+/// Regression: a download named `personal-token-<token, its slash as %2F>.json` follows
+/// the CLI's naming, and kept that name in the store: the token in a file name, where every
+/// listing of the store shows it. It is filed under its `name` field instead.
+#[cfg(unix)]
+#[test]
+fn regression_a_file_name_holding_a_token_is_not_kept_in_the_store() {
+    let (home, store) = home(Naming::Default);
+    let t = token("pa", 75);
+    let name = format!("Downloads/personal-token-{}.json", t.replace('/', "%2F"));
+    let text = current("laptop", &t, "2026-11-01", "2027-05-01");
+    home.write(&name, &text, 0o600);
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let row = &doc["actions"][0];
+    assert_eq!(row["action"], "moved", "{row}");
+    let filed = home.path().join(store).join("personal-token-laptop.json");
+    assert_eq!(fs::read_to_string(&filed).unwrap(), text, "{row}");
+    assert!(!doc.to_string().contains(&t[6..]));
+}
+
 /// Regression: a token file hard-linked to a file outside `$HOME` was linked into the store
 /// and chmodded there, which changed the outside file's mode too (one inode), and a loose
 /// store file with such a link was chmodded likewise. `--fix` touches nothing outside
