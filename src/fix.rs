@@ -5,7 +5,9 @@
 //! into the current store. A move never overwrites: the file is hard-linked under its new
 //! name, which fails if that name is taken, then unlinked; across file systems it is
 //! copied to a new file (`O_EXCL`), synced, then removed. Links are never followed: a
-//! token file that is a symbolic link is left alone and reported.
+//! token file that is a symbolic link, or a store that is one, is left alone and reported.
+//! A file with other hard links is copied, never linked into the store or chmodded: its
+//! other links share its inode, and may lie outside `$HOME`.
 //!
 //! It never edits shell history or start-up files, never deletes a token that has expired
 //! (it must be revoked first) and touches nothing outside `$HOME` and the stores: each of
