@@ -651,7 +651,8 @@ fn fix_moves_and_chmods_then_a_second_audit_finds_only_what_it_cannot_fix() {
         };
         assert!(detail(".bash_history:2").contains("delete line 2"));
         assert!(detail(".bash_history:2").contains("history -d"));
-        assert!(detail("personal-token-old.json").contains("revoke the token \"old\""));
+        assert!(detail("personal-token-old.json")
+            .contains("revoke the personal token \"old\" on RemotiveCloud's tokens page"));
         // The report after the fixes, and a second audit, find only what --fix leaves.
         let left_rules = |doc: &Value| {
             let mut rules: Vec<(String, String)> = places(&home, doc)
