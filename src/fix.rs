@@ -203,6 +203,15 @@ fn file_step(
             "`--fix` never follows links: fix the file it points to, or remove the link".into(),
         )];
     }
+    if found.path.parent().is_some_and(is_link) {
+        // `~/Downloads` (or a store) that is a link may point anywhere, outside `$HOME` too.
+        return vec![leave(
+            "in a folder that is a symbolic link",
+            "`--fix` never follows links, which may lead outside $HOME: fix the file where the \
+             link points yourself"
+                .into(),
+        )];
+    }
     if expired {
         return vec![leave("expired", revoke_step(&found.file))];
     }

@@ -1021,6 +1021,43 @@ fn regression_a_file_name_holding_a_token_is_not_kept_in_the_store() {
     assert!(!doc.to_string().contains(&t[6..]));
 }
 
+/// Regression: with `~/Downloads` a symbolic link to a directory outside `$HOME`, `--fix`
+/// moved the token file from there (out of another place, into the store).
+#[cfg(unix)]
+#[test]
+fn regression_fix_never_takes_a_file_through_a_linked_download_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let (home, store) = home(Naming::Default);
+    home.write(&format!("{store}/keep"), "", 0o600);
+    let text = current("laptop", &token("pa", 76), "2026-11-01", "2027-05-01");
+    let far = outside.path().join("personal-token-laptop.json");
+    fs::write(&far, &text).unwrap();
+    set_mode(&far, 0o644);
+    std::os::unix::fs::symlink(outside.path(), home.path().join("Downloads")).unwrap();
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let rows = doc["actions"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| {
+            r["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("personal-token-laptop.json")
+        })
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(
+        row["action"], "left: in a folder that is a symbolic link",
+        "{row}"
+    );
+    assert_eq!(fs::read_to_string(&far).unwrap(), text);
+    assert_eq!(mode_of(&far), 0o644);
+    assert!(!home
+        .path()
+        .join(store)
+        .join("personal-token-laptop.json")
+        .exists());
+}
+
 /// Regression: a token file hard-linked to a file outside `$HOME` was linked into the store
 /// and chmodded there, which changed the outside file's mode too (one inode), and a loose
 /// store file with such a link was chmodded likewise. `--fix` touches nothing outside
