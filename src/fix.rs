@@ -5,7 +5,9 @@
 //! into the current store. A move never overwrites: the file is hard-linked under its new
 //! name, which fails if that name is taken, then unlinked; across file systems it is
 //! copied to a new file (`O_EXCL`), synced, then removed. Links are never followed: a
-//! token file that is a symbolic link is left alone and reported.
+//! token file that is a symbolic link, or a store that is one, is left alone and reported.
+//! A file with other hard links is copied, never linked into the store or chmodded: its
+//! other links share its inode, and may lie outside `$HOME`.
 //!
 //! It never edits shell history or start-up files, never deletes a token that has expired
 //! (it must be revoked first) and touches nothing outside `$HOME` and the stores: each of
@@ -201,14 +203,17 @@ fn file_step(
             "`--fix` never follows links: fix the file it points to, or remove the link".into(),
         )];
     }
-    if expired {
+    if found.path.parent().is_some_and(is_link) {
+        // `~/Downloads` (or a store) that is a link may point anywhere, outside `$HOME` too.
         return vec![leave(
-            "expired",
-            format!(
-                "revoke the token {} in RemotiveCloud (its tokens page, or the CLI), then delete this file",
-                crate::hygiene::display_name(&found.file)
-            ),
+            "in a folder that is a symbolic link",
+            "`--fix` never follows links, which may lead outside $HOME: fix the file where the \
+             link points yourself"
+                .into(),
         )];
+    }
+    if expired {
+        return vec![leave("expired", revoke_step(&found.file))];
     }
     if found.origin == (Origin::Store { legacy: true }) && !request.migrate_legacy {
         // Left where older CLIs read it, but no longer readable by others.
@@ -227,6 +232,15 @@ fn file_step(
     let Some(store) = target else {
         return vec![leave("no store", "set HOME or REMOTIVE_CONFIG_DIR".into())];
     };
+    if is_link(store) {
+        // As its chmod, a move never goes through a link: it may point anywhere.
+        return vec![leave(
+            "store is a symbolic link",
+            "`--fix` never moves a token through a link: move it yourself into the directory \
+             the store points to, if that directory is yours and no one else can write to it"
+                .into(),
+        )];
+    }
     if let Some(step) = same_token_in_store(found, audited, store) {
         return vec![step];
     }
@@ -262,6 +276,33 @@ fn file_step(
         to,
         duplicate: there,
     }]
+}
+
+/// How to revoke an expired token, then be rid of its file. remotivelabs-cli (0.42) revokes
+/// a service account's token (`remotive cloud service-accounts tokens revoke`, which also
+/// deletes it from the store), but has no command for a personal token: that is done on
+/// RemotiveCloud's tokens page. The name goes into the command only when it is a plain
+/// word (it comes from a hostile file); else the command holds `<name>`.
+fn revoke_step(file: &token_file::TokenFile) -> String {
+    let shown = crate::hygiene::display_name(file);
+    match file.kind() {
+        Some(TokenKind::ServiceAccount) => {
+            let name = file
+                .name
+                .as_deref()
+                .filter(|n| !n.is_empty() && safe_name(n) == *n)
+                .unwrap_or("<name>");
+            format!(
+                "revoke the service-account token {shown} with \
+                 `remotive cloud service-accounts tokens revoke {name} --service-account \
+                 <account> --project <project>`, then delete this file if it is still here"
+            )
+        }
+        _ => format!(
+            "revoke the personal token {shown} on RemotiveCloud's tokens page (account menu, \
+             Tokens; the CLI has no command for it), then delete this file"
+        ),
+    }
 }
 
 /// What to do with a download whose token a file in `store` holds already: remove it
@@ -302,7 +343,13 @@ fn store_name(found: &Found) -> Option<String> {
         return None;
     }
     let own = found.path.file_name()?.to_str()?;
-    if token_file::is_token_file_name(own) && own != token_file::LEGACY_PLAINTEXT_NAME {
+    // A name that holds a token (`%2F` for its slash) would file the token in the store's
+    // listing: such a file gets a name of its own.
+    let holds_token = matches!(crate::token::redact_tokens(own), std::borrow::Cow::Owned(_));
+    if token_file::is_token_file_name(own)
+        && own != token_file::LEGACY_PLAINTEXT_NAME
+        && !holds_token
+    {
         return Some(own.to_string());
     }
     let stem = match file.kind()? {
@@ -407,6 +454,13 @@ fn moved(from: &Path, data: &[u8], to: &Path) -> ActionRow {
     let shown = from.display().to_string();
     match unix::move_file(from, data, to) {
         Ok(Moved::Done) => moved_row(from, to, false),
+        Ok(Moved::Copied) => row(
+            "moved",
+            from,
+            Some(to),
+            "copied into the store, mode 0600; it had other hard links, which still hold the \
+             token and were left as they were",
+        ),
         Ok(Moved::Duplicate) => moved_row(from, to, true),
         Ok(Moved::Conflict) => left(
             shown,
@@ -434,6 +488,8 @@ fn moved(from: &Path, data: &[u8], to: &Path) -> ActionRow {
 #[cfg_attr(not(unix), allow(dead_code))]
 pub(crate) enum Moved {
     Done,
+    /// Copied, not linked, since the file had other hard links: they keep the token.
+    Copied,
     /// The store held the same bytes under that name: the copy was removed.
     Duplicate,
     /// The store holds a different file under that name: both are left.
@@ -446,13 +502,22 @@ pub(crate) enum Moved {
 mod unix {
     use std::fs::{self, File, OpenOptions};
     use std::io::{self, Read, Write};
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
     use std::path::Path;
 
     use super::Moved;
 
+    /// chmod 600 the file at `path`, unless it has other hard links: they share its
+    /// mode, and one may lie outside `$HOME` and the stores, where `--fix` changes nothing.
     pub(super) fn chmod_file(path: &Path) -> io::Result<()> {
         let file = crate::confine::open_no_follow(path)?;
+        if file.metadata()?.nlink() > 1 {
+            return Err(io::Error::other(
+                "it has other hard links, which a chmod would change too: list them with \
+                 `find / -xdev -samefile <this file>`, then run `chmod 600` on it yourself if \
+                 every link is yours",
+            ));
+        }
         file.set_permissions(fs::Permissions::from_mode(0o600))
     }
 
@@ -468,13 +533,17 @@ mod unix {
     pub(super) fn move_file(from: &Path, data: &[u8], to: &Path) -> io::Result<Moved> {
         let mut now = Vec::new();
         let limit = crate::token_file::MAX_TOKEN_FILE as u64 + 1;
-        match crate::confine::open_no_follow(from) {
-            Ok(f) => f.take(limit).read_to_end(&mut now)?,
-            Err(_) => return Ok(Moved::Changed),
+        let Ok(source) = crate::confine::open_no_follow(from) else {
+            return Ok(Moved::Changed);
         };
+        let read = source.metadata()?;
+        source.take(limit).read_to_end(&mut now)?;
         if now != data {
             return Ok(Moved::Changed);
         }
+        // A file with other hard links is copied: a link to it in the store, and its
+        // chmod, would reach those others, which may lie outside `$HOME`.
+        let shared = read.nlink() > 1;
         let store = to.parent().expect("a store file has a parent");
         fs::DirBuilder::new()
             .recursive(true)
@@ -483,14 +552,15 @@ mod unix {
         if to.symlink_metadata().is_ok() {
             return existing(from, data, to);
         }
-        let linked = match super::forced_copy() {
+        let linked = match super::forced_copy() || shared {
             true => Err(io::Error::from_raw_os_error(libc::EXDEV)),
             false => fs::hard_link(from, to),
         };
         match linked {
             Ok(()) => {
-                crate::confine::open_no_follow(to)?
-                    .set_permissions(fs::Permissions::from_mode(0o600))?;
+                if !linked_is_read(to, (read.dev(), read.ino()))? {
+                    return Ok(Moved::Changed);
+                }
                 fs::remove_file(from)?;
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return existing(from, data, to),
@@ -498,7 +568,25 @@ mod unix {
             Err(e) => return Err(e),
         }
         File::open(store)?.sync_all()?;
-        Ok(Moved::Done)
+        Ok(match shared {
+            true => Moved::Copied,
+            false => Moved::Done,
+        })
+    }
+
+    /// Whether the file just linked at `to` is the one read, `(device, inode)`; if so it
+    /// is made 0600. If not, `from` was swapped after it was read (for a link, or another
+    /// file), and the link is removed: the store never gets what was not audited.
+    pub(super) fn linked_is_read(to: &Path, read: (u64, u64)) -> io::Result<bool> {
+        let stored = crate::confine::open_no_follow(to)
+            .ok()
+            .filter(|f| f.metadata().is_ok_and(|m| (m.dev(), m.ino()) == read));
+        match stored {
+            Some(file) => file
+                .set_permissions(fs::Permissions::from_mode(0o600))
+                .map(|()| true),
+            None => fs::remove_file(to).map(|()| false),
+        }
     }
 
     /// Whether a failed hard link calls for a copy: across file systems, or where the
@@ -621,5 +709,31 @@ mod tests {
         let mode = std::fs::metadata(&to).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         assert!(!from.exists());
+    }
+
+    /// Regression: a download swapped for another file (or a link) between its check and
+    /// its hard link into the store was filed, unaudited. The link is checked to be the
+    /// file read, and removed when it is not.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_after_it_was_read_is_not_filed() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let read = dir.path().join("read.json");
+        let swapped = dir.path().join("swapped.json");
+        std::fs::write(&read, b"audited").unwrap();
+        std::fs::write(&swapped, b"hostile").unwrap();
+        let m = std::fs::metadata(&read).unwrap();
+        let to = dir.path().join("to.json");
+        std::fs::hard_link(&swapped, &to).unwrap();
+        assert!(!unix::linked_is_read(&to, (m.dev(), m.ino())).unwrap());
+        assert!(to.symlink_metadata().is_err());
+        std::os::unix::fs::symlink(&read, &to).unwrap();
+        assert!(!unix::linked_is_read(&to, (m.dev(), m.ino())).unwrap());
+        assert!(to.symlink_metadata().is_err());
+        std::fs::hard_link(&read, &to).unwrap();
+        assert!(unix::linked_is_read(&to, (m.dev(), m.ino())).unwrap());
+        let mode = std::fs::metadata(&to).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
     }
 }

@@ -20,6 +20,7 @@ pub(super) fn table(rows: &[ActionRow]) -> String {
         .iter()
         .map(|r| {
             let action = match (planned(r), r.action.as_str()) {
+                (true, "chmod") => format!("would be chmod {}", r.detail),
                 (true, action) => format!("would be {action}"),
                 (false, "chmod") => format!("chmod {}", r.detail),
                 (false, action) => action.to_string(),

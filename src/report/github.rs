@@ -17,6 +17,16 @@ impl Reporter for GithubReporter {
                 Severity::Warning => "warning",
                 Severity::Note => "notice",
             };
+            if super::variable(f).is_some() {
+                // A variable is no file: the annotation is the run's, with no file=.
+                writeln!(
+                    out,
+                    "::{command} title={}::{}",
+                    property(&f.rule_id),
+                    data(&f.message)
+                )?;
+                continue;
+            }
             writeln!(
                 out,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",

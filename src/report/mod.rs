@@ -225,6 +225,18 @@ pub(crate) fn redact_names(
 /// Hands one line to the warning sink, its tokens redacted, and its control characters
 /// escaped as [`visible`] does: a file name or a message can then neither show a token nor
 /// start a line that a terminal or a CI runner would obey.
+/// The environment variable a finding is about (`token-in-environment`, whose path is
+/// `$NAME`), or `None` for a finding in a file: a variable is no file, and the formats that
+/// take a file (SARIF, GitHub annotations) must not make one up.
+pub(crate) fn variable(f: &Finding) -> Option<&str> {
+    let name = f.path.strip_prefix('$')?;
+    let is_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    (is_name && f.rule_id == crate::rules::BuiltinRule::InEnvironment.id()).then_some(name)
+}
+
 pub(crate) fn warn(line: &str) {
     warn_with(line, Reveal::Redacted);
 }

@@ -230,13 +230,18 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
         let text = &snippet.text[snippet.highlight.clone()];
         region.snippet = Some(sarif::ArtifactContent::builder().text(text).build());
     }
-    let physical = sarif::PhysicalLocation::builder()
-        .artifact_location(artifact(&f.path, report))
-        .region(region)
-        .build();
-    let location = sarif::Location::builder()
-        .physical_location(physical)
-        .build();
+    let location = match super::variable(f) {
+        Some(name) => variable_location(name),
+        None => {
+            let physical = sarif::PhysicalLocation::builder()
+                .artifact_location(artifact(&f.path, report))
+                .region(region)
+                .build();
+            sarif::Location::builder()
+                .physical_location(physical)
+                .build()
+        }
+    };
     let mut result = sarif::Result::builder()
         .rule_id(f.rule_id.clone())
         .level(level(f.severity))
@@ -275,6 +280,21 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
         result.suppressions = Some(vec![suppression]);
     }
     result
+}
+
+/// The location of a finding in the process environment: no artifact holds it, so no
+/// `physicalLocation` (a `file://` URI for `$NAME` would name a file that does not exist),
+/// but a `logicalLocation` of kind `variable` (SARIF 2.1.0 §3.33.7), fully qualified as
+/// `env:NAME`.
+fn variable_location(name: &str) -> sarif::Location {
+    let logical = sarif::LogicalLocation::builder()
+        .name(name)
+        .fully_qualified_name(format!("env:{name}"))
+        .kind("variable")
+        .build();
+    sarif::Location::builder()
+        .logical_locations(vec![logical])
+        .build()
 }
 
 fn notification(e: &ScanError, report: &Report) -> sarif::Notification {

@@ -651,7 +651,8 @@ fn fix_moves_and_chmods_then_a_second_audit_finds_only_what_it_cannot_fix() {
         };
         assert!(detail(".bash_history:2").contains("delete line 2"));
         assert!(detail(".bash_history:2").contains("history -d"));
-        assert!(detail("personal-token-old.json").contains("revoke the token \"old\""));
+        assert!(detail("personal-token-old.json")
+            .contains("revoke the personal token \"old\" on RemotiveCloud's tokens page"));
         // The report after the fixes, and a second audit, find only what --fix leaves.
         let left_rules = |doc: &Value| {
             let mut rules: Vec<(String, String)> = places(&home, doc)
@@ -898,6 +899,226 @@ fn a_store_that_cannot_be_written_leaves_the_download_in_place() {
     assert_eq!(doc["actions"][0]["action"], "left: could not move");
     assert_eq!(fs::read_to_string(&download).unwrap(), text);
     set_mode(&store, 0o700);
+}
+
+/// Regression: an expired token's row said to revoke it "on its tokens page, or the CLI",
+/// with no command. remotivelabs-cli revokes a service account's token
+/// (`remotive cloud service-accounts tokens revoke`) but not a personal one.
+#[cfg(unix)]
+#[test]
+fn regression_an_expired_token_row_names_the_exact_revoke_step() {
+    let (home, store) = home(Naming::Default);
+    let files = [
+        (
+            "service-account-token-deploy-bot.json",
+            "deploy-bot",
+            "sa",
+            81,
+        ),
+        (
+            "service-account-token-hostile.json",
+            "x; rm -rf ~",
+            "sa",
+            82,
+        ),
+        ("personal-token-old.json", "old", "pa", 83),
+    ];
+    for (file, name, kind, seed) in files {
+        let text = current(name, &token(kind, seed), "2025-01-01", "2025-06-01");
+        home.write(&format!("{store}/{file}"), &text, 0o600);
+    }
+    let (_, doc) = audit_json(&home, &["--fix", "--dry-run"]);
+    let rows = doc["actions"].as_array().unwrap();
+    let detail = |file: &str| {
+        let row = rows
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(file))
+            .unwrap_or_else(|| panic!("{file}: {rows:?}"));
+        assert_eq!(row["action"], "left: expired", "{row}");
+        row["detail"].as_str().unwrap().to_string()
+    };
+    let command = "`remotive cloud service-accounts tokens revoke deploy-bot \
+                   --service-account <account> --project <project>`";
+    assert!(
+        detail(files[0].0).contains(command),
+        "{}",
+        detail(files[0].0)
+    );
+    let hostile = detail(files[1].0);
+    assert!(
+        hostile.contains("`remotive cloud service-accounts tokens revoke <name> "),
+        "{hostile}"
+    );
+    assert!(!hostile.contains("revoke x;"), "{hostile}");
+    let personal = detail(files[2].0);
+    assert!(
+        personal.contains("\"old\" on RemotiveCloud's tokens page"),
+        "{personal}"
+    );
+    assert!(!personal.contains("or the CLI"), "{personal}");
+}
+
+/// Regression: with the store a symbolic link (here to a directory outside `$HOME` that
+/// anyone may write to), `--fix` refused to chmod it but moved a download into it.
+#[cfg(unix)]
+#[test]
+fn regression_fix_never_moves_a_token_into_a_store_that_is_a_link() {
+    let outside = tempfile::tempdir().unwrap();
+    set_mode(outside.path(), 0o777);
+    let (home, store) = home(Naming::Default);
+    let text = current("laptop", &token("pa", 73), "2026-11-01", "2027-05-01");
+    let download = home.write("Downloads/personal-token-laptop.json", &text, 0o600);
+    let link = home.path().join(store);
+    fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let rows = doc["actions"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["path"] == download.display().to_string())
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(row["action"], "left: store is a symbolic link", "{row}");
+    assert_eq!(fs::read_to_string(&download).unwrap(), text);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert_eq!(mode_of(outside.path()), 0o777);
+}
+
+/// Regression: the `--dry-run` table said "would be chmod" without the mode, where the
+/// run itself says "chmod 600" or "chmod 700".
+#[cfg(unix)]
+#[test]
+fn regression_the_dry_run_table_names_the_mode_of_each_chmod() {
+    let (home, store) = home(Naming::Default);
+    let text = current("desk", &token("pa", 74), "2026-11-01", "2027-05-01");
+    home.write(&format!("{store}/personal-token-desk.json"), &text, 0o644);
+    set_mode(&home.path().join(store), 0o755);
+    let out = home.run(&["audit", "--fix", "--dry-run", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let modes: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("would be chmod "))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(modes, ["700", "600"], "{text}");
+}
+
+/// Regression: a download named `personal-token-<token, its slash as %2F>.json` follows
+/// the CLI's naming, and kept that name in the store: the token in a file name, where every
+/// listing of the store shows it. It is filed under its `name` field instead.
+#[cfg(unix)]
+#[test]
+fn regression_a_file_name_holding_a_token_is_not_kept_in_the_store() {
+    let (home, store) = home(Naming::Default);
+    let t = token("pa", 75);
+    let name = format!("Downloads/personal-token-{}.json", t.replace('/', "%2F"));
+    let text = current("laptop", &t, "2026-11-01", "2027-05-01");
+    home.write(&name, &text, 0o600);
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let row = &doc["actions"][0];
+    assert_eq!(row["action"], "moved", "{row}");
+    let filed = home.path().join(store).join("personal-token-laptop.json");
+    assert_eq!(fs::read_to_string(&filed).unwrap(), text, "{row}");
+    assert!(!doc.to_string().contains(&t[6..]));
+}
+
+/// Regression: with `~/Downloads` a symbolic link to a directory outside `$HOME`, `--fix`
+/// moved the token file from there (out of another place, into the store).
+#[cfg(unix)]
+#[test]
+fn regression_fix_never_takes_a_file_through_a_linked_download_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let (home, store) = home(Naming::Default);
+    home.write(&format!("{store}/keep"), "", 0o600);
+    let text = current("laptop", &token("pa", 76), "2026-11-01", "2027-05-01");
+    let far = outside.path().join("personal-token-laptop.json");
+    fs::write(&far, &text).unwrap();
+    set_mode(&far, 0o644);
+    std::os::unix::fs::symlink(outside.path(), home.path().join("Downloads")).unwrap();
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let rows = doc["actions"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| {
+            r["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("personal-token-laptop.json")
+        })
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(
+        row["action"], "left: in a folder that is a symbolic link",
+        "{row}"
+    );
+    assert_eq!(fs::read_to_string(&far).unwrap(), text);
+    assert_eq!(mode_of(&far), 0o644);
+    assert!(!home
+        .path()
+        .join(store)
+        .join("personal-token-laptop.json")
+        .exists());
+}
+
+/// Regression: a token file hard-linked to a file outside `$HOME` was linked into the store
+/// and chmodded there, which changed the outside file's mode too (one inode), and a loose
+/// store file with such a link was chmodded likewise. `--fix` touches nothing outside
+/// `$HOME` and the stores: such a download is copied, and such a store file is left.
+#[cfg(unix)]
+#[test]
+fn regression_fix_never_reaches_a_file_outside_home_through_a_hard_link() {
+    use std::os::unix::fs::MetadataExt;
+    let outside = tempfile::tempdir().unwrap();
+    let (home, store) = home(Naming::Default);
+    let download = current("laptop", &token("pa", 71), "2026-11-01", "2027-05-01");
+    let stored = current("desk", &token("pa", 72), "2026-11-01", "2027-05-01");
+    let far_download = outside.path().join("download.json");
+    let far_stored = outside.path().join("stored.json");
+    for (far, text) in [(&far_download, &download), (&far_stored, &stored)] {
+        fs::write(far, text).unwrap();
+        set_mode(far, 0o644);
+    }
+    home.write(&format!("{store}/keep"), "", 0o600);
+    fs::hard_link(
+        &far_stored,
+        home.path().join(store).join("personal-token-desk.json"),
+    )
+    .unwrap();
+    fs::create_dir(home.path().join("Downloads")).unwrap();
+    fs::hard_link(
+        &far_download,
+        home.path().join("Downloads/personal-token-laptop.json"),
+    )
+    .unwrap();
+    let (_, doc) = audit_json(&home, &["--fix"]);
+    let rows = doc["actions"].as_array().unwrap();
+    let row = |path: &str| {
+        rows.iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(path))
+            .unwrap_or_else(|| panic!("{path}: {rows:?}"))
+    };
+    assert_eq!(
+        row("Downloads/personal-token-laptop.json")["action"],
+        "moved"
+    );
+    let desk = row("personal-token-desk.json");
+    assert_eq!(desk["action"], "left: could not chmod", "{desk}");
+    assert!(
+        desk["detail"].as_str().unwrap().contains("hard links"),
+        "{desk}"
+    );
+    assert_eq!(mode_of(&far_download), 0o644);
+    assert_eq!(mode_of(&far_stored), 0o644);
+    assert_eq!(fs::read_to_string(&far_download).unwrap(), download);
+    let moved = home.path().join(store).join("personal-token-laptop.json");
+    assert_eq!(fs::read_to_string(&moved).unwrap(), download);
+    assert_eq!(mode_of(&moved), 0o600);
+    assert_ne!(
+        fs::metadata(&moved).unwrap().ino(),
+        fs::metadata(&far_download).unwrap().ino()
+    );
+    assert!(!home
+        .path()
+        .join("Downloads/personal-token-laptop.json")
+        .exists());
 }
 
 #[cfg(unix)]

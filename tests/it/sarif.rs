@@ -230,6 +230,50 @@ fn audit_sarif_uses_absolute_uris() {
     assert!(artifact["uriBaseId"].is_null());
 }
 
+/// Regression: a token in the environment became a result at
+/// `file:///<cwd>/%24REMOTIVE_CLOUD_AUTH_TOKEN`, a file that does not exist, and a GitHub
+/// annotation on `file=$REMOTIVE_CLOUD_AUTH_TOKEN`. A variable is a logical location.
+#[test]
+fn regression_a_variable_is_a_logical_location_not_a_file() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |format: &str| {
+        common::Tokenlint::new(home.path())
+            .args(["audit", "--no-system", "--format", format])
+            .env("HOME", home.path())
+            .env("CI", "true")
+            .env("REMOTIVE_CLOUD_AUTH_TOKEN", token("pa", 7))
+            .output()
+            .unwrap()
+    };
+    let doc: Value = serde_json::from_slice(&run("sarif").stdout).unwrap();
+    validate(&doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let result = results
+        .iter()
+        .find(|r| r["ruleId"] == "token-in-environment")
+        .unwrap_or_else(|| panic!("{doc}"));
+    let location = &result["locations"][0];
+    assert!(location["physicalLocation"].is_null(), "{location}");
+    assert_eq!(
+        location["logicalLocations"],
+        serde_json::json!([{
+            "name": "REMOTIVE_CLOUD_AUTH_TOKEN",
+            "fullyQualifiedName": "env:REMOTIVE_CLOUD_AUTH_TOKEN",
+            "kind": "variable"
+        }])
+    );
+    assert!(!doc.to_string().contains("%24REMOTIVE"), "{doc}");
+    let github = String::from_utf8(run("github").stdout).unwrap();
+    let line = github
+        .lines()
+        .find(|l| l.contains("token-in-environment"))
+        .unwrap_or_else(|| panic!("{github}"));
+    assert!(
+        line.starts_with("::warning title=token-in-environment::"),
+        "{line}"
+    );
+}
+
 #[test]
 fn no_format_ever_carries_a_planted_secret() {
     let home = tempfile::tempdir().unwrap();
