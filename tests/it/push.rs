@@ -451,6 +451,43 @@ fn pre_receive_bypass_is_accepted_logged_and_can_be_turned_off() {
 }
 
 #[test]
+fn pre_receive_takes_an_inline_marker_only_as_a_logged_bypass() {
+    let server = Server::new("");
+    let pusher = [("GL_USERNAME", "mallory")];
+    // A marker without a reason, or another tool's, lets nothing through.
+    let bare = format!("{} # tokenlint:allow\n", leak(28).trim_end());
+    let foreign = format!("{} # gitleaks:allow\n", leak(29).trim_end());
+    commit(
+        &server.clone,
+        "hidden",
+        &[("a.sh", bare), ("b.sh", foreign)],
+    );
+    let (accepted, text) = server.push(&["origin", "main"], &pusher);
+    assert!(!accepted, "{text}");
+    assert_eq!(refused_lines(&text).len(), 2, "{text}");
+    assert!(text.contains("did not let its finding through"), "{text}");
+    // With a reason, it is a bypass of that finding: accepted, and logged with the pusher.
+    git(&server.clone, &["reset", "-q", "--hard", "HEAD~1"]);
+    let reasoned = format!("{} # tokenlint:allow revoked\n", leak(30).trim_end());
+    commit(&server.clone, "marked", &[("c.sh", reasoned.clone())]);
+    let (accepted, text) = server.push(&["origin", "main"], &pusher);
+    assert!(accepted, "{text}");
+    assert!(
+        text.contains(" c.sh:1 remotive-personal-access-token ")
+            && text.contains("accepted by its inline marker (revoked), by mallory"),
+        "{text}"
+    );
+    // A server that turns bypass off refuses it.
+    let config = server.server.parent().unwrap().join("strict.toml");
+    fs::write(&config, "[push]\nallow-bypass = false\n").unwrap();
+    let strict = Server::new(&format!("--config {}", config.display()));
+    commit(&strict.clone, "marked", &[("c.sh", reasoned)]);
+    let (accepted, text) = strict.push(&["origin", "main"], &pusher);
+    assert!(!accepted, "{text}");
+    assert!(text.contains("turns bypass off"), "{text}");
+}
+
+#[test]
 fn pre_receive_judges_by_the_default_branch_config_never_the_pushed_one() {
     let server = Server::new("");
     // The default branch's configuration counts: it allows docs/.
