@@ -252,6 +252,15 @@ impl Server {
         }
     }
 
+    /// A server whose default branch's `tokenlint.toml` allowlists `docs/`.
+    fn allowing_docs() -> Server {
+        let server = Server::new("");
+        let allow = "[[allowlist]]\npaths = [\"docs/**\"]\nreason = \"samples\"\n";
+        commit(&server.clone, "config", &[("tokenlint.toml", allow.into())]);
+        assert!(server.push(&["origin", "main"], &[]).0);
+        server
+    }
+
     /// `git push ARGS` from the clone, in the hermetic environment plus `env`: whether it
     /// was accepted, and what it printed (the hook's lines are `remote:` lines).
     fn push(&self, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
@@ -489,11 +498,8 @@ fn pre_receive_takes_an_inline_marker_only_as_a_logged_bypass() {
 
 #[test]
 fn pre_receive_judges_by_the_default_branch_config_never_the_pushed_one() {
-    let server = Server::new("");
     // The default branch's configuration counts: it allows docs/.
-    let allow = "[[allowlist]]\npaths = [\"docs/**\"]\nreason = \"samples\"\n";
-    commit(&server.clone, "config", &[("tokenlint.toml", allow.into())]);
-    assert!(server.push(&["origin", "main"], &[]).0);
+    let server = Server::allowing_docs();
     commit(&server.clone, "sample", &[("docs/sample.sh", leak(26))]);
     let (accepted, text) = server.push(&["origin", "main"], &[]);
     assert!(accepted, "{text}");
@@ -511,6 +517,33 @@ fn pre_receive_judges_by_the_default_branch_config_never_the_pushed_one() {
         refused_lines(&text)[0].contains(" ci/deploy.sh:1 "),
         "{text}"
     );
+}
+
+#[test]
+fn an_allowlisted_path_does_not_hide_the_same_file_at_another_path() {
+    let server = Server::allowing_docs();
+    // One blob at two paths is scanned once, at the first: docs/, which is allowlisted.
+    commit(
+        &server.clone,
+        "twice",
+        &[("docs/sample.sh", leak(31)), ("src/deploy.sh", leak(31))],
+    );
+    let (accepted, text) = server.push(&["origin", "main"], &[]);
+    assert!(!accepted, "{text}");
+    let lines = refused_lines(&text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains(" src/deploy.sh:1 "), "{text}");
+    // Scanned first at a path the allowlist does not name, it is still accepted in docs/.
+    git(&server.clone, &["reset", "-q", "--hard", "HEAD~1"]);
+    commit(
+        &server.clone,
+        "twice",
+        &[("a/deploy.sh", leak(32)), ("docs/sample.sh", leak(32))],
+    );
+    let (_, text) = server.push(&["origin", "main"], &[]);
+    let lines = refused_lines(&text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains(" a/deploy.sh:1 "), "{text}");
 }
 
 #[test]
