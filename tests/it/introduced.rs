@@ -346,3 +346,34 @@ fn a_blobless_clone_judges_a_rename_as_new_and_says_why() {
     assert_eq!(found(&doc), [at("renamed.env", 1, &renamed)]);
     assert!(stderr.contains("rename detection"), "{stderr}");
 }
+
+/// A rename that also adds a token counts for that token alone; a revert that restores a
+/// removed token brings it back to a version of its path that lacked it, and counts.
+#[test]
+fn a_rename_with_a_new_token_and_a_restoring_revert_count() {
+    let r = Repo::new();
+    let old = token("pa", 5);
+    let lines: String = (0..10).map(|i| format!("SETTING_{i}=value\n")).collect();
+    r.write("config.env", &format!("TOKEN={old}\n{lines}"));
+    let base = r.commit("old token");
+    fs::remove_file(r.path().join("config.env")).unwrap();
+    let new = token("pa", 6);
+    r.write("moved.env", &format!("TOKEN={old}\n{lines}NEW={new}\n"));
+    let renamed = r.commit("rename it, and add a token");
+    let doc = r.history(&["--since", &base]);
+    assert_eq!(found(&doc), [at("moved.env", 12, &renamed)]);
+    assert_eq!(older(&doc), 1);
+    r.write("moved.env", &lines);
+    let removed = r.commit("remove both tokens");
+    r.git(&["revert", "--no-edit", &removed]);
+    let reverted = r.rev("HEAD");
+    let doc = r.history(&["--since", &removed]);
+    let mut expected = vec![
+        at("moved.env", 1, &reverted),
+        at("moved.env", 12, &reverted),
+    ];
+    expected.sort();
+    let mut actual = found(&doc);
+    actual.sort();
+    assert_eq!(actual, expected);
+}
