@@ -397,6 +397,22 @@ impl<'r> Checker<'r> {
             .replace(std::path::MAIN_SEPARATOR, "/")
     }
 
+    /// `finding`, found in a file's bytes at another path, as it stands at the path keyed
+    /// `key` (the same bytes): an inline marker is in the bytes and still holds, but the
+    /// allowlist is asked again for this path. An entry that needs the source line cannot
+    /// be, and does not accept it: never a token waved through for another path's sake.
+    pub(crate) fn at_key(&self, mut finding: Finding, key: &str) -> Finding {
+        let marked = finding
+            .suppression
+            .as_ref()
+            .is_some_and(|s| s.kind == crate::finding::SuppressionKind::InSource);
+        if finding.key != key && !marked {
+            let path = self.settings.project_root.join(key);
+            finding.suppression = self.settings.allowlist.suppression(&finding, &path, None);
+        }
+        finding
+    }
+
     /// Marks the findings that an inline marker or the allowlist accepts. Only the lines
     /// of the findings are read, never the whole file again.
     fn suppress(&self, data: &[u8], findings: &mut [Finding]) {

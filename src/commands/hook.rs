@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use crate::config::Config;
-use crate::finding::Finding;
+use crate::finding::{Finding, SuppressionKind};
 use crate::git::{self, Object, Revisions, Without};
 use crate::options::HookRequest;
 use crate::report::warn;
@@ -42,6 +42,7 @@ pub(super) fn run(request: HookRequest) -> Result<ExitCode, Error> {
             .or(config.fail_on)
             .unwrap_or(Severity::Warning),
         allow_bypass: config.push.allow_bypass,
+        pusher: push::pusher(|name| std::env::var(name).ok()),
     };
     match (judge_in_budget(request, config, repo), bypass) {
         (Judged::Done(Ok(pushed)), bypass) => Ok(gate.verdict(&pushed, bypass.as_ref())),
@@ -228,6 +229,11 @@ fn commit_of(without: &Without) -> Option<String> {
 
 /// One refused finding: its commit, path, line, rule and redacted token.
 fn finding_line(finding: &Finding) -> String {
+    format!("tokenlint: {}", finding_text(finding))
+}
+
+/// A finding's commit, path, line, rule and redacted token.
+fn finding_text(finding: &Finding) -> String {
     let commit = finding
         .commit
         .as_ref()
@@ -237,7 +243,7 @@ fn finding_line(finding: &Finding) -> String {
         .as_ref()
         .map_or_else(|| finding.message.clone(), |s| s.redacted());
     format!(
-        "tokenlint: {commit} {}:{} {} {secret}",
+        "{commit} {}:{} {} {secret}",
         crate::report::clean(&finding.path),
         finding.position.line,
         finding.rule_id
@@ -254,19 +260,50 @@ struct Gate {
     hook: PushHook,
     fail_on: Severity,
     allow_bypass: bool,
+    /// Who pushed, for the audit lines of what a bypass lets through.
+    pusher: String,
+}
+
+/// Why a finding at or above `--fail-on` does not refuse the push, if it does not.
+enum Let {
+    /// It refuses the push.
+    Refuse,
+    /// The pusher's inline marker in the pushed commits, taken as a bypass of one finding.
+    ByMarker,
+    /// The configuration (its allowlist), or, on the client, any suppression.
+    Suppressed,
 }
 
 impl Gate {
     /// Prints the findings at or above `--fail-on`, and refuses the push when there are
     /// any, unless a bypass accepts it.
     fn verdict(&self, pushed: &Pushed, bypass: Option<&Bypass>) -> ExitCode {
-        let blocking: Vec<&Finding> = pushed
+        let mut blocking = Vec::new();
+        for finding in pushed
             .findings
             .iter()
-            .filter(|f| f.suppression.is_none() && f.severity >= self.fail_on)
-            .collect();
+            .filter(|f| f.severity >= self.fail_on)
+        {
+            match self.lets(finding) {
+                Let::Refuse => blocking.push(finding),
+                Let::ByMarker => warn(&format!(
+                    "tokenlint: bypass: {} accepted by its inline marker ({}), by {}",
+                    finding_text(finding),
+                    finding
+                        .suppression
+                        .as_ref()
+                        .and_then(|s| s.reason.as_deref())
+                        .map_or_else(String::new, crate::report::clean),
+                    crate::report::clean(&self.pusher)
+                )),
+                Let::Suppressed => {}
+            }
+        }
         for finding in &blocking {
             warn(&finding_line(finding));
+        }
+        if blocking.iter().any(|f| marked(f)) {
+            self.markers_ignored();
         }
         if pushed.older > 0 {
             warn(&crate::report::older_line(pushed.older));
@@ -276,6 +313,34 @@ impl Gate {
             (count, Some(bypass)) => bypass.accept(&findings_count(count)),
             (count, None) => self.refuse(count),
         }
+    }
+
+    /// On the server, an inline marker (`tokenlint:allow`, `gitleaks:allow`) is the
+    /// pusher's own word, in the commits judged: it lets its finding through only as a
+    /// bypass would (allowed, with a reason), and is logged as one. The configuration's
+    /// allowlist is the admin's.
+    fn lets(&self, finding: &Finding) -> Let {
+        match (&finding.suppression, &self.hook) {
+            (None, _) => Let::Refuse,
+            (Some(_), PushHook::PrePush { .. }) => Let::Suppressed,
+            (Some(_), PushHook::PreReceive) if !marked(finding) => Let::Suppressed,
+            (Some(s), PushHook::PreReceive) if self.allow_bypass && s.reason.is_some() => {
+                Let::ByMarker
+            }
+            (Some(_), PushHook::PreReceive) => Let::Refuse,
+        }
+    }
+
+    fn markers_ignored(&self) {
+        let why = if self.allow_bypass {
+            "one counts only with a reason after it, as a bypass, and is logged"
+        } else {
+            "this server turns bypass off ([push] allow-bypass = false)"
+        };
+        warn(&format!(
+            "tokenlint: an inline marker in the pushed commits did not let its finding through: \
+             {why}"
+        ));
     }
 
     /// Says why the push is refused and what to do, and refuses it.
@@ -329,6 +394,14 @@ impl Gate {
             }
         }
     }
+}
+
+/// Whether an inline marker in the judged file suppresses `finding`.
+fn marked(finding: &Finding) -> bool {
+    finding
+        .suppression
+        .as_ref()
+        .is_some_and(|s| s.kind == SuppressionKind::InSource)
 }
 
 /// A pusher's `-o tokenlint.allow=<reason>`, that the configuration allows.

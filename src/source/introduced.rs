@@ -136,7 +136,10 @@ impl Verdicts<'_> {
                 }),
                 first => commits.commit_by_id(id, &place.path).or(first),
             };
-            self.placed.push((oid.clone(), finding.clone(), commit));
+            // The blob was scanned at one of its paths: the allowlist may say otherwise here.
+            let key = self.range.checker.key(&self.range.top.join(&place.path));
+            let finding = self.range.checker.at_key(finding.clone(), &key);
+            self.placed.push((oid.clone(), finding, commit));
         }
     }
 }

@@ -207,14 +207,22 @@ fn a_full_history_scan_is_unchanged() {
     assert_eq!(found(&r.history(&["--all-findings"])), found(&doc));
 }
 
-#[test]
-fn a_renamed_file_keeps_its_old_token_and_a_copy_is_new() {
+/// A repository whose `config.env` held the token of `seed` and ten settings, committed
+/// (the base) and then removed from the working tree, for a rename to follow: the token,
+/// the settings and the base commit.
+fn old_config(seed: u32) -> (Repo, [String; 3]) {
     let r = Repo::new();
-    let old = token("pa", 3);
+    let old = token("pa", seed);
     let lines: String = (0..10).map(|i| format!("SETTING_{i}=value\n")).collect();
     r.write("config.env", &format!("TOKEN={old}\n{lines}"));
     let base = r.commit("old token");
     fs::remove_file(r.path().join("config.env")).unwrap();
+    (r, [old, lines, base])
+}
+
+#[test]
+fn a_renamed_file_keeps_its_old_token_and_a_copy_is_new() {
+    let (r, [old, lines, base]) = old_config(3);
     r.write("renamed.env", &format!("TOKEN={old}\n{lines}EXTRA=1\n"));
     let renamed = r.commit("rename it, with an edit");
     let doc = r.history(&["--since", &base]);
@@ -345,4 +353,30 @@ fn a_blobless_clone_judges_a_rename_as_new_and_says_why() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(found(&doc), [at("renamed.env", 1, &renamed)]);
     assert!(stderr.contains("rename detection"), "{stderr}");
+}
+
+/// A rename that also adds a token counts for that token alone; a revert that restores a
+/// removed token brings it back to a version of its path that lacked it, and counts.
+#[test]
+fn a_rename_with_a_new_token_and_a_restoring_revert_count() {
+    let (r, [old, lines, base]) = old_config(5);
+    let new = token("pa", 6);
+    r.write("moved.env", &format!("TOKEN={old}\n{lines}NEW={new}\n"));
+    let renamed = r.commit("rename it, and add a token");
+    let doc = r.history(&["--since", &base]);
+    assert_eq!(found(&doc), [at("moved.env", 12, &renamed)]);
+    assert_eq!(older(&doc), 1);
+    r.write("moved.env", &lines);
+    let removed = r.commit("remove both tokens");
+    r.git(&["revert", "--no-edit", &removed]);
+    let reverted = r.rev("HEAD");
+    let doc = r.history(&["--since", &removed]);
+    let mut expected = vec![
+        at("moved.env", 1, &reverted),
+        at("moved.env", 12, &reverted),
+    ];
+    expected.sort();
+    let mut actual = found(&doc);
+    actual.sort();
+    assert_eq!(actual, expected);
 }

@@ -252,6 +252,15 @@ impl Server {
         }
     }
 
+    /// A server whose default branch's `tokenlint.toml` allowlists `docs/`.
+    fn allowing_docs() -> Server {
+        let server = Server::new("");
+        let allow = "[[allowlist]]\npaths = [\"docs/**\"]\nreason = \"samples\"\n";
+        commit(&server.clone, "config", &[("tokenlint.toml", allow.into())]);
+        assert!(server.push(&["origin", "main"], &[]).0);
+        server
+    }
+
     /// `git push ARGS` from the clone, in the hermetic environment plus `env`: whether it
     /// was accepted, and what it printed (the hook's lines are `remote:` lines).
     fn push(&self, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
@@ -450,12 +459,46 @@ fn pre_receive_bypass_is_accepted_logged_and_can_be_turned_off() {
 }
 
 #[test]
-fn pre_receive_judges_by_the_default_branch_config_never_the_pushed_one() {
+fn pre_receive_takes_an_inline_marker_only_as_a_logged_bypass() {
     let server = Server::new("");
+    let pusher = [("GL_USERNAME", "mallory")];
+    // A marker without a reason, or another tool's, lets nothing through.
+    let bare = format!("{} # tokenlint:allow\n", leak(28).trim_end());
+    let foreign = format!("{} # gitleaks:allow\n", leak(29).trim_end());
+    commit(
+        &server.clone,
+        "hidden",
+        &[("a.sh", bare), ("b.sh", foreign)],
+    );
+    let (accepted, text) = server.push(&["origin", "main"], &pusher);
+    assert!(!accepted, "{text}");
+    assert_eq!(refused_lines(&text).len(), 2, "{text}");
+    assert!(text.contains("did not let its finding through"), "{text}");
+    // With a reason, it is a bypass of that finding: accepted, and logged with the pusher.
+    git(&server.clone, &["reset", "-q", "--hard", "HEAD~1"]);
+    let reasoned = format!("{} # tokenlint:allow revoked\n", leak(30).trim_end());
+    commit(&server.clone, "marked", &[("c.sh", reasoned.clone())]);
+    let (accepted, text) = server.push(&["origin", "main"], &pusher);
+    assert!(accepted, "{text}");
+    assert!(
+        text.contains(" c.sh:1 remotive-personal-access-token ")
+            && text.contains("accepted by its inline marker (revoked), by mallory"),
+        "{text}"
+    );
+    // A server that turns bypass off refuses it.
+    let config = server.server.parent().unwrap().join("strict.toml");
+    fs::write(&config, "[push]\nallow-bypass = false\n").unwrap();
+    let strict = Server::new(&format!("--config {}", config.display()));
+    commit(&strict.clone, "marked", &[("c.sh", reasoned)]);
+    let (accepted, text) = strict.push(&["origin", "main"], &pusher);
+    assert!(!accepted, "{text}");
+    assert!(text.contains("turns bypass off"), "{text}");
+}
+
+#[test]
+fn pre_receive_judges_by_the_default_branch_config_never_the_pushed_one() {
     // The default branch's configuration counts: it allows docs/.
-    let allow = "[[allowlist]]\npaths = [\"docs/**\"]\nreason = \"samples\"\n";
-    commit(&server.clone, "config", &[("tokenlint.toml", allow.into())]);
-    assert!(server.push(&["origin", "main"], &[]).0);
+    let server = Server::allowing_docs();
     commit(&server.clone, "sample", &[("docs/sample.sh", leak(26))]);
     let (accepted, text) = server.push(&["origin", "main"], &[]);
     assert!(accepted, "{text}");
@@ -473,6 +516,33 @@ fn pre_receive_judges_by_the_default_branch_config_never_the_pushed_one() {
         refused_lines(&text)[0].contains(" ci/deploy.sh:1 "),
         "{text}"
     );
+}
+
+#[test]
+fn an_allowlisted_path_does_not_hide_the_same_file_at_another_path() {
+    let server = Server::allowing_docs();
+    // One blob at two paths is scanned once, at the first: docs/, which is allowlisted.
+    commit(
+        &server.clone,
+        "twice",
+        &[("docs/sample.sh", leak(31)), ("src/deploy.sh", leak(31))],
+    );
+    let (accepted, text) = server.push(&["origin", "main"], &[]);
+    assert!(!accepted, "{text}");
+    let lines = refused_lines(&text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains(" src/deploy.sh:1 "), "{text}");
+    // Scanned first at a path the allowlist does not name, it is still accepted in docs/.
+    git(&server.clone, &["reset", "-q", "--hard", "HEAD~1"]);
+    commit(
+        &server.clone,
+        "twice",
+        &[("a/deploy.sh", leak(32)), ("docs/sample.sh", leak(32))],
+    );
+    let (_, text) = server.push(&["origin", "main"], &[]);
+    let lines = refused_lines(&text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains(" a/deploy.sh:1 "), "{text}");
 }
 
 #[test]
