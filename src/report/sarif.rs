@@ -230,17 +230,36 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
         let text = &snippet.text[snippet.highlight.clone()];
         region.snippet = Some(sarif::ArtifactContent::builder().text(text).build());
     }
+    let (region, text) = match &f.member {
+        // Code scanning points at real files: the archive, the member named in words.
+        Some(member) => (
+            sarif::Region::builder().start_line(1).build(),
+            format!(
+                "{} (in the archive's member {member}, line {}, column {})",
+                f.message, p.line, p.column
+            ),
+        ),
+        None => (region, f.message.clone()),
+    };
     let physical = sarif::PhysicalLocation::builder()
-        .artifact_location(artifact(&f.path, report))
+        .artifact_location(artifact(f.file_path(), report))
         .region(region)
         .build();
-    let location = sarif::Location::builder()
+    let mut location = sarif::Location::builder()
         .physical_location(physical)
         .build();
+    if let Some(member) = &f.member {
+        let logical = sarif::LogicalLocation::builder()
+            .name(member.rsplit(['/', '!']).next().unwrap_or(member))
+            .fully_qualified_name(f.path.clone())
+            .kind("member")
+            .build();
+        location.logical_locations = Some(vec![logical]);
+    }
     let mut result = sarif::Result::builder()
         .rule_id(f.rule_id.clone())
         .level(level(f.severity))
-        .message(message(&f.message))
+        .message(message(&text))
         .locations(vec![location])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),
