@@ -252,7 +252,6 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
         let logical = sarif::LogicalLocation::builder()
             .name(member.rsplit(['/', '!']).next().unwrap_or(member))
             .fully_qualified_name(f.path.clone())
-            .kind("member")
             .build();
         location.logical_locations = Some(vec![logical]);
     }

@@ -463,3 +463,32 @@ fn sarif_points_at_the_archive_and_names_the_member() {
         "{message}"
     );
 }
+
+/// The leak places in archives among the fixtures, each at its exact place.
+#[test]
+fn the_fixtures_archives_are_found_at_their_places() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let (found, stderr) = scan(&fixtures, &["--no-store", "leaky"]);
+    let layer = "955b820212b5c3d9db7d268ef53e9a9de12ceaabc03bdf59cbaa506e6de06019";
+    let config = "245cd6d0e593a95fe67407e3e47a2c42cb46caa9aa2de8a1cebd1a77aa2bbcf6";
+    let image = format!("leaky/images/replay.tar!blobs/sha256/{config}");
+    let env = format!("leaky/images/replay.tar!blobs/sha256/{layer}!etc/profile.d/remotive.sh");
+    let in_archives: Vec<_> = found.into_iter().filter(|f| f.0.contains('!')).collect();
+    assert_eq!(
+        in_archives,
+        places(&[
+            ("leaky/backup/home.tar.xz!home/ci/.env", 2, 27),
+            (
+                "leaky/dist/replay-1.0-py3-none-any.whl!replay/settings.py",
+                2,
+                19
+            ),
+            ("leaky/dist/replay-1.0.0.tgz!package/index.js", 2, 16),
+            ("leaky/docs/notes.docx!word/document.xml", 1, 43),
+            (&image, 1, 94),
+            (&env, 2, 34),
+            ("leaky/logs/ci.1.log.gz!ci.1.log", 2, 31),
+        ]),
+        "{stderr}"
+    );
+}
