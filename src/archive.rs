@@ -535,3 +535,137 @@ fn decompressed_name(name: &str) -> String {
     }
     name.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// What a visitor was handed: each member's label and bytes, and the warnings.
+    #[derive(Default)]
+    struct Seen {
+        members: Vec<(String, Vec<u8>)>,
+        warnings: Vec<(String, String)>,
+    }
+
+    impl Visitor for Seen {
+        fn member(&mut self, label: &str, head: &[u8], rest: &mut dyn Read) -> io::Result<()> {
+            let mut data = head.to_vec();
+            let read = rest.read_to_end(&mut data);
+            self.members.push((label.to_string(), data));
+            read.map(|_| ())
+        }
+        fn warn(&mut self, label: &str, message: String) {
+            self.warnings.push((label.to_string(), message));
+        }
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, data) in members {
+            let mut header = tar::Header::new_ustar();
+            let field = &mut header.as_ustar_mut().unwrap().name;
+            field[..name.len()].copy_from_slice(name.as_bytes());
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder.append(&header, *data).unwrap();
+        }
+        builder.into_inner().unwrap()
+    }
+
+    fn expand_held(data: &[u8], name: &str, limits: &ArchiveLimits) -> (Seen, Expanded) {
+        let mut seen = Seen::default();
+        let kind = sniff(data).expect("an archive");
+        let expanded = expand(Input::Held(data), kind, name, limits, &mut seen);
+        (seen, expanded)
+    }
+
+    #[test]
+    fn each_kind_is_known_by_its_magic_bytes_alone() {
+        assert_eq!(sniff(&gzip(b"x")), Some(Kind::Gzip));
+        assert_eq!(sniff(&tar(&[("a", b"x")])), Some(Kind::Tar));
+        assert_eq!(sniff(b"BZh91AY&SY\x00"), Some(Kind::Bzip2));
+        assert_eq!(sniff(b"\xfd7zXZ\x00\x00"), Some(Kind::Xz));
+        assert_eq!(sniff(b"\x28\xb5\x2f\xfd\x00"), Some(Kind::Zstd));
+        assert_eq!(sniff(b"PK\x03\x04\x14\x00"), Some(Kind::Zip));
+        // Text that starts like one, or says `ustar` where a tar header would, is text.
+        assert_eq!(sniff(b"BZh9 is not bzip2"), None);
+        let mut text = vec![b'a'; SNIFF];
+        text[257..262].copy_from_slice(b"ustar");
+        assert_eq!(sniff(&text), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn a_compressed_file_holds_a_file_named_after_it() {
+        assert_eq!(decompressed_name("ci.log.gz"), "ci.log");
+        assert_eq!(decompressed_name("app.TGZ"), "app.tar");
+        assert_eq!(decompressed_name("a.tar.zst"), "a.tar");
+        assert_eq!(decompressed_name(".gz"), ".gz");
+        assert_eq!(decompressed_name("blob"), "blob");
+        assert_eq!(base_name("logs/ci.log.gz"), "ci.log.gz");
+        assert_eq!(base_name("a.tar!b/c.gz"), "c.gz");
+    }
+
+    #[test]
+    fn a_compressed_tar_is_one_archive_and_its_members_are_labelled() {
+        let data = gzip(&tar(&[("./etc/a", b"one"), ("../b", b"two")]));
+        let (seen, expanded) = expand_held(&data, "x/img.tgz", &ArchiveLimits::default());
+        assert_eq!(expanded, Expanded::Read);
+        let labels: Vec<&str> = seen.members.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(labels, ["etc/a", "../b"]);
+        assert!(seen.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_ratio_above_the_limit_stops_the_reading() {
+        let data = gzip(&vec![0u8; 1 << 20]);
+        let limits = ArchiveLimits {
+            ratio: 10,
+            ..ArchiveLimits::default()
+        };
+        let (seen, expanded) = expand_held(&data, "zeros.gz", &limits);
+        assert_eq!(expanded, Expanded::Read);
+        let (label, message) = &seen.warnings[0];
+        assert_eq!(label, "");
+        assert!(
+            message.contains("compression ratio above 10:1"),
+            "{message}"
+        );
+        assert!(seen.members[0].1.len() as u64 <= data.len() as u64 * 10);
+    }
+
+    #[test]
+    fn too_many_members_are_skipped_with_a_warning() {
+        let data = tar(&[("a", b"1"), ("b", b"2"), ("c", b"3")]);
+        let limits = ArchiveLimits {
+            members: 2,
+            ..ArchiveLimits::default()
+        };
+        let (seen, _) = expand_held(&data, "t.tar", &limits);
+        assert_eq!(seen.members.len(), 2);
+        assert!(seen.warnings[0].1.contains("more than 2 members"));
+    }
+
+    /// A corrupt archive inside another is warned of and handed over as bytes (what was
+    /// decompressed of it too, when anything was); the outer one reads on.
+    #[test]
+    fn a_corrupt_nested_archive_is_handed_over_as_bytes() {
+        let mut broken = gzip(b"inner text");
+        broken.truncate(broken.len() - 6);
+        let data = tar(&[("in.gz", &broken), ("after", b"ok")]);
+        let (seen, expanded) = expand_held(&data, "t.tar", &ArchiveLimits::default());
+        assert_eq!(expanded, Expanded::Read);
+        let labels: Vec<&str> = seen.members.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(labels, ["in.gz", "after"]);
+        assert_eq!(seen.members[0].1, broken);
+        assert_eq!(seen.warnings[0].0, "in.gz");
+    }
+}
