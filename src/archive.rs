@@ -376,14 +376,14 @@ impl Reader<'_> {
         let mut count = 0;
         for entry in entries {
             let mut entry = entry.map_err(|e| self.stop(Some(Kind::Tar), &e))?;
-            // Links, directories and devices are names only: nothing is opened.
-            if !entry.header().entry_type().is_file() {
-                continue;
-            }
             count += 1;
             if count > self.limits.members {
                 self.too_many(at);
                 return Ok(());
+            }
+            // Links, directories and devices are names only: nothing is opened.
+            if !entry.header().entry_type().is_file() {
+                continue;
             }
             let name = member_name(&entry.path_bytes());
             self.member(&name, &mut entry, at)?;
