@@ -96,7 +96,14 @@ impl Visitor for Members<'_, '_> {
         }
         let (findings, bytes, result) = self.windows(&key, &shown, data, rest);
         self.found(label, findings, bytes);
-        result
+        match result {
+            // The member could not be read again: the archive's other members can.
+            Err(err) if err.kind() == io::ErrorKind::Unsupported => {
+                self.warn(label, format!("not scanned to its end: {err}"));
+                Ok(())
+            }
+            result => result,
+        }
     }
 
     fn warn(&mut self, label: &str, message: String) {
@@ -165,8 +172,10 @@ struct Replay<'r> {
 impl<'r> Replay<'r> {
     fn open(&self, skip: u64) -> io::Result<ReplayReader<'_, 'r>> {
         if self.streamed.get() {
-            return Err(io::Error::other(
-                "a member of an archive is read once, and these rules need another pass",
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a large member of an archive is read once, and these rules need another pass \
+                 over it",
             ));
         }
         let at = usize::try_from(skip).map_or(self.head.len(), |s| s.min(self.head.len()));

@@ -492,3 +492,25 @@ fn the_fixtures_archives_are_found_at_their_places() {
         "{stderr}"
     );
 }
+
+/// A rule set whose keywords decide which rules run needs two passes over a large member,
+/// which a stream cannot give: that member is warned of, and the others are scanned.
+#[test]
+fn a_large_member_that_needs_a_second_pass_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("rules")).unwrap();
+    let rule = common::acme_rule("acme[_-][a-z]{8}");
+    fs::write(dir.path().join("rules/acme.toml"), rule).unwrap();
+    let big = format!("{}acme_abcdefgh\n", "x\n".repeat(3 << 20));
+    let members = [
+        ("big.txt", big.as_bytes()),
+        ("small.txt", b"acme_qwertyui\n".as_slice()),
+    ];
+    write(dir.path(), "data/a.tgz", &gzip(&tar(&members)));
+    let (found, stderr) = scan(dir.path(), &["--rules", "rules", "data"]);
+    assert_eq!(found, places(&[("data/a.tgz!small.txt", 1, 1)]), "{stderr}");
+    assert!(
+        stderr.contains("data/a.tgz!big.txt: not scanned to its end"),
+        "{stderr}"
+    );
+}
