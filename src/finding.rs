@@ -330,6 +330,15 @@ impl Finding {
         }
     }
 
+    /// Shows the finding in the file at `path`: a member of an archive keeps its member
+    /// path after the archive's (`path!member`).
+    pub(crate) fn set_file_path(&mut self, path: &str) {
+        self.path = match &self.member {
+            Some(member) => format!("{path}!{member}"),
+            None => path.to_string(),
+        };
+    }
+
     /// The order of every report: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
         (

@@ -133,7 +133,7 @@ fn with_commit(mut finding: Finding, commit: Option<Commit>, in_no_tree: bool) -
             .message
             .push_str(" (in no commit: a tag or another ref names the blob itself)");
     } else if let Some(commit) = commit {
-        finding.path.clone_from(&commit.path);
+        finding.set_file_path(&commit.path);
         let short = &commit.id[..commit.id.len().min(10)];
         finding.message.push_str(&format!(
             " (added in commit {short} by {} on {})",

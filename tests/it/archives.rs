@@ -206,15 +206,18 @@ fn every_format_is_found_inside_its_member() {
     assert!(stderr.is_empty(), "{stderr}");
 }
 
-/// Standard input, and a staged file, are opened as archives too: every source hands its
-/// items to the same checker.
+/// Standard input, a staged file and a file in history are opened as archives too: every
+/// source hands its items to the same checker.
 #[test]
-fn standard_input_and_staged_archives_are_opened() {
+fn standard_input_staged_and_history_archives_are_opened() {
     let repo = common::repo();
     let log = format!("x\ntoken={}\n", token("sa", 11));
     write(repo.path(), "ci.log.gz", &gzip(log.as_bytes()));
     common::git(repo.path(), &["add", "ci.log.gz"]);
     let (found, _) = scan(repo.path(), &["--staged"]);
+    assert_eq!(found, places(&[("ci.log.gz!ci.log", 2, 7)]));
+    common::git(repo.path(), &["commit", "-qm", "log"]);
+    let (found, _) = scan(repo.path(), &["--history"]);
     assert_eq!(found, places(&[("ci.log.gz!ci.log", 2, 7)]));
     let out = common::Tokenlint::new(repo.path())
         .args(["scan", "--format", "json", "-"])
