@@ -2,6 +2,8 @@
 //! token file, the token-file and hygiene rules in its place. The walker, standard input
 //! and `audit` all check files through a [`Checker`].
 
+mod members;
+
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::archive::{ArchiveLimits, Expanded};
 use crate::finding::{fingerprint, nth_fingerprint, Encoding, Finding};
 use crate::hygiene::{self, Anchor, Problem, Thresholds, Whereabouts};
 use crate::item::{Data, Item, OpenFile};
@@ -43,6 +46,8 @@ pub struct Settings {
     pub allowlist: Allowlist,
     /// Honour `gitleaks:allow` and `pragma: allowlist secret` too.
     pub foreign_markers: bool,
+    /// How deep, how large and how many members of archives are read.
+    pub archives: ArchiveLimits,
 }
 
 pub struct Checker<'r> {
@@ -114,6 +119,19 @@ impl<'r> Checker<'r> {
     ) -> Checked {
         // Made only for a file with findings: most files have none.
         let key_of = || self.item_key(path, shown);
+        self.check_keyed(path, shown, &key_of, data, scratch, token_files)
+    }
+
+    /// [`Checker::check`], the findings keyed `key_of()` (see [`Finding::key`]).
+    fn check_keyed(
+        &self,
+        path: Option<&Path>,
+        shown: &str,
+        key_of: &dyn Fn() -> String,
+        data: &[u8],
+        scratch: &mut Scratch,
+        token_files: TokenFiles,
+    ) -> Checked {
         let mut key: Option<String> = None;
         let mut seen = HashMap::new();
         let mut cap = Cap::default();
@@ -194,6 +212,29 @@ impl<'r> Checker<'r> {
     /// The item's findings, and what could not be read of it.
     pub(crate) fn check_item(&self, item: Item, scratch: &mut Scratch) -> Outcome {
         let Item { path, shown, data } = item;
+        let archive = self.archive_kind(&data);
+        let mut opened = None;
+        if let Some(kind) = archive {
+            let (outcome, expanded) = self.check_archive(path, shown, &data, kind, scratch);
+            if expanded == Expanded::Read {
+                return outcome;
+            }
+            // Corrupt: its bytes are scanned as a plain file's, and its members' findings kept.
+            opened = Some(outcome);
+        }
+        let mut outcome = self.check_plain(path, shown, data, scratch);
+        outcome.merge(opened.unwrap_or_default());
+        outcome
+    }
+
+    /// The findings of an item that is no archive, or a corrupt one.
+    fn check_plain(
+        &self,
+        path: Option<&Path>,
+        shown: &str,
+        data: Data,
+        scratch: &mut Scratch,
+    ) -> Outcome {
         let (findings, bytes, err) = match data {
             Data::Held(data) => {
                 let checked = self.check(path, shown, data, scratch);
@@ -239,6 +280,26 @@ impl<'r> Checker<'r> {
         scratch: &mut Scratch,
     ) -> (Vec<Finding>, u64, Option<io::Error>) {
         let OpenFile { file, limit, buf } = open_file;
+        let open = |skip: u64| {
+            let mut reader: &File = file;
+            reader.seek(SeekFrom::Start(skip))?;
+            Ok(reader.take(limit.saturating_sub(skip)))
+        };
+        let (findings, result) = self.check_windows(key, shown, open, buf, scratch);
+        let read = (&mut &*file).stream_position().unwrap_or(0);
+        (findings, read, result.err())
+    }
+
+    /// Every finding of the pattern rules in the view that `open(skip)` reads from byte
+    /// `skip` on, window by window in `buf`, keyed `key` and shown as `shown`.
+    fn check_windows<R: Read>(
+        &self,
+        key: &str,
+        shown: &str,
+        open: impl FnMut(u64) -> io::Result<R>,
+        buf: &mut Vec<u8>,
+        scratch: &mut Scratch,
+    ) -> (Vec<Finding>, io::Result<()>) {
         let mut seen = HashMap::new();
         let mut cap = Cap::default();
         let mut findings = Vec::new();
@@ -250,11 +311,6 @@ impl<'r> Checker<'r> {
             }
             findings.extend(cap.admit(f));
         };
-        let open = |skip: u64| {
-            let mut reader: &File = file;
-            reader.seek(SeekFrom::Start(skip))?;
-            Ok(reader.take(limit.saturating_sub(skip)))
-        };
         let result =
             self.scanner
                 .scan_file_windows(open, buf, Windows::DEFAULT, scratch, &mut each);
@@ -262,8 +318,7 @@ impl<'r> Checker<'r> {
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // The list grew by doubling; what it holds is kept until the report is written.
         findings.shrink_to_fit();
-        let read = (&mut &*file).stream_position().unwrap_or(0);
-        (findings, read, result.err())
+        (findings, result)
     }
 
     /// The findings for `problems` of `subject`, found outside [`Checker::check`]
@@ -533,9 +588,9 @@ impl<'r> Checker<'r> {
     }
 }
 
-/// Whether [`Checker::check_as`] takes a file for a token file when it is one.
+/// Whether [`Checker::check_keyed`] takes a file for a token file when it is one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum TokenFiles {
+pub(crate) enum TokenFiles {
     Recognised,
     /// `audit`'s places: a token there is a token in that place.
     Ignored,

@@ -294,6 +294,14 @@ pub struct WalkArgs {
     /// Worker threads (default: one per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Read archives and compressed files nested this deep (default: 3; 0 reads none).
+    #[arg(long, value_name = "N")]
+    pub max_archive_depth: Option<usize>,
+
+    /// Decompress at most this many bytes of one archive (default: 1 GiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_archive_bytes: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -621,6 +629,8 @@ impl From<WalkArgs> for WalkRequest {
             follow: args.follow,
             no_ignore: args.no_ignore,
             threads: args.threads,
+            max_archive_depth: args.max_archive_depth,
+            max_archive_bytes: args.max_archive_bytes,
         }
     }
 }

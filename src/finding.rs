@@ -276,6 +276,9 @@ pub struct Finding {
     pub suppression: Option<Suppression>,
     /// In a history scan: the commit that first added the blob.
     pub commit: Option<Commit>,
+    /// In an archive: the member's path inside it (a nested member's joined by `!`).
+    /// `path` is then the archive's path, `!` and this; the position is in the member.
+    pub member: Option<String>,
 }
 
 impl Finding {
@@ -297,6 +300,7 @@ impl Finding {
             span: None,
             suppression: None,
             commit: None,
+            member: None,
         }
     }
 
@@ -318,6 +322,27 @@ impl Finding {
         self.span = span;
         self.snippet = snippet;
         self
+    }
+
+    /// The path of the file the finding lies in: the archive's, for an archive's member.
+    pub fn file_path(&self) -> &str {
+        match &self.member {
+            Some(member) => self
+                .path
+                .strip_suffix(member.as_str())
+                .and_then(|p| p.strip_suffix('!'))
+                .unwrap_or(&self.path),
+            None => &self.path,
+        }
+    }
+
+    /// Shows the finding in the file at `path`: a member of an archive keeps its member
+    /// path after the archive's (`path!member`).
+    pub(crate) fn set_file_path(&mut self, path: &str) {
+        self.path = match &self.member {
+            Some(member) => format!("{path}!{member}"),
+            None => path.to_string(),
+        };
     }
 
     /// The order of every report: path, line, column, rule.

@@ -20,6 +20,44 @@ pub fn decoders(data: &[u8]) {
     assert!(decoded.len() <= data.len() / 4 * 3 + 3);
 }
 
+/// Archive parsing on arbitrary bytes, as the kind its magic bytes say, else as the kind
+/// its first byte picks: no panic, every member's label printable, and no more bytes
+/// handed over than the limits let through.
+pub fn archives(data: &[u8]) {
+    use crate::archive::{self, ArchiveLimits, Input, Kind, Visitor};
+    use std::io::Read;
+
+    struct Members(u64);
+    impl Visitor for Members {
+        fn member(&mut self, label: &str, head: &[u8], rest: &mut dyn Read) -> std::io::Result<()> {
+            assert!(!label.chars().any(char::is_control), "{label:?}");
+            self.0 += head.len() as u64 + std::io::copy(rest, &mut std::io::sink())?;
+            Ok(())
+        }
+        fn warn(&mut self, label: &str, message: String) {
+            assert!(!label.chars().any(char::is_control) && !message.contains('\n'));
+        }
+    }
+    const KINDS: [Kind; 6] = [
+        Kind::Gzip,
+        Kind::Bzip2,
+        Kind::Xz,
+        Kind::Zstd,
+        Kind::Zip,
+        Kind::Tar,
+    ];
+    let Some(&first) = data.first() else { return };
+    let kind = archive::sniff(data).unwrap_or(KINDS[usize::from(first) % KINDS.len()]);
+    let limits = ArchiveLimits {
+        bytes: 8 << 20,
+        members: 1000,
+        ..ArchiveLimits::default()
+    };
+    let mut members = Members(0);
+    archive::expand(Input::Held(data), kind, "fuzz.bin", &limits, &mut members);
+    assert!(members.0 <= limits.bytes + data.len() as u64);
+}
+
 /// A rule file's text.
 pub fn rule_file(text: &str) {
     let _ = crate::rules::parse_rule("fuzz.toml", text);

@@ -16,6 +16,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub(crate) mod archive;
 pub(crate) mod audit;
 pub(crate) mod baseline;
 pub(crate) mod check;

@@ -7,6 +7,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use crate::archive::ArchiveLimits;
 use crate::check::Settings;
 pub use crate::hook::GitHook;
 pub use crate::report::{ColorChoice, Format};
@@ -59,6 +60,10 @@ pub struct WalkRequest {
     pub follow: bool,
     pub no_ignore: bool,
     pub threads: Option<usize>,
+    /// How many archives deep to read (default 3; 0 reads none).
+    pub max_archive_depth: Option<usize>,
+    /// The most bytes to decompress from one archive (default 1 GiB).
+    pub max_archive_bytes: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -254,6 +259,7 @@ fn resolve_scan(request: ScanRequest) -> Result<Command, Error> {
         redact: !request.report.no_redact,
         audit: false,
         store_index: !request.no_store,
+        archives: archive_limits(&request.walk),
     };
     let settings = setup.settings(&request.hygiene, checks)?;
     let ignore = if request.walk.no_ignore {
@@ -345,6 +351,7 @@ fn resolve_audit(request: AuditRequest) -> Result<AuditOptions, Error> {
         redact: !request.report.no_redact,
         audit: true,
         store_index: false,
+        archives: ArchiveLimits::default(),
     };
     let settings = setup.settings(&request.hygiene, checks)?;
     let report = report_options(request.report, &setup);
@@ -377,6 +384,7 @@ fn resolve_baseline(request: BaselineRequest) -> Result<BaselineOptions, Error> 
         redact: true,
         audit: false,
         store_index: false,
+        archives: archive_limits(&request.walk),
     };
     let settings = setup.settings(&request.hygiene, checks)?;
     let sources = Source::for_paths(request.paths.clone(), walk_options(&request.walk));
@@ -502,6 +510,16 @@ fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
+    }
+}
+
+/// What of archives is read, as asked.
+fn archive_limits(walk: &WalkRequest) -> ArchiveLimits {
+    let default = ArchiveLimits::default();
+    ArchiveLimits {
+        depth: walk.max_archive_depth.unwrap_or(default.depth),
+        bytes: walk.max_archive_bytes.unwrap_or(default.bytes),
+        ..default
     }
 }
 

@@ -133,6 +133,7 @@ impl Setup {
             project_root: self.project_root.clone(),
             allowlist: Allowlist::new(&self.config, &self.rules)?,
             foreign_markers: self.config.inline.foreign_markers,
+            archives: checks.archives,
         })
     }
 
@@ -150,6 +151,8 @@ pub struct Checks {
     pub audit: bool,
     /// Read the local token stores, to say which token a hard-coded one is.
     pub store_index: bool,
+    /// What of archives is read.
+    pub archives: crate::archive::ArchiveLimits,
 }
 
 /// The configuration for a run whose first root is `root`: none with `--no-config`, else

@@ -172,6 +172,7 @@ fn judge(request: &HookRequest, config: Config, repo: &Path) -> Result<Pushed, E
         redact: true,
         audit: false,
         store_index: false,
+        archives: crate::archive::ArchiveLimits::default(),
     };
     let settings = setup.settings(&request.hygiene, checks)?;
     let ignore = match request.hook {

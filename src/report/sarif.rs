@@ -215,6 +215,30 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
+/// Where a finding is: its file, or for an archive's member the archive file, with the
+/// member as a logical location.
+fn archive_or_file_location(
+    f: &Finding,
+    region: sarif::Region,
+    report: &Report,
+) -> sarif::Location {
+    let physical = sarif::PhysicalLocation::builder()
+        .artifact_location(artifact(f.file_path(), report))
+        .region(region)
+        .build();
+    let mut location = sarif::Location::builder()
+        .physical_location(physical)
+        .build();
+    if let Some(member) = &f.member {
+        let logical = sarif::LogicalLocation::builder()
+            .name(member.rsplit(['/', '!']).next().unwrap_or(member))
+            .fully_qualified_name(f.path.clone())
+            .build();
+        location.logical_locations = Some(vec![logical]);
+    }
+    location
+}
+
 fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
     let index = rules.iter().position(|r| r.id() == f.rule_id);
     let p = f.position;
@@ -230,22 +254,25 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
         let text = &snippet.text[snippet.highlight.clone()];
         region.snippet = Some(sarif::ArtifactContent::builder().text(text).build());
     }
+    let (region, text) = match &f.member {
+        // Code scanning points at real files: the archive, the member named in words.
+        Some(member) => (
+            sarif::Region::builder().start_line(1).build(),
+            format!(
+                "{} (in the archive's member {member}, line {}, column {})",
+                f.message, p.line, p.column
+            ),
+        ),
+        None => (region, f.message.clone()),
+    };
     let location = match super::variable(f) {
         Some(name) => variable_location(name),
-        None => {
-            let physical = sarif::PhysicalLocation::builder()
-                .artifact_location(artifact(&f.path, report))
-                .region(region)
-                .build();
-            sarif::Location::builder()
-                .physical_location(physical)
-                .build()
-        }
+        None => archive_or_file_location(f, region, report),
     };
     let mut result = sarif::Result::builder()
         .rule_id(f.rule_id.clone())
         .level(level(f.severity))
-        .message(message(&f.message))
+        .message(message(&text))
         .locations(vec![location])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),

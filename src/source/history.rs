@@ -173,7 +173,7 @@ pub(super) fn scan(
             };
             let mut finding = described(f, &place, 1, &logs);
             if let Some(commit) = commit {
-                finding.path.clone_from(&commit.path);
+                finding.set_file_path(&commit.path);
                 finding
                     .message
                     .push_str(&added_in(&commit, "added in commit"));

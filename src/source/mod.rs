@@ -208,7 +208,8 @@ impl Coverage {
         }
     }
 
-    /// Whether the finding key `key` lies in what was looked at.
+    /// Whether the finding key `key` lies in what was looked at: a member of an archive
+    /// (`a.zip!b`) lies in the archive.
     pub(crate) fn covers(&self, key: &str) -> bool {
         match self {
             Coverage::Everything => true,
@@ -216,7 +217,7 @@ impl Coverage {
                 key == s
                     || key
                         .strip_prefix(s.as_str())
-                        .is_some_and(|rest| rest.starts_with('/'))
+                        .is_some_and(|rest| rest.starts_with(['/', '!']))
             }),
         }
     }
@@ -235,6 +236,8 @@ mod tests {
         let under = Coverage::keys(vec!["src".into()]);
         assert!(under.covers("src") && under.covers("src/a.rs"));
         assert!(!under.covers("srcs/a.rs") && !under.covers("a.rs"));
+        let archive = Coverage::keys(vec!["dist/a.whl".into()]);
+        assert!(archive.covers("dist/a.whl!app/x.py") && !archive.covers("dist/a.whl2"));
         assert!(Coverage::nothing().and(Coverage::Everything).covers("a"));
     }
 

@@ -5,6 +5,7 @@
 mod common;
 
 mod action;
+mod archives;
 mod attacker;
 mod audit;
 mod cli;
