@@ -11,10 +11,20 @@ pub fn decoders(data: &[u8]) {
     let mut decoded = Vec::new();
     let mut runs = Vec::new();
     let min = 16 + usize::from(data.first().copied().unwrap_or(0) % 100);
-    decode::base64_runs(data, 0..data.len(), min, |run| runs.push(run));
+    let start = decode::ViewStart::Line;
+    decode::base64_runs(data, 0..data.len(), min, start, |run| {
+        runs.push(run.to_vec())
+    });
     for run in runs {
-        assert!(run.end <= data.len() && run.len() >= min);
-        decode::base64_decode(&data[run], &mut decoded);
+        assert!(run.iter().map(|p| p.len()).sum::<usize>() >= min);
+        assert!(run.windows(2).all(|w| w[0].end < w[1].start));
+        let joined: Vec<u8> = run.iter().flat_map(|p| data[p.clone()].to_vec()).collect();
+        decode::base64_decode(&joined, &mut decoded);
+    }
+    for at in [0, data.len() / 3, data.len() / 2] {
+        if let Some(run) = decode::in_run(data, at, start) {
+            assert!(run.at >= at && decode::is_base64(data[run.at]));
+        }
     }
     decode::base64_decode(data, &mut decoded);
     assert!(decoded.len() <= data.len() / 4 * 3 + 3);

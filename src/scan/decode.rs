@@ -84,7 +84,7 @@ impl Utf16Decoder {
     }
 }
 
-/// The value of a base64 character (the standard alphabet), or `INVALID`.
+/// The value of a base64 character (the standard or the url-safe alphabet), or `INVALID`.
 const INVALID: u8 = 0xFF;
 static BASE64: [u8; 256] = {
     let mut table = [INVALID; 256];
@@ -94,6 +94,9 @@ static BASE64: [u8; 256] = {
         table[alphabet[i] as usize] = i as u8;
         i += 1;
     }
+    // The url-safe alphabet's two characters: a run may be written in either alphabet.
+    table[b'-' as usize] = 62;
+    table[b'_' as usize] = 63;
     table
 };
 
@@ -104,30 +107,257 @@ pub(crate) fn is_base64(b: u8) -> bool {
 /// Bytes checked at each sample point, all at once.
 const WINDOW: usize = 16;
 
-/// Calls `f` with every maximal run of base64 characters in `hay` that is at least
-/// `min_run` (≥ 16) bytes long and has a sample point in `samples`. Returns where the
-/// next call should start sampling, so that a caller can sample `hay` block by block.
+/// Every line of a wrapped run but its last holds at least this many characters, so that
+/// sampling finds every wrapped run, and a token's encoded text spans few lines.
+pub(crate) const MIN_WRAPPED_LINE: usize = 32;
+
+/// Indentation deeper than this does not continue a wrapped run.
+pub(crate) const MAX_INDENT: usize = 64;
+
+/// What stands at the start of a view, for the lines of wrapped runs.
+#[derive(Clone, Copy)]
+pub(crate) enum ViewStart<'a> {
+    /// The start of a file: a line starts there.
+    Line,
+    /// Somewhere in a line (a window of a large file); when a wrapped run goes on there,
+    /// what its line is.
+    Inside(Option<&'a WrappedLine>),
+}
+
+/// A line of a wrapped run that a window starts inside: what the window cannot see of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct WrappedLine {
+    /// The line's indentation, which the next lines repeat.
+    pub(crate) indent: Vec<u8>,
+    /// The run goes on to the next line.
+    pub(crate) goes_on: bool,
+}
+
+/// One line of a wrapped run.
+struct Line<'a> {
+    indent: &'a [u8],
+    /// Where the line starts, its indentation included; `None` when before the view.
+    start: Option<usize>,
+    /// Its base64 characters.
+    piece: Range<usize>,
+    /// Where the next line starts; `None` at the end of the view.
+    next: Option<usize>,
+    /// The run goes on to the next line: this line is long enough and has no padding.
+    goes_on: bool,
+}
+
+/// Calls `f` with every run of base64 characters in `hay` that is at least `min_run`
+/// (≥ 16) characters long and has a sample point in `samples`, as its pieces: one maximal
+/// run of base64 characters, or the lines of a wrapped run. Returns where the next call
+/// should start sampling, so that a caller can sample `hay` block by block.
+///
+/// A run is wrapped when it goes on over lines of the same indentation (`\n` or `\r\n`
+/// between them), each line all base64 characters after its indentation, every line but
+/// the last at least [`MIN_WRAPPED_LINE`] long and without padding.
 pub(crate) fn base64_runs(
     hay: &[u8],
     samples: Range<usize>,
     min_run: usize,
-    mut f: impl FnMut(Range<usize>),
+    view_start: ViewStart,
+    mut f: impl FnMut(&[Range<usize>]),
 ) -> usize {
-    // Every run of `min_run` bytes holds a whole window that starts at a sample point.
-    let stride = min_run.max(WINDOW) - WINDOW + 1;
+    // Every run of `min_run` bytes, and every line of a wrapped run but the last, holds a
+    // whole window that starts at a sample point.
+    let stride = min_run.clamp(WINDOW, MIN_WRAPPED_LINE) - WINDOW + 1;
+    let mut pieces = Vec::new();
     let mut p = samples.start;
     while p < samples.end && p + WINDOW <= hay.len() {
         if base64_mask(window(hay, p)) != ALL {
             p += stride;
             continue;
         }
-        let (start, end) = (run_start(hay, p), run_end(hay, p + WINDOW));
-        if end - start >= min_run {
-            f(start..end);
+        let piece = run_start(hay, p)..run_end(hay, p + WINDOW);
+        wrapped_run(hay, piece, view_start, &mut pieces);
+        if pieces.iter().map(Range::len).sum::<usize>() >= min_run {
+            f(&pieces);
         }
-        p = end + 1;
+        p = pieces.last().map_or(p, |last| last.end) + 1;
     }
     p
+}
+
+/// The pieces of the run that the maximal run of base64 characters `piece` is part of:
+/// `piece` alone, or the lines of the wrapped run it is a line of.
+pub(crate) fn wrapped_run(
+    hay: &[u8],
+    piece: Range<usize>,
+    view_start: ViewStart,
+    pieces: &mut Vec<Range<usize>>,
+) {
+    pieces.clear();
+    let Some(line) = line_of(hay, piece.clone(), view_start) else {
+        pieces.push(piece);
+        return;
+    };
+    let mut at = previous_line(hay, &line, view_start);
+    while let Some(before) = at {
+        pieces.push(before.piece.clone());
+        at = previous_line(hay, &before, view_start);
+    }
+    pieces.reverse();
+    pieces.push(piece);
+    let mut at = next_line(hay, &line, view_start);
+    while let Some(after) = at {
+        pieces.push(after.piece.clone());
+        at = next_line(hay, &after, view_start);
+    }
+}
+
+/// The line that `piece` is all the base64 of, after indentation and before padding, if
+/// it is.
+fn line_of<'a>(hay: &'a [u8], piece: Range<usize>, view_start: ViewStart<'a>) -> Option<Line<'a>> {
+    let padding = hay[piece.end..]
+        .iter()
+        .take(2)
+        .take_while(|&&b| b == b'=')
+        .count();
+    let after = piece.end + padding;
+    let next = match hay.get(after..after + 2) {
+        _ if after == hay.len() => None,
+        Some([b'\r', b'\n']) => Some(after + 2),
+        _ if hay[after] == b'\n' => Some(after + 1),
+        _ => return None,
+    };
+    let start = memchr::memrchr(b'\n', &hay[..piece.start]).map(|n| n + 1);
+    let (start, indent, long) = match (start, view_start) {
+        (None, ViewStart::Inside(Some(line))) if piece.start == 0 => {
+            (None, &line.indent[..], line.goes_on)
+        }
+        (None, ViewStart::Inside(_)) => return None,
+        (start, _) => {
+            let start = start.unwrap_or(0);
+            let indent = &hay[start..piece.start];
+            let is_indent =
+                indent.len() <= MAX_INDENT && indent.iter().all(|&b| b == b' ' || b == b'\t');
+            if !is_indent {
+                return None;
+            }
+            (Some(start), indent, piece.len() >= MIN_WRAPPED_LINE)
+        }
+    };
+    Some(Line {
+        indent,
+        start,
+        piece,
+        next,
+        goes_on: long && padding == 0 && next.is_some(),
+    })
+}
+
+/// The line before `line` in its wrapped run, if the run goes on from it.
+fn previous_line<'a>(
+    hay: &'a [u8],
+    line: &Line<'a>,
+    view_start: ViewStart<'a>,
+) -> Option<Line<'a>> {
+    let end = line.start?.checked_sub(1)?;
+    let end = if end > 0 && hay[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
+    if end == 0 || !is_base64(hay[end - 1]) {
+        return None;
+    }
+    let before = line_of(hay, run_start(hay, end)..end, view_start)?;
+    (before.goes_on && before.indent == line.indent).then_some(before)
+}
+
+/// The line after `line` in its wrapped run, if the run goes on to it.
+fn next_line<'a>(hay: &'a [u8], line: &Line<'a>, view_start: ViewStart<'a>) -> Option<Line<'a>> {
+    if !line.goes_on {
+        return None;
+    }
+    let start = line.next? + line.indent.len();
+    if !hay.get(line.next?..start)?.eq(line.indent)
+        || !hay.get(start).is_some_and(|&b| is_base64(b))
+    {
+        return None;
+    }
+    let after = line_of(hay, start..run_end(hay, start), view_start)?;
+    (after.indent == line.indent).then_some(after)
+}
+
+/// Where a window that would start at `at` starts instead, when `at` lies in a base64 run
+/// (or between two lines of a wrapped run): at a character of the run in its quantum
+/// phase, so that decoding in the window goes on as in the whole view.
+pub(crate) struct InRun {
+    /// Where the window starts.
+    pub(crate) at: usize,
+    /// Where the run starts (0 when it goes on from before `hay`, whose start is in phase).
+    pub(crate) run_start: usize,
+    /// The line the window starts in, when it is a line of a wrapped run.
+    pub(crate) line: Option<WrappedLine>,
+}
+
+/// See [`InRun`]; `None` when `at` is not in a run, or too near its end to move in phase.
+pub(crate) fn in_run(hay: &[u8], at: usize, view_start: ViewStart) -> Option<InRun> {
+    let mut pieces = Vec::new();
+    let q = if hay.get(at).is_some_and(|&b| is_base64(b)) {
+        at
+    } else {
+        // Between two lines of a wrapped run, or in the indentation of its first.
+        let mut q = at;
+        q += usize::from(hay.get(q) == Some(&b'\r'));
+        q += usize::from(hay.get(q) == Some(&b'\n'));
+        let indent = hay.get(q..)?.iter().take(MAX_INDENT + 1);
+        q += indent.take_while(|&&b| b == b' ' || b == b'\t').count();
+        if !hay.get(q).is_some_and(|&b| is_base64(b)) {
+            return None;
+        }
+        wrapped_run(
+            hay,
+            run_start(hay, q)..run_end(hay, q),
+            view_start,
+            &mut pieces,
+        );
+        if pieces.len() < 2 {
+            return None;
+        }
+        q
+    };
+    if pieces.is_empty() {
+        wrapped_run(
+            hay,
+            run_start(hay, q)..run_end(hay, q),
+            view_start,
+            &mut pieces,
+        );
+    }
+    let mut joined = 0;
+    let mut found = false;
+    for piece in &pieces {
+        let from = if found {
+            piece.start
+        } else if piece.contains(&q) {
+            found = true;
+            q
+        } else {
+            joined += piece.len();
+            continue;
+        };
+        let phase = (joined + from - piece.start) % 4;
+        let at = from + (4 - phase) % 4;
+        if at < piece.end {
+            let line = line_of(hay, piece.clone(), view_start).map(|l| WrappedLine {
+                indent: l.indent.to_vec(),
+                goes_on: l.goes_on,
+            });
+            let run_start = pieces[0].start;
+            return Some(InRun {
+                at,
+                run_start,
+                line,
+            });
+        }
+        joined += piece.len();
+    }
+    None
 }
 
 /// A mask with a bit for every byte of a window.
@@ -184,8 +414,9 @@ fn base64_mask(window: &[u8; WINDOW]) -> u32 {
         // Setting bit 5 folds A-Z onto a-z and moves no other byte into a-z.
         let letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
         let slash_digits = in_range(x, b'/', b'9');
-        let plus = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'+' as i8));
-        let valid = _mm_or_si128(letters, _mm_or_si128(slash_digits, plus));
+        let eq = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+        let signs = _mm_or_si128(eq(b'+'), _mm_or_si128(eq(b'-'), eq(b'_')));
+        let valid = _mm_or_si128(letters, _mm_or_si128(slash_digits, signs));
         _mm_movemask_epi8(valid) as u32
     }
 }
@@ -323,10 +554,55 @@ mod tests {
         }
     }
 
-    fn runs(hay: &str, min: usize) -> Vec<&str> {
+    /// The runs in `hay`, their pieces joined.
+    fn runs(hay: &str, min: usize) -> Vec<String> {
         let mut found = Vec::new();
-        base64_runs(hay.as_bytes(), 0..hay.len(), min, |r| found.push(&hay[r]));
+        base64_runs(hay.as_bytes(), 0..hay.len(), min, ViewStart::Line, |r| {
+            found.push(r.iter().map(|p| &hay[p.clone()]).collect());
+        });
         found
+    }
+
+    #[test]
+    fn wrapped_runs_are_joined_over_lines_of_the_same_indentation() {
+        let (a, b, c) = ("QUJD".repeat(10), "RUZH".repeat(9), "SElK==");
+        let joined = format!("{a}{b}{}", &c[..4]);
+        for (indent, eol) in [("", "\n"), ("", "\r\n"), ("  ", "\n"), ("\t\t", "\r\n")] {
+            let block = format!("{indent}{a}{eol}{indent}{b}{eol}{indent}{c}{eol}");
+            for around in ["", "key: |\n", "-----\n"] {
+                let hay = format!("{around}{block}{around}");
+                assert_eq!(runs(&hay, 40), vec![joined.clone()], "{hay:?}");
+            }
+        }
+        // A url-safe run, a group of which starts with `-` or `_`.
+        let url = format!("{}\n{}\n", "-_Q".repeat(12), "_-Q".repeat(12));
+        assert_eq!(runs(&url, 40), vec![url.replace('\n', "")]);
+    }
+
+    #[test]
+    fn runs_end_where_the_wrapping_does() {
+        let a = "QUJD".repeat(10);
+        // Another indentation, a line with other text, a padded line, a short line: each
+        // ends the run (the short and the padded line are its last).
+        for (hay, want) in [
+            (format!("  {a}\n    {a}\n"), vec![a.clone(), a.clone()]),
+            (format!("{a}\n{a} x\n"), vec![a.clone(), a.clone()]),
+            (format!("{a}==\n{a}\n"), vec![a.clone(), a.clone()]),
+            (
+                format!("{a}\nQUJD\n{a}\n"),
+                vec![format!("{a}QUJD"), a.clone()],
+            ),
+            (format!("{a} \n{a}\n"), vec![a.clone(), a.clone()]),
+            (format!("x {a}\n{a}\n"), vec![a.clone(), a.clone()]),
+        ] {
+            assert_eq!(runs(&hay, 16), want, "{hay:?}");
+        }
+        // Lines shorter than `MIN_WRAPPED_LINE` wrap nothing but the last.
+        let short = "QUJD".repeat(6);
+        assert_eq!(
+            runs(&format!("{short}\n{short}\n"), 16),
+            vec![short.clone(), short]
+        );
     }
 
     #[test]

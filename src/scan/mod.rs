@@ -58,6 +58,59 @@ pub struct Scratch {
     decoded_matches: MatchScratch,
     raw: Vec<RawMatch>,
     decoded: Vec<u8>,
+    /// The characters of a wrapped base64 run, without its line breaks and indentation.
+    joined: Vec<u8>,
+}
+
+/// A base64 run's characters, joined when the run is wrapped over several lines.
+struct Run<'a> {
+    text: &'a [u8],
+    pieces: &'a [Range<usize>],
+}
+
+impl<'a> Run<'a> {
+    /// The run of `pieces` of `view`, joined in `joined` when there is more than one.
+    fn new(view: &'a [u8], pieces: &'a [Range<usize>], joined: &'a mut Vec<u8>) -> Run<'a> {
+        let text = match pieces {
+            [one] => &view[one.clone()],
+            _ => {
+                joined.clear();
+                for piece in pieces {
+                    joined.extend_from_slice(&view[piece.clone()]);
+                }
+                &joined[..]
+            }
+        };
+        Run { text, pieces }
+    }
+
+    /// Where characters `chars` of the run stand in `view`, and the padding after them
+    /// when they end the run.
+    fn span(&self, view: &[u8], chars: Range<usize>) -> Range<usize> {
+        let chars = chars.start..chars.end.min(self.text.len());
+        let start = self.offset(chars.start);
+        let mut end = self.offset(chars.end.max(chars.start + 1) - 1) + 1;
+        if chars.end == self.text.len() {
+            // The padding belongs to the encoded secret.
+            end += view[end..]
+                .iter()
+                .take(2)
+                .take_while(|&&b| b == b'=')
+                .count();
+        }
+        start..end
+    }
+
+    /// Where the run's character `i` stands in the view.
+    fn offset(&self, mut i: usize) -> usize {
+        for piece in self.pieces {
+            if i < piece.len() {
+                return piece.start + i;
+            }
+            i -= piece.len();
+        }
+        self.pieces[self.pieces.len() - 1].end
+    }
 }
 
 /// A part of a view of a file, scanned on its own: one of the overlapping windows of a file
@@ -72,6 +125,8 @@ pub(crate) struct Part<'a> {
     pub(crate) outer: Option<Encoding>,
     /// The file is binary: its findings get no snippet.
     pub(crate) binary: bool,
+    /// What stands at its start, for wrapped base64 runs.
+    pub(crate) start: decode::ViewStart<'a>,
 }
 
 impl<'a> Part<'a> {
@@ -83,6 +138,7 @@ impl<'a> Part<'a> {
             origin: Origin::START,
             outer,
             binary: outer.is_none() && is_binary(bytes),
+            start: decode::ViewStart::Line,
         }
     }
 }
@@ -285,10 +341,11 @@ impl Scanner {
         hits: &mut Vec<Hit>,
     ) {
         let Sampling { next, run_before } = *sampling;
-        sampling.next = decode::base64_runs(part.bytes, next..end, self.min_base64_run, |run| {
+        let min = self.min_base64_run;
+        sampling.next = decode::base64_runs(part.bytes, next..end, min, part.start, |pieces| {
             // A run that goes on from before the window is as long as all of it.
-            let before = if run.start == 0 { run_before } else { 0 };
-            self.base64_hits(part, run, before, scratch, hits);
+            let before = if pieces[0].start == 0 { run_before } else { 0 };
+            self.base64_hits(part, pieces, before, scratch, hits);
         });
     }
 
@@ -334,17 +391,19 @@ impl Scanner {
         }
     }
 
-    /// Matches in one base64 run of the part, placed where their encoded text stands.
-    /// `before` is how much of the run lies before the part.
+    /// Matches in one base64 run of the part, placed where their encoded text stands: the
+    /// run is `pieces` of the part, one or the lines of a wrapped run. `before` is how much
+    /// of the run lies before the part.
     fn base64_hits(
         &self,
         part: &Part,
-        run: Range<usize>,
+        pieces: &[Range<usize>],
         before: usize,
         scratch: &mut Scratch,
         hits: &mut Vec<Hit>,
     ) {
         let view = part.bytes;
+        let run = Run::new(view, pieces, &mut scratch.joined);
         let Scratch {
             decoded_matches: matches,
             raw,
@@ -354,26 +413,17 @@ impl Scanner {
         // The secret may start at any byte of the decoded text, but decoding must start on
         // a quantum boundary. A run's start usually is one; for short runs, which may have
         // base64-like text glued before them, try the others too.
-        let realign = run.len() + before <= MAX_REALIGNED_RUN;
+        let span = pieces[0].start..pieces[pieces.len() - 1].end;
+        let realign = span.len() + before <= MAX_REALIGNED_RUN;
         let skips = if realign { 4 } else { 1 };
-        for skip in 0..skips {
-            let start = run.start + skip;
-            decode::base64_decode(&view[start..run.end], decoded);
+        for skip in 0..skips.min(run.text.len()) {
+            decode::base64_decode(&run.text[skip..], decoded);
             self.matcher.find_all(decoded, matches, raw);
             // A glued match in decoded text never shows in a snippet: the encoded text does.
             for m in raw.drain(..).filter(|m| m.alone) {
                 let enc = decode::base64_encoded_span(&m.span);
                 let mut h = hit(&m, decoded, part.outer, Some(Encoding::Base64));
-                let mut end = (start + enc.end).min(run.end);
-                if end == run.end {
-                    // The padding belongs to the encoded secret.
-                    end += view[end..]
-                        .iter()
-                        .take(2)
-                        .take_while(|&&b| b == b'=')
-                        .count();
-                }
-                h.span = start + enc.start..end;
+                h.span = run.span(view, skip + enc.start..skip + enc.end);
                 hits.push(h);
             }
         }

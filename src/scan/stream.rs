@@ -10,7 +10,7 @@
 
 use std::io::{self, Read};
 
-use super::decode::{self, utf16_encoding, Utf16Decoder};
+use super::decode::{self, utf16_encoding, InRun, Utf16Decoder, ViewStart, WrappedLine};
 use super::matcher::Carried;
 use super::{Match, Origin, Part, Scanner, Scratch};
 
@@ -72,8 +72,11 @@ impl Scanner {
     /// and the file must be scanned whole.
     pub(crate) fn window_overlap(&self, context: usize) -> Option<usize> {
         let longest = self.matcher.max_match_len?;
-        // A match encoded in base64, and a quantum of phase.
-        Some(longest.max(longest.div_ceil(3) * 4 + 4) + context)
+        // A match encoded in base64 and a quantum of phase, or in hex and a digit.
+        let encoded = (longest.div_ceil(3) * 4 + 4).max(2 * longest + 2);
+        // Wrapped: a line break and an indentation every `MIN_WRAPPED_LINE` characters.
+        let breaks = (encoded / decode::MIN_WRAPPED_LINE + 2) * (decode::MAX_INDENT + 2);
+        Some(longest.max(encoded + breaks) + context)
     }
 
     /// Scans a file window by window, as [`Scanner::scan`] scans one held whole: its
@@ -175,7 +178,8 @@ impl Scanner {
             // A window's own matches start before the overlap at its end, where the next
             // window's start.
             let keep_to = (!eof).then(|| cursor.offset + buf.len() - overlap);
-            let part = cursor.part(buf, keep_to, &view);
+            let line = cursor.run_line.clone();
+            let part = cursor.part(buf, keep_to, &view, line.as_ref());
             let offset = cursor.offset;
             let window: &[u8] = buf;
             let emit = &mut |f| each(window, offset, f);
@@ -224,6 +228,8 @@ pub(crate) struct WindowCursor {
     chain: Vec<usize>,
     /// Where the base64 run that goes on at the window's start starts.
     run_start: Option<usize>,
+    /// When that run is wrapped, the line the window starts in.
+    run_line: Option<WrappedLine>,
 }
 
 impl WindowCursor {
@@ -235,12 +241,19 @@ impl WindowCursor {
             active,
             chain: Vec::new(),
             run_start: None,
+            run_line: None,
         }
     }
 
     /// The window that `buf` holds, as a part to scan: its own matches start before
     /// `keep_to` (anywhere after `keep_from` for the last window).
-    fn part<'b, R>(&self, buf: &'b [u8], keep_to: Option<usize>, view: &View<R>) -> Part<'b> {
+    fn part<'b, R>(
+        &self,
+        buf: &'b [u8],
+        keep_to: Option<usize>,
+        view: &View<R>,
+        line: Option<&'b WrappedLine>,
+    ) -> Part<'b> {
         let outer = match &view.source {
             Source::Raw(_) => None,
             Source::Utf16(_, d) => Some(d.encoding()),
@@ -251,17 +264,35 @@ impl WindowCursor {
             origin: self.origin,
             outer,
             binary: view.content == Content::Binary,
+            start: self.start_with(line),
         }
+    }
+
+    /// What stands at the window's start, for wrapped base64 runs, `line` being the line
+    /// of the run that goes on there.
+    fn start_with<'l>(&self, line: Option<&'l WrappedLine>) -> ViewStart<'l> {
+        if self.offset == 0 {
+            ViewStart::Line
+        } else {
+            ViewStart::Inside(line)
+        }
+    }
+
+    /// What stands at the window's start, for wrapped base64 runs.
+    fn view_start(&self) -> ViewStart<'_> {
+        self.start_with(self.run_line.as_ref())
     }
 
     /// Moves on to the next window, dropping from `buf` what it no longer needs: the
     /// next window's own matches start at `keep_to`, and it starts up to `overlap` before.
     fn advance(&mut self, buf: &mut Vec<u8>, keep_to: usize, overlap: usize) {
-        let (next, run_start) = window_start(buf, keep_to - overlap - self.offset);
+        let (next, run) = window_start(buf, keep_to - overlap - self.offset, self.view_start());
+        let (run_start, run_line) = run.map_or((None, None), |r| (Some(r.run_start), r.line));
         self.run_start = run_start.map(|r| match (r, self.run_start) {
             (0, Some(start)) => start,
             (r, _) => self.offset + r,
         });
+        self.run_line = run_line;
         self.origin = self.origin.advance(&buf[..next]);
         buf.drain(..next);
         self.offset += next;
@@ -292,17 +323,14 @@ impl WindowCursor {
 }
 
 /// Where the next window starts, at or near `at`: in the quantum phase of a base64 run
-/// that crosses `at`, else not inside a UTF-8 character. With the start of that run, if
-/// there is one (0 when it goes on from before `buf`).
-fn window_start(buf: &[u8], at: usize) -> (usize, Option<usize>) {
-    let in_run = |i: usize| buf.get(i).is_some_and(|&b| decode::is_base64(b));
-    if (at..at + 4).all(in_run) {
-        // The run started at the window's start at the latest, and that start is in its
-        // phase.
-        let run_start = (0..at).rev().find(|&i| !in_run(i)).map_or(0, |i| i + 1);
-        return (at + (4 - (at - run_start) % 4) % 4, Some(run_start));
+/// (wrapped or not) that crosses `at`, else not inside a UTF-8 character. With that run,
+/// if there is one (its start 0 when it goes on from before `buf`, whose start is in its
+/// phase).
+fn window_start(buf: &[u8], at: usize, view_start: ViewStart) -> (usize, Option<InRun>) {
+    match decode::in_run(buf, at, view_start) {
+        Some(run) => (run.at, Some(run)),
+        None => (char_boundary(buf, at), None),
     }
-    (char_boundary(buf, at), None)
 }
 
 /// The first offset from `at` on that is not inside a UTF-8 character. Columns count each
@@ -372,12 +400,49 @@ mod tests {
         let buf = b"x: QUJDREVGR0hJSktMTU5PUFFSU1RVVldY end";
         let run_start = 3;
         for at in run_start..run_start + 20 {
-            let (start, _) = window_start(buf, at);
+            let (start, _) = window_start(buf, at, ViewStart::Line);
             assert!(start >= at && start < at + 4);
             assert_eq!((start - run_start) % 4, 0, "{at}");
         }
         // A run that reaches the buffer's start is in phase with it.
-        assert_eq!(window_start(b"QUJDREVGR0hJ", 5), (8, Some(0)));
+        let (start, run) = window_start(b"QUJDREVGR0hJ", 5, ViewStart::Inside(None));
+        assert_eq!((start, run.map(|r| r.run_start)), (8, Some(0)));
+    }
+
+    /// In a wrapped run, the phase counts the run's characters, not the line breaks and
+    /// indentation between them; a window never starts between two of its lines.
+    #[test]
+    fn windows_start_in_the_phase_of_a_wrapped_run() {
+        // 57 characters: lines start out of phase.
+        let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpBQkNERUZHSElKS0xNTk9Q";
+        for (indent, eol) in [("", "\n"), ("  ", "\r\n"), ("\t", "\n")] {
+            let text =
+                format!("k: |{eol}{indent}{line}{eol}{indent}{line}{eol}{indent}QUJD{eol}x{eol}");
+            let buf = text.as_bytes();
+            let chars: Vec<usize> = (0..buf.len())
+                .filter(|&i| {
+                    let line_start = buf[..i]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |n| n + 1);
+                    let content = line_start + indent.len();
+                    buf[content..].starts_with(b"Q") && i >= content && decode::is_base64(buf[i])
+                })
+                .collect();
+            for at in chars[0] - indent.len() - 1..*chars.last().unwrap() - 3 {
+                let (start, run) = window_start(buf, at, ViewStart::Line);
+                let run = run.unwrap_or_else(|| panic!("{at} is in the run"));
+                let joined = chars
+                    .iter()
+                    .position(|&c| c == start)
+                    .expect("a character of the run");
+                assert_eq!(joined % 4, 0, "{at}");
+                assert!(start >= at, "{at}");
+                assert_eq!(run.run_start, chars[0]);
+                let line = run.line.expect("a wrapped line");
+                assert_eq!(line.indent, indent.as_bytes());
+            }
+        }
     }
 
     /// The cursor moves window by window: each window's bytes are the view's from its
@@ -401,7 +466,7 @@ mod tests {
             buf.extend_from_slice(&data[offset + buf.len()..end]);
             let eof = end == data.len();
             let keep_to = (!eof).then(|| offset + buf.len() - overlap);
-            let part = cursor.part(&buf, keep_to, &view);
+            let part = cursor.part(&buf, keep_to, &view, None);
             assert_eq!(part.bytes, &data[offset..end]);
             assert_eq!(
                 part.origin,

@@ -153,7 +153,7 @@ proptest! {
     /// the file is read, the findings are those of the file scanned whole.
     #[test]
     fn windows_find_what_a_whole_scan_finds(
-        pieces in proptest::collection::vec((line(), any::<u32>(), 0..6usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
+        pieces in proptest::collection::vec((line(), any::<u32>(), 0..7usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
         size in prop_oneof![4..300usize, 4100..9000usize],
         context in 0..40usize,
         piece in 1..200usize,
@@ -180,6 +180,13 @@ proptest! {
                 3 => data.extend_from_slice(format!(" {} ", "Q".repeat(noise.len() * 7 + 1)).as_bytes()),
                 // A key of a custom rule whose keyword may be anywhere in the file, or nowhere.
                 4 => data.extend_from_slice(format!(" key_{:032x} ", u128::from(*seed) * 0x9E37_79B9_7F4A_7C15).as_bytes()),
+                // Wrapped base64, its lines indented or not, ended by LF or CRLF.
+                6 => {
+                    let blob = [noise.as_slice(), format!(" {t} ").as_bytes(), text.as_bytes()].concat();
+                    let indent = " ".repeat(noise.len() % 3);
+                    let eol = if seed % 3 == 0 { "\r\n" } else { "\n" };
+                    data.extend_from_slice(format!("\n{}", wrap(&base64(&blob), 32 + noise.len(), &indent, eol)).as_bytes());
+                }
                 // A base64 run too long to be decoded from more than one phase.
                 _ => {
                     let mut blob: Vec<u8> = noise.iter().copied().chain([0x7F]).cycle().take(3100).collect();
@@ -286,4 +293,135 @@ fn snippets_near_window_ends_mask_the_neighbouring_windows_secrets() {
         );
     }
     assert_eq!(whole, windowed);
+}
+
+/// `encoded` wrapped at `width` characters a line, each line after `indent` and ended by
+/// `eol`.
+fn wrap(encoded: &str, width: usize, indent: &str, eol: &str) -> String {
+    encoded
+        .as_bytes()
+        .chunks(width)
+        .map(|line| format!("{indent}{}{eol}", std::str::from_utf8(line).unwrap()))
+        .collect()
+}
+
+/// Where base64 character `c` of a run wrapped at `width` after `indent` stands, the run's
+/// first line being line `first`: its line and column.
+fn wrapped_at(c: usize, width: usize, indent: &str, first: usize) -> (usize, usize) {
+    (first + c / width, chars(indent) + c % width + 1)
+}
+
+/// A token in text encoded in base64, then wrapped: what [`wrapped_base64_is_found_from_line_to_line`] plants.
+struct Wrapped {
+    text: String,
+    /// The token's line and column, and the line and column just after its encoded text.
+    at: (usize, usize, usize, usize),
+}
+
+fn wrapped(
+    t: &str,
+    lead: usize,
+    trail: usize,
+    width: usize,
+    indent: &str,
+    eol: &str,
+    url_safe: bool,
+) -> Wrapped {
+    let noise = b"ab \x00\xff\x7f:;";
+    let mut data: Vec<u8> = noise.iter().copied().cycle().take(lead).collect();
+    data.extend_from_slice(t.as_bytes());
+    data.extend(noise.iter().copied().cycle().skip(2).take(trail));
+    let mut encoded = base64(&data);
+    if url_safe {
+        encoded = encoded.replace('+', "-").replace('/', "_");
+    }
+    let unpadded = encoded.trim_end_matches('=').len();
+    // The characters that hold the token's bytes, as `base64_encoded_span` counts them.
+    let char_of = |byte: usize| byte / 3 * 4 + byte % 3;
+    let start = char_of(lead);
+    let mut end = char_of(lead + t.len() - 1) + 2;
+    if end >= unpadded {
+        end = encoded.len();
+    }
+    let (line, column) = wrapped_at(start, width, indent, 2);
+    let (end_line, end_column) = wrapped_at(end - 1, width, indent, 2);
+    Wrapped {
+        text: format!("data: |{eol}{}end{eol}", wrap(&encoded, width, indent, eol)),
+        at: (line, column, end_line, end_column + 1),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Wrapped base64 (GNU `base64`, MIME, PEM, a YAML block scalar), standard or url-safe:
+    /// a token is found from the line where its encoded bytes start to the line where they
+    /// end, at every offset in the encoded bytes, every wrap width, with LF or CRLF and any
+    /// indentation; and windows find what the whole scan does.
+    #[test]
+    fn wrapped_base64_is_found_from_line_to_line(
+        lead in 0..120usize,
+        trail in 0..40usize,
+        width in prop_oneof![Just(64usize), Just(76), 32..160usize],
+        crlf in any::<bool>(),
+        indent in "( {0,6}|\t{0,2})",
+        url_safe in any::<bool>(),
+        seed in any::<u32>(),
+        size in 4..600usize,
+        piece in 1..200usize,
+    ) {
+        let t = token(if seed % 2 == 0 { "pa" } else { "sa" }, seed);
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let w = wrapped(&t, lead, trail, width, &indent, eol, url_safe);
+        let findings = scanner().scan("f", w.text.as_bytes(), &mut Scratch::default());
+        let at: Vec<_> = findings.iter().map(|f| (f.position.line, f.position.column, f.position.end_line, f.position.end_column)).collect();
+        prop_assert_eq!(at, vec![w.at]);
+        prop_assert_eq!(&findings[0].encoding, &vec![tokenlint::finding::Encoding::Base64]);
+        for f in &findings {
+            let shown = format!("{} {:?} {:?} {:?}", f.message, f.snippet, f.secret, f);
+            prop_assert!(!shown.contains(&t[6..]), "a finding shows the token");
+        }
+        let key = |f: tokenlint::finding::Finding| {
+            (f.rule_id, f.position.line, f.position.column, f.position.end_line, f.position.end_column, f.span, f.message)
+        };
+        // The same rules windowed: the built-in ones.
+        let whole: Vec<_> = findings.into_iter().map(key).collect();
+        let windowed: Vec<_> = tokenlint::fuzzing::scan_in_windows(&scanner(), w.text.as_bytes(), size, 0, piece)
+            .into_iter()
+            .map(key)
+            .collect();
+        prop_assert_eq!(whole, windowed);
+    }
+}
+
+/// In url-safe base64, the quantum that holds a token's first byte may start with `-` or
+/// `_` (a byte from 0xF8 before the token), which the standard alphabet does not hold.
+#[test]
+fn url_safe_base64_whose_quantum_starts_with_a_dash_or_underscore() {
+    let mut tried = 0;
+    for seed in 0..20 {
+        let t = token("pa", seed);
+        for lead in 0..24 {
+            let w = wrapped(&t, lead, 1, 76, "", "\n", true);
+            let encoded: String = w.text.lines().skip(1).collect();
+            if !matches!(encoded.as_bytes()[lead / 3 * 4], b'-' | b'_') {
+                continue;
+            }
+            tried += 1;
+            let findings = scanner().scan("f", w.text.as_bytes(), &mut Scratch::default());
+            let at: Vec<_> = findings
+                .iter()
+                .map(|f| {
+                    (
+                        f.position.line,
+                        f.position.column,
+                        f.position.end_line,
+                        f.position.end_column,
+                    )
+                })
+                .collect();
+            assert_eq!(at, vec![w.at], "seed {seed}, lead {lead}");
+        }
+    }
+    assert!(tried > 10, "{tried}");
 }
