@@ -154,6 +154,8 @@ pub enum Encoding {
     Base64,
     Utf16le,
     Utf16be,
+    Hex,
+    HtmlEscaped,
 }
 
 impl Encoding {
@@ -166,6 +168,8 @@ impl Encoding {
             Encoding::Base64 => "base64-encoded",
             Encoding::Utf16le => "in UTF-16LE text",
             Encoding::Utf16be => "in UTF-16BE text",
+            Encoding::Hex => "hex-encoded",
+            Encoding::HtmlEscaped => "HTML-escaped",
         }
     }
 }

@@ -473,6 +473,45 @@ pub(crate) fn base64_encoded_span(span: &Range<usize>) -> Range<usize> {
     char_of(span.start)..char_of(span.end.max(span.start + 1) - 1) + 2
 }
 
+/// Calls `f` with every maximal run of hex digits in `text` (all base64 characters: hex
+/// bytes are found inside base64 runs) at least `min_run` long.
+pub(crate) fn hex_runs(text: &[u8], min_run: usize, mut f: impl FnMut(Range<usize>)) {
+    let mut i = 0;
+    while i + min_run <= text.len() {
+        // A run of `min_run` holds the digit at `i + min_run - 1`: look there first.
+        let probe = i + min_run - 1;
+        if !text[probe].is_ascii_hexdigit() {
+            i = probe + 1;
+            continue;
+        }
+        let start = (i..probe)
+            .rev()
+            .find(|&j| !text[j].is_ascii_hexdigit())
+            .map_or(i, |j| j + 1);
+        let end = text[probe..]
+            .iter()
+            .position(|b| !b.is_ascii_hexdigit())
+            .map_or(text.len(), |n| probe + n);
+        if end - start >= min_run {
+            f(start..end);
+        }
+        i = end + 1;
+    }
+}
+
+/// Decodes hex digits, two to a byte, into `out` (cleared first); an odd last digit is
+/// dropped.
+pub(crate) fn hex_decode(text: &[u8], out: &mut Vec<u8>) {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => 0,
+    };
+    out.clear();
+    out.extend(text.chunks_exact(2).map(|p| digit(p[0]) << 4 | digit(p[1])));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,6 +535,25 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn hex_runs_and_bytes() {
+        let hex = "7061312e302F41";
+        let text = format!("0x{hex}QQ{}", &hex[..5]);
+        let mut found = Vec::new();
+        hex_runs(text.as_bytes(), 6, |r| found.push(&text[r]));
+        assert_eq!(found, vec![hex]);
+        let mut out = Vec::new();
+        hex_decode(hex.as_bytes(), &mut out);
+        assert_eq!(out, b"pa1.0/A");
+        for len in 0..20 {
+            let text = "F".repeat(len);
+            let mut found = Vec::new();
+            hex_runs(text.as_bytes(), 6, |r| found.push((r.start, r.end)));
+            let want = if len >= 6 { vec![(0, len)] } else { vec![] };
+            assert_eq!(found, want, "{len}");
+        }
     }
 
     #[test]

@@ -84,13 +84,13 @@ impl<'a> Run<'a> {
         Run { text, pieces }
     }
 
-    /// Where characters `chars` of the run stand in `view`, and the padding after them
-    /// when they end the run.
-    fn span(&self, view: &[u8], chars: Range<usize>) -> Range<usize> {
+    /// Where characters `chars` of the run stand in `view`, and, when `padded`, the
+    /// padding after them when they end the run.
+    fn span(&self, view: &[u8], chars: Range<usize>, padded: bool) -> Range<usize> {
         let chars = chars.start..chars.end.min(self.text.len());
         let start = self.offset(chars.start);
         let mut end = self.offset(chars.end.max(chars.start + 1) - 1) + 1;
-        if chars.end == self.text.len() {
+        if padded && chars.end == self.text.len() {
             // The padding belongs to the encoded secret.
             end += view[end..]
                 .iter()
@@ -403,13 +403,15 @@ impl Scanner {
         hits: &mut Vec<Hit>,
     ) {
         let view = part.bytes;
-        let run = Run::new(view, pieces, &mut scratch.joined);
+        // Taken out of the scratch while the run borrows it, and put back.
+        let mut joined = std::mem::take(&mut scratch.joined);
+        let run = Run::new(view, pieces, &mut joined);
         let Scratch {
             decoded_matches: matches,
             raw,
             decoded,
             ..
-        } = scratch;
+        } = &mut *scratch;
         // The secret may start at any byte of the decoded text, but decoding must start on
         // a quantum boundary. A run's start usually is one; for short runs, which may have
         // base64-like text glued before them, try the others too.
@@ -423,10 +425,38 @@ impl Scanner {
             for m in raw.drain(..).filter(|m| m.alone) {
                 let enc = decode::base64_encoded_span(&m.span);
                 let mut h = hit(&m, decoded, part.outer, Some(Encoding::Base64));
-                h.span = run.span(view, skip + enc.start..skip + enc.end);
+                h.span = run.span(view, skip + enc.start..skip + enc.end, true);
                 hits.push(h);
             }
         }
+        self.hex_hits(part, &run, scratch, hits);
+        scratch.joined = joined;
+    }
+
+    /// Matches in the runs of hex digits in a base64 run (`xxd -p`, SQL `X'…'`), decoded
+    /// from either digit, placed where their digits stand.
+    fn hex_hits(&self, part: &Part, run: &Run, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
+        let Scratch {
+            decoded_matches: matches,
+            raw,
+            decoded,
+            ..
+        } = scratch;
+        // A secret of n bytes is 2n digits.
+        let min = self.matcher.min_match_len.saturating_mul(2);
+        decode::hex_runs(run.text, min, |digits| {
+            for skip in 0..2 {
+                let start = digits.start + skip;
+                decode::hex_decode(&run.text[start..digits.end], decoded);
+                self.matcher.find_all(decoded, matches, raw);
+                for m in raw.drain(..).filter(|m| m.alone) {
+                    let mut h = hit(&m, decoded, part.outer, Some(Encoding::Hex));
+                    let chars = start + 2 * m.span.start..start + 2 * m.span.end;
+                    h.span = run.span(part.bytes, chars, false);
+                    hits.push(h);
+                }
+            }
+        });
     }
 
     /// The matches for the hits that start in the part's `keep` and are reported, handed
@@ -492,16 +522,7 @@ fn position(locator: &mut locate::Locator, span: &Range<usize>) -> Position {
 /// A hit for match `m` of `hay`, whose encodings are `outer`, then `layer`, then whatever
 /// escaping the matched text itself shows.
 fn hit(m: &RawMatch, hay: &[u8], outer: Option<Encoding>, layer: Option<Encoding>) -> Hit {
-    let text = &hay[m.span.clone()];
-    let escaped = if memchr::memmem::find(text, b"\\/").is_some() {
-        Some(Encoding::JsonEscaped)
-    } else if memchr::memmem::find(text, b"%2F").is_some()
-        || memchr::memmem::find(text, b"%2f").is_some()
-    {
-        Some(Encoding::PercentEncoded)
-    } else {
-        None
-    };
+    let escaped = escaping(&hay[m.span.clone()]);
     let mut encoding: Vec<Encoding> = [outer, layer, escaped].into_iter().flatten().collect();
     if encoding.is_empty() {
         encoding.push(Encoding::Plain);
@@ -512,6 +533,24 @@ fn hit(m: &RawMatch, hay: &[u8], outer: Option<Encoding>, layer: Option<Encoding
         span: m.span.clone(),
         secret: Secret::from_match(&hay[m.secret.clone()]),
         encoding,
+    }
+}
+
+/// How matched text escapes a `/` (see `token::ESCAPED_SLASH`), if it does.
+fn escaping(text: &[u8]) -> Option<Encoding> {
+    let has = |needle: &[u8]| memchr::memmem::find(text, needle).is_some();
+    let ci = |needle: &[u8]| {
+        text.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if has(b"\\/") || ci(b"\\u002f") {
+        Some(Encoding::JsonEscaped)
+    } else if ci(b"%2f") || ci(b"%252f") {
+        Some(Encoding::PercentEncoded)
+    } else if ci(b"&#x2f;") || has(b"&#47;") || has(b"&sol;") {
+        Some(Encoding::HtmlEscaped)
+    } else {
+        None
     }
 }
 

@@ -120,7 +120,7 @@ proptest! {
     fn every_encoding_is_found_on_its_line(
         before in proptest::collection::vec(line(), 0..5),
         seed in any::<u32>(),
-        encoding in 0..6usize,
+        encoding in 0..8usize,
         lead in 0..3usize,
     ) {
         let t = token("pa", seed);
@@ -136,6 +136,9 @@ proptest! {
             2 => format!("?v={}", payload.replace('/', "%2F")),
             // Protobuf (a length byte, `M` for 77) in base64, as in gRPC-web bodies.
             5 => format!("v: {}", base64(&[b"\x0a\x4d".as_slice(), payload.as_bytes()].concat())),
+            // Hex bytes: SQL's `X'…'` in uppercase, `xxd -p` (lowercase, 60 digits a line).
+            6 => format!("INSERT INTO t VALUES (X'{}');", hex(format!("token: {payload}").as_bytes()).to_uppercase()),
+            7 => wrap(&hex(format!("{payload} ").as_bytes()), 60, "", "\n").trim_end().to_string(),
             _ => format!("v: {}", base64(format!("token: {payload}").as_bytes())),
         };
         text.push_str(&encoded);
@@ -153,7 +156,7 @@ proptest! {
     /// the file is read, the findings are those of the file scanned whole.
     #[test]
     fn windows_find_what_a_whole_scan_finds(
-        pieces in proptest::collection::vec((line(), any::<u32>(), 0..7usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
+        pieces in proptest::collection::vec((line(), any::<u32>(), 0..9usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
         size in prop_oneof![4..300usize, 4100..9000usize],
         context in 0..40usize,
         piece in 1..200usize,
@@ -186,6 +189,12 @@ proptest! {
                     let indent = " ".repeat(noise.len() % 3);
                     let eol = if seed % 3 == 0 { "\r\n" } else { "\n" };
                     data.extend_from_slice(format!("\n{}", wrap(&base64(&blob), 32 + noise.len(), &indent, eol)).as_bytes());
+                }
+                // Hex bytes, wrapped as `xxd -p` does, or not.
+                7 => {
+                    let digits = hex(&[noise.as_slice(), format!(" {t} ").as_bytes()].concat());
+                    let width = if seed % 2 == 0 { 60 } else { digits.len() };
+                    data.extend_from_slice(format!(" \n{}", wrap(&digits, width, "", "\n")).as_bytes());
                 }
                 // A base64 run too long to be decoded from more than one phase.
                 _ => {
@@ -293,6 +302,11 @@ fn snippets_near_window_ends_mask_the_neighbouring_windows_secrets() {
         );
     }
     assert_eq!(whole, windowed);
+}
+
+/// `data` as lowercase hex digits.
+fn hex(data: &[u8]) -> String {
+    data.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `encoded` wrapped at `width` characters a line, each line after `indent` and ended by
