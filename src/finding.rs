@@ -156,6 +156,8 @@ pub enum Encoding {
     Utf16be,
     Hex,
     HtmlEscaped,
+    Utf32le,
+    Utf32be,
 }
 
 impl Encoding {
@@ -170,6 +172,8 @@ impl Encoding {
             Encoding::Utf16be => "in UTF-16BE text",
             Encoding::Hex => "hex-encoded",
             Encoding::HtmlEscaped => "HTML-escaped",
+            Encoding::Utf32le => "in UTF-32LE text",
+            Encoding::Utf32be => "in UTF-32BE text",
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::scan::decode;
 
 /// Decoders on arbitrary bytes: UTF-16, base64 run detection and decoding.
 pub fn decoders(data: &[u8]) {
-    let _ = decode::utf16_text(data);
+    let _ = decode::decoded_text(data);
     let mut decoded = Vec::new();
     let mut runs = Vec::new();
     let min = 16 + usize::from(data.first().copied().unwrap_or(0) % 100);

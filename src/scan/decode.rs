@@ -10,37 +10,79 @@ use std::ops::Range;
 
 use crate::finding::Encoding;
 
-/// The text of a UTF-16 file with a byte-order mark, as UTF-8; `None` for other files.
-/// Unpaired surrogates become U+FFFD.
-pub(crate) fn utf16_text(data: &[u8]) -> Option<(String, Encoding)> {
-    let encoding = utf16_encoding(data)?;
+/// The text of a UTF-16 or UTF-32 file ([`text_encoding`]), as UTF-8; `None` for other
+/// files. Unpaired surrogates and invalid code points become U+FFFD.
+pub(crate) fn decoded_text(data: &[u8]) -> Option<(String, Encoding)> {
+    let TextEncoding { encoding, bom } = text_encoding(data)?;
     let mut text = Vec::with_capacity(data.len());
-    Utf16Decoder::new(encoding).decode(&data[2..], true, &mut text);
-    let text = String::from_utf8(text).expect("decoded UTF-16 is UTF-8");
+    TextDecoder::new(encoding).decode(&data[bom..], true, &mut text);
+    let text = String::from_utf8(text).expect("decoded text is UTF-8");
     Some((text, encoding))
 }
 
-/// The encoding a decoded view of a file starting with these bytes has, if any.
-pub(crate) fn utf16_encoding(first: &[u8]) -> Option<Encoding> {
-    match first {
-        [0xFF, 0xFE, ..] => Some(Encoding::Utf16le),
-        [0xFE, 0xFF, ..] => Some(Encoding::Utf16be),
-        _ => None,
+/// How a file's bytes are decoded to text: the encoding, and how long its byte-order mark
+/// is (0 when it has none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TextEncoding {
+    pub(crate) encoding: Encoding,
+    pub(crate) bom: usize,
+}
+
+/// How a file whose first bytes are `first` (its first [`super::BINARY_SNIFF`] bytes at
+/// least, or all of it) is decoded to text, if it is: UTF-32 or UTF-16 by its byte-order
+/// mark, or UTF-16 without one by the pattern of its zero bytes.
+pub(crate) fn text_encoding(first: &[u8]) -> Option<TextEncoding> {
+    let (encoding, bom) = match first {
+        // UTF-32LE's mark starts with UTF-16LE's: look for it first.
+        [0xFF, 0xFE, 0, 0, ..] => (Encoding::Utf32le, 4),
+        [0, 0, 0xFE, 0xFF, ..] => (Encoding::Utf32be, 4),
+        [0xFF, 0xFE, ..] => (Encoding::Utf16le, 2),
+        [0xFE, 0xFF, ..] => (Encoding::Utf16be, 2),
+        _ => (utf16_by_zeros(first)?, 0),
+    };
+    Some(TextEncoding { encoding, bom })
+}
+
+/// UTF-16 without a byte-order mark, told by its zero bytes (as kingfisher and chardet
+/// tell it): text mostly in ASCII or Latin-1 has a zero in the high byte of nearly every
+/// code unit, and nearly never in the low one.
+fn utf16_by_zeros(first: &[u8]) -> Option<Encoding> {
+    let units = first.len().min(super::BINARY_SNIFF) / 2;
+    if units < MIN_UTF16_UNITS {
+        return None;
+    }
+    let (mut even, mut odd) = (0, 0);
+    for unit in first[..2 * units].chunks_exact(2) {
+        even += usize::from(unit[0] == 0);
+        odd += usize::from(unit[1] == 0);
+    }
+    // Zero in at least 3 units of 4 on one side, at most 1 of 16 on the other.
+    let mostly = |zeros: usize| 4 * zeros >= 3 * units;
+    let rarely = |zeros: usize| 16 * zeros <= units;
+    if mostly(odd) && rarely(even) {
+        Some(Encoding::Utf16le)
+    } else if mostly(even) && rarely(odd) {
+        Some(Encoding::Utf16be)
+    } else {
+        None
     }
 }
 
-/// Decodes UTF-16 to UTF-8 piece by piece: a code unit or a surrogate pair split between
-/// two pieces is decoded whole. Unpaired surrogates become U+FFFD; an odd last byte is
-/// dropped.
-pub(crate) struct Utf16Decoder {
+/// Code units a file needs for its zero bytes to say it is UTF-16.
+const MIN_UTF16_UNITS: usize = 16;
+
+/// Decodes UTF-16 or UTF-32 to UTF-8 piece by piece: a code unit or a surrogate pair split
+/// between two pieces is decoded whole. Unpaired surrogates and invalid code points become
+/// U+FFFD; an incomplete last code unit is dropped.
+pub(crate) struct TextDecoder {
     encoding: Encoding,
     /// Bytes of the previous piece not decoded yet.
     pending: Vec<u8>,
 }
 
-impl Utf16Decoder {
-    pub(crate) fn new(encoding: Encoding) -> Utf16Decoder {
-        Utf16Decoder {
+impl TextDecoder {
+    pub(crate) fn new(encoding: Encoding) -> TextDecoder {
+        TextDecoder {
             encoding,
             pending: Vec::new(),
         }
@@ -60,6 +102,18 @@ impl Utf16Decoder {
             joined = std::mem::take(&mut self.pending);
             &joined[..]
         };
+        let whole = match self.encoding {
+            Encoding::Utf32le | Encoding::Utf32be => self.utf32(bytes, out),
+            _ => self.utf16(bytes, last, out),
+        };
+        if !last {
+            self.pending = bytes[whole..].to_vec();
+        }
+    }
+
+    /// Decodes the UTF-16 code units of `bytes`, but a high surrogate at the end unless
+    /// `last`; returns how many bytes it decoded.
+    fn utf16(&self, bytes: &[u8], last: bool, out: &mut Vec<u8>) -> usize {
         let unit = |pair: &[u8]| {
             let pair = [pair[0], pair[1]];
             match self.encoding {
@@ -73,14 +127,32 @@ impl Utf16Decoder {
             whole -= 2;
         }
         let units = bytes[..whole].chunks_exact(2).map(unit);
-        let mut utf8 = [0u8; 4];
-        for c in char::decode_utf16(units) {
-            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
-            out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-        }
-        if !last {
-            self.pending = bytes[whole..].to_vec();
-        }
+        let chars = char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        push_chars(chars, out);
+        whole
+    }
+
+    /// Decodes the UTF-32 code units of `bytes`; returns how many bytes it decoded.
+    fn utf32(&self, bytes: &[u8], out: &mut Vec<u8>) -> usize {
+        let whole = bytes.len() / 4 * 4;
+        let chars = bytes[..whole].chunks_exact(4).map(|quad| {
+            let quad = [quad[0], quad[1], quad[2], quad[3]];
+            let unit = match self.encoding {
+                Encoding::Utf32le => u32::from_le_bytes(quad),
+                _ => u32::from_be_bytes(quad),
+            };
+            char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
+        });
+        push_chars(chars, out);
+        whole
+    }
+}
+
+/// Appends `chars` to `out` as UTF-8.
+fn push_chars(chars: impl Iterator<Item = char>, out: &mut Vec<u8>) {
+    let mut utf8 = [0u8; 4];
+    for c in chars {
+        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
     }
 }
 
@@ -686,8 +758,53 @@ mod tests {
             .into_iter()
             .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
             .collect();
-        assert_eq!(utf16_text(&le), Some((text.to_string(), Encoding::Utf16le)));
-        assert_eq!(utf16_text(&be), Some((text.to_string(), Encoding::Utf16be)));
-        assert_eq!(utf16_text(text.as_bytes()), None);
+        assert_decodes(&le, text, Encoding::Utf16le);
+        assert_decodes(&be, text, Encoding::Utf16be);
+        assert_eq!(decoded_text(text.as_bytes()), None);
+    }
+
+    fn assert_decodes(data: &[u8], text: &str, encoding: Encoding) {
+        assert_eq!(decoded_text(data), Some((text.to_string(), encoding)));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_by_its_zero_bytes() {
+        let text = "$env:TOKEN = 'päss' # a line of text\r\n".repeat(2);
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decoded_text(&le), Some((text.clone(), Encoding::Utf16le)));
+        assert_eq!(decoded_text(&be), Some((text.clone(), Encoding::Utf16be)));
+        // Too short to tell, not text, or zeros on both sides: not UTF-16.
+        assert_eq!(decoded_text(&le[..20]), None);
+        assert_eq!(decoded_text(&[0u8; 400]), None);
+        let mixed: Vec<u8> = (0..400u32)
+            .map(|i| if i % 5 == 0 { 0 } else { i as u8 | 1 })
+            .collect();
+        assert_eq!(decoded_text(&mixed), None);
+    }
+
+    #[test]
+    fn utf32_with_bom_is_decoded_even_split() {
+        let text = "token: pä😀\u{10FFFF}\n";
+        let le: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(text.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+            .collect();
+        let be: Vec<u8> = [0, 0, 0xFE, 0xFF]
+            .into_iter()
+            .chain(text.chars().flat_map(|c| u32::from(c).to_be_bytes()))
+            .collect();
+        assert_decodes(&le, text, Encoding::Utf32le);
+        assert_decodes(&be, text, Encoding::Utf32be);
+        for split in 4..le.len() {
+            let mut out = Vec::new();
+            let mut d = TextDecoder::new(Encoding::Utf32le);
+            d.decode(&le[4..split], false, &mut out);
+            d.decode(&le[split..], true, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), text, "{split}");
+        }
+        // Not a code point: U+FFFD.
+        let bad = [0xFF, 0xFE, 0, 0, 0, 0xD8, 0, 0, 0x41, 0, 0, 0];
+        assert_eq!(decoded_text(&bad).unwrap().0, "\u{FFFD}A");
     }
 }

@@ -222,7 +222,7 @@ impl Scanner {
         scratch: &mut Scratch,
         emit: &mut dyn FnMut(Match),
     ) {
-        let Some((text, encoding)) = decode::utf16_text(data) else {
+        let Some((text, encoding)) = decode::decoded_text(data) else {
             return self.scan_part(&Part::whole(data, None), None, scratch, emit);
         };
         let part = Part::whole(text.as_bytes(), Some(encoding));

@@ -10,7 +10,7 @@
 
 use std::io::{self, Read};
 
-use super::decode::{self, utf16_encoding, InRun, Utf16Decoder, ViewStart, WrappedLine};
+use super::decode::{self, text_encoding, InRun, TextDecoder, ViewStart, WrappedLine};
 use super::matcher::Carried;
 use super::{Match, Origin, Part, Scanner, Scratch};
 
@@ -38,8 +38,8 @@ impl Windows {
 pub(crate) enum Source<R> {
     /// The file's own bytes.
     Raw(R),
-    /// The file's text, decoded from UTF-16 to UTF-8.
-    Utf16(R, Utf16Decoder),
+    /// The file's text, decoded from UTF-16 or UTF-32 to UTF-8.
+    Decoded(R, TextDecoder),
 }
 
 impl<R: Read> Source<R> {
@@ -49,7 +49,7 @@ impl<R: Read> Source<R> {
         let missing = want.saturating_sub(buf.len()) as u64;
         match self {
             Source::Raw(reader) => Ok(reader.take(missing).read_to_end(buf)? < missing as usize),
-            Source::Utf16(reader, decoder) => {
+            Source::Decoded(reader, decoder) => {
                 let mut raw = Vec::new();
                 while buf.len() < want {
                     // Text is from half to 1.5 times as long as its UTF-16.
@@ -80,8 +80,8 @@ impl Scanner {
     }
 
     /// Scans a file window by window, as [`Scanner::scan`] scans one held whole: its
-    /// UTF-16 text when it starts with a byte-order mark, and its bytes unless it is that
-    /// text alone. `open(skip)` reads the file from byte `skip` on; it is called once for
+    /// UTF-16 or UTF-32 text when it is that ([`text_encoding`]), and its bytes unless it
+    /// is that text alone. `open(skip)` reads the file from byte `skip` on; it is called once for
     /// each pass over the file. Each window's findings, with spans in the window, go to
     /// `each` one at a time, together with the window and its offset in the view (spans
     /// of decoded text are `None`).
@@ -100,14 +100,10 @@ impl Scanner {
         } else {
             Content::Text
         };
-        let utf16 = utf16_encoding(buf);
-        let source = |reader| match utf16 {
-            Some(encoding) => Source::Utf16(reader, Utf16Decoder::new(encoding)),
-            None => Source::Raw(reader),
-        };
-        if utf16.is_some() {
+        if let Some(te) = text_encoding(buf) {
+            let source = |reader| Source::Decoded(reader, TextDecoder::new(te.encoding));
             // Decoded text is text, whatever the bytes.
-            let text = self.view(|| Ok(source(open(2)?)), buf, Content::Text)?;
+            let text = self.view(|| Ok(source(open(te.bom as u64)?)), buf, Content::Text)?;
             self.scan_windows(text, buf, windows, scratch, &mut each)?;
             if raw == Content::Text {
                 return Ok(());
@@ -256,7 +252,7 @@ impl WindowCursor {
     ) -> Part<'b> {
         let outer = match &view.source {
             Source::Raw(_) => None,
-            Source::Utf16(_, d) => Some(d.encoding()),
+            Source::Decoded(_, d) => Some(d.encoding()),
         };
         Part {
             bytes: buf,
@@ -491,7 +487,7 @@ mod tests {
         let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         for split in 0..=le.len() {
             let mut out = Vec::new();
-            let mut d = decode::Utf16Decoder::new(Encoding::Utf16le);
+            let mut d = decode::TextDecoder::new(Encoding::Utf16le);
             d.decode(&le[..split], false, &mut out);
             d.decode(&le[split..], true, &mut out);
             assert_eq!(String::from_utf8(out).unwrap(), text, "{split}");

@@ -120,7 +120,7 @@ proptest! {
     fn every_encoding_is_found_on_its_line(
         before in proptest::collection::vec(line(), 0..5),
         seed in any::<u32>(),
-        encoding in 0..8usize,
+        encoding in 0..16usize,
         lead in 0..3usize,
     ) {
         let t = token("pa", seed);
@@ -139,15 +139,21 @@ proptest! {
             // Hex bytes: SQL's `X'…'` in uppercase, `xxd -p` (lowercase, 60 digits a line).
             6 => format!("INSERT INTO t VALUES (X'{}');", hex(format!("token: {payload}").as_bytes()).to_uppercase()),
             7 => wrap(&hex(format!("{payload} ").as_bytes()), 60, "", "\n").trim_end().to_string(),
+            // The slash escaped again: JSON, percent-encoding, HTML.
+            8 => format!("\"v\": \"{}\"", payload.replace('/', "\\u002F")),
+            9 => format!("\"v\": \"{}\"", payload.replace('/', "\\\\\\/")),
+            10 => format!("?v={}", payload.replace('/', "%252F")),
+            11 => format!("<a href=\"?v={}\">", payload.replace('/', "&#x2F;")),
+            12 => format!("<i>{}</i>", payload.replace('/', "&sol;")),
             _ => format!("v: {}", base64(format!("token: {payload}").as_bytes())),
         };
         text.push_str(&encoded);
         text.push('\n');
-        let data: Vec<u8> = if encoding == 4 {
-            [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
-        } else {
-            text.into_bytes()
-        };
+        let data: Vec<u8> = encode_text(&text, match encoding {
+            4 => 1,
+            13..=15 => encoding - 11,
+            _ => 0,
+        });
         let findings = scanner().scan("f", &data, &mut Scratch::default());
         prop_assert!(findings.iter().any(|f| f.position.line == before.len() + 1), "encoding {encoding} not found");
     }
@@ -160,7 +166,7 @@ proptest! {
         size in prop_oneof![4..300usize, 4100..9000usize],
         context in 0..40usize,
         piece in 1..200usize,
-        utf16 in any::<bool>(),
+        text_encoding in 0..6usize,
         keyword in 0..3usize,
         full in any::<bool>(),
     ) {
@@ -210,9 +216,8 @@ proptest! {
         }
         // Never nothing to find.
         data.extend_from_slice(format!(" {}", token("pa", 1)).as_bytes());
-        if utf16 {
-            let text = String::from_utf8_lossy(&data).into_owned();
-            data = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        if text_encoding > 0 {
+            data = encode_text(&String::from_utf8_lossy(&data), text_encoding);
         }
         // With the default context (at least a snippet's reach of a line), snippets are
         // the same too, every secret near a window's ends masked.
@@ -302,6 +307,30 @@ fn snippets_near_window_ends_mask_the_neighbouring_windows_secrets() {
         );
     }
     assert_eq!(whole, windowed);
+}
+
+/// `text` as UTF-8 (0), UTF-16LE with a byte-order mark (1), UTF-16LE (2) or BE (3) without
+/// one, or UTF-32LE (4) or BE (5) with one.
+fn encode_text(text: &str, how: usize) -> Vec<u8> {
+    let utf16 = |bom: &[u8], unit: fn(u16) -> [u8; 2]| -> Vec<u8> {
+        bom.iter()
+            .copied()
+            .chain(text.encode_utf16().flat_map(unit))
+            .collect()
+    };
+    let utf32 = |bom: [u8; 4], unit: fn(u32) -> [u8; 4]| -> Vec<u8> {
+        bom.into_iter()
+            .chain(text.chars().flat_map(|c| unit(u32::from(c))))
+            .collect()
+    };
+    match how {
+        1 => utf16(&[0xFF, 0xFE], u16::to_le_bytes),
+        2 => utf16(&[], u16::to_le_bytes),
+        3 => utf16(&[], u16::to_be_bytes),
+        4 => utf32([0xFF, 0xFE, 0, 0], u32::to_le_bytes),
+        5 => utf32([0, 0, 0xFE, 0xFF], u32::to_be_bytes),
+        _ => text.as_bytes().to_vec(),
+    }
 }
 
 /// `data` as lowercase hex digits.
