@@ -5,21 +5,36 @@
 
 use crate::scan::decode;
 
-/// Decoders on arbitrary bytes: UTF-16, base64 run detection and decoding.
+/// Decoders on arbitrary bytes: UTF-16 and UTF-32, and the detection and decoding of
+/// base64 runs (wrapped too), hex digits and percent-encoded bytes.
 pub fn decoders(data: &[u8]) {
     let _ = decode::decoded_text(data);
     let mut decoded = Vec::new();
-    let mut runs = Vec::new();
+    let (mut runs, mut percent) = (Vec::new(), Vec::new());
     let min = 16 + usize::from(data.first().copied().unwrap_or(0) % 100);
+    let mins = decode::MinRuns {
+        base64: min,
+        percent: 3 * min,
+    };
     let start = decode::ViewStart::Line;
-    decode::base64_runs(data, 0..data.len(), min, start, |run| {
-        runs.push(run.to_vec())
+    decode::encoded_runs(data, 0..data.len(), mins, start, |run| match run {
+        decode::Found::Base64(run) => runs.push(run.to_vec()),
+        decode::Found::Percent(run) => percent.push(run),
     });
     for run in runs {
         assert!(run.iter().map(|p| p.len()).sum::<usize>() >= min);
         assert!(run.windows(2).all(|w| w[0].end < w[1].start));
         let joined: Vec<u8> = run.iter().flat_map(|p| data[p.clone()].to_vec()).collect();
         decode::base64_decode(&joined, &mut decoded);
+        decode::hex_runs(&joined, min, |digits| {
+            decode::hex_decode(&joined[digits.clone()], &mut decoded);
+            assert_eq!(decoded.len(), digits.len() / 2);
+        });
+    }
+    for run in percent {
+        assert!(run.len() >= 3 * min && run.len() % 3 == 0);
+        decode::percent_decode(&data[run.clone()], &mut decoded);
+        assert_eq!(decoded.len(), run.len() / 3);
     }
     for at in [0, data.len() / 3, data.len() / 2] {
         if let Some(run) = decode::in_run(data, at, start) {

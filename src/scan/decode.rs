@@ -218,39 +218,107 @@ struct Line<'a> {
     goes_on: bool,
 }
 
-/// Calls `f` with every run of base64 characters in `hay` that is at least `min_run`
-/// (≥ 16) characters long and has a sample point in `samples`, as its pieces: one maximal
-/// run of base64 characters, or the lines of a wrapped run. Returns where the next call
-/// should start sampling, so that a caller can sample `hay` block by block.
+/// An encoded run that [`encoded_runs`] finds.
+pub(crate) enum Found<'p> {
+    /// A base64 run, as its pieces: one maximal run of base64 characters, or the lines of
+    /// a wrapped run.
+    Base64(&'p [Range<usize>]),
+    /// A run of percent-encoded bytes (`%70%61…`), every byte written `%` and two hex
+    /// digits.
+    Percent(Range<usize>),
+}
+
+/// How long encoded runs must be to be worth decoding.
+#[derive(Clone, Copy)]
+pub(crate) struct MinRuns {
+    /// Base64 characters (at least 16).
+    pub(crate) base64: usize,
+    /// Bytes of percent-encoded text (at least 18).
+    pub(crate) percent: usize,
+}
+
+/// Calls `f` with every encoded run in `hay` at least as long as `min` says that has a
+/// sample point in `samples`. Returns where the next call should start sampling, so that
+/// a caller can sample `hay` block by block.
 ///
-/// A run is wrapped when it goes on over lines of the same indentation (`\n` or `\r\n`
-/// between them), each line all base64 characters after its indentation, every line but
-/// the last at least [`MIN_WRAPPED_LINE`] long and without padding.
-pub(crate) fn base64_runs(
+/// A base64 run is wrapped when it goes on over lines of the same indentation (`\n` or
+/// `\r\n` between them), each line all base64 characters after its indentation, every
+/// line but the last at least [`MIN_WRAPPED_LINE`] long and without padding.
+pub(crate) fn encoded_runs(
     hay: &[u8],
     samples: Range<usize>,
-    min_run: usize,
+    min: MinRuns,
     view_start: ViewStart,
-    mut f: impl FnMut(&[Range<usize>]),
+    mut f: impl FnMut(Found),
 ) -> usize {
-    // Every run of `min_run` bytes, and every line of a wrapped run but the last, holds a
-    // whole window that starts at a sample point.
-    let stride = min_run.clamp(WINDOW, MIN_WRAPPED_LINE) - WINDOW + 1;
+    // Every run of `min.base64` bytes, every line of a wrapped run but the last, and every
+    // percent-encoded run holds a whole window that starts at a sample point.
+    let stride = min.base64.clamp(WINDOW, MIN_WRAPPED_LINE) - WINDOW + 1;
+    debug_assert!(min.percent >= stride + WINDOW);
     let mut pieces = Vec::new();
     let mut p = samples.start;
     while p < samples.end && p + WINDOW <= hay.len() {
-        if base64_mask(window(hay, p)) != ALL {
+        let w = window(hay, p);
+        if base64_mask(w) == ALL {
+            let piece = run_start(hay, p)..run_end(hay, p + WINDOW);
+            wrapped_run(hay, piece, view_start, &mut pieces);
+            if pieces.iter().map(Range::len).sum::<usize>() >= min.base64 {
+                f(Found::Base64(&pieces));
+            }
+            p = pieces.last().map_or(p, |last| last.end) + 1;
+        } else if let Some(first) = every_third(byte_mask(w, b'%')) {
+            let run = percent_run(hay, p + first);
+            if run.len() >= min.percent {
+                f(Found::Percent(run.clone()));
+            }
+            p = run.end + 1;
+        } else {
             p += stride;
-            continue;
         }
-        let piece = run_start(hay, p)..run_end(hay, p + WINDOW);
-        wrapped_run(hay, piece, view_start, &mut pieces);
-        if pieces.iter().map(Range::len).sum::<usize>() >= min_run {
-            f(&pieces);
-        }
-        p = pieces.last().map_or(p, |last| last.end) + 1;
     }
     p
+}
+
+/// Where the first `%` stands in a window that `%` fills every third byte of, as in
+/// percent-encoded bytes.
+fn every_third(percents: u32) -> Option<usize> {
+    const EVERY_THIRD: u32 = 0b1001_0010_0100_1001;
+    (0..3).find(|&phase| percents == (EVERY_THIRD << phase) & ALL)
+}
+
+/// The run of percent-encoded bytes around the `%` at `at`.
+fn percent_run(hay: &[u8], at: usize) -> Range<usize> {
+    let is_triple = |i: usize| {
+        hay.get(i..i + 3)
+            .is_some_and(|t| t[0] == b'%' && t[1].is_ascii_hexdigit() && t[2].is_ascii_hexdigit())
+    };
+    let mut start = at;
+    while start >= 3 && is_triple(start - 3) {
+        start -= 3;
+    }
+    let mut end = at;
+    while is_triple(end) {
+        end += 3;
+    }
+    start..end
+}
+
+/// Decodes percent-encoded bytes, each `%` and two hex digits, into `out` (cleared first).
+pub(crate) fn percent_decode(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    for triple in text.chunks_exact(3) {
+        out.push(hex_digit(triple[1]) << 4 | hex_digit(triple[2]));
+    }
+}
+
+/// The value of a hex digit (0 for any other byte).
+fn hex_digit(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => 0,
+    }
 }
 
 /// The pieces of the run that the maximal run of base64 characters `piece` is part of:
@@ -493,6 +561,25 @@ fn base64_mask(window: &[u8; WINDOW]) -> u32 {
     }
 }
 
+/// A bit for each byte of the window, set where the byte is `b`.
+#[cfg(target_arch = "x86_64")]
+fn byte_mask(window: &[u8; WINDOW], b: u8) -> u32 {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86_64, and the load reads exactly the 16 bytes of `window`.
+    unsafe {
+        let x = _mm_loadu_si128(window.as_ptr().cast());
+        _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8))) as u32
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn byte_mask(window: &[u8; WINDOW], b: u8) -> u32 {
+    window
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (i, &x)| mask | (u32::from(x == b) << i))
+}
+
 #[cfg(not(target_arch = "x86_64"))]
 fn base64_mask(window: &[u8; WINDOW]) -> u32 {
     window
@@ -574,14 +661,11 @@ pub(crate) fn hex_runs(text: &[u8], min_run: usize, mut f: impl FnMut(Range<usiz
 /// Decodes hex digits, two to a byte, into `out` (cleared first); an odd last digit is
 /// dropped.
 pub(crate) fn hex_decode(text: &[u8], out: &mut Vec<u8>) {
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        b'A'..=b'F' => b - b'A' + 10,
-        _ => 0,
-    };
     out.clear();
-    out.extend(text.chunks_exact(2).map(|p| digit(p[0]) << 4 | digit(p[1])));
+    out.extend(
+        text.chunks_exact(2)
+            .map(|p| hex_digit(p[0]) << 4 | hex_digit(p[1])),
+    );
 }
 
 #[cfg(test)]
@@ -607,6 +691,21 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn percent_encoded_runs_are_found_wherever_they_start() {
+        let encoded: String = "pa1.0/0F1E".bytes().map(|b| format!("%{b:02X}")).collect();
+        for pad in 0..40 {
+            let hay = format!("{}?t={encoded}&x=%2", "x y ".repeat(pad));
+            assert_eq!(runs(&hay, 8), vec![format!("%:{encoded}")], "{pad}");
+        }
+        let mut out = Vec::new();
+        percent_decode(encoded.as_bytes(), &mut out);
+        assert_eq!(out, b"pa1.0/0F1E");
+        // Too short, or not every byte encoded.
+        assert!(runs(&format!("?t={}", &encoded[..21]), 8).is_empty());
+        assert!(runs(&encoded.replace("%31", "1"), 8).is_empty());
     }
 
     #[test]
@@ -687,9 +786,20 @@ mod tests {
     /// The runs in `hay`, their pieces joined.
     fn runs(hay: &str, min: usize) -> Vec<String> {
         let mut found = Vec::new();
-        base64_runs(hay.as_bytes(), 0..hay.len(), min, ViewStart::Line, |r| {
-            found.push(r.iter().map(|p| &hay[p.clone()]).collect());
-        });
+        let min = MinRuns {
+            base64: min,
+            percent: 3 * min,
+        };
+        encoded_runs(
+            hay.as_bytes(),
+            0..hay.len(),
+            min,
+            ViewStart::Line,
+            |r| match r {
+                Found::Base64(r) => found.push(r.iter().map(|p| &hay[p.clone()]).collect()),
+                Found::Percent(r) => found.push(format!("%:{}", &hay[r])),
+            },
+        );
         found
     }
 

@@ -27,6 +27,9 @@ pub(crate) const BINARY_SNIFF: usize = 8192;
 /// Base64 runs shorter than this are not decoded, whatever the rules' shortest match.
 const MIN_BASE64_RUN: usize = 16;
 
+/// Percent-encoded runs shorter than this are not decoded: sampling finds longer ones.
+const MIN_PERCENT_RUN: usize = 48;
+
 /// Views larger than this are scanned block by block.
 const BLOCK: usize = 1 << 16;
 
@@ -341,12 +344,24 @@ impl Scanner {
         hits: &mut Vec<Hit>,
     ) {
         let Sampling { next, run_before } = *sampling;
-        let min = self.min_base64_run;
-        sampling.next = decode::base64_runs(part.bytes, next..end, min, part.start, |pieces| {
-            // A run that goes on from before the window is as long as all of it.
-            let before = if pieces[0].start == 0 { run_before } else { 0 };
-            self.base64_hits(part, pieces, before, scratch, hits);
-        });
+        let min = decode::MinRuns {
+            base64: self.min_base64_run,
+            // A secret of n bytes is 3n characters percent-encoded.
+            percent: self
+                .matcher
+                .min_match_len
+                .saturating_mul(3)
+                .max(MIN_PERCENT_RUN),
+        };
+        sampling.next =
+            decode::encoded_runs(part.bytes, next..end, min, part.start, |run| match run {
+                decode::Found::Base64(pieces) => {
+                    // A run that goes on from before the window is as long as all of it.
+                    let before = if pieces[0].start == 0 { run_before } else { 0 };
+                    self.base64_hits(part, pieces, before, scratch, hits);
+                }
+                decode::Found::Percent(run) => self.percent_hits(part, run, scratch, hits),
+            });
     }
 
     /// Matches just outside a window's `keep`, found by the windows beside it: not this
@@ -431,6 +446,29 @@ impl Scanner {
         }
         self.hex_hits(part, &run, scratch, hits);
         scratch.joined = joined;
+    }
+
+    /// Matches in a run of percent-encoded bytes, every byte written `%` and two digits.
+    fn percent_hits(
+        &self,
+        part: &Part,
+        run: Range<usize>,
+        scratch: &mut Scratch,
+        hits: &mut Vec<Hit>,
+    ) {
+        let Scratch {
+            decoded_matches: matches,
+            raw,
+            decoded,
+            ..
+        } = scratch;
+        decode::percent_decode(&part.bytes[run.clone()], decoded);
+        self.matcher.find_all(decoded, matches, raw);
+        for m in raw.drain(..).filter(|m| m.alone) {
+            let mut h = hit(&m, decoded, part.outer, Some(Encoding::PercentEncoded));
+            h.span = run.start + 3 * m.span.start..run.start + 3 * m.span.end;
+            hits.push(h);
+        }
     }
 
     /// Matches in the runs of hex digits in a base64 run (`xxd -p`, SQL `X'…'`), decoded

@@ -120,7 +120,7 @@ proptest! {
     fn every_encoding_is_found_on_its_line(
         before in proptest::collection::vec(line(), 0..5),
         seed in any::<u32>(),
-        encoding in 0..16usize,
+        encoding in 0..18usize,
         lead in 0..3usize,
     ) {
         let t = token("pa", seed);
@@ -145,6 +145,9 @@ proptest! {
             10 => format!("?v={}", payload.replace('/', "%252F")),
             11 => format!("<a href=\"?v={}\">", payload.replace('/', "&#x2F;")),
             12 => format!("<i>{}</i>", payload.replace('/', "&sol;")),
+            // Percent-encoded whole, every byte, in upper or lower case.
+            16 => format!("?v={}", percent(payload.as_bytes())),
+            17 => format!("?v={}&w=1", percent(payload.as_bytes()).to_lowercase()),
             _ => format!("v: {}", base64(format!("token: {payload}").as_bytes())),
         };
         text.push_str(&encoded);
@@ -162,7 +165,7 @@ proptest! {
     /// the file is read, the findings are those of the file scanned whole.
     #[test]
     fn windows_find_what_a_whole_scan_finds(
-        pieces in proptest::collection::vec((line(), any::<u32>(), 0..9usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
+        pieces in proptest::collection::vec((line(), any::<u32>(), 0..10usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
         size in prop_oneof![4..300usize, 4100..9000usize],
         context in 0..40usize,
         piece in 1..200usize,
@@ -201,6 +204,11 @@ proptest! {
                     let digits = hex(&[noise.as_slice(), format!(" {t} ").as_bytes()].concat());
                     let width = if seed % 2 == 0 { 60 } else { digits.len() };
                     data.extend_from_slice(format!(" \n{}", wrap(&digits, width, "", "\n")).as_bytes());
+                }
+                // Percent-encoded, every byte.
+                8 => {
+                    let blob = [noise.as_slice(), format!(" {t} ").as_bytes()].concat();
+                    data.extend_from_slice(format!("?q={}&", percent(&blob)).as_bytes());
                 }
                 // A base64 run too long to be decoded from more than one phase.
                 _ => {
@@ -331,6 +339,11 @@ fn encode_text(text: &str, how: usize) -> Vec<u8> {
         5 => utf32([0, 0, 0xFE, 0xFF], u32::to_be_bytes),
         _ => text.as_bytes().to_vec(),
     }
+}
+
+/// `data` percent-encoded, every byte.
+fn percent(data: &[u8]) -> String {
+    data.iter().map(|b| format!("%{b:02X}")).collect()
 }
 
 /// `data` as lowercase hex digits.
