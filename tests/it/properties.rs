@@ -6,7 +6,7 @@ use tokenlint::rules::RuleSet;
 use tokenlint::scan::{Scanner, Scratch};
 
 use crate::common;
-use common::{base64, token};
+use common::{base64, hex, percent, token, wrap};
 
 fn scanner() -> Scanner {
     Scanner::new(&RuleSet::load(&[]).unwrap(), true).unwrap()
@@ -339,26 +339,6 @@ fn encode_text(text: &str, how: usize) -> Vec<u8> {
         5 => utf32([0, 0, 0xFE, 0xFF], u32::to_be_bytes),
         _ => text.as_bytes().to_vec(),
     }
-}
-
-/// `data` percent-encoded, every byte.
-fn percent(data: &[u8]) -> String {
-    data.iter().map(|b| format!("%{b:02X}")).collect()
-}
-
-/// `data` as lowercase hex digits.
-fn hex(data: &[u8]) -> String {
-    data.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `encoded` wrapped at `width` characters a line, each line after `indent` and ended by
-/// `eol`.
-fn wrap(encoded: &str, width: usize, indent: &str, eol: &str) -> String {
-    encoded
-        .as_bytes()
-        .chunks(width)
-        .map(|line| format!("{indent}{}{eol}", std::str::from_utf8(line).unwrap()))
-        .collect()
 }
 
 /// Where base64 character `c` of a run wrapped at `width` after `indent` stands, the run's

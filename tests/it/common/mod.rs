@@ -50,6 +50,26 @@ pub fn base64(data: &[u8]) -> String {
 }
 
 /// UTF-16LE with a byte-order mark.
+/// `data` as lowercase hex digits.
+pub fn hex(data: &[u8]) -> String {
+    data.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `data` percent-encoded, every byte.
+pub fn percent(data: &[u8]) -> String {
+    data.iter().map(|b| format!("%{b:02X}")).collect()
+}
+
+/// `encoded` wrapped at `width` characters a line, each line after `indent` and ended by
+/// `eol`.
+pub fn wrap(encoded: &str, width: usize, indent: &str, eol: &str) -> String {
+    encoded
+        .as_bytes()
+        .chunks(width)
+        .map(|line| format!("{indent}{}{eol}", std::str::from_utf8(line).unwrap()))
+        .collect()
+}
+
 pub fn utf16le(text: &str) -> Vec<u8> {
     [0xFF, 0xFE]
         .into_iter()
