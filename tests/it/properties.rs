@@ -461,3 +461,14 @@ fn url_safe_base64_whose_quantum_starts_with_a_dash_or_underscore() {
     }
     assert!(tried > 10, "{tried}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// What the `encodings` fuzz target checks, on random input: a token planted in any
+    /// encoding after any bytes is found.
+    #[test]
+    fn a_token_in_any_encoding_after_any_bytes_is_found(data in proptest::collection::vec(any::<u8>(), 2..300)) {
+        tokenlint::fuzzing::encodings(windows_scanner(), &data);
+    }
+}
