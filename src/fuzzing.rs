@@ -98,7 +98,7 @@ impl std::io::Read for Pieces<'_> {
 }
 
 /// A token planted in `data`'s choice of encoding, after `data`'s bytes: wrapped base64
-/// (standard or url-safe, at any width from 32, indented or not, LF or CRLF), hex digits,
+/// (standard or url-safe, at any width from 60, indented or not, LF or CRLF), hex digits,
 /// every byte percent-encoded, UTF-16LE without a byte-order mark, UTF-32 with one. The
 /// scanner must find it.
 pub fn encodings(scanner: &crate::scan::Scanner, data: &[u8]) {
@@ -109,7 +109,7 @@ pub fn encodings(scanner: &crate::scan::Scanner, data: &[u8]) {
     let noise = &rest[..rest.len().min(200)];
     let mut payload = noise.to_vec();
     payload.extend_from_slice(format!(" {token} ").as_bytes());
-    let width = 32 + usize::from(*width);
+    let width = 60 + usize::from(*width);
     let (indent, eol) = (
         " ".repeat(usize::from(how >> 4) % 5),
         ["\n", "\r\n"][usize::from(how >> 3) & 1],

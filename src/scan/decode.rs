@@ -47,8 +47,11 @@ pub(crate) fn text_encoding(first: &[u8]) -> Option<TextEncoding> {
 /// tell it): text mostly in ASCII or Latin-1 has a zero in the high byte of nearly every
 /// code unit, and nearly never in the low one.
 fn utf16_by_zeros(first: &[u8]) -> Option<Encoding> {
-    let units = first.len().min(super::BINARY_SNIFF) / 2;
-    if units < MIN_UTF16_UNITS {
+    let first = &first[..first.len().min(super::BINARY_SNIFF)];
+    let units = first.len() / 2;
+    // Most files are told at once: mostly-ASCII UTF-16 has a zero among its first units.
+    let head = &first[..first.len().min(2 * MIN_UTF16_UNITS)];
+    if units < MIN_UTF16_UNITS || memchr::memchr(0, head).is_none() {
         return None;
     }
     let (mut even, mut odd) = (0, 0);
@@ -179,9 +182,11 @@ pub(crate) fn is_base64(b: u8) -> bool {
 /// Bytes checked at each sample point, all at once.
 const WINDOW: usize = 16;
 
-/// Every line of a wrapped run but its last holds at least this many characters, so that
-/// sampling finds every wrapped run, and a token's encoded text spans few lines.
-pub(crate) const MIN_WRAPPED_LINE: usize = 32;
+/// Every line of a wrapped run but its last holds at least this many characters (`xxd -p`
+/// wraps at 60, PEM at 64, MIME and GNU `base64` at 76), so that sampling finds every
+/// wrapped run and stays sparse (it costs time on every file), and a token's encoded text
+/// spans few lines.
+pub(crate) const MIN_WRAPPED_LINE: usize = 60;
 
 /// Indentation deeper than this does not continue a wrapped run.
 pub(crate) const MAX_INDENT: usize = 64;
@@ -257,6 +262,8 @@ pub(crate) fn encoded_runs(
     debug_assert!(min.percent >= stride + WINDOW);
     let mut pieces = Vec::new();
     let mut p = samples.start;
+    // Percent-encoded runs are long: sampled more sparsely, from here on.
+    let mut percent_at = p;
     while p < samples.end && p + WINDOW <= hay.len() {
         let w = window(hay, p);
         if base64_mask(w) == ALL {
@@ -266,6 +273,8 @@ pub(crate) fn encoded_runs(
                 f(Found::Base64(&pieces));
             }
             p = pieces.last().map_or(p, |last| last.end) + 1;
+        } else if p < percent_at {
+            p += stride;
         } else if let Some(first) = every_third(byte_mask(w, b'%')) {
             let run = percent_run(hay, p + first);
             if run.len() >= min.percent {
@@ -273,6 +282,10 @@ pub(crate) fn encoded_runs(
             }
             p = run.end + 1;
         } else {
+            // Every percent-encoded run of `min.percent` bytes still holds a whole window
+            // that starts at a sample point checked for one: checks are at most
+            // `min.percent - WINDOW` apart.
+            percent_at = p + (min.percent - WINDOW).saturating_sub(stride);
             p += stride;
         }
     }
@@ -805,7 +818,7 @@ mod tests {
 
     #[test]
     fn wrapped_runs_are_joined_over_lines_of_the_same_indentation() {
-        let (a, b, c) = ("QUJD".repeat(10), "RUZH".repeat(9), "SElK==");
+        let (a, b, c) = ("QUJD".repeat(16), "RUZH".repeat(15), "SElK==");
         let joined = format!("{a}{b}{}", &c[..4]);
         for (indent, eol) in [("", "\n"), ("", "\r\n"), ("  ", "\n"), ("\t\t", "\r\n")] {
             let block = format!("{indent}{a}{eol}{indent}{b}{eol}{indent}{c}{eol}");
@@ -815,13 +828,13 @@ mod tests {
             }
         }
         // A url-safe run, a group of which starts with `-` or `_`.
-        let url = format!("{}\n{}\n", "-_Q".repeat(12), "_-Q".repeat(12));
+        let url = format!("{}\n{}\n", "-_Q".repeat(21), "_-Q".repeat(21));
         assert_eq!(runs(&url, 40), vec![url.replace('\n', "")]);
     }
 
     #[test]
     fn runs_end_where_the_wrapping_does() {
-        let a = "QUJD".repeat(10);
+        let a = "QUJD".repeat(16);
         // Another indentation, a line with other text, a padded line, a short line: each
         // ends the run (the short and the padded line are its last).
         for (hay, want) in [

@@ -28,7 +28,7 @@ pub(crate) const BINARY_SNIFF: usize = 8192;
 const MIN_BASE64_RUN: usize = 16;
 
 /// Percent-encoded runs shorter than this are not decoded: sampling finds longer ones.
-const MIN_PERCENT_RUN: usize = 48;
+const MIN_PERCENT_RUN: usize = 64;
 
 /// Views larger than this are scanned block by block.
 const BLOCK: usize = 1 << 16;

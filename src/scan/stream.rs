@@ -409,8 +409,8 @@ mod tests {
     /// indentation between them; a window never starts between two of its lines.
     #[test]
     fn windows_start_in_the_phase_of_a_wrapped_run() {
-        // 57 characters: lines start out of phase.
-        let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpBQkNERUZHSElKS0xNTk9Q";
+        // 61 characters: lines start out of phase.
+        let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpBQkNERUZHSElKS0xNTk9QQUJD";
         for (indent, eol) in [("", "\n"), ("  ", "\r\n"), ("\t", "\n")] {
             let text =
                 format!("k: |{eol}{indent}{line}{eol}{indent}{line}{eol}{indent}QUJD{eol}x{eol}");
