@@ -11,7 +11,7 @@ if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   exit 0
 fi
 command -v cargo-fuzz >/dev/null || cargo install --locked --quiet cargo-fuzz
-for target in scan windows token_file config decoders archives; do mkdir -p "corpus/$target"; done
+for target in scan windows token_file config decoders archives encodings; do mkdir -p "corpus/$target"; done
 find ../fixtures/leaky ../fixtures/clean -type f -size -200k -exec cp {} corpus/scan/ \;
 cp corpus/scan/* corpus/decoders/
 cp corpus/scan/* corpus/windows/
@@ -20,7 +20,7 @@ cp ../fixtures/leaky/.remotive/*.json ../fixtures/leaky/ci/*.json ../fixtures/le
    ../fixtures/leaky/docs/example-token.json corpus/token_file/
 cp ../rules/*.toml ../fixtures/bad-rules/*.toml corpus/config/
 cargo +nightly fuzz build -O
-for target in scan windows token_file config decoders archives; do
+for target in scan windows token_file config decoders archives encodings; do
   echo "== fuzz $target (${seconds}s)"
   cargo +nightly fuzz run -O "$target" "corpus/$target" -- -max_total_time="$seconds" -print_final_stats=1 2>&1 \
     | grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:.*DONE|Done [0-9]+ runs" | tail -3

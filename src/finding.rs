@@ -154,6 +154,10 @@ pub enum Encoding {
     Base64,
     Utf16le,
     Utf16be,
+    Hex,
+    HtmlEscaped,
+    Utf32le,
+    Utf32be,
 }
 
 impl Encoding {
@@ -166,6 +170,10 @@ impl Encoding {
             Encoding::Base64 => "base64-encoded",
             Encoding::Utf16le => "in UTF-16LE text",
             Encoding::Utf16be => "in UTF-16BE text",
+            Encoding::Hex => "hex-encoded",
+            Encoding::HtmlEscaped => "HTML-escaped",
+            Encoding::Utf32le => "in UTF-32LE text",
+            Encoding::Utf32be => "in UTF-32BE text",
         }
     }
 }

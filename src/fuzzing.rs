@@ -5,16 +5,41 @@
 
 use crate::scan::decode;
 
-/// Decoders on arbitrary bytes: UTF-16, base64 run detection and decoding.
+/// Decoders on arbitrary bytes: UTF-16 and UTF-32, and the detection and decoding of
+/// base64 runs (wrapped too), hex digits and percent-encoded bytes.
 pub fn decoders(data: &[u8]) {
-    let _ = decode::utf16_text(data);
+    let _ = decode::decoded_text(data);
     let mut decoded = Vec::new();
-    let mut runs = Vec::new();
+    let (mut runs, mut percent) = (Vec::new(), Vec::new());
     let min = 16 + usize::from(data.first().copied().unwrap_or(0) % 100);
-    decode::base64_runs(data, 0..data.len(), min, |run| runs.push(run));
+    let mins = decode::MinRuns {
+        base64: min,
+        percent: 3 * min,
+    };
+    let start = decode::ViewStart::Line;
+    decode::encoded_runs(data, 0..data.len(), mins, start, |run| match run {
+        decode::Found::Base64(run) => runs.push(run.to_vec()),
+        decode::Found::Percent(run) => percent.push(run),
+    });
     for run in runs {
-        assert!(run.end <= data.len() && run.len() >= min);
-        decode::base64_decode(&data[run], &mut decoded);
+        assert!(run.iter().map(|p| p.len()).sum::<usize>() >= min);
+        assert!(run.windows(2).all(|w| w[0].end < w[1].start));
+        let joined: Vec<u8> = run.iter().flat_map(|p| data[p.clone()].to_vec()).collect();
+        decode::base64_decode(&joined, &mut decoded);
+        decode::hex_runs(&joined, min, |digits| {
+            decode::hex_decode(&joined[digits.clone()], &mut decoded);
+            assert_eq!(decoded.len(), digits.len() / 2);
+        });
+    }
+    for run in percent {
+        assert!(run.len() >= 3 * min && run.len() % 3 == 0);
+        decode::percent_decode(&data[run.clone()], &mut decoded);
+        assert_eq!(decoded.len(), run.len() / 3);
+    }
+    for at in [0, data.len() / 3, data.len() / 2] {
+        if let Some(run) = decode::in_run(data, at, start) {
+            assert!(run.at >= at && decode::is_base64(data[run.at]));
+        }
     }
     decode::base64_decode(data, &mut decoded);
     assert!(decoded.len() <= data.len() / 4 * 3 + 3);
@@ -108,4 +133,112 @@ impl std::io::Read for Pieces<'_> {
         self.data = &self.data[n..];
         Ok(n)
     }
+}
+
+/// A token planted in `data`'s choice of encoding, after `data`'s bytes: wrapped base64
+/// (standard or url-safe, at any width from 60, indented or not, LF or CRLF), hex digits,
+/// every byte percent-encoded, UTF-16LE without a byte-order mark, UTF-32 with one. The
+/// scanner must find it.
+pub fn encodings(scanner: &crate::scan::Scanner, data: &[u8]) {
+    let [how, width, rest @ ..] = data else {
+        return;
+    };
+    let token = planted_token(rest);
+    let noise = &rest[..rest.len().min(200)];
+    let mut payload = noise.to_vec();
+    payload.extend_from_slice(format!(" {token} ").as_bytes());
+    let width = 60 + usize::from(*width);
+    let (indent, eol) = (
+        " ".repeat(usize::from(how >> 4) % 5),
+        ["\n", "\r\n"][usize::from(how >> 3) & 1],
+    );
+    let text: Vec<u8> = match how % 6 {
+        0 | 1 => {
+            let mut encoded = base64_encode(&payload);
+            if how % 6 == 1 {
+                encoded = encoded.replace('+', "-").replace('/', "_");
+            }
+            format!("k: |{eol}{}", wrapped(&encoded, width, &indent, eol)).into_bytes()
+        }
+        2 => {
+            let digits: String = payload.iter().map(|b| format!("{b:02x}")).collect();
+            wrapped(&digits, width, "", eol).into_bytes()
+        }
+        3 => {
+            let encoded: String = payload.iter().map(|b| format!("%{b:02X}")).collect();
+            format!("GET /?q={encoded} HTTP/1.1\n").into_bytes()
+        }
+        // Text alone in these: the zero bytes of UTF-16 must say what it is.
+        4 => format!("{} {token} ", printable(noise))
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect(),
+        _ => [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(
+                format!("{} {token} ", printable(noise))
+                    .chars()
+                    .flat_map(|c| u32::from(c).to_le_bytes()),
+            )
+            .collect(),
+    };
+    let findings = scanner.scan("fuzz", &text, &mut crate::scan::Scratch::default());
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.secret.as_ref().is_some_and(|s| s.expose() == token)),
+        "encoding {} not found",
+        how % 6
+    );
+}
+
+/// A token built from `seed`: eight groups of hex digits, never all the same.
+fn planted_token(seed: &[u8]) -> String {
+    let mut state = seed.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
+    });
+    let groups: Vec<String> = (0..8)
+        .map(|i| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            format!("{:08X}", (state >> 32) as u32 ^ i)
+        })
+        .collect();
+    format!("pa1.0/{}", groups.join("-"))
+}
+
+/// `data` as printable ASCII.
+fn printable(data: &[u8]) -> String {
+    data.iter().map(|b| char::from(b' ' + b % 95)).collect()
+}
+
+/// `text` wrapped at `width` characters a line, each after `indent` and ended by `eol`.
+pub fn wrapped(text: &str, width: usize, indent: &str, eol: &str) -> String {
+    text.as_bytes()
+        .chunks(width)
+        .map(|line| format!("{indent}{}{eol}", String::from_utf8_lossy(line)))
+        .collect()
+}
+
+/// Standard base64, padded.
+pub fn base64_encode(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                A[(v >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
 }

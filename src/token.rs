@@ -26,9 +26,15 @@ use sha2::{Digest, Sha256};
 /// The version after the prefix: `<digits>.<digits>`, one to eight digits each.
 pub(crate) const VERSION: &str = r"[0-9]{1,8}\.[0-9]{1,8}";
 
-/// The `/` after the version, as a token may be written: plain, JSON-escaped (`\/`) or
-/// percent-encoded (`%2F`, `%2f`). [`Secret::from_match`] turns each back into `/`.
-pub(crate) const SLASH: &str = r"(?:/|\\/|%2[Ff])";
+/// The `/` after the version, as a token may be written: plain, or as [`ESCAPED_SLASH`]
+/// says. [`Secret::from_match`] turns each back into `/`.
+pub(crate) const SLASH: &str = r"(?:/|\\{1,3}/|\\u002[Ff]|%(?:25)?2[Ff]|&#[xX]2[Ff];|&#47;|&sol;)";
+
+/// The escaped spellings of the `/` after the version: JSON (`\/`, escaped again `\\/` or
+/// `\\\/`, and `\u002F`), percent-encoding (`%2F`, encoded again `%252F`) and HTML
+/// (`&#x2F;`, `&#47;`, `&sol;`); hex digits in either case.
+pub(crate) const ESCAPED_SLASH: &str =
+    r"\\{1,3}/|\\u002[Ff]|%(?:25)?2[Ff]|&#[xX]2[Ff];|&#47;|&sol;";
 
 /// How many groups of hex digits a token's body has, and how many digits each.
 pub(crate) const GROUPS: usize = 8;
@@ -175,15 +181,14 @@ pub fn is_token(text: &str) -> bool {
 pub struct Secret(Box<str>);
 
 impl Secret {
-    /// A secret from matched text, with the escaped forms of `/` (`\/`, `%2F`) undone so
-    /// that one token has one value however it was written.
+    /// A secret from matched text, with the escaped forms of `/` ([`ESCAPED_SLASH`])
+    /// undone so that one token has one value however it was written.
     pub fn from_match(text: &[u8]) -> Secret {
+        static ESCAPED: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(ESCAPED_SLASH).expect("a valid regex"));
         let text = String::from_utf8_lossy(text);
-        let canonical = text
-            .replace("\\/", "/")
-            .replace("%2F", "/")
-            .replace("%2f", "/");
-        Secret(canonical.into_boxed_str())
+        let canonical = ESCAPED.replace_all(&text, "/");
+        Secret(canonical.into())
     }
 
     /// The secret in full. Call it only to hash, compare, or for `--no-redact`.
@@ -407,8 +412,16 @@ pub(crate) mod tests {
         let plain = Secret::from_match(t.as_bytes());
         for form in [
             t.replace('/', "\\/"),
+            t.replace('/', "\\\\/"),
+            t.replace('/', "\\\\\\/"),
+            t.replace('/', "\\u002F"),
+            t.replace('/', "\\u002f"),
             t.replace('/', "%2F"),
             t.replace('/', "%2f"),
+            t.replace('/', "%252F"),
+            t.replace('/', "&#x2F;"),
+            t.replace('/', "&#47;"),
+            t.replace('/', "&sol;"),
         ] {
             assert_eq!(Secret::from_match(form.as_bytes()), plain);
         }
@@ -571,7 +584,38 @@ pub(crate) mod tests {
             "1,0",
             "a.0",
         ];
-        let slashes = ["/", "\\/", "%2F", "%2f", "%2", "-", "\\", "//"];
+        let slashes = [
+            "/",
+            "\\/",
+            "%2F",
+            "%2f",
+            "\\\\/",
+            "\\\\\\/",
+            "\\u002F",
+            "\\u002f",
+            "%252F",
+            "%252f",
+            "&#x2F;",
+            "&#X2f;",
+            "&#47;",
+            "&sol;",
+            // near misses
+            "%2",
+            "-",
+            "\\",
+            "//",
+            "\\\\\\\\/",
+            "%25",
+            "%25252F",
+            "\\u002",
+            "\\u2F",
+            "&#x2F",
+            "&#47",
+            "&sol",
+            "&#x47;",
+            "&#2F;",
+            "&slash;",
+        ];
         let mut out = Vec::new();
         for p in prefixes {
             for v in versions {
@@ -586,7 +630,9 @@ pub(crate) mod tests {
     /// Whether a token body, without its prefix, has eight groups all the same (the
     /// placeholders of the samples), counted here apart from [`is_placeholder`].
     fn same_groups(sample: &str) -> bool {
-        let body = sample.rsplit(['/', 'F', 'f']).next().unwrap_or_default();
+        let body = sample
+            .get(sample.len().saturating_sub(BODY_LEN)..)
+            .unwrap_or_default();
         let groups: Vec<String> = body.split('-').map(str::to_lowercase).collect();
         groups.len() == GROUPS && groups.iter().all(|g| *g == groups[0])
     }
@@ -617,8 +663,8 @@ pub(crate) mod tests {
                 assert_eq!(by_rule, by_token, "{id}: {}", redact_tokens(sample));
                 accepted += usize::from(by_rule);
             }
-            // The rule's own prefix: 3 versions, 4 slashes, 3 bodies (upper, lower, mixed case).
-            assert_eq!(accepted, 3 * 4 * 3, "{id}");
+            // The rule's own prefix: 3 versions, 14 slashes, 3 bodies (upper, lower, mixed case).
+            assert_eq!(accepted, 3 * 14 * 3, "{id}");
         }
     }
 }

@@ -14,8 +14,8 @@ use serde_sarif::sarif;
 use super::{Report, Reporter, Uris};
 use crate::confine::normalize;
 use crate::docs;
-use crate::finding::Finding;
 use crate::finding::SuppressionKind;
+use crate::finding::{Encoding, Finding};
 use crate::outcome::ScanError;
 use crate::report::{clean, clean_lines};
 use crate::rules::{Precision, Rule, Severity};
@@ -294,6 +294,14 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
             ]))
             .build();
         result.properties = Some(properties);
+    }
+    if f.encoding.iter().any(|e| *e != Encoding::Plain) {
+        // How the secret was written, as the JSON format's `encoding` says.
+        let properties = result.properties.get_or_insert_with(Default::default);
+        let encoding = serde_json::json!(f.encoding);
+        properties
+            .additional_properties
+            .insert("encoding".to_string(), encoding);
     }
     if let Some(s) = &f.suppression {
         let kind = match s.kind {

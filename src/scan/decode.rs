@@ -10,37 +10,82 @@ use std::ops::Range;
 
 use crate::finding::Encoding;
 
-/// The text of a UTF-16 file with a byte-order mark, as UTF-8; `None` for other files.
-/// Unpaired surrogates become U+FFFD.
-pub(crate) fn utf16_text(data: &[u8]) -> Option<(String, Encoding)> {
-    let encoding = utf16_encoding(data)?;
+/// The text of a UTF-16 or UTF-32 file ([`text_encoding`]), as UTF-8; `None` for other
+/// files. Unpaired surrogates and invalid code points become U+FFFD.
+pub(crate) fn decoded_text(data: &[u8]) -> Option<(String, Encoding)> {
+    let TextEncoding { encoding, bom } = text_encoding(data)?;
     let mut text = Vec::with_capacity(data.len());
-    Utf16Decoder::new(encoding).decode(&data[2..], true, &mut text);
-    let text = String::from_utf8(text).expect("decoded UTF-16 is UTF-8");
+    TextDecoder::new(encoding).decode(&data[bom..], true, &mut text);
+    let text = String::from_utf8(text).expect("decoded text is UTF-8");
     Some((text, encoding))
 }
 
-/// The encoding a decoded view of a file starting with these bytes has, if any.
-pub(crate) fn utf16_encoding(first: &[u8]) -> Option<Encoding> {
-    match first {
-        [0xFF, 0xFE, ..] => Some(Encoding::Utf16le),
-        [0xFE, 0xFF, ..] => Some(Encoding::Utf16be),
-        _ => None,
+/// How a file's bytes are decoded to text: the encoding, and how long its byte-order mark
+/// is (0 when it has none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TextEncoding {
+    pub(crate) encoding: Encoding,
+    pub(crate) bom: usize,
+}
+
+/// How a file whose first bytes are `first` (its first [`super::BINARY_SNIFF`] bytes at
+/// least, or all of it) is decoded to text, if it is: UTF-32 or UTF-16 by its byte-order
+/// mark, or UTF-16 without one by the pattern of its zero bytes.
+pub(crate) fn text_encoding(first: &[u8]) -> Option<TextEncoding> {
+    let (encoding, bom) = match first {
+        // UTF-32LE's mark starts with UTF-16LE's: look for it first.
+        [0xFF, 0xFE, 0, 0, ..] => (Encoding::Utf32le, 4),
+        [0, 0, 0xFE, 0xFF, ..] => (Encoding::Utf32be, 4),
+        [0xFF, 0xFE, ..] => (Encoding::Utf16le, 2),
+        [0xFE, 0xFF, ..] => (Encoding::Utf16be, 2),
+        _ => (utf16_by_zeros(first)?, 0),
+    };
+    Some(TextEncoding { encoding, bom })
+}
+
+/// UTF-16 without a byte-order mark, told by its zero bytes (as kingfisher and chardet
+/// tell it): text mostly in ASCII or Latin-1 has a zero in the high byte of nearly every
+/// code unit, and nearly never in the low one.
+fn utf16_by_zeros(first: &[u8]) -> Option<Encoding> {
+    let first = &first[..first.len().min(super::BINARY_SNIFF)];
+    let units = first.len() / 2;
+    // Most files are told at once: mostly-ASCII UTF-16 has a zero among its first units.
+    let head = &first[..first.len().min(2 * MIN_UTF16_UNITS)];
+    if units < MIN_UTF16_UNITS || memchr::memchr(0, head).is_none() {
+        return None;
+    }
+    let (mut even, mut odd) = (0, 0);
+    for unit in first[..2 * units].chunks_exact(2) {
+        even += usize::from(unit[0] == 0);
+        odd += usize::from(unit[1] == 0);
+    }
+    // Zero in at least 3 units of 4 on one side, at most 1 of 16 on the other.
+    let mostly = |zeros: usize| 4 * zeros >= 3 * units;
+    let rarely = |zeros: usize| 16 * zeros <= units;
+    if mostly(odd) && rarely(even) {
+        Some(Encoding::Utf16le)
+    } else if mostly(even) && rarely(odd) {
+        Some(Encoding::Utf16be)
+    } else {
+        None
     }
 }
 
-/// Decodes UTF-16 to UTF-8 piece by piece: a code unit or a surrogate pair split between
-/// two pieces is decoded whole. Unpaired surrogates become U+FFFD; an odd last byte is
-/// dropped.
-pub(crate) struct Utf16Decoder {
+/// Code units a file needs for its zero bytes to say it is UTF-16.
+const MIN_UTF16_UNITS: usize = 16;
+
+/// Decodes UTF-16 or UTF-32 to UTF-8 piece by piece: a code unit or a surrogate pair split
+/// between two pieces is decoded whole. Unpaired surrogates and invalid code points become
+/// U+FFFD; an incomplete last code unit is dropped.
+pub(crate) struct TextDecoder {
     encoding: Encoding,
     /// Bytes of the previous piece not decoded yet.
     pending: Vec<u8>,
 }
 
-impl Utf16Decoder {
-    pub(crate) fn new(encoding: Encoding) -> Utf16Decoder {
-        Utf16Decoder {
+impl TextDecoder {
+    pub(crate) fn new(encoding: Encoding) -> TextDecoder {
+        TextDecoder {
             encoding,
             pending: Vec::new(),
         }
@@ -60,6 +105,18 @@ impl Utf16Decoder {
             joined = std::mem::take(&mut self.pending);
             &joined[..]
         };
+        let whole = match self.encoding {
+            Encoding::Utf32le | Encoding::Utf32be => self.utf32(bytes, out),
+            _ => self.utf16(bytes, last, out),
+        };
+        if !last {
+            self.pending = bytes[whole..].to_vec();
+        }
+    }
+
+    /// Decodes the UTF-16 code units of `bytes`, but a high surrogate at the end unless
+    /// `last`; returns how many bytes it decoded.
+    fn utf16(&self, bytes: &[u8], last: bool, out: &mut Vec<u8>) -> usize {
         let unit = |pair: &[u8]| {
             let pair = [pair[0], pair[1]];
             match self.encoding {
@@ -73,18 +130,36 @@ impl Utf16Decoder {
             whole -= 2;
         }
         let units = bytes[..whole].chunks_exact(2).map(unit);
-        let mut utf8 = [0u8; 4];
-        for c in char::decode_utf16(units) {
-            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
-            out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-        }
-        if !last {
-            self.pending = bytes[whole..].to_vec();
-        }
+        let chars = char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        push_chars(chars, out);
+        whole
+    }
+
+    /// Decodes the UTF-32 code units of `bytes`; returns how many bytes it decoded.
+    fn utf32(&self, bytes: &[u8], out: &mut Vec<u8>) -> usize {
+        let whole = bytes.len() / 4 * 4;
+        let chars = bytes[..whole].chunks_exact(4).map(|quad| {
+            let quad = [quad[0], quad[1], quad[2], quad[3]];
+            let unit = match self.encoding {
+                Encoding::Utf32le => u32::from_le_bytes(quad),
+                _ => u32::from_be_bytes(quad),
+            };
+            char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
+        });
+        push_chars(chars, out);
+        whole
     }
 }
 
-/// The value of a base64 character (the standard alphabet), or `INVALID`.
+/// Appends `chars` to `out` as UTF-8.
+fn push_chars(chars: impl Iterator<Item = char>, out: &mut Vec<u8>) {
+    let mut utf8 = [0u8; 4];
+    for c in chars {
+        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    }
+}
+
+/// The value of a base64 character (the standard or the url-safe alphabet), or `INVALID`.
 const INVALID: u8 = 0xFF;
 static BASE64: [u8; 256] = {
     let mut table = [INVALID; 256];
@@ -94,6 +169,9 @@ static BASE64: [u8; 256] = {
         table[alphabet[i] as usize] = i as u8;
         i += 1;
     }
+    // The url-safe alphabet's two characters: a run may be written in either alphabet.
+    table[b'-' as usize] = 62;
+    table[b'_' as usize] = 63;
     table
 };
 
@@ -104,30 +182,335 @@ pub(crate) fn is_base64(b: u8) -> bool {
 /// Bytes checked at each sample point, all at once.
 const WINDOW: usize = 16;
 
-/// Calls `f` with every maximal run of base64 characters in `hay` that is at least
-/// `min_run` (≥ 16) bytes long and has a sample point in `samples`. Returns where the
-/// next call should start sampling, so that a caller can sample `hay` block by block.
-pub(crate) fn base64_runs(
+/// Every line of a wrapped run but its last holds at least this many characters (`xxd -p`
+/// wraps at 60, PEM at 64, MIME and GNU `base64` at 76), so that sampling finds every
+/// wrapped run and stays sparse (it costs time on every file), and a token's encoded text
+/// spans few lines.
+pub(crate) const MIN_WRAPPED_LINE: usize = 60;
+
+/// Indentation deeper than this does not continue a wrapped run.
+pub(crate) const MAX_INDENT: usize = 64;
+
+/// What stands at the start of a view, for the lines of wrapped runs.
+#[derive(Clone, Copy)]
+pub(crate) enum ViewStart<'a> {
+    /// The start of a file: a line starts there.
+    Line,
+    /// Somewhere in a line (a window of a large file); when a wrapped run goes on there,
+    /// what its line is.
+    Inside(Option<&'a WrappedLine>),
+}
+
+/// A line of a wrapped run that a window starts inside: what the window cannot see of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct WrappedLine {
+    /// The line's indentation, which the next lines repeat.
+    pub(crate) indent: Vec<u8>,
+    /// The run goes on to the next line.
+    pub(crate) goes_on: bool,
+}
+
+/// One line of a wrapped run.
+struct Line<'a> {
+    indent: &'a [u8],
+    /// Where the line starts, its indentation included; `None` when before the view.
+    start: Option<usize>,
+    /// Its base64 characters.
+    piece: Range<usize>,
+    /// Where the next line starts; `None` at the end of the view.
+    next: Option<usize>,
+    /// The run goes on to the next line: this line is long enough and has no padding.
+    goes_on: bool,
+}
+
+/// An encoded run that [`encoded_runs`] finds.
+pub(crate) enum Found<'p> {
+    /// A base64 run, as its pieces: one maximal run of base64 characters, or the lines of
+    /// a wrapped run.
+    Base64(&'p [Range<usize>]),
+    /// A run of percent-encoded bytes (`%70%61…`), every byte written `%` and two hex
+    /// digits.
+    Percent(Range<usize>),
+}
+
+/// How long encoded runs must be to be worth decoding.
+#[derive(Clone, Copy)]
+pub(crate) struct MinRuns {
+    /// Base64 characters (at least 16).
+    pub(crate) base64: usize,
+    /// Bytes of percent-encoded text (at least 18).
+    pub(crate) percent: usize,
+}
+
+/// Calls `f` with every encoded run in `hay` at least as long as `min` says that has a
+/// sample point in `samples`. Returns where the next call should start sampling, so that
+/// a caller can sample `hay` block by block.
+///
+/// A base64 run is wrapped when it goes on over lines of the same indentation (`\n` or
+/// `\r\n` between them), each line all base64 characters after its indentation, every
+/// line but the last at least [`MIN_WRAPPED_LINE`] long and without padding.
+pub(crate) fn encoded_runs(
     hay: &[u8],
     samples: Range<usize>,
-    min_run: usize,
-    mut f: impl FnMut(Range<usize>),
+    min: MinRuns,
+    view_start: ViewStart,
+    mut f: impl FnMut(Found),
 ) -> usize {
-    // Every run of `min_run` bytes holds a whole window that starts at a sample point.
-    let stride = min_run.max(WINDOW) - WINDOW + 1;
+    // Every run of `min.base64` bytes, every line of a wrapped run but the last, and every
+    // percent-encoded run holds a whole window that starts at a sample point.
+    let stride = min.base64.clamp(WINDOW, MIN_WRAPPED_LINE) - WINDOW + 1;
+    debug_assert!(min.percent >= stride + WINDOW);
+    let mut pieces = Vec::new();
     let mut p = samples.start;
+    // Percent-encoded runs are long: sampled more sparsely, from here on.
+    let mut percent_at = p;
     while p < samples.end && p + WINDOW <= hay.len() {
-        if base64_mask(window(hay, p)) != ALL {
+        let w = window(hay, p);
+        if base64_mask(w) == ALL {
+            let piece = run_start(hay, p)..run_end(hay, p + WINDOW);
+            wrapped_run(hay, piece, view_start, &mut pieces);
+            if pieces.iter().map(Range::len).sum::<usize>() >= min.base64 {
+                f(Found::Base64(&pieces));
+            }
+            p = pieces.last().map_or(p, |last| last.end) + 1;
+        } else if p < percent_at {
             p += stride;
-            continue;
+        } else if let Some(first) = every_third(byte_mask(w, b'%')) {
+            let run = percent_run(hay, p + first);
+            if run.len() >= min.percent {
+                f(Found::Percent(run.clone()));
+            }
+            p = run.end + 1;
+        } else {
+            // Every percent-encoded run of `min.percent` bytes still holds a whole window
+            // that starts at a sample point checked for one: checks are at most
+            // `min.percent - WINDOW` apart.
+            percent_at = p + (min.percent - WINDOW).saturating_sub(stride);
+            p += stride;
         }
-        let (start, end) = (run_start(hay, p), run_end(hay, p + WINDOW));
-        if end - start >= min_run {
-            f(start..end);
-        }
-        p = end + 1;
     }
     p
+}
+
+/// Where the first `%` stands in a window that `%` fills every third byte of, as in
+/// percent-encoded bytes.
+fn every_third(percents: u32) -> Option<usize> {
+    const EVERY_THIRD: u32 = 0b1001_0010_0100_1001;
+    (0..3).find(|&phase| percents == (EVERY_THIRD << phase) & ALL)
+}
+
+/// The run of percent-encoded bytes around the `%` at `at`.
+fn percent_run(hay: &[u8], at: usize) -> Range<usize> {
+    let is_triple = |i: usize| {
+        hay.get(i..i + 3)
+            .is_some_and(|t| t[0] == b'%' && t[1].is_ascii_hexdigit() && t[2].is_ascii_hexdigit())
+    };
+    let mut start = at;
+    while start >= 3 && is_triple(start - 3) {
+        start -= 3;
+    }
+    let mut end = at;
+    while is_triple(end) {
+        end += 3;
+    }
+    start..end
+}
+
+/// Decodes percent-encoded bytes, each `%` and two hex digits, into `out` (cleared first).
+pub(crate) fn percent_decode(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    for triple in text.chunks_exact(3) {
+        out.push(hex_digit(triple[1]) << 4 | hex_digit(triple[2]));
+    }
+}
+
+/// The value of a hex digit (0 for any other byte).
+fn hex_digit(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => 0,
+    }
+}
+
+/// The pieces of the run that the maximal run of base64 characters `piece` is part of:
+/// `piece` alone, or the lines of the wrapped run it is a line of.
+pub(crate) fn wrapped_run(
+    hay: &[u8],
+    piece: Range<usize>,
+    view_start: ViewStart,
+    pieces: &mut Vec<Range<usize>>,
+) {
+    pieces.clear();
+    let Some(line) = line_of(hay, piece.clone(), view_start) else {
+        pieces.push(piece);
+        return;
+    };
+    let mut at = previous_line(hay, &line, view_start);
+    while let Some(before) = at {
+        pieces.push(before.piece.clone());
+        at = previous_line(hay, &before, view_start);
+    }
+    pieces.reverse();
+    pieces.push(piece);
+    let mut at = next_line(hay, &line, view_start);
+    while let Some(after) = at {
+        pieces.push(after.piece.clone());
+        at = next_line(hay, &after, view_start);
+    }
+}
+
+/// The line that `piece` is all the base64 of, after indentation and before padding, if
+/// it is.
+fn line_of<'a>(hay: &'a [u8], piece: Range<usize>, view_start: ViewStart<'a>) -> Option<Line<'a>> {
+    let padding = hay[piece.end..]
+        .iter()
+        .take(2)
+        .take_while(|&&b| b == b'=')
+        .count();
+    let after = piece.end + padding;
+    let next = match hay.get(after..after + 2) {
+        _ if after == hay.len() => None,
+        Some([b'\r', b'\n']) => Some(after + 2),
+        _ if hay[after] == b'\n' => Some(after + 1),
+        _ => return None,
+    };
+    let start = memchr::memrchr(b'\n', &hay[..piece.start]).map(|n| n + 1);
+    let (start, indent, long) = match (start, view_start) {
+        (None, ViewStart::Inside(Some(line))) if piece.start == 0 => {
+            (None, &line.indent[..], line.goes_on)
+        }
+        (None, ViewStart::Inside(_)) => return None,
+        (start, _) => {
+            let start = start.unwrap_or(0);
+            let indent = &hay[start..piece.start];
+            let is_indent =
+                indent.len() <= MAX_INDENT && indent.iter().all(|&b| b == b' ' || b == b'\t');
+            if !is_indent {
+                return None;
+            }
+            (Some(start), indent, piece.len() >= MIN_WRAPPED_LINE)
+        }
+    };
+    Some(Line {
+        indent,
+        start,
+        piece,
+        next,
+        goes_on: long && padding == 0 && next.is_some(),
+    })
+}
+
+/// The line before `line` in its wrapped run, if the run goes on from it.
+fn previous_line<'a>(
+    hay: &'a [u8],
+    line: &Line<'a>,
+    view_start: ViewStart<'a>,
+) -> Option<Line<'a>> {
+    let end = line.start?.checked_sub(1)?;
+    let end = if end > 0 && hay[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
+    if end == 0 || !is_base64(hay[end - 1]) {
+        return None;
+    }
+    let before = line_of(hay, run_start(hay, end)..end, view_start)?;
+    (before.goes_on && before.indent == line.indent).then_some(before)
+}
+
+/// The line after `line` in its wrapped run, if the run goes on to it.
+fn next_line<'a>(hay: &'a [u8], line: &Line<'a>, view_start: ViewStart<'a>) -> Option<Line<'a>> {
+    if !line.goes_on {
+        return None;
+    }
+    let start = line.next? + line.indent.len();
+    if !hay.get(line.next?..start)?.eq(line.indent)
+        || !hay.get(start).is_some_and(|&b| is_base64(b))
+    {
+        return None;
+    }
+    let after = line_of(hay, start..run_end(hay, start), view_start)?;
+    (after.indent == line.indent).then_some(after)
+}
+
+/// Where a window that would start at `at` starts instead, when `at` lies in a base64 run
+/// (or between two lines of a wrapped run): at a character of the run in its quantum
+/// phase, so that decoding in the window goes on as in the whole view.
+pub(crate) struct InRun {
+    /// Where the window starts.
+    pub(crate) at: usize,
+    /// Where the run starts (0 when it goes on from before `hay`, whose start is in phase).
+    pub(crate) run_start: usize,
+    /// The line the window starts in, when it is a line of a wrapped run.
+    pub(crate) line: Option<WrappedLine>,
+}
+
+/// See [`InRun`]; `None` when `at` is not in a run, or too near its end to move in phase.
+pub(crate) fn in_run(hay: &[u8], at: usize, view_start: ViewStart) -> Option<InRun> {
+    let mut pieces = Vec::new();
+    let q = if hay.get(at).is_some_and(|&b| is_base64(b)) {
+        at
+    } else {
+        // Between two lines of a wrapped run, or in the indentation of its first.
+        let mut q = at;
+        q += usize::from(hay.get(q) == Some(&b'\r'));
+        q += usize::from(hay.get(q) == Some(&b'\n'));
+        let indent = hay.get(q..)?.iter().take(MAX_INDENT + 1);
+        q += indent.take_while(|&&b| b == b' ' || b == b'\t').count();
+        if !hay.get(q).is_some_and(|&b| is_base64(b)) {
+            return None;
+        }
+        wrapped_run(
+            hay,
+            run_start(hay, q)..run_end(hay, q),
+            view_start,
+            &mut pieces,
+        );
+        if pieces.len() < 2 {
+            return None;
+        }
+        q
+    };
+    if pieces.is_empty() {
+        wrapped_run(
+            hay,
+            run_start(hay, q)..run_end(hay, q),
+            view_start,
+            &mut pieces,
+        );
+    }
+    let mut joined = 0;
+    let mut found = false;
+    for piece in &pieces {
+        let from = if found {
+            piece.start
+        } else if piece.contains(&q) {
+            found = true;
+            q
+        } else {
+            joined += piece.len();
+            continue;
+        };
+        let phase = (joined + from - piece.start) % 4;
+        let at = from + (4 - phase) % 4;
+        if at < piece.end {
+            let line = line_of(hay, piece.clone(), view_start).map(|l| WrappedLine {
+                indent: l.indent.to_vec(),
+                goes_on: l.goes_on,
+            });
+            let run_start = pieces[0].start;
+            return Some(InRun {
+                at,
+                run_start,
+                line,
+            });
+        }
+        joined += piece.len();
+    }
+    None
 }
 
 /// A mask with a bit for every byte of a window.
@@ -184,10 +567,30 @@ fn base64_mask(window: &[u8; WINDOW]) -> u32 {
         // Setting bit 5 folds A-Z onto a-z and moves no other byte into a-z.
         let letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
         let slash_digits = in_range(x, b'/', b'9');
-        let plus = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'+' as i8));
-        let valid = _mm_or_si128(letters, _mm_or_si128(slash_digits, plus));
+        let eq = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+        let signs = _mm_or_si128(eq(b'+'), _mm_or_si128(eq(b'-'), eq(b'_')));
+        let valid = _mm_or_si128(letters, _mm_or_si128(slash_digits, signs));
         _mm_movemask_epi8(valid) as u32
     }
+}
+
+/// A bit for each byte of the window, set where the byte is `b`.
+#[cfg(target_arch = "x86_64")]
+fn byte_mask(window: &[u8; WINDOW], b: u8) -> u32 {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86_64, and the load reads exactly the 16 bytes of `window`.
+    unsafe {
+        let x = _mm_loadu_si128(window.as_ptr().cast());
+        _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8))) as u32
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn byte_mask(window: &[u8; WINDOW], b: u8) -> u32 {
+    window
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (i, &x)| mask | (u32::from(x == b) << i))
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -242,6 +645,42 @@ pub(crate) fn base64_encoded_span(span: &Range<usize>) -> Range<usize> {
     char_of(span.start)..char_of(span.end.max(span.start + 1) - 1) + 2
 }
 
+/// Calls `f` with every maximal run of hex digits in `text` (all base64 characters: hex
+/// bytes are found inside base64 runs) at least `min_run` long.
+pub(crate) fn hex_runs(text: &[u8], min_run: usize, mut f: impl FnMut(Range<usize>)) {
+    let mut i = 0;
+    while i + min_run <= text.len() {
+        // A run of `min_run` holds the digit at `i + min_run - 1`: look there first.
+        let probe = i + min_run - 1;
+        if !text[probe].is_ascii_hexdigit() {
+            i = probe + 1;
+            continue;
+        }
+        let start = (i..probe)
+            .rev()
+            .find(|&j| !text[j].is_ascii_hexdigit())
+            .map_or(i, |j| j + 1);
+        let end = text[probe..]
+            .iter()
+            .position(|b| !b.is_ascii_hexdigit())
+            .map_or(text.len(), |n| probe + n);
+        if end - start >= min_run {
+            f(start..end);
+        }
+        i = end + 1;
+    }
+}
+
+/// Decodes hex digits, two to a byte, into `out` (cleared first); an odd last digit is
+/// dropped.
+pub(crate) fn hex_decode(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        text.chunks_exact(2)
+            .map(|p| hex_digit(p[0]) << 4 | hex_digit(p[1])),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +704,40 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn percent_encoded_runs_are_found_wherever_they_start() {
+        let encoded: String = "pa1.0/0F1E".bytes().map(|b| format!("%{b:02X}")).collect();
+        for pad in 0..40 {
+            let hay = format!("{}?t={encoded}&x=%2", "x y ".repeat(pad));
+            assert_eq!(runs(&hay, 8), vec![format!("%:{encoded}")], "{pad}");
+        }
+        let mut out = Vec::new();
+        percent_decode(encoded.as_bytes(), &mut out);
+        assert_eq!(out, b"pa1.0/0F1E");
+        // Too short, or not every byte encoded.
+        assert!(runs(&format!("?t={}", &encoded[..21]), 8).is_empty());
+        assert!(runs(&encoded.replace("%31", "1"), 8).is_empty());
+    }
+
+    #[test]
+    fn hex_runs_and_bytes() {
+        let hex = "7061312e302F41";
+        let text = format!("0x{hex}QQ{}", &hex[..5]);
+        let mut found = Vec::new();
+        hex_runs(text.as_bytes(), 6, |r| found.push(&text[r]));
+        assert_eq!(found, vec![hex]);
+        let mut out = Vec::new();
+        hex_decode(hex.as_bytes(), &mut out);
+        assert_eq!(out, b"pa1.0/A");
+        for len in 0..20 {
+            let text = "F".repeat(len);
+            let mut found = Vec::new();
+            hex_runs(text.as_bytes(), 6, |r| found.push((r.start, r.end)));
+            let want = if len >= 6 { vec![(0, len)] } else { vec![] };
+            assert_eq!(found, want, "{len}");
+        }
     }
 
     #[test]
@@ -323,10 +796,66 @@ mod tests {
         }
     }
 
-    fn runs(hay: &str, min: usize) -> Vec<&str> {
+    /// The runs in `hay`, their pieces joined.
+    fn runs(hay: &str, min: usize) -> Vec<String> {
         let mut found = Vec::new();
-        base64_runs(hay.as_bytes(), 0..hay.len(), min, |r| found.push(&hay[r]));
+        let min = MinRuns {
+            base64: min,
+            percent: 3 * min,
+        };
+        encoded_runs(
+            hay.as_bytes(),
+            0..hay.len(),
+            min,
+            ViewStart::Line,
+            |r| match r {
+                Found::Base64(r) => found.push(r.iter().map(|p| &hay[p.clone()]).collect()),
+                Found::Percent(r) => found.push(format!("%:{}", &hay[r])),
+            },
+        );
         found
+    }
+
+    #[test]
+    fn wrapped_runs_are_joined_over_lines_of_the_same_indentation() {
+        let (a, b, c) = ("QUJD".repeat(16), "RUZH".repeat(15), "SElK==");
+        let joined = format!("{a}{b}{}", &c[..4]);
+        for (indent, eol) in [("", "\n"), ("", "\r\n"), ("  ", "\n"), ("\t\t", "\r\n")] {
+            let block = format!("{indent}{a}{eol}{indent}{b}{eol}{indent}{c}{eol}");
+            for around in ["", "key: |\n", "-----\n"] {
+                let hay = format!("{around}{block}{around}");
+                assert_eq!(runs(&hay, 40), vec![joined.clone()], "{hay:?}");
+            }
+        }
+        // A url-safe run, a group of which starts with `-` or `_`.
+        let url = format!("{}\n{}\n", "-_Q".repeat(21), "_-Q".repeat(21));
+        assert_eq!(runs(&url, 40), vec![url.replace('\n', "")]);
+    }
+
+    #[test]
+    fn runs_end_where_the_wrapping_does() {
+        let a = "QUJD".repeat(16);
+        // Another indentation, a line with other text, a padded line, a short line: each
+        // ends the run (the short and the padded line are its last).
+        for (hay, want) in [
+            (format!("  {a}\n    {a}\n"), vec![a.clone(), a.clone()]),
+            (format!("{a}\n{a} x\n"), vec![a.clone(), a.clone()]),
+            (format!("{a}==\n{a}\n"), vec![a.clone(), a.clone()]),
+            (
+                format!("{a}\nQUJD\n{a}\n"),
+                vec![format!("{a}QUJD"), a.clone()],
+            ),
+            (format!("{a} \n{a}\n"), vec![a.clone(), a.clone()]),
+            (format!("x {a}\n{a}\n"), vec![a.clone(), a.clone()]),
+        ] {
+            assert_eq!(runs(&hay, 16), want, "{hay:?}");
+        }
+        // Lines shorter than `MIN_WRAPPED_LINE` wrap nothing but the last.
+        let short = "QUJD".repeat(6);
+        assert_eq!(
+            runs(&format!("{short}\n{short}\n"), 16),
+            vec![short.clone(), short]
+        );
     }
 
     #[test]
@@ -352,8 +881,53 @@ mod tests {
             .into_iter()
             .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
             .collect();
-        assert_eq!(utf16_text(&le), Some((text.to_string(), Encoding::Utf16le)));
-        assert_eq!(utf16_text(&be), Some((text.to_string(), Encoding::Utf16be)));
-        assert_eq!(utf16_text(text.as_bytes()), None);
+        assert_decodes(&le, text, Encoding::Utf16le);
+        assert_decodes(&be, text, Encoding::Utf16be);
+        assert_eq!(decoded_text(text.as_bytes()), None);
+    }
+
+    fn assert_decodes(data: &[u8], text: &str, encoding: Encoding) {
+        assert_eq!(decoded_text(data), Some((text.to_string(), encoding)));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_by_its_zero_bytes() {
+        let text = "$env:TOKEN = 'päss' # a line of text\r\n".repeat(2);
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decoded_text(&le), Some((text.clone(), Encoding::Utf16le)));
+        assert_eq!(decoded_text(&be), Some((text.clone(), Encoding::Utf16be)));
+        // Too short to tell, not text, or zeros on both sides: not UTF-16.
+        assert_eq!(decoded_text(&le[..20]), None);
+        assert_eq!(decoded_text(&[0u8; 400]), None);
+        let mixed: Vec<u8> = (0..400u32)
+            .map(|i| if i % 5 == 0 { 0 } else { i as u8 | 1 })
+            .collect();
+        assert_eq!(decoded_text(&mixed), None);
+    }
+
+    #[test]
+    fn utf32_with_bom_is_decoded_even_split() {
+        let text = "token: pä😀\u{10FFFF}\n";
+        let le: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(text.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+            .collect();
+        let be: Vec<u8> = [0, 0, 0xFE, 0xFF]
+            .into_iter()
+            .chain(text.chars().flat_map(|c| u32::from(c).to_be_bytes()))
+            .collect();
+        assert_decodes(&le, text, Encoding::Utf32le);
+        assert_decodes(&be, text, Encoding::Utf32be);
+        for split in 4..le.len() {
+            let mut out = Vec::new();
+            let mut d = TextDecoder::new(Encoding::Utf32le);
+            d.decode(&le[4..split], false, &mut out);
+            d.decode(&le[split..], true, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), text, "{split}");
+        }
+        // Not a code point: U+FFFD.
+        let bad = [0xFF, 0xFE, 0, 0, 0, 0xD8, 0, 0, 0x41, 0, 0, 0];
+        assert_eq!(decoded_text(&bad).unwrap().0, "\u{FFFD}A");
     }
 }

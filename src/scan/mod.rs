@@ -27,6 +27,9 @@ pub(crate) const BINARY_SNIFF: usize = 8192;
 /// Base64 runs shorter than this are not decoded, whatever the rules' shortest match.
 const MIN_BASE64_RUN: usize = 16;
 
+/// Percent-encoded runs shorter than this are not decoded: sampling finds longer ones.
+const MIN_PERCENT_RUN: usize = 64;
+
 /// Views larger than this are scanned block by block.
 const BLOCK: usize = 1 << 16;
 
@@ -58,6 +61,59 @@ pub struct Scratch {
     decoded_matches: MatchScratch,
     raw: Vec<RawMatch>,
     decoded: Vec<u8>,
+    /// The characters of a wrapped base64 run, without its line breaks and indentation.
+    joined: Vec<u8>,
+}
+
+/// A base64 run's characters, joined when the run is wrapped over several lines.
+struct Run<'a> {
+    text: &'a [u8],
+    pieces: &'a [Range<usize>],
+}
+
+impl<'a> Run<'a> {
+    /// The run of `pieces` of `view`, joined in `joined` when there is more than one.
+    fn new(view: &'a [u8], pieces: &'a [Range<usize>], joined: &'a mut Vec<u8>) -> Run<'a> {
+        let text = match pieces {
+            [one] => &view[one.clone()],
+            _ => {
+                joined.clear();
+                for piece in pieces {
+                    joined.extend_from_slice(&view[piece.clone()]);
+                }
+                &joined[..]
+            }
+        };
+        Run { text, pieces }
+    }
+
+    /// Where characters `chars` of the run stand in `view`, and, when `padded`, the
+    /// padding after them when they end the run.
+    fn span(&self, view: &[u8], chars: Range<usize>, padded: bool) -> Range<usize> {
+        let chars = chars.start..chars.end.min(self.text.len());
+        let start = self.offset(chars.start);
+        let mut end = self.offset(chars.end.max(chars.start + 1) - 1) + 1;
+        if padded && chars.end == self.text.len() {
+            // The padding belongs to the encoded secret.
+            end += view[end..]
+                .iter()
+                .take(2)
+                .take_while(|&&b| b == b'=')
+                .count();
+        }
+        start..end
+    }
+
+    /// Where the run's character `i` stands in the view.
+    fn offset(&self, mut i: usize) -> usize {
+        for piece in self.pieces {
+            if i < piece.len() {
+                return piece.start + i;
+            }
+            i -= piece.len();
+        }
+        self.pieces[self.pieces.len() - 1].end
+    }
 }
 
 /// A part of a view of a file, scanned on its own: one of the overlapping windows of a file
@@ -72,6 +128,8 @@ pub(crate) struct Part<'a> {
     pub(crate) outer: Option<Encoding>,
     /// The file is binary: its findings get no snippet.
     pub(crate) binary: bool,
+    /// What stands at its start, for wrapped base64 runs.
+    pub(crate) start: decode::ViewStart<'a>,
 }
 
 impl<'a> Part<'a> {
@@ -83,6 +141,7 @@ impl<'a> Part<'a> {
             origin: Origin::START,
             outer,
             binary: outer.is_none() && is_binary(bytes),
+            start: decode::ViewStart::Line,
         }
     }
 }
@@ -166,7 +225,7 @@ impl Scanner {
         scratch: &mut Scratch,
         emit: &mut dyn FnMut(Match),
     ) {
-        let Some((text, encoding)) = decode::utf16_text(data) else {
+        let Some((text, encoding)) = decode::decoded_text(data) else {
             return self.scan_part(&Part::whole(data, None), None, scratch, emit);
         };
         let part = Part::whole(text.as_bytes(), Some(encoding));
@@ -285,11 +344,24 @@ impl Scanner {
         hits: &mut Vec<Hit>,
     ) {
         let Sampling { next, run_before } = *sampling;
-        sampling.next = decode::base64_runs(part.bytes, next..end, self.min_base64_run, |run| {
-            // A run that goes on from before the window is as long as all of it.
-            let before = if run.start == 0 { run_before } else { 0 };
-            self.base64_hits(part, run, before, scratch, hits);
-        });
+        let min = decode::MinRuns {
+            base64: self.min_base64_run,
+            // A secret of n bytes is 3n characters percent-encoded.
+            percent: self
+                .matcher
+                .min_match_len
+                .saturating_mul(3)
+                .max(MIN_PERCENT_RUN),
+        };
+        sampling.next =
+            decode::encoded_runs(part.bytes, next..end, min, part.start, |run| match run {
+                decode::Found::Base64(pieces) => {
+                    // A run that goes on from before the window is as long as all of it.
+                    let before = if pieces[0].start == 0 { run_before } else { 0 };
+                    self.base64_hits(part, pieces, before, scratch, hits);
+                }
+                decode::Found::Percent(run) => self.percent_hits(part, run, scratch, hits),
+            });
     }
 
     /// Matches just outside a window's `keep`, found by the windows beside it: not this
@@ -334,49 +406,95 @@ impl Scanner {
         }
     }
 
-    /// Matches in one base64 run of the part, placed where their encoded text stands.
-    /// `before` is how much of the run lies before the part.
+    /// Matches in one base64 run of the part, placed where their encoded text stands: the
+    /// run is `pieces` of the part, one or the lines of a wrapped run. `before` is how much
+    /// of the run lies before the part.
     fn base64_hits(
         &self,
         part: &Part,
-        run: Range<usize>,
+        pieces: &[Range<usize>],
         before: usize,
         scratch: &mut Scratch,
         hits: &mut Vec<Hit>,
     ) {
         let view = part.bytes;
+        // Taken out of the scratch while the run borrows it, and put back.
+        let mut joined = std::mem::take(&mut scratch.joined);
+        let run = Run::new(view, pieces, &mut joined);
+        let Scratch {
+            decoded_matches: matches,
+            raw,
+            decoded,
+            ..
+        } = &mut *scratch;
+        // The secret may start at any byte of the decoded text, but decoding must start on
+        // a quantum boundary. A run's start usually is one; for short runs, which may have
+        // base64-like text glued before them, try the others too.
+        let span = pieces[0].start..pieces[pieces.len() - 1].end;
+        let realign = span.len() + before <= MAX_REALIGNED_RUN;
+        let skips = if realign { 4 } else { 1 };
+        for skip in 0..skips.min(run.text.len()) {
+            decode::base64_decode(&run.text[skip..], decoded);
+            self.matcher.find_all(decoded, matches, raw);
+            // A glued match in decoded text never shows in a snippet: the encoded text does.
+            for m in raw.drain(..).filter(|m| m.alone) {
+                let enc = decode::base64_encoded_span(&m.span);
+                let mut h = hit(&m, decoded, part.outer, Some(Encoding::Base64));
+                h.span = run.span(view, skip + enc.start..skip + enc.end, true);
+                hits.push(h);
+            }
+        }
+        self.hex_hits(part, &run, scratch, hits);
+        scratch.joined = joined;
+    }
+
+    /// Matches in a run of percent-encoded bytes, every byte written `%` and two digits.
+    fn percent_hits(
+        &self,
+        part: &Part,
+        run: Range<usize>,
+        scratch: &mut Scratch,
+        hits: &mut Vec<Hit>,
+    ) {
         let Scratch {
             decoded_matches: matches,
             raw,
             decoded,
             ..
         } = scratch;
-        // The secret may start at any byte of the decoded text, but decoding must start on
-        // a quantum boundary. A run's start usually is one; for short runs, which may have
-        // base64-like text glued before them, try the others too.
-        let realign = run.len() + before <= MAX_REALIGNED_RUN;
-        let skips = if realign { 4 } else { 1 };
-        for skip in 0..skips {
-            let start = run.start + skip;
-            decode::base64_decode(&view[start..run.end], decoded);
-            self.matcher.find_all(decoded, matches, raw);
-            // A glued match in decoded text never shows in a snippet: the encoded text does.
-            for m in raw.drain(..).filter(|m| m.alone) {
-                let enc = decode::base64_encoded_span(&m.span);
-                let mut h = hit(&m, decoded, part.outer, Some(Encoding::Base64));
-                let mut end = (start + enc.end).min(run.end);
-                if end == run.end {
-                    // The padding belongs to the encoded secret.
-                    end += view[end..]
-                        .iter()
-                        .take(2)
-                        .take_while(|&&b| b == b'=')
-                        .count();
-                }
-                h.span = start + enc.start..end;
-                hits.push(h);
-            }
+        decode::percent_decode(&part.bytes[run.clone()], decoded);
+        self.matcher.find_all(decoded, matches, raw);
+        for m in raw.drain(..).filter(|m| m.alone) {
+            let mut h = hit(&m, decoded, part.outer, Some(Encoding::PercentEncoded));
+            h.span = run.start + 3 * m.span.start..run.start + 3 * m.span.end;
+            hits.push(h);
         }
+    }
+
+    /// Matches in the runs of hex digits in a base64 run (`xxd -p`, SQL `X'…'`), decoded
+    /// from either digit, placed where their digits stand.
+    fn hex_hits(&self, part: &Part, run: &Run, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
+        let Scratch {
+            decoded_matches: matches,
+            raw,
+            decoded,
+            ..
+        } = scratch;
+        // A secret of n bytes is 2n digits.
+        let min = self.matcher.min_match_len.saturating_mul(2);
+        decode::hex_runs(run.text, min, |digits| {
+            for skip in 0..2 {
+                let start = digits.start + skip;
+                decode::hex_decode(&run.text[start..digits.end], decoded);
+                self.matcher.find_all(decoded, matches, raw);
+                for m in raw.drain(..).filter(|m| m.alone) {
+                    let mut h = hit(&m, decoded, part.outer, Some(Encoding::Hex));
+                    let chars = start + 2 * m.span.start..start + 2 * m.span.end;
+                    h.span = run.span(part.bytes, chars, false);
+                    hits.push(h);
+                }
+            }
+        });
     }
 
     /// The matches for the hits that start in the part's `keep` and are reported, handed
@@ -442,16 +560,7 @@ fn position(locator: &mut locate::Locator, span: &Range<usize>) -> Position {
 /// A hit for match `m` of `hay`, whose encodings are `outer`, then `layer`, then whatever
 /// escaping the matched text itself shows.
 fn hit(m: &RawMatch, hay: &[u8], outer: Option<Encoding>, layer: Option<Encoding>) -> Hit {
-    let text = &hay[m.span.clone()];
-    let escaped = if memchr::memmem::find(text, b"\\/").is_some() {
-        Some(Encoding::JsonEscaped)
-    } else if memchr::memmem::find(text, b"%2F").is_some()
-        || memchr::memmem::find(text, b"%2f").is_some()
-    {
-        Some(Encoding::PercentEncoded)
-    } else {
-        None
-    };
+    let escaped = escaping(&hay[m.span.clone()]);
     let mut encoding: Vec<Encoding> = [outer, layer, escaped].into_iter().flatten().collect();
     if encoding.is_empty() {
         encoding.push(Encoding::Plain);
@@ -462,6 +571,24 @@ fn hit(m: &RawMatch, hay: &[u8], outer: Option<Encoding>, layer: Option<Encoding
         span: m.span.clone(),
         secret: Secret::from_match(&hay[m.secret.clone()]),
         encoding,
+    }
+}
+
+/// How matched text escapes a `/` (see `token::ESCAPED_SLASH`), if it does.
+fn escaping(text: &[u8]) -> Option<Encoding> {
+    let has = |needle: &[u8]| memchr::memmem::find(text, needle).is_some();
+    let ci = |needle: &[u8]| {
+        text.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if has(b"\\/") || ci(b"\\u002f") {
+        Some(Encoding::JsonEscaped)
+    } else if ci(b"%2f") || ci(b"%252f") {
+        Some(Encoding::PercentEncoded)
+    } else if ci(b"&#x2f;") || has(b"&#47;") || has(b"&sol;") {
+        Some(Encoding::HtmlEscaped)
+    } else {
+        None
     }
 }
 

@@ -10,7 +10,7 @@
 
 use std::io::{self, Read};
 
-use super::decode::{self, utf16_encoding, Utf16Decoder};
+use super::decode::{self, text_encoding, InRun, TextDecoder, ViewStart, WrappedLine};
 use super::matcher::Carried;
 use super::{Match, Origin, Part, Scanner, Scratch};
 
@@ -38,8 +38,8 @@ impl Windows {
 pub(crate) enum Source<R> {
     /// The file's own bytes.
     Raw(R),
-    /// The file's text, decoded from UTF-16 to UTF-8.
-    Utf16(R, Utf16Decoder),
+    /// The file's text, decoded from UTF-16 or UTF-32 to UTF-8.
+    Decoded(R, TextDecoder),
 }
 
 impl<R: Read> Source<R> {
@@ -49,7 +49,7 @@ impl<R: Read> Source<R> {
         let missing = want.saturating_sub(buf.len()) as u64;
         match self {
             Source::Raw(reader) => Ok(reader.take(missing).read_to_end(buf)? < missing as usize),
-            Source::Utf16(reader, decoder) => {
+            Source::Decoded(reader, decoder) => {
                 let mut raw = Vec::new();
                 while buf.len() < want {
                     // Text is from half to 1.5 times as long as its UTF-16.
@@ -72,13 +72,16 @@ impl Scanner {
     /// and the file must be scanned whole.
     pub(crate) fn window_overlap(&self, context: usize) -> Option<usize> {
         let longest = self.matcher.max_match_len?;
-        // A match encoded in base64, and a quantum of phase.
-        Some(longest.max(longest.div_ceil(3) * 4 + 4) + context)
+        // A match encoded in base64 and a quantum of phase, or in hex and a digit.
+        let encoded = (longest.div_ceil(3) * 4 + 4).max(2 * longest + 2);
+        // Wrapped: a line break and an indentation every `MIN_WRAPPED_LINE` characters.
+        let breaks = (encoded / decode::MIN_WRAPPED_LINE + 2) * (decode::MAX_INDENT + 2);
+        Some(longest.max(encoded + breaks) + context)
     }
 
     /// Scans a file window by window, as [`Scanner::scan`] scans one held whole: its
-    /// UTF-16 text when it starts with a byte-order mark, and its bytes unless it is that
-    /// text alone. `open(skip)` reads the file from byte `skip` on; it is called once for
+    /// UTF-16 or UTF-32 text when it is that ([`text_encoding`]), and its bytes unless it
+    /// is that text alone. `open(skip)` reads the file from byte `skip` on; it is called once for
     /// each pass over the file. Each window's findings, with spans in the window, go to
     /// `each` one at a time, together with the window and its offset in the view (spans
     /// of decoded text are `None`).
@@ -97,14 +100,10 @@ impl Scanner {
         } else {
             Content::Text
         };
-        let utf16 = utf16_encoding(buf);
-        let source = |reader| match utf16 {
-            Some(encoding) => Source::Utf16(reader, Utf16Decoder::new(encoding)),
-            None => Source::Raw(reader),
-        };
-        if utf16.is_some() {
+        if let Some(te) = text_encoding(buf) {
+            let source = |reader| Source::Decoded(reader, TextDecoder::new(te.encoding));
             // Decoded text is text, whatever the bytes.
-            let text = self.view(|| Ok(source(open(2)?)), buf, Content::Text)?;
+            let text = self.view(|| Ok(source(open(te.bom as u64)?)), buf, Content::Text)?;
             self.scan_windows(text, buf, windows, scratch, &mut each)?;
             if raw == Content::Text {
                 return Ok(());
@@ -175,7 +174,8 @@ impl Scanner {
             // A window's own matches start before the overlap at its end, where the next
             // window's start.
             let keep_to = (!eof).then(|| cursor.offset + buf.len() - overlap);
-            let part = cursor.part(buf, keep_to, &view);
+            let line = cursor.run_line.clone();
+            let part = cursor.part(buf, keep_to, &view, line.as_ref());
             let offset = cursor.offset;
             let window: &[u8] = buf;
             let emit = &mut |f| each(window, offset, f);
@@ -224,6 +224,8 @@ pub(crate) struct WindowCursor {
     chain: Vec<usize>,
     /// Where the base64 run that goes on at the window's start starts.
     run_start: Option<usize>,
+    /// When that run is wrapped, the line the window starts in.
+    run_line: Option<WrappedLine>,
 }
 
 impl WindowCursor {
@@ -235,15 +237,22 @@ impl WindowCursor {
             active,
             chain: Vec::new(),
             run_start: None,
+            run_line: None,
         }
     }
 
     /// The window that `buf` holds, as a part to scan: its own matches start before
     /// `keep_to` (anywhere after `keep_from` for the last window).
-    fn part<'b, R>(&self, buf: &'b [u8], keep_to: Option<usize>, view: &View<R>) -> Part<'b> {
+    fn part<'b, R>(
+        &self,
+        buf: &'b [u8],
+        keep_to: Option<usize>,
+        view: &View<R>,
+        line: Option<&'b WrappedLine>,
+    ) -> Part<'b> {
         let outer = match &view.source {
             Source::Raw(_) => None,
-            Source::Utf16(_, d) => Some(d.encoding()),
+            Source::Decoded(_, d) => Some(d.encoding()),
         };
         Part {
             bytes: buf,
@@ -251,17 +260,35 @@ impl WindowCursor {
             origin: self.origin,
             outer,
             binary: view.content == Content::Binary,
+            start: self.start_with(line),
         }
+    }
+
+    /// What stands at the window's start, for wrapped base64 runs, `line` being the line
+    /// of the run that goes on there.
+    fn start_with<'l>(&self, line: Option<&'l WrappedLine>) -> ViewStart<'l> {
+        if self.offset == 0 {
+            ViewStart::Line
+        } else {
+            ViewStart::Inside(line)
+        }
+    }
+
+    /// What stands at the window's start, for wrapped base64 runs.
+    fn view_start(&self) -> ViewStart<'_> {
+        self.start_with(self.run_line.as_ref())
     }
 
     /// Moves on to the next window, dropping from `buf` what it no longer needs: the
     /// next window's own matches start at `keep_to`, and it starts up to `overlap` before.
     fn advance(&mut self, buf: &mut Vec<u8>, keep_to: usize, overlap: usize) {
-        let (next, run_start) = window_start(buf, keep_to - overlap - self.offset);
+        let (next, run) = window_start(buf, keep_to - overlap - self.offset, self.view_start());
+        let (run_start, run_line) = run.map_or((None, None), |r| (Some(r.run_start), r.line));
         self.run_start = run_start.map(|r| match (r, self.run_start) {
             (0, Some(start)) => start,
             (r, _) => self.offset + r,
         });
+        self.run_line = run_line;
         self.origin = self.origin.advance(&buf[..next]);
         buf.drain(..next);
         self.offset += next;
@@ -292,17 +319,14 @@ impl WindowCursor {
 }
 
 /// Where the next window starts, at or near `at`: in the quantum phase of a base64 run
-/// that crosses `at`, else not inside a UTF-8 character. With the start of that run, if
-/// there is one (0 when it goes on from before `buf`).
-fn window_start(buf: &[u8], at: usize) -> (usize, Option<usize>) {
-    let in_run = |i: usize| buf.get(i).is_some_and(|&b| decode::is_base64(b));
-    if (at..at + 4).all(in_run) {
-        // The run started at the window's start at the latest, and that start is in its
-        // phase.
-        let run_start = (0..at).rev().find(|&i| !in_run(i)).map_or(0, |i| i + 1);
-        return (at + (4 - (at - run_start) % 4) % 4, Some(run_start));
+/// (wrapped or not) that crosses `at`, else not inside a UTF-8 character. With that run,
+/// if there is one (its start 0 when it goes on from before `buf`, whose start is in its
+/// phase).
+fn window_start(buf: &[u8], at: usize, view_start: ViewStart) -> (usize, Option<InRun>) {
+    match decode::in_run(buf, at, view_start) {
+        Some(run) => (run.at, Some(run)),
+        None => (char_boundary(buf, at), None),
     }
-    (char_boundary(buf, at), None)
 }
 
 /// The first offset from `at` on that is not inside a UTF-8 character. Columns count each
@@ -372,12 +396,49 @@ mod tests {
         let buf = b"x: QUJDREVGR0hJSktMTU5PUFFSU1RVVldY end";
         let run_start = 3;
         for at in run_start..run_start + 20 {
-            let (start, _) = window_start(buf, at);
+            let (start, _) = window_start(buf, at, ViewStart::Line);
             assert!(start >= at && start < at + 4);
             assert_eq!((start - run_start) % 4, 0, "{at}");
         }
         // A run that reaches the buffer's start is in phase with it.
-        assert_eq!(window_start(b"QUJDREVGR0hJ", 5), (8, Some(0)));
+        let (start, run) = window_start(b"QUJDREVGR0hJ", 5, ViewStart::Inside(None));
+        assert_eq!((start, run.map(|r| r.run_start)), (8, Some(0)));
+    }
+
+    /// In a wrapped run, the phase counts the run's characters, not the line breaks and
+    /// indentation between them; a window never starts between two of its lines.
+    #[test]
+    fn windows_start_in_the_phase_of_a_wrapped_run() {
+        // 61 characters: lines start out of phase.
+        let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpBQkNERUZHSElKS0xNTk9QQUJD";
+        for (indent, eol) in [("", "\n"), ("  ", "\r\n"), ("\t", "\n")] {
+            let text =
+                format!("k: |{eol}{indent}{line}{eol}{indent}{line}{eol}{indent}QUJD{eol}x{eol}");
+            let buf = text.as_bytes();
+            let chars: Vec<usize> = (0..buf.len())
+                .filter(|&i| {
+                    let line_start = buf[..i]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |n| n + 1);
+                    let content = line_start + indent.len();
+                    buf[content..].starts_with(b"Q") && i >= content && decode::is_base64(buf[i])
+                })
+                .collect();
+            for at in chars[0] - indent.len() - 1..*chars.last().unwrap() - 3 {
+                let (start, run) = window_start(buf, at, ViewStart::Line);
+                let run = run.unwrap_or_else(|| panic!("{at} is in the run"));
+                let joined = chars
+                    .iter()
+                    .position(|&c| c == start)
+                    .expect("a character of the run");
+                assert_eq!(joined % 4, 0, "{at}");
+                assert!(start >= at, "{at}");
+                assert_eq!(run.run_start, chars[0]);
+                let line = run.line.expect("a wrapped line");
+                assert_eq!(line.indent, indent.as_bytes());
+            }
+        }
     }
 
     /// The cursor moves window by window: each window's bytes are the view's from its
@@ -401,7 +462,7 @@ mod tests {
             buf.extend_from_slice(&data[offset + buf.len()..end]);
             let eof = end == data.len();
             let keep_to = (!eof).then(|| offset + buf.len() - overlap);
-            let part = cursor.part(&buf, keep_to, &view);
+            let part = cursor.part(&buf, keep_to, &view, None);
             assert_eq!(part.bytes, &data[offset..end]);
             assert_eq!(
                 part.origin,
@@ -426,7 +487,7 @@ mod tests {
         let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         for split in 0..=le.len() {
             let mut out = Vec::new();
-            let mut d = decode::Utf16Decoder::new(Encoding::Utf16le);
+            let mut d = decode::TextDecoder::new(Encoding::Utf16le);
             d.decode(&le[..split], false, &mut out);
             d.decode(&le[split..], true, &mut out);
             assert_eq!(String::from_utf8(out).unwrap(), text, "{split}");

@@ -6,7 +6,7 @@ use tokenlint::rules::RuleSet;
 use tokenlint::scan::{Scanner, Scratch};
 
 use crate::common;
-use common::{base64, token};
+use common::{base64, hex, percent, token, wrap};
 
 fn scanner() -> Scanner {
     Scanner::new(&RuleSet::load(&[]).unwrap(), true).unwrap()
@@ -124,7 +124,7 @@ proptest! {
     fn every_encoding_is_found_on_its_line(
         before in proptest::collection::vec(line(), 0..5),
         seed in any::<u32>(),
-        encoding in 0..6usize,
+        encoding in 0..18usize,
         lead in 0..3usize,
     ) {
         let t = token("pa", seed);
@@ -140,15 +140,27 @@ proptest! {
             2 => format!("?v={}", payload.replace('/', "%2F")),
             // Protobuf (a length byte, `M` for 77) in base64, as in gRPC-web bodies.
             5 => format!("v: {}", base64(&[b"\x0a\x4d".as_slice(), payload.as_bytes()].concat())),
+            // Hex bytes: SQL's `X'…'` in uppercase, `xxd -p` (lowercase, 60 digits a line).
+            6 => format!("INSERT INTO t VALUES (X'{}');", hex(format!("token: {payload}").as_bytes()).to_uppercase()),
+            7 => wrap(&hex(format!("{payload} ").as_bytes()), 60, "", "\n").trim_end().to_string(),
+            // The slash escaped again: JSON, percent-encoding, HTML.
+            8 => format!("\"v\": \"{}\"", payload.replace('/', "\\u002F")),
+            9 => format!("\"v\": \"{}\"", payload.replace('/', "\\\\\\/")),
+            10 => format!("?v={}", payload.replace('/', "%252F")),
+            11 => format!("<a href=\"?v={}\">", payload.replace('/', "&#x2F;")),
+            12 => format!("<i>{}</i>", payload.replace('/', "&sol;")),
+            // Percent-encoded whole, every byte, in upper or lower case.
+            16 => format!("?v={}", percent(payload.as_bytes())),
+            17 => format!("?v={}&w=1", percent(payload.as_bytes()).to_lowercase()),
             _ => format!("v: {}", base64(format!("token: {payload}").as_bytes())),
         };
         text.push_str(&encoded);
         text.push('\n');
-        let data: Vec<u8> = if encoding == 4 {
-            [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
-        } else {
-            text.into_bytes()
-        };
+        let data: Vec<u8> = encode_text(&text, match encoding {
+            4 => 1,
+            13..=15 => encoding - 11,
+            _ => 0,
+        });
         let findings = scanner().scan("f", &data, &mut Scratch::default());
         prop_assert!(findings.iter().any(|f| f.position.line == before.len() + 1), "encoding {encoding} not found");
     }
@@ -157,11 +169,11 @@ proptest! {
     /// the file is read, the findings are those of the file scanned whole.
     #[test]
     fn windows_find_what_a_whole_scan_finds(
-        pieces in proptest::collection::vec((line(), any::<u32>(), 0..6usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
+        pieces in proptest::collection::vec((line(), any::<u32>(), 0..10usize, proptest::collection::vec(any::<u8>(), 0..40)), 1..12),
         size in prop_oneof![4..300usize, 4100..9000usize],
         context in 0..40usize,
         piece in 1..200usize,
-        utf16 in any::<bool>(),
+        text_encoding in 0..6usize,
         keyword in 0..3usize,
         full in any::<bool>(),
     ) {
@@ -184,6 +196,24 @@ proptest! {
                 3 => data.extend_from_slice(format!(" {} ", "Q".repeat(noise.len() * 7 + 1)).as_bytes()),
                 // A key of a custom rule whose keyword may be anywhere in the file, or nowhere.
                 4 => data.extend_from_slice(format!(" key_{:032x} ", u128::from(*seed) * 0x9E37_79B9_7F4A_7C15).as_bytes()),
+                // Wrapped base64, its lines indented or not, ended by LF or CRLF.
+                6 => {
+                    let blob = [noise.as_slice(), format!(" {t} ").as_bytes(), text.as_bytes()].concat();
+                    let indent = " ".repeat(noise.len() % 3);
+                    let eol = if seed % 3 == 0 { "\r\n" } else { "\n" };
+                    data.extend_from_slice(format!("\n{}", wrap(&base64(&blob), 60 + noise.len(), &indent, eol)).as_bytes());
+                }
+                // Hex bytes, wrapped as `xxd -p` does, or not.
+                7 => {
+                    let digits = hex(&[noise.as_slice(), format!(" {t} ").as_bytes()].concat());
+                    let width = if seed % 2 == 0 { 60 } else { digits.len() };
+                    data.extend_from_slice(format!(" \n{}", wrap(&digits, width, "", "\n")).as_bytes());
+                }
+                // Percent-encoded, every byte.
+                8 => {
+                    let blob = [noise.as_slice(), format!(" {t} ").as_bytes()].concat();
+                    data.extend_from_slice(format!("?q={}&", percent(&blob)).as_bytes());
+                }
                 // A base64 run too long to be decoded from more than one phase.
                 _ => {
                     let mut blob: Vec<u8> = noise.iter().copied().chain([0x7F]).cycle().take(3100).collect();
@@ -198,9 +228,8 @@ proptest! {
         }
         // Never nothing to find.
         data.extend_from_slice(format!(" {}", token("pa", 1)).as_bytes());
-        if utf16 {
-            let text = String::from_utf8_lossy(&data).into_owned();
-            data = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        if text_encoding > 0 {
+            data = encode_text(&String::from_utf8_lossy(&data), text_encoding);
         }
         // With the default context (at least a snippet's reach of a line), snippets are
         // the same too, every secret near a window's ends masked.
@@ -290,4 +319,160 @@ fn snippets_near_window_ends_mask_the_neighbouring_windows_secrets() {
         );
     }
     assert_eq!(whole, windowed);
+}
+
+/// `text` as UTF-8 (0), UTF-16LE with a byte-order mark (1), UTF-16LE (2) or BE (3) without
+/// one, or UTF-32LE (4) or BE (5) with one.
+fn encode_text(text: &str, how: usize) -> Vec<u8> {
+    let utf16 = |bom: &[u8], unit: fn(u16) -> [u8; 2]| -> Vec<u8> {
+        bom.iter()
+            .copied()
+            .chain(text.encode_utf16().flat_map(unit))
+            .collect()
+    };
+    let utf32 = |bom: [u8; 4], unit: fn(u32) -> [u8; 4]| -> Vec<u8> {
+        bom.into_iter()
+            .chain(text.chars().flat_map(|c| unit(u32::from(c))))
+            .collect()
+    };
+    match how {
+        1 => utf16(&[0xFF, 0xFE], u16::to_le_bytes),
+        2 => utf16(&[], u16::to_le_bytes),
+        3 => utf16(&[], u16::to_be_bytes),
+        4 => utf32([0xFF, 0xFE, 0, 0], u32::to_le_bytes),
+        5 => utf32([0, 0, 0xFE, 0xFF], u32::to_be_bytes),
+        _ => text.as_bytes().to_vec(),
+    }
+}
+
+/// Where base64 character `c` of a run wrapped at `width` after `indent` stands, the run's
+/// first line being line `first`: its line and column.
+fn wrapped_at(c: usize, width: usize, indent: &str, first: usize) -> (usize, usize) {
+    (first + c / width, chars(indent) + c % width + 1)
+}
+
+/// A token in text encoded in base64, then wrapped: what [`wrapped_base64_is_found_from_line_to_line`] plants.
+struct Wrapped {
+    text: String,
+    /// The token's line and column, and the line and column just after its encoded text.
+    at: (usize, usize, usize, usize),
+}
+
+fn wrapped(
+    t: &str,
+    lead: usize,
+    trail: usize,
+    width: usize,
+    indent: &str,
+    eol: &str,
+    url_safe: bool,
+) -> Wrapped {
+    let noise = b"ab \x00\xff\x7f:;";
+    let mut data: Vec<u8> = noise.iter().copied().cycle().take(lead).collect();
+    data.extend_from_slice(t.as_bytes());
+    data.extend(noise.iter().copied().cycle().skip(2).take(trail));
+    let mut encoded = base64(&data);
+    if url_safe {
+        encoded = encoded.replace('+', "-").replace('/', "_");
+    }
+    let unpadded = encoded.trim_end_matches('=').len();
+    // The characters that hold the token's bytes, as `base64_encoded_span` counts them.
+    let char_of = |byte: usize| byte / 3 * 4 + byte % 3;
+    let start = char_of(lead);
+    let mut end = char_of(lead + t.len() - 1) + 2;
+    if end >= unpadded {
+        end = encoded.len();
+    }
+    let (line, column) = wrapped_at(start, width, indent, 2);
+    let (end_line, end_column) = wrapped_at(end - 1, width, indent, 2);
+    Wrapped {
+        text: format!("data: |{eol}{}end{eol}", wrap(&encoded, width, indent, eol)),
+        at: (line, column, end_line, end_column + 1),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Wrapped base64 (GNU `base64`, MIME, PEM, a YAML block scalar), standard or url-safe:
+    /// a token is found from the line where its encoded bytes start to the line where they
+    /// end, at every offset in the encoded bytes, every wrap width from 60, with LF or CRLF and any
+    /// indentation; and windows find what the whole scan does.
+    #[test]
+    fn wrapped_base64_is_found_from_line_to_line(
+        lead in 0..120usize,
+        trail in 0..40usize,
+        width in prop_oneof![Just(60usize), Just(64), Just(76), 60..200usize],
+        crlf in any::<bool>(),
+        indent in "( {0,6}|\t{0,2})",
+        url_safe in any::<bool>(),
+        seed in any::<u32>(),
+        size in 4..600usize,
+        piece in 1..200usize,
+    ) {
+        let t = token(if seed % 2 == 0 { "pa" } else { "sa" }, seed);
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let w = wrapped(&t, lead, trail, width, &indent, eol, url_safe);
+        let findings = scanner().scan("f", w.text.as_bytes(), &mut Scratch::default());
+        let at: Vec<_> = findings.iter().map(|f| (f.position.line, f.position.column, f.position.end_line, f.position.end_column)).collect();
+        prop_assert_eq!(at, vec![w.at]);
+        prop_assert_eq!(&findings[0].encoding, &vec![tokenlint::finding::Encoding::Base64]);
+        for f in &findings {
+            let shown = format!("{} {:?} {:?} {:?}", f.message, f.snippet, f.secret, f);
+            prop_assert!(!shown.contains(&t[6..]), "a finding shows the token");
+        }
+        let key = |f: tokenlint::finding::Finding| {
+            (f.rule_id, f.position.line, f.position.column, f.position.end_line, f.position.end_column, f.span, f.message)
+        };
+        // The same rules windowed: the built-in ones.
+        let whole: Vec<_> = findings.into_iter().map(key).collect();
+        let windowed: Vec<_> = tokenlint::fuzzing::scan_in_windows(&scanner(), w.text.as_bytes(), size, 0, piece)
+            .into_iter()
+            .map(key)
+            .collect();
+        prop_assert_eq!(whole, windowed);
+    }
+}
+
+/// In url-safe base64, the quantum that holds a token's first byte may start with `-` or
+/// `_` (a byte from 0xF8 before the token), which the standard alphabet does not hold.
+#[test]
+fn url_safe_base64_whose_quantum_starts_with_a_dash_or_underscore() {
+    let mut tried = 0;
+    for seed in 0..20 {
+        let t = token("pa", seed);
+        for lead in 0..24 {
+            let w = wrapped(&t, lead, 1, 76, "", "\n", true);
+            let encoded: String = w.text.lines().skip(1).collect();
+            if !matches!(encoded.as_bytes()[lead / 3 * 4], b'-' | b'_') {
+                continue;
+            }
+            tried += 1;
+            let findings = scanner().scan("f", w.text.as_bytes(), &mut Scratch::default());
+            let at: Vec<_> = findings
+                .iter()
+                .map(|f| {
+                    (
+                        f.position.line,
+                        f.position.column,
+                        f.position.end_line,
+                        f.position.end_column,
+                    )
+                })
+                .collect();
+            assert_eq!(at, vec![w.at], "seed {seed}, lead {lead}");
+        }
+    }
+    assert!(tried > 10, "{tried}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// What the `encodings` fuzz target checks, on random input: a token planted in any
+    /// encoding after any bytes is found.
+    #[test]
+    fn a_token_in_any_encoding_after_any_bytes_is_found(data in proptest::collection::vec(any::<u8>(), 2..300)) {
+        tokenlint::fuzzing::encodings(windows_scanner(), &data);
+    }
 }

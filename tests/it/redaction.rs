@@ -131,7 +131,7 @@ fn an_undecoded_token_between_two_findings_never_shows_across_their_snippets() {
     let line = format!(
         "A={} B={} C={}\n",
         token("pa", 9),
-        hidden.replace('/', "\\u002F"),
+        hidden.replace('/', "\\x2F"),
         token("pa", 10)
     );
     fs::write(dir.path().join("three.json"), line).unwrap();

@@ -8,7 +8,7 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::common;
-use common::{base64, snapshot, token, utf16le};
+use common::{base64, hex, percent, snapshot, token, utf16le, wrap};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 
@@ -279,7 +279,7 @@ fn no_format_ever_carries_a_planted_secret() {
     let home = tempfile::tempdir().unwrap();
     let repo = home.path().join("repo");
     fs::create_dir_all(&repo).unwrap();
-    let tokens: Vec<String> = (0..7)
+    let tokens: Vec<String> = (0..15)
         .map(|i| token(if i % 2 == 0 { "pa" } else { "sa" }, 100 + i))
         .collect();
     let w = |name: &str, data: Vec<u8>| fs::write(repo.join(name), data).unwrap();
@@ -305,6 +305,79 @@ fn no_format_ever_carries_a_planted_secret() {
         format!("{{\"name\": \"ci\", \"token\": \"{}\", \"created\": \"2020-01-01\", \"expires\": \"2030-01-01\"}}", tokens[6])
             .into_bytes(),
     );
+    // The encodings decoded since: each is found, and redacted like the others.
+    let encoded = [
+        (
+            "wrapped.b64",
+            wrap(&base64(tokens[7].as_bytes()), 76, "", "\n").into_bytes(),
+            "base64",
+        ),
+        (
+            "dump.hex",
+            wrap(&hex(tokens[8].as_bytes()), 60, "", "\n").into_bytes(),
+            "hex",
+        ),
+        (
+            "u.json",
+            format!("{{\"t\": \"{}\"}}", tokens[9].replace('/', "\\u002F")).into_bytes(),
+            "json-escaped",
+        ),
+        (
+            "page.html",
+            format!("<a href=\"?t={}\">", tokens[10].replace('/', "&#x2F;")).into_bytes(),
+            "html-escaped",
+        ),
+        (
+            "access.log",
+            format!("GET /?t={}\n", percent(tokens[11].as_bytes())).into_bytes(),
+            "percent-encoded",
+        ),
+        (
+            "nobom.ps1",
+            utf16le(&format!("$t = '{}'\r\n", tokens[12]))[2..].to_vec(),
+            "utf16le",
+        ),
+        (
+            "utf32.txt",
+            [0xFF, 0xFE, 0, 0]
+                .into_iter()
+                .chain(
+                    format!("t = {}\n", tokens[13])
+                        .chars()
+                        .flat_map(|c| u32::from(c).to_le_bytes()),
+                )
+                .collect(),
+            "utf32le",
+        ),
+        (
+            "double.txt",
+            format!("?t={}", tokens[14].replace('/', "%252F")).into_bytes(),
+            "percent-encoded",
+        ),
+    ];
+    for (name, data, _) in &encoded {
+        w(name, data.clone());
+    }
+    let out = tokenlint(home.path(), home.path(), &["scan", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (name, _, encoding) in &encoded {
+        let result = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(name)
+            })
+            .unwrap_or_else(|| panic!("{name} is not found"));
+        assert_eq!(
+            result["properties"]["encoding"],
+            serde_json::json!([encoding]),
+            "{name}"
+        );
+    }
     let mut outputs = Vec::new();
     for format in common::FORMATS {
         for command in ["scan", "audit"] {
@@ -329,6 +402,8 @@ fn no_format_ever_carries_a_planted_secret() {
                 t.clone(),
                 t[6..].to_string(),
                 base64(t.as_bytes())[8..60].to_string(),
+                hex(t.as_bytes())[12..60].to_string(),
+                percent(t.as_bytes())[18..90].to_string(),
             ] {
                 assert!(!all.contains(&form), "{what} carries a planted secret");
             }

@@ -875,3 +875,55 @@ fn a_custom_rules_standalone_still_wants_word_boundaries() {
     let places = dir.places(&["--rules", "rules", "keys.txt"]);
     assert_eq!(places, [("keys.txt".to_string(), 3, 2)]);
 }
+
+/// Each leak place of `fixtures/leaky/encoded` (written by `fixtures/generate.py`) is found
+/// where its token's encoded text starts and ends, in its encoding. Wrapped base64 spans
+/// from the line where the token's encoded bytes start to the line where they end.
+#[test]
+fn every_encoded_fixture_is_found_from_where_to_where() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let out = common::tokenlint(&fixtures, &["scan", "--format", "json", "leaky/encoded"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, u64, u64, u64, u64, String)> = findings(&doc)
+        .iter()
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().unwrap();
+            let path = f["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("leaky/encoded/");
+            let encoding = f["encoding"].to_string();
+            (
+                path.to_string(),
+                n("line"),
+                n("column"),
+                n("end_line"),
+                n("end_column"),
+                encoding,
+            )
+        })
+        .collect();
+    let want = [
+        // Every byte `%XX`: 77 bytes, 231 characters.
+        ("access.log", 1, 57, 1, 288, r#"["percent-encoded"]"#),
+        ("api-response.json", 3, 15, 3, 97, r#"["json-escaped"]"#),
+        // A PEM body, 64 columns, CRLF, after a 4-byte header.
+        ("client.pem", 2, 6, 3, 45, r#"["base64"]"#),
+        ("connect-utf16.ps1", 2, 35, 2, 112, r#"["utf16le"]"#),
+        // A YAML block scalar indented by 4, 64 columns; the token after `{"token": "`.
+        ("credentials.yaml", 7, 19, 8, 59, r#"["base64"]"#),
+        // `xxd -p`, 60 digits a line; the token's 154 digits over four lines.
+        ("env.hex", 2, 37, 5, 11, r#"["hex"]"#),
+        ("login.html", 4, 44, 4, 126, r#"["html-escaped"]"#),
+        ("seed.sql", 2, 41, 2, 195, r#"["hex"]"#),
+        ("settings-utf32.txt", 2, 9, 2, 86, r#"["utf32le"]"#),
+        // GNU base64, 76 columns: 104 characters, the last line's padding included.
+        ("token.b64", 1, 1, 2, 29, r#"["base64"]"#),
+    ];
+    let want: Vec<(String, u64, u64, u64, u64, String)> = want
+        .iter()
+        .map(|(p, l, c, el, ec, e)| (p.to_string(), *l, *c, *el, *ec, e.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}

@@ -29,24 +29,23 @@ pub fn token(kind: &str, seed: u32) -> String {
 
 /// Standard base64 with padding.
 pub fn base64(data: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(v >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    tokenlint::fuzzing::base64_encode(data)
+}
+
+/// `data` as lowercase hex digits.
+pub fn hex(data: &[u8]) -> String {
+    data.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `data` percent-encoded, every byte.
+pub fn percent(data: &[u8]) -> String {
+    data.iter().map(|b| format!("%{b:02X}")).collect()
+}
+
+/// `encoded` wrapped at `width` characters a line, each line after `indent` and ended by
+/// `eol`.
+pub fn wrap(encoded: &str, width: usize, indent: &str, eol: &str) -> String {
+    tokenlint::fuzzing::wrapped(encoded, width, indent, eol)
 }
 
 /// UTF-16LE with a byte-order mark.
