@@ -400,6 +400,29 @@ pub enum Object {
     Missing,
 }
 
+/// What one read from `git cat-file --batch` takes at most.
+const READ_BUFFER: usize = 1 << 20;
+
+/// Asks for a pipe of [`READ_BUFFER`] bytes from git (Linux): git writes more before
+/// it waits, and each side switches in less often. A refusal leaves the default.
+fn grow_pipe(pipe: &ChildStdout) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: F_SETPIPE_SZ on a pipe this process holds open; it changes only the
+        // pipe's capacity, and an error is ignored.
+        unsafe {
+            libc::fcntl(
+                pipe.as_raw_fd(),
+                libc::F_SETPIPE_SZ,
+                READ_BUFFER as libc::c_int,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
+}
+
 /// One `git cat-file --batch` for the whole run.
 struct CatFile {
     child: Child,
@@ -410,14 +433,19 @@ struct CatFile {
 
 impl CatFile {
     fn new(top: &Path) -> Result<CatFile, GitError> {
-        let mut child = command(top, &["cat-file", "--batch", "-Z"])?
+        // `--buffer`: git flushes when its buffer fills, not after each object. Safe, as
+        // every request is written (by a thread of its own) without waiting for answers.
+        let mut child = command(top, &["cat-file", "--batch", "--buffer", "-Z"])?
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| error(format!("cannot run git cat-file: {e}")))?;
         let stdin = child.stdin.take().expect("piped stdin");
-        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        grow_pipe(&stdout);
+        // Most objects are small: one read takes many of them, not one each.
+        let stdout = BufReader::with_capacity(READ_BUFFER, stdout);
         Ok(CatFile {
             child,
             stdin: Some(stdin),
