@@ -583,6 +583,32 @@ mod tests {
         (seen, expanded)
     }
 
+    /// Found by the `archives` fuzz target: an xz index that claims 2^35 records once made
+    /// the decoder reserve room for all of them up front, and the scan died out of memory.
+    #[test]
+    fn an_xz_index_claiming_billions_of_records_is_a_warning_not_an_abort() {
+        let hex = [
+            "fd377a585a000004e6d6b446008cfffff6612f9d8d7e190b54969d6770391900000000000000000000000000",
+            "000000b600000000000000000000000000000008000000000000000000000000000000000000000000000000",
+            "00c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8ffffffffff86ffffffffffa118b000002100ee010000000000",
+            "00064758661f49f47961f9abec93000000004688c06651a7b5c20001eb0180500000a78e5303b1c467fb0200",
+            "00000004595a",
+        ]
+        .concat();
+        let data: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        let (seen, _) = expand_held(&data, "a.xz", &ArchiveLimits::default());
+        assert!(
+            seen.warnings
+                .iter()
+                .any(|(_, m)| m.contains("corrupt or truncated xz")),
+            "{:?}",
+            seen.warnings
+        );
+    }
+
     #[test]
     fn each_kind_is_known_by_its_magic_bytes_alone() {
         assert_eq!(sniff(&gzip(b"x")), Some(Kind::Gzip));
