@@ -34,6 +34,9 @@ pub struct ArchiveLimits {
 impl ArchiveLimits {
     pub const DEFAULT_DEPTH: usize = 3;
     pub const DEFAULT_BYTES: u64 = 1 << 30;
+    /// The deepest nesting that may be asked for: each level is read by a recursive call,
+    /// and a few hundred levels of gzip overflow the stack.
+    pub const MAX_DEPTH: usize = 32;
 }
 
 impl Default for ArchiveLimits {
@@ -361,8 +364,11 @@ impl Reader<'_> {
                 within.depth += usize::from(inner != Kind::Zip);
                 self.nested(head, &mut metered, inner, within)
             }
-            _ => {
+            inner => {
                 let label = at.member(&decompressed_name(&at.name));
+                if inner.is_some() {
+                    self.too_deep(&label);
+                }
                 self.leaf(&label, &head, &mut metered)
             }
         }
@@ -421,6 +427,17 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// An archive deeper than the depth asked, labelled `label`: scanned as bytes, with a
+    /// warning, for what it hides is not read.
+    fn too_deep(&mut self, label: &str) {
+        let message = format!(
+            "an archive nested more than {} deep is not opened (--max-archive-depth); \
+             scanned as bytes",
+            self.limits.depth
+        );
+        self.visitor.warn(label, message);
+    }
+
     fn too_many(&mut self, at: &Place) {
         let message = format!(
             "more than {} members: the rest are skipped",
@@ -439,7 +456,12 @@ impl Reader<'_> {
             Some(kind) if at.depth < self.limits.depth => {
                 self.nested(head, reader, kind, at.nested(name))
             }
-            _ => self.leaf(&at.member(name), &head, reader),
+            Some(_) => {
+                let label = at.member(name);
+                self.too_deep(&label);
+                self.leaf(&label, &head, reader)
+            }
+            None => self.leaf(&at.member(name), &head, reader),
         }
     }
 
