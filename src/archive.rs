@@ -34,6 +34,9 @@ pub struct ArchiveLimits {
 impl ArchiveLimits {
     pub const DEFAULT_DEPTH: usize = 3;
     pub const DEFAULT_BYTES: u64 = 1 << 30;
+    /// The deepest nesting that may be asked for: each level is read by a recursive call,
+    /// and a few hundred levels of gzip overflow the stack.
+    pub const MAX_DEPTH: usize = 32;
 }
 
 impl Default for ArchiveLimits {
@@ -361,31 +364,53 @@ impl Reader<'_> {
                 within.depth += usize::from(inner != Kind::Zip);
                 self.nested(head, &mut metered, inner, within)
             }
-            _ => {
+            inner => {
                 let label = at.member(&decompressed_name(&at.name));
+                if inner.is_some() {
+                    self.too_deep(&label);
+                }
                 self.leaf(&label, &head, &mut metered)
             }
         }
     }
 
+    /// A tar archive, its entries read raw: the tar crate would hold a long name or pax
+    /// header whole in memory, however large it says it is, so they are read here, to
+    /// [`EXTENSION_HOLD`] bytes.
     fn tar(&mut self, reader: &mut dyn Read, at: &Place) -> Result<(), Stop> {
         let mut archive = tar::Archive::new(reader);
         let entries = archive
             .entries()
-            .map_err(|e| self.stop(Some(Kind::Tar), &e))?;
+            .map_err(|e| self.stop(Some(Kind::Tar), &e))?
+            .raw(true);
         let mut count = 0;
+        let mut long_name = None;
         for entry in entries {
             let mut entry = entry.map_err(|e| self.stop(Some(Kind::Tar), &e))?;
+            let kind = entry.header().entry_type();
+            if kind.is_gnu_longname() || kind.is_pax_local_extensions() {
+                let mut held = Vec::new();
+                (&mut entry)
+                    .take(EXTENSION_HOLD)
+                    .read_to_end(&mut held)
+                    .map_err(|e| self.stop(Some(Kind::Tar), &e))?;
+                long_name = extension_name(kind, &held).or(long_name);
+                continue;
+            }
+            if kind.is_gnu_longlink() || kind.is_pax_global_extensions() {
+                continue;
+            }
             count += 1;
             if count > self.limits.members {
                 self.too_many(at);
                 return Ok(());
             }
+            let name = long_name.take();
             // Links, directories and devices are names only: nothing is opened.
-            if !entry.header().entry_type().is_file() {
+            if !kind.is_file() {
                 continue;
             }
-            let name = member_name(&entry.path_bytes());
+            let name = member_name(name.as_deref().unwrap_or(&entry.path_bytes()));
             self.member(&name, &mut entry, at)?;
         }
         Ok(())
@@ -421,6 +446,17 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// An archive deeper than the depth asked, labelled `label`: scanned as bytes, with a
+    /// warning, for what it hides is not read.
+    fn too_deep(&mut self, label: &str) {
+        let message = format!(
+            "an archive nested more than {} deep is not opened (--max-archive-depth); \
+             scanned as bytes",
+            self.limits.depth
+        );
+        self.visitor.warn(label, message);
+    }
+
     fn too_many(&mut self, at: &Place) {
         let message = format!(
             "more than {} members: the rest are skipped",
@@ -439,7 +475,12 @@ impl Reader<'_> {
             Some(kind) if at.depth < self.limits.depth => {
                 self.nested(head, reader, kind, at.nested(name))
             }
-            _ => self.leaf(&at.member(name), &head, reader),
+            Some(_) => {
+                let label = at.member(name);
+                self.too_deep(&label);
+                self.leaf(&label, &head, reader)
+            }
+            None => self.leaf(&at.member(name), &head, reader),
         }
     }
 
@@ -490,6 +531,22 @@ impl Reader<'_> {
             Err(e) => Err(self.stop(None, &e)),
         }
     }
+}
+
+/// The most bytes of a tar long name or pax header read: a name is never longer.
+const EXTENSION_HOLD: u64 = 64 << 10;
+
+/// The name that a GNU long name or pax header, of kind `kind` and holding `data`, gives
+/// the entry after it, if any.
+fn extension_name(kind: tar::EntryType, data: &[u8]) -> Option<Vec<u8>> {
+    if kind.is_gnu_longname() {
+        let name = data.split(|b| *b == 0).next().unwrap_or(data);
+        return Some(name.to_vec());
+    }
+    tar::PaxExtensions::new(data)
+        .map_while(Result::ok)
+        .find(|ext| ext.key_bytes() == b"path")
+        .map(|ext| ext.value_bytes().to_vec())
 }
 
 /// The first [`SNIFF`] bytes of `reader`, or fewer when it ends before.
@@ -674,6 +731,58 @@ mod tests {
         let (seen, _) = expand_held(&data, "t.tar", &limits);
         assert_eq!(seen.members.len(), 2);
         assert!(seen.warnings[0].1.contains("more than 2 members"));
+    }
+
+    /// A tar entry of `kind` named `name` in a header of its own, holding `data`.
+    fn tar_entry(kind: tar::EntryType, name: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut header = tar::Header::new_gnu();
+        header.as_gnu_mut().unwrap().name[..name.len()].copy_from_slice(name);
+        header.set_size(data.len() as u64);
+        header.set_entry_type(kind);
+        header.set_cksum();
+        let mut bytes = header.as_bytes().to_vec();
+        bytes.extend_from_slice(data);
+        bytes.resize(bytes.len().next_multiple_of(512), 0);
+        bytes
+    }
+
+    /// Long names, GNU or pax, name the entry after them; one that says it is huge is read
+    /// only as far as a name can go, not held whole.
+    #[test]
+    fn long_names_are_read_and_bounded() {
+        let gnu = "g/".repeat(80);
+        // A pax record: its length in bytes (112, with its own three digits), key, value.
+        let pax = format!("112 path=p/{}\n", "q".repeat(100));
+        let huge = vec![b'h'; 1 << 20];
+        let mut data = tar_entry(
+            tar::EntryType::GNULongName,
+            b"././@LongLink",
+            gnu.as_bytes(),
+        );
+        data.extend(tar_entry(tar::EntryType::Regular, b"short1", b"one"));
+        data.extend(tar_entry(tar::EntryType::XHeader, b"pax", pax.as_bytes()));
+        data.extend(tar_entry(tar::EntryType::Regular, b"short2", b"two"));
+        data.extend(tar_entry(
+            tar::EntryType::GNULongName,
+            b"././@LongLink",
+            &huge,
+        ));
+        data.extend(tar_entry(tar::EntryType::Regular, b"short3", b"three"));
+        data.extend(tar_entry(tar::EntryType::Regular, b"plain", b"four"));
+        data.extend([0; 1024]);
+        let (seen, expanded) = expand_held(&gzip(&data), "t.tgz", &ArchiveLimits::default());
+        assert_eq!(expanded, Expanded::Read, "{:?}", seen.warnings);
+        let labels: Vec<&str> = seen.members.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(labels[0], gnu);
+        assert_eq!(labels[1], format!("p/{}", "q".repeat(100)));
+        assert_eq!(labels[3], "plain");
+        assert!(labels[2].starts_with("hhh"), "{}", &labels[2][..10]);
+        assert!(
+            labels[2].len() as u64 <= EXTENSION_HOLD,
+            "{}",
+            labels[2].len()
+        );
+        assert_eq!(seen.members[2].1, b"three");
     }
 
     /// A corrupt archive inside another is warned of and handed over as bytes (what was

@@ -187,6 +187,17 @@ fn parse_secs(text: &str) -> Result<std::time::Duration, String> {
     }
 }
 
+/// A depth of nested archives: bounded, for each level is a frame on the stack.
+fn parse_archive_depth(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(depth) if depth <= options::MAX_ARCHIVE_DEPTH => Ok(depth),
+        _ => Err(format!(
+            "expected a depth from 0 to {}",
+            options::MAX_ARCHIVE_DEPTH
+        )),
+    }
+}
+
 impl PushHookArgs {
     fn request(self, hook: options::PushHook) -> options::HookRequest {
         options::HookRequest {
@@ -296,7 +307,7 @@ pub struct WalkArgs {
     pub threads: Option<usize>,
 
     /// Read archives and compressed files nested this deep (default: 3; 0 reads none).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_archive_depth)]
     pub max_archive_depth: Option<usize>,
 
     /// Decompress at most this many bytes of one archive (default: 1 GiB).

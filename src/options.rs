@@ -60,7 +60,8 @@ pub struct WalkRequest {
     pub follow: bool,
     pub no_ignore: bool,
     pub threads: Option<usize>,
-    /// How many archives deep to read (default 3; 0 reads none).
+    /// How many archives deep to read (default 3; 0 reads none; at most
+    /// [`MAX_ARCHIVE_DEPTH`]).
     pub max_archive_depth: Option<usize>,
     /// The most bytes to decompress from one archive (default 1 GiB).
     pub max_archive_bytes: Option<u64>,
@@ -514,6 +515,9 @@ fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
 }
 
 /// What of archives is read, as asked.
+/// The deepest nesting of archives that may be asked for.
+pub const MAX_ARCHIVE_DEPTH: usize = ArchiveLimits::MAX_DEPTH;
+
 fn archive_limits(walk: &WalkRequest) -> ArchiveLimits {
     let default = ArchiveLimits::default();
     ArchiveLimits {

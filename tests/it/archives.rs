@@ -262,6 +262,55 @@ fn nesting_stops_at_the_depth_asked_and_zero_turns_archives_off() {
     assert!(found.is_empty(), "{found:?}");
 }
 
+/// An archive deeper than the limit is not opened, and says so: a token it hides is not
+/// silently missed.
+#[test]
+fn an_archive_beyond_the_depth_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("token={}\n", token("pa", 14));
+    write(
+        dir.path(),
+        "four.gz",
+        &gzip(&gzip(&gzip(&gzip(text.as_bytes())))),
+    );
+    write(
+        dir.path(),
+        "t.tar",
+        &tar(&[("a/in.zip", &zip(&[("x", b"y")], DEFLATED))]),
+    );
+    let (found, stderr) = scan(dir.path(), &["--max-archive-depth", "1"]);
+    assert!(found.is_empty(), "{found:?}");
+    for label in ["four.gz!four", "t.tar!a/in.zip"] {
+        assert!(
+            stderr.contains(&format!(
+                "{label}: an archive nested more than 1 deep is not opened (--max-archive-depth)"
+            )),
+            "{stderr}"
+        );
+    }
+    let (found, stderr) = scan(dir.path(), &["--max-archive-depth", "4"]);
+    assert_eq!(found, places(&[("four.gz!four", 1, 7)]));
+    assert!(!stderr.contains("nested"), "{stderr}");
+}
+
+/// The depth asked is bounded: each level is a frame on the stack, and a file of a few
+/// thousand nested gzip streams must not overflow it. The deepest allowed is read whole.
+#[test]
+fn the_depth_asked_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = format!("token={}\n", token("pa", 15)).into_bytes();
+    for _ in 0..32 {
+        data = gzip(&data);
+    }
+    write(dir.path(), "deep.gz", &data);
+    let out = tokenlint(dir.path(), &["scan", "--max-archive-depth", "1000"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("expected a depth from 0 to 32"), "{stderr}");
+    let (found, _) = scan(dir.path(), &["--max-archive-depth", "32"]);
+    assert_eq!(found, places(&[("deep.gz!deep", 1, 7)]));
+}
+
 /// Names with `..`, absolute paths and links are labels: nothing is opened or written.
 #[test]
 fn member_names_are_only_labels() {
