@@ -50,6 +50,9 @@ impl Default for ArchiveLimits {
     }
 }
 
+/// The most memory an xz stream's decoder may take, in KiB: `xz -9e` needs 65 MiB.
+const XZ_MEMORY_KIB: u32 = 128 << 10;
+
 /// A kind of archive or compressed stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -345,7 +348,14 @@ impl Reader<'_> {
             Kind::Zip => return self.nested(Vec::new(), reader, Kind::Zip, at.clone()),
             Kind::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
             Kind::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(reader)),
-            Kind::Xz => Box::new(lzma_rust2::XzReader::new(reader, true)),
+            // A dictionary as large as its header asks (up to 4 GiB) is refused past
+            // `xz -9e`'s 64 MiB and the decoder's own needs: a warning, not a gigabyte per
+            // thread.
+            Kind::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(
+                reader,
+                true,
+                XZ_MEMORY_KIB,
+            )),
             Kind::Zstd => Box::new(
                 ruzstd::decoding::StreamingDecoder::new(reader)
                     .map_err(|e| self.stop(Some(kind), &e))?,

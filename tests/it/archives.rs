@@ -393,6 +393,30 @@ fn the_byte_limit_stops_with_a_warning() {
 
 /// A truncated archive: a warning names it, the members read before are kept, and its own
 /// bytes are scanned as those of a plain binary file.
+/// An xz header may ask for a dictionary of up to 4 GiB, which the decoder would fill as
+/// the data asks: one past `xz -9e`'s is refused with a warning, never allocated.
+#[test]
+fn an_xz_stream_asking_for_a_huge_dictionary_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = xz(format!("t={}\n", token("pa", 18)).as_bytes());
+    // The block header follows the 12-byte stream header: its LZMA2 filter (id 0x21,
+    // one property byte) names the dictionary; 37 is 1.5 GiB. Then its CRC32 again.
+    let size = (data[12] as usize + 1) * 4;
+    let header = &mut data[12..12 + size];
+    let at = header.windows(2).position(|w| w == [0x21, 0x01]).unwrap() + 2;
+    header[at] = 37;
+    let mut crc = flate2::Crc::new();
+    crc.update(&header[..size - 4]);
+    header[size - 4..].copy_from_slice(&crc.sum().to_le_bytes());
+    write(dir.path(), "huge.xz", &data);
+    let (found, stderr) = scan(dir.path(), &[]);
+    assert!(found.is_empty(), "{found:?}");
+    assert!(
+        stderr.contains("warning: huge.xz: a corrupt or truncated xz"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_corrupt_archive_warns_and_its_bytes_are_still_scanned() {
     let dir = tempfile::tempdir().unwrap();
