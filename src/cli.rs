@@ -95,7 +95,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Record the current findings in a baseline file, whose findings later scans hide.
     Baseline(BaselineArgs),
-    /// Write a git pre-commit hook that runs `tokenlint scan --staged`.
+    /// Write a git pre-commit hook that runs `tokenlint scan --staged` (or, with --pre-push,
+    /// a pre-push hook).
     InstallHook {
         /// Replace an existing hook.
         #[arg(long)]

@@ -287,6 +287,10 @@ pub struct Finding {
     /// In an archive: the member's path inside it (a nested member's joined by `!`).
     /// `path` is then the archive's path, `!` and this; the position is in the member.
     pub member: Option<String>,
+    /// Whether the path is a file's (in an archive or not); else it names a git object (a
+    /// commit's or a tag's message, a blob in no tree: `<commit message>`), which a format
+    /// that points at files (SARIF, GitHub annotations) must not take for one.
+    pub in_file: bool,
 }
 
 impl Finding {
@@ -309,6 +313,7 @@ impl Finding {
             suppression: None,
             commit: None,
             member: None,
+            in_file: true,
         }
     }
 

@@ -17,13 +17,18 @@ impl Reporter for GithubReporter {
                 Severity::Warning => "warning",
                 Severity::Note => "notice",
             };
-            if super::variable(f).is_some() {
-                // A variable is no file: the annotation is the run's, with no file=.
+            if super::variable(f).is_some() || !f.in_file {
+                // A variable or a git object (a commit's message) is no file: the
+                // annotation is the run's, with no file=, and says where.
+                let text = match f.in_file {
+                    true => f.message.clone(),
+                    false => format!("{}: {}", f.path, f.message),
+                };
                 writeln!(
                     out,
                     "::{command} title={}::{}",
                     property(&f.rule_id),
-                    data(&f.message)
+                    data(&text)
                 )?;
                 continue;
             }

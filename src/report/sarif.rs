@@ -267,6 +267,7 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
     };
     let location = match super::variable(f) {
         Some(name) => variable_location(name),
+        None if !f.in_file => object_location(f),
         None => archive_or_file_location(f, region, report),
     };
     let mut result = sarif::Result::builder()
@@ -321,6 +322,24 @@ fn result(f: &Finding, rules: &[Rule], report: &Report) -> sarif::Result {
 /// `physicalLocation` (a `file://` URI for `$NAME` would name a file that does not exist),
 /// but a `logicalLocation` of kind `variable` (SARIF 2.1.0 §3.33.7), fully qualified as
 /// `env:NAME`.
+/// Where a finding in a git object is (`<commit message>`, `<tag message>`, a blob in no
+/// tree): a logical location, since code scanning can point only at real files.
+fn object_location(f: &Finding) -> sarif::Location {
+    let name = f.file_path();
+    let qualified = match &f.commit {
+        Some(commit) => format!("git:{}:{name}", commit.id),
+        None => format!("git:{name}"),
+    };
+    let logical = sarif::LogicalLocation::builder()
+        .name(name)
+        .fully_qualified_name(qualified)
+        .kind("object")
+        .build();
+    sarif::Location::builder()
+        .logical_locations(vec![logical])
+        .build()
+}
+
 fn variable_location(name: &str) -> sarif::Location {
     let logical = sarif::LogicalLocation::builder()
         .name(name)

@@ -49,6 +49,9 @@ struct Place {
     /// tag names: its place in [`Logs`], older first.
     commit: Option<usize>,
     note: Note,
+    /// Whether `shown` is a file's path; else it names a git object (a commit's or a tag's
+    /// message, a blob in no tree), which no report may take for a file.
+    file: bool,
 }
 
 /// What a finding's message says of its place beyond the commit.
@@ -170,6 +173,7 @@ pub(super) fn scan(
                 } else {
                     Note::None
                 },
+                file: !in_no_tree.contains(oid.as_str()),
             };
             let mut finding = described(f, &place, 1, &logs);
             if let Some(commit) = commit {
@@ -186,7 +190,7 @@ pub(super) fn scan(
 
 /// Whether a place is a blob's path, not a commit's or a tag's message.
 fn is_blob_place(place: &Place) -> bool {
-    place.shown != COMMIT_MESSAGE && place.shown != TAG_MESSAGE
+    place.file || matches!(place.note, Note::InNoTree)
 }
 
 /// ` (added in commit 1a2b3c4d5e by A <a@x> on 2026-01-01)`.
@@ -216,6 +220,7 @@ pub(super) fn scan_blobs(
                 shown: b.path.clone(),
                 commit: None,
                 note: Note::None,
+                file: true,
             }],
         })
         .collect();
@@ -322,9 +327,10 @@ fn blob_places(
     log: &FirstCommits,
     judged: &impl Fn(&str) -> bool,
 ) -> Option<Wanted> {
-    let place = |shown: &str, commit, note| Place {
+    let place = |shown: &str, commit, note: Note| Place {
         shown: shown.to_string(),
         commit,
+        file: !matches!(note, Note::InNoTree),
         note,
     };
     let mut places: Vec<Place> = log
@@ -368,6 +374,7 @@ fn commit_places<'a>(
                 shown: COMMIT_MESSAGE.to_string(),
                 commit: Some(offset + at),
                 note,
+                file: false,
             }],
         });
     }
@@ -400,6 +407,7 @@ fn tag_places(
                     name: name.to_string(),
                     oid: r.oid.clone(),
                 },
+                file: false,
             }],
         });
     }
@@ -437,6 +445,7 @@ fn unreachable_places(
                         shown: path.to_string(),
                         commit: Some(offset + at),
                         note: note.clone(),
+                        file: true,
                     })
                     .collect();
                 if logs.unreachable.places(oid).next().is_none() {
@@ -444,6 +453,7 @@ fn unreachable_places(
                         shown: format!("<unreachable blob {}>", short(oid)),
                         commit: None,
                         note,
+                        file: false,
                     });
                 }
                 places
@@ -452,6 +462,7 @@ fn unreachable_places(
                 shown: TAG_MESSAGE.to_string(),
                 commit: None,
                 note,
+                file: false,
             }],
             // Listed by the log of the unreachable commits, above; one it missed.
             Kind::Commit
@@ -462,6 +473,7 @@ fn unreachable_places(
                     shown: COMMIT_MESSAGE.to_string(),
                     commit: None,
                     note,
+                    file: false,
                 }]
             }
             _ => continue,
@@ -658,16 +670,17 @@ fn once_per_place(found: Vec<Found>, wanted: &[Wanted], logs: &Logs) -> Vec<Find
 /// A finding of a history object, named after its place: the commit that first added
 /// it there (or whose message it is), how many versions hold it, and what the place is.
 fn described(mut finding: Finding, place: &Place, versions: usize, logs: &Logs) -> Finding {
+    finding.in_file = place.file;
     let mut tagged = String::new();
     if let Some(at) = place.commit {
         let mut commit = logs.commit(at, &place.shown);
         commit.versions = versions;
-        let how = if place.shown == COMMIT_MESSAGE {
+        let how = if !place.file && place.shown == COMMIT_MESSAGE {
             "in commit"
         } else {
             "added in commit"
         };
-        if place.shown == TAG_MESSAGE {
+        if !place.file && place.shown == TAG_MESSAGE {
             // The commit's author is not the tagger: the tag's own lines name the tagger.
             tagged = format!(", which tags commit {}", short(&commit.id));
         } else {

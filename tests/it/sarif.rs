@@ -454,3 +454,57 @@ fn pinned_sarif_document() {
     text = text.replace(&version, "\"[VERSION]\"");
     snapshot("leaky.sarif", &(text + "\n"));
 }
+
+/// A commit's message is no file: SARIF gives it a logical location and no made-up file
+/// URI, and a GitHub annotation names no file. A real file named like the placeholder
+/// is still a file.
+#[test]
+fn regression_a_commit_message_is_a_logical_location_not_a_file() {
+    use crate::git::{commit_all, git_out};
+    let dir = common::repo();
+    let p = dir.path();
+    fs::write(
+        p.join("<commit message>"),
+        format!("t={}\n", token("pa", 31)),
+    )
+    .unwrap();
+    commit_all(p, &format!("deploy\n\nwith {}", token("pa", 32)));
+    let id = git_out(p, &["rev-parse", "HEAD"]);
+    let run = |format: &str| common::tokenlint(p, &["scan", "--history", "--format", format]);
+    let doc: Value = serde_json::from_slice(&run("sarif").stdout).unwrap();
+    validate(&doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{doc}");
+    let (objects, files): (Vec<&Value>, Vec<&Value>) = results
+        .iter()
+        .partition(|r| r["locations"][0]["physicalLocation"].is_null());
+    assert_eq!(objects.len(), 1, "{doc}");
+    assert_eq!(
+        objects[0]["locations"][0]["logicalLocations"],
+        serde_json::json!([{
+            "name": "<commit message>",
+            "fullyQualifiedName": format!("git:{id}:<commit message>"),
+            "kind": "object"
+        }])
+    );
+    assert_eq!(
+        files[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "%3Ccommit%20message%3E",
+        "{doc}"
+    );
+    let github = String::from_utf8(run("github").stdout).unwrap();
+    let lines: Vec<&str> = github.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(lines.len(), 2, "{github}");
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("::error title=") && l.contains("::<commit message>: hard-coded")
+        ),
+        "{github}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("::error file=<commit message>,")),
+        "{github}"
+    );
+}
