@@ -452,17 +452,27 @@ impl<'r> Checker<'r> {
             .replace(std::path::MAIN_SEPARATOR, "/")
     }
 
-    /// `finding`, found in a file's bytes at another path, as it stands at the path keyed
-    /// `key` (the same bytes): an inline marker is in the bytes and still holds, but the
-    /// allowlist is asked again for this path. An entry that needs the source line cannot
-    /// be, and does not accept it: never a token waved through for another path's sake.
+    /// `finding`, found in a file's bytes at another path, as it stands at the file keyed
+    /// `key` (the same bytes): keyed and fingerprinted there (an archive's member keeps
+    /// its `!member`), and the allowlist asked again for that key. An inline marker is in
+    /// the bytes and still holds; an entry that needs the source line cannot be asked, and
+    /// does not accept it: never a token waved through for another path's sake.
     pub(crate) fn at_key(&self, mut finding: Finding, key: &str) -> Finding {
+        let key = match &finding.member {
+            Some(member) => format!("{key}!{member}"),
+            None => key.to_string(),
+        };
+        if finding.key == key {
+            return finding;
+        }
+        finding.fingerprint = rekeyed_fingerprint(&finding, &key);
+        finding.key = key;
         let marked = finding
             .suppression
             .as_ref()
             .is_some_and(|s| s.kind == crate::finding::SuppressionKind::InSource);
-        if finding.key != key && !marked {
-            let path = self.settings.project_root.join(key);
+        if !marked {
+            let path = self.settings.project_root.join(&finding.key);
             finding.suppression = self.settings.allowlist.suppression(&finding, &path, None);
         }
         finding
@@ -585,6 +595,22 @@ impl<'r> Checker<'r> {
         } else {
             secret.expose().to_string()
         }
+    }
+}
+
+/// The fingerprint `finding` would have had keyed `key`: the same rule and secret, and
+/// the same repeat of them in its file ([`nth_fingerprint`]) as under its own key.
+fn rekeyed_fingerprint(finding: &Finding, key: &str) -> String {
+    let secret = finding.secret.as_ref();
+    let old = fingerprint(&finding.rule_id, &finding.key, secret);
+    let new = fingerprint(&finding.rule_id, key, secret);
+    if finding.fingerprint == old {
+        return new;
+    }
+    // A file's findings are capped, so its repeats are few.
+    match (1..MAX_FINDINGS).find(|&n| nth_fingerprint(&old, n) == finding.fingerprint) {
+        Some(n) => nth_fingerprint(&new, n),
+        None => new,
     }
 }
 

@@ -756,3 +756,50 @@ fn pre_push_through_the_pre_commit_framework() {
     let (pushed, text) = client.run("git", &["push", "origin", "main"]);
     assert!(pushed, "{text}");
 }
+
+/// An archive's findings are allowlisted by its members' paths (`dist/*.gz!**`), at each
+/// path the blob has: placed at another path than it was scanned at, a member keeps its
+/// `!member` in the key the allowlist is asked with, and in its fingerprint.
+#[test]
+fn an_allowlisted_member_stays_allowlisted_at_each_path_of_its_archive() {
+    use std::io::Write;
+    let server = Server::new("");
+    let allow = "[[allowlist]]\npaths = [\"dist/*.gz!**\"]\nreason = \"samples\"\n";
+    commit(&server.clone, "config", &[("tokenlint.toml", allow.into())]);
+    assert!(server.push(&["origin", "main"], &[]).0);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(leak(33).as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    for dir in ["dist", "vendor"] {
+        fs::create_dir_all(server.clone.join(dir)).unwrap();
+        fs::write(server.clone.join(dir).join("env.gz"), &gz).unwrap();
+    }
+    git(&server.clone, &["add", "-A"]);
+    git(&server.clone, &["commit", "-qm", "twice", "--no-verify"]);
+    let (accepted, text) = server.push(&["origin", "main"], &[]);
+    assert!(!accepted, "{text}");
+    let lines = refused_lines(&text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains(" vendor/env.gz!env:1 "), "{text}");
+    // A range's findings carry the fingerprints a scan of the tree gives the same places.
+    let fingerprints = |args: &[&str]| {
+        let mut all = vec!["scan", "--format", "json", "--show-suppressed"];
+        all.extend_from_slice(args);
+        let out = tokenlint(&server.clone, &all);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut found: Vec<(String, String)> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let path = f["path"].as_str().unwrap().to_string();
+                (path, f["fingerprint"].as_str().unwrap().to_string())
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let range = fingerprints(&["--history", "--range", "HEAD~1..HEAD"]);
+    assert_eq!(range.len(), 2, "{range:?}");
+    assert_eq!(range, fingerprints(&["."]));
+}
