@@ -23,8 +23,7 @@ use crate::store::Stores;
 use crate::token::TokenKind;
 use crate::token_file::{self, Layout};
 
-/// What `--fix` will do, before it is done.
-#[derive(Debug)]
+/// What `--fix` will do, before it is done. No `Debug`: a move holds a token file's bytes.
 enum Step {
     /// chmod 600 a token file.
     ChmodFile(PathBuf),

@@ -285,7 +285,8 @@ pub(crate) const DEPRECATED_VARIABLE: &str = "REMOTIVE_CLOUD_ACCESS_TOKEN";
 
 /// What `audit` needs of the process environment, read once when the options are
 /// resolved: the two token variables, and whether this runs in CI.
-#[derive(Clone, Debug, Default)]
+/// No `Debug`: it holds tokens.
+#[derive(Clone, Default)]
 pub struct Environment {
     pub auth_token: Option<OsString>,
     pub access_token: Option<OsString>,
