@@ -2,9 +2,11 @@
 //! (by their byte-order mark) and base64 runs inside any text. (Escaped slashes, `\/` and
 //! `%2F`, are simple enough that the rule regexes match them directly.)
 //!
-//! Finding base64 must not cost a pass over every byte: a run long enough to hold a secret
-//! is at least `2 * stride` bytes long, so it covers two consecutive sample points spaced
-//! `stride` apart. Only where two samples are both base64 characters do we look closer.
+//! Finding base64 must not cost a pass over every byte. A run long enough to hold a
+//! secret holds a whole window of 16 bytes that starts at a sample point, when sample
+//! points are at most `stride` apart: only there do we look closer. A wrapped run is one
+//! stretch of such windows too, line breaks and indentation included ([`Masks::run_at`]),
+//! so its lines need not be long for sampling to stay sparse.
 
 use std::ops::Range;
 
@@ -183,9 +185,8 @@ pub(crate) fn is_base64(b: u8) -> bool {
 const WINDOW: usize = 16;
 
 /// Every line of a wrapped run but its last holds at least this many characters (`xxd -p`
-/// wraps at 60, PEM at 64, MIME and GNU `base64` at 76), so that sampling finds every
-/// wrapped run and stays sparse (it costs time on every file), and a token's encoded text
-/// spans few lines.
+/// wraps at 60, PEM at 64, MIME and GNU `base64` at 76), so that short lines of words are
+/// not read as one run, and a token's encoded text spans few lines.
 pub(crate) const MIN_WRAPPED_LINE: usize = 60;
 
 /// Indentation deeper than this does not continue a wrapped run.
@@ -256,9 +257,9 @@ pub(crate) fn encoded_runs(
     view_start: ViewStart,
     mut f: impl FnMut(Found),
 ) -> usize {
-    // Every run of `min.base64` bytes, every line of a wrapped run but the last, and every
-    // percent-encoded run holds a whole window that starts at a sample point.
-    let stride = min.base64.clamp(WINDOW, MIN_WRAPPED_LINE) - WINDOW + 1;
+    // Every run of `min.base64` characters, wrapped or not, and every percent-encoded run
+    // holds a whole window that starts at a sample point.
+    let stride = min.base64.max(WINDOW) - WINDOW + 1;
     debug_assert!(min.percent >= stride + WINDOW);
     let mut pieces = Vec::new();
     let mut p = samples.start;
@@ -266,8 +267,29 @@ pub(crate) fn encoded_runs(
     let mut percent_at = p;
     while p < samples.end && p + WINDOW <= hay.len() {
         let w = window(hay, p);
-        if base64_mask(w) == ALL {
-            let piece = run_start(hay, p)..run_end(hay, p + WINDOW);
+        if let Some(at) = masks(w).run_at(w) {
+            let piece = if at == 0 {
+                run_start(hay, p)..run_end(hay, p + 1)
+            } else {
+                // After spacing: where it ends, past an indentation that fills the window
+                // (deep ones do), a run may start.
+                let mut at = p + at;
+                if at == p + WINDOW {
+                    let blanks = hay[at..].iter().take(MAX_INDENT);
+                    at += blanks.take_while(|&&b| b == b' ' || b == b'\t').count();
+                    if !hay.get(at).is_some_and(|&b| is_base64(b)) {
+                        p += stride;
+                        continue;
+                    }
+                }
+                at..run_end(hay, at)
+            };
+            // Too short to be a run of its own or a line that another goes on from: worth
+            // a look only as the last line of a wrapped run.
+            if piece.len() < min.base64.min(MIN_WRAPPED_LINE) && !last_line(hay, &piece) {
+                p = piece.end + 1;
+                continue;
+            }
             wrapped_run(hay, piece, view_start, &mut pieces);
             if pieces.iter().map(Range::len).sum::<usize>() >= min.base64 {
                 f(Found::Base64(&pieces));
@@ -290,6 +312,85 @@ pub(crate) fn encoded_runs(
         }
     }
     p
+}
+
+/// The bytes of a sample window that sampling tells apart: a bit for each byte.
+#[derive(Clone, Copy)]
+struct Masks {
+    /// Base64 characters.
+    base64: u32,
+    /// Spaces and the controls of spacing: tab, line feed, vertical tab, form feed, return.
+    spacing: u32,
+    /// Line feeds.
+    breaks: u32,
+}
+
+impl Masks {
+    /// Where a base64 run in the window starts or goes on, when the window may lie inside
+    /// a run: all base64 characters, or those around a line break and the next line's
+    /// indentation (`\r\n` or `\n`, then spaces or tabs) in a wrapped run, whole or cut
+    /// by the window's edges. The window's end when a break or an indentation fills it:
+    /// the run may start after it.
+    fn run_at(self, window: &[u8; WINDOW]) -> Option<usize> {
+        let gap = !self.base64 & ALL;
+        let lowest = gap & gap.wrapping_neg();
+        // Told without branches, as most windows are not: all base64, or base64 beside
+        // one stretch of spacing that holds a line break or lies at an edge of the window.
+        let maybe = ((self.base64 | self.spacing) == ALL)
+            & ((gap + lowest) & gap == 0)
+            & ((gap == 0) | (self.breaks != 0) | (gap & 1 != 0) | (gap >> (WINDOW - 1) != 0));
+        if !maybe {
+            return None;
+        }
+        if gap == 0 {
+            return Some(0);
+        }
+        let returns = byte_mask(window, b'\r');
+        let blanks = byte_mask(window, b' ') | byte_mask(window, b'\t');
+        let (breaks, first) = (self.breaks, gap.trailing_zeros());
+        let fits = gap == breaks | returns | blanks
+            && match breaks.count_ones() {
+                // Returns before the break, the indentation after it.
+                1 => returns < breaks && blanks & ((breaks << 1) - 1) == 0,
+                // The window starts in the indentation, or ends after a return.
+                0 => (first == 0 && returns == 0) || (blanks == 0 && gap >> (WINDOW - 1) != 0),
+                _ => false,
+            };
+        fits.then(|| {
+            if first == 0 {
+                gap.count_ones() as usize
+            } else {
+                0
+            }
+        })
+    }
+}
+
+/// Whether the run `piece` could be the last line of a wrapped run: a line break (or
+/// padding, or the view's end) after it, and before it an indentation, a line break and
+/// base64; or the view starts near it, and the line before may lie before the view.
+fn last_line(hay: &[u8], piece: &Range<usize>) -> bool {
+    if !matches!(hay.get(piece.end), None | Some(b'\n' | b'\r' | b'=')) {
+        return false;
+    }
+    let start = piece.start;
+    let indent = hay[start.saturating_sub(MAX_INDENT)..start]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let Some(at) = start.checked_sub(indent + 1) else {
+        return true;
+    };
+    if hay[at] != b'\n' {
+        return false;
+    }
+    let at = if at > 0 && hay[at - 1] == b'\r' {
+        at - 1
+    } else {
+        at
+    };
+    at == 0 || is_base64(hay[at - 1])
 }
 
 /// Where the first `%` stands in a window that `%` fills every third byte of, as in
@@ -552,8 +653,13 @@ fn run_end(hay: &[u8], mut end: usize) -> usize {
 }
 
 /// A bit for each byte of the window, set where the byte is a base64 character.
-#[cfg(target_arch = "x86_64")]
 fn base64_mask(window: &[u8; WINDOW]) -> u32 {
+    masks(window).base64
+}
+
+/// The window's [`Masks`], from one load.
+#[cfg(target_arch = "x86_64")]
+fn masks(window: &[u8; WINDOW]) -> Masks {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86_64, and the load reads exactly the 16 bytes of `window`.
     unsafe {
@@ -564,13 +670,18 @@ fn base64_mask(window: &[u8; WINDOW]) -> u32 {
             let below = _mm_cmpgt_epi8(_mm_set1_epi8(hi as i8 + 1), v);
             _mm_and_si128(above, below)
         };
+        let eq = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
         // Setting bit 5 folds A-Z onto a-z and moves no other byte into a-z.
         let letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
         let slash_digits = in_range(x, b'/', b'9');
-        let eq = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
         let signs = _mm_or_si128(eq(b'+'), _mm_or_si128(eq(b'-'), eq(b'_')));
         let valid = _mm_or_si128(letters, _mm_or_si128(slash_digits, signs));
-        _mm_movemask_epi8(valid) as u32
+        let spacing = _mm_or_si128(in_range(x, b'\t', b'\r'), eq(b' '));
+        Masks {
+            base64: _mm_movemask_epi8(valid) as u32,
+            spacing: _mm_movemask_epi8(spacing) as u32,
+            breaks: _mm_movemask_epi8(eq(b'\n')) as u32,
+        }
     }
 }
 
@@ -594,11 +705,18 @@ fn byte_mask(window: &[u8; WINDOW], b: u8) -> u32 {
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn base64_mask(window: &[u8; WINDOW]) -> u32 {
-    window
-        .iter()
-        .enumerate()
-        .fold(0, |mask, (i, &b)| mask | (u32::from(is_base64(b)) << i))
+fn masks(window: &[u8; WINDOW]) -> Masks {
+    let mask = |f: fn(u8) -> bool| {
+        window
+            .iter()
+            .enumerate()
+            .fold(0, |mask, (i, &b)| mask | (u32::from(f(b)) << i))
+    };
+    Masks {
+        base64: mask(is_base64),
+        spacing: mask(|b| b == b' ' || (b'\t'..=b'\r').contains(&b)),
+        breaks: mask(|b| b == b'\n'),
+    }
 }
 
 /// Decodes base64 text into `out` (cleared first). Decoding stops at the first character
@@ -856,6 +974,39 @@ mod tests {
             runs(&format!("{short}\n{short}\n"), 16),
             vec![short.clone(), short]
         );
+    }
+
+    #[test]
+    fn wrapped_runs_are_found_whatever_the_sampling_phase() {
+        // As long as a run must be, in every wrapping and indentation, and sampled from
+        // every phase: whichever sample point lands in a line, a break or an indentation.
+        let min = 104;
+        let encoded: String = (0..min)
+            .map(|i| (b'A' + (i * 7 % 26) as u8) as char)
+            .collect();
+        for width in [60, 64, 76, 103] {
+            let lines: Vec<&str> = (0..min)
+                .step_by(width)
+                .map(|at| &encoded[at..(at + width).min(min)])
+                .collect();
+            for indent in [
+                "",
+                "  ",
+                "\t\t",
+                &" ".repeat(12),
+                &" ".repeat(13),
+                &" ".repeat(64),
+            ] {
+                for eol in ["\n", "\r\n"] {
+                    let block: String = lines.iter().map(|l| format!("{indent}{l}{eol}")).collect();
+                    for pad in 0..min {
+                        let hay =
+                            format!("{}\n{block}end\n", "x;".repeat(pad / 2) + &";"[..pad % 2]);
+                        assert_eq!(runs(&hay, min), vec![encoded.clone()], "{hay:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
