@@ -637,6 +637,12 @@ impl Revisions {
         self.since.is_some() || !self.without.is_empty()
     }
 
+    /// Whether what any ref reaches is left out (`--not --all`, a push's range): then no
+    /// ref names a commit of these revisions, nor a tag that names one.
+    pub fn leaves_out_every_ref(&self) -> bool {
+        self.without.contains(&Without::AllRefs)
+    }
+
     /// Whether these are every ref's history: then objects no ref reaches are read too.
     pub fn is_whole(&self) -> bool {
         !self.is_range() && self.branch.is_none() && self.tips.is_empty()
@@ -685,30 +691,79 @@ impl Revisions {
 
     /// Refuses a revision the repository does not have, before the history is read: a
     /// range whose base a shallow clone lacks would otherwise fail later, or read too much.
-    pub fn verify(&self, top: &Path) -> Result<(), GitError> {
+    /// Returns the tips that are annotated tags, as refs named `pushed tag`, with what each
+    /// peels to: a push's new tags, which no ref names yet. One `git cat-file
+    /// --batch-check` answers both (a push's hook starts as few processes as it can).
+    pub fn verify(&self, top: &Path) -> Result<Vec<Ref>, GitError> {
         self.args()?;
-        let missing = missing_objects(top, self.named().filter(|n| !is_remote(self, n)))?;
-        let Some(name) = missing.into_iter().next() else {
-            return Ok(());
-        };
-        let shallow = is_shallow(top);
-        Err(GitError {
-            message: match shallow {
-                true => format!(
-                    "`{}` is not in this shallow clone: its history is cut before it",
-                    crate::shown::clean(&name)
-                ),
-                false => format!(
-                    "`{}` is not a revision of this repository",
-                    crate::shown::clean(&name)
-                ),
-            },
-            help: shallow.then(|| {
-                "fetch the history it needs (`git fetch --unshallow`, or actions/checkout with \
-                 `fetch-depth: 0`); a range is never judged on part of its commits"
-                    .into()
-            }),
-        })
+        let named: Vec<&String> = self.named().filter(|n| !is_remote(self, n)).collect();
+        // And each tip peeled (`<tip>^{}`): what a tag names in the end.
+        let peeled: Vec<String> = self.tips.iter().map(|t| format!("{t}^{{}}")).collect();
+        let mut asked: Vec<String> = named
+            .iter()
+            .copied()
+            .chain(&self.tips)
+            .chain(&peeled)
+            .map(|n| n.to_string())
+            .collect();
+        asked.sort_unstable();
+        asked.dedup();
+        if asked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let out = objects_batch_check(top, &asked, "%(objecttype) %(objectname)")?;
+        let answers: std::collections::HashMap<&str, &str> = asked
+            .iter()
+            .map(String::as_str)
+            .zip(out.lines().chain(std::iter::repeat(" missing")))
+            .collect();
+        let answer = |name: &str| answers.get(name).copied().unwrap_or(" missing");
+        if let Some(name) = named.iter().find(|n| answer(n).ends_with(" missing")) {
+            return Err(not_in_repository(top, name));
+        }
+        Ok(self
+            .tips
+            .iter()
+            .zip(&peeled)
+            .filter_map(|(tip, peeled)| pushed_tag(answer(tip), answer(peeled)))
+            .collect())
+    }
+}
+
+/// A pushed tag, as a ref named `pushed tag`, from `git cat-file --batch-check`'s answers
+/// (`<type> <id>`) for a tip and for the tip peeled; `None` when the tip is no tag.
+fn pushed_tag(tip: &str, peeled: &str) -> Option<Ref> {
+    let oid = tip.strip_prefix("tag ")?;
+    let (peeled_kind, peeled) = peeled.split_once(' ').unwrap_or(("", ""));
+    Some(Ref {
+        name: "pushed tag".to_string(),
+        oid: oid.to_string(),
+        kind: "tag".to_string(),
+        peeled: peeled.to_string(),
+        peeled_kind: peeled_kind.to_string(),
+    })
+}
+
+/// Why the revision `name`, which the repository does not have, cannot be read: a shallow
+/// clone's history may be cut before it.
+fn not_in_repository(top: &Path, name: &str) -> GitError {
+    let shallow = is_shallow(top);
+    GitError {
+        message: match shallow {
+            true => format!(
+                "`{}` is not in this shallow clone: its history is cut before it",
+                crate::shown::clean(name)
+            ),
+            false => format!(
+                "`{}` is not a revision of this repository",
+                crate::shown::clean(name)
+            ),
+        },
+        help: shallow.then(|| {
+            "fetch the history it needs (`git fetch --unshallow`, or actions/checkout with \
+             `fetch-depth: 0`); a range is never judged on part of its commits"
+                .into()
+        }),
     }
 }
 
@@ -899,45 +954,6 @@ pub fn refs(top: &Path) -> Result<Vec<Ref>, GitError> {
         }
     })?;
     Ok(refs)
-}
-
-/// Those of `tips` (object ids) that are annotated tags, as refs named `pushed tag`,
-/// with what each peels to: a push's new tags, which no ref names yet.
-pub fn tag_tips(top: &Path, tips: &[String]) -> Result<Vec<Ref>, GitError> {
-    if tips.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut tags = Vec::new();
-    let kinds = objects_batch_check(top, tips, "%(objecttype) %(objectname)")?;
-    for line in kinds.lines() {
-        if let Some(oid) = line.strip_prefix("tag ") {
-            tags.push(oid.to_string());
-        }
-    }
-    if tags.is_empty() {
-        return Ok(Vec::new());
-    }
-    let peeled: Vec<String> = tags.iter().map(|t| format!("{t}^{{}}")).collect();
-    let peeled = objects_batch_check(top, &peeled, "%(objecttype) %(objectname)")?;
-    Ok(tags
-        .into_iter()
-        .zip(
-            peeled
-                .lines()
-                .map(str::to_string)
-                .chain(std::iter::repeat(String::new())),
-        )
-        .map(|(oid, peeled)| {
-            let (peeled_kind, peeled) = peeled.split_once(' ').unwrap_or(("", ""));
-            Ref {
-                name: "pushed tag".to_string(),
-                oid,
-                kind: "tag".to_string(),
-                peeled: peeled.to_string(),
-                peeled_kind: peeled_kind.to_string(),
-            }
-        })
-        .collect())
 }
 
 /// What one `git cat-file --batch-check=FORMAT` answers for `names`, a line each.

@@ -420,6 +420,22 @@ fn pre_receive_refuses_a_tag_with_a_token_in_its_message() {
     assert!(!accepted, "{text}");
     assert!(!refused_lines(&text).is_empty(), "{text}");
     assert_eq!(server.tip("refs/tags/v1"), None);
+    // A tag of a tag of a new commit, pushed with it: judged at the commit it names in
+    // the end (found by the same `cat-file` that checks the pushed ids).
+    commit(&server.clone, "clean", &[("b.sh", "x\n".into())]);
+    let new = git_text(&server.clone, &["rev-parse", "HEAD"]);
+    git(&server.clone, &["tag", "-a", "inner", "-m", "inner"]);
+    let message = format!("release\n\n{}", leak(25));
+    git(&server.clone, &["tag", "-a", "v2", "inner", "-m", &message]);
+    let (accepted, text) = server.push(&["origin", "main", "v2"], &[]);
+    assert!(!accepted, "{text}");
+    let lines = refused_lines(&text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(
+        lines[0].starts_with(&format!("{} <tag message>:", &new[..10])),
+        "{text}"
+    );
+    assert_eq!(server.tip("refs/tags/v2"), None);
 }
 
 #[test]
