@@ -124,6 +124,7 @@ pub(super) fn scan(
         });
     }
     let judging = revs.is_range() && revs.judging == Judging::Introduced;
+    let ahead = introduced::ReadAhead::start(&top, revs, judging);
     let (logs, wanted, mut missing) = list(&top, revs, ignore, judging, &pushed_tags)?;
     let found = scan_objects(&top, &wanted, checker, &mut outcome, &mut missing)?;
     outcome.errors.extend(not_in_clone(&top, &missing)?);
@@ -160,7 +161,7 @@ pub(super) fn scan(
         commits: &logs.reachable,
         scanned: &scanned,
     };
-    let placed = introduced::judge(&range, found, &mut outcome)?;
+    let placed = introduced::judge(&range, ahead, found, &mut outcome)?;
     outcome
         .findings
         .extend(placed.into_iter().map(|(oid, f, commit)| {

@@ -43,19 +43,64 @@ pub(super) struct Range<'a> {
     pub(super) scanned: &'a HashSet<&'a str>,
 }
 
+/// The places of every blob of a range, read on a thread of their own while the history
+/// scan reads the range's objects: a push's hook then waits for git once, not three times.
+/// Only for a range of at most [`AHEAD_COMMITS`] commits whose diffs name at most
+/// [`AHEAD_PLACES`] blobs' places, so that memory stays bounded; past that, or should git
+/// fail, the places of the blobs asked about are read afterwards, as they would be anyway.
+pub(super) struct ReadAhead(Option<std::thread::JoinHandle<Option<Places>>>);
+
+/// The most commits a range may have for its places to be read ahead.
+const AHEAD_COMMITS: usize = 2_000;
+
+/// The most places kept while reading ahead: a few megabytes.
+const AHEAD_PLACES: usize = 20_000;
+
+/// No cap on the places kept: only those of the blobs asked about are.
+const NO_CAP: usize = usize::MAX;
+
+impl ReadAhead {
+    /// Starts reading the places of every blob of the range `revs`, when `judging` it.
+    pub(super) fn start(top: &Path, revs: &Revisions, judging: bool) -> ReadAhead {
+        if !judging {
+            return ReadAhead(None);
+        }
+        let (top, revs) = (top.to_path_buf(), revs.clone());
+        ReadAhead(Some(std::thread::spawn(move || {
+            let (commits, parents) = range_commits(&top, &revs).ok()?;
+            if commits.len() > AHEAD_COMMITS {
+                return None;
+            }
+            Places::of_commits(&top, commits, parents, &|_| true, AHEAD_PLACES).ok()
+        })))
+    }
+
+    /// The places read ahead, if they were.
+    fn places(self) -> Option<Places> {
+        self.0?.join().ok().flatten()
+    }
+}
+
 /// Keeps the findings of `found` (each with its blob's id) whose secret is new to its
 /// path, each at the first commit of the range that brought it there, and adds those of
 /// the older blobs the range brings to new paths; adds the number of distinct older
 /// secrets (path, rule and secret) not judged to `outcome.older`.
 pub(super) fn judge(
     range: &Range,
+    ahead: ReadAhead,
     mut found: Vec<(String, Finding)>,
     outcome: &mut Outcome,
 ) -> Result<Vec<Placed>, Error> {
     let with_findings: HashSet<String> = found.iter().map(|(oid, _)| oid.clone()).collect();
     let scanned = range.scanned;
     let wanted = |oid: &str| with_findings.contains(oid) || !scanned.contains(oid);
-    let places = Places::read(range.top, range.revs, &wanted)?;
+    let places = match ahead.places() {
+        Some(mut places) => {
+            places.by_blob.retain(|blob, _| wanted(blob));
+            places
+        }
+        None => Places::read(range.top, range.revs, &wanted, NO_CAP)?,
+    };
     if !places.renames_detected {
         outcome.errors.push(ScanError {
             path: range.top.display().to_string(),
@@ -270,13 +315,25 @@ const GITLINK: &str = "160000";
 impl Places {
     /// Reads the range's commits (`git rev-list --parents`) and each one's diff against
     /// each of its parents (one `git diff-tree --stdin -M`), keeping the places of the
-    /// blobs `wanted`.
+    /// blobs `wanted`, and refused past `cap` places.
     fn read(
         top: &Path,
         revs: &Revisions,
         wanted: &dyn Fn(&str) -> bool,
+        cap: usize,
     ) -> Result<Places, GitError> {
         let (commits, parents) = range_commits(top, revs)?;
+        Self::of_commits(top, commits, parents, wanted, cap)
+    }
+
+    /// As [`Self::read`], for the range's commits (parents first) and their parents.
+    fn of_commits(
+        top: &Path,
+        commits: Vec<String>,
+        parents: Vec<Vec<String>>,
+        wanted: &dyn Fn(&str) -> bool,
+        cap: usize,
+    ) -> Result<Places, GitError> {
         // One line of input per (commit, parent); a root commit's alone, against nothing.
         let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
         let mut input = Vec::new();
@@ -294,10 +351,12 @@ impl Places {
         // clone may lack them, and git may not fetch them. Without it, a renamed file's
         // secrets are judged as new, never waved through.
         let mut renames_detected = true;
-        let found = match read_diffs(top, &input, &pairs, &parents, wanted, "-M") {
+        let diffs = Diffs::new(&pairs, &parents, wanted, cap);
+        let found = match read_diffs(top, &input, diffs, "-M") {
             Err(_) if git::is_partial_clone(top) => {
                 renames_detected = false;
-                read_diffs(top, &input, &pairs, &parents, wanted, "--no-renames")?
+                let diffs = Diffs::new(&pairs, &parents, wanted, cap);
+                read_diffs(top, &input, diffs, "--no-renames")?
             }
             read => read?,
         };
@@ -325,17 +384,20 @@ impl Places {
 }
 
 /// Each commit's diff against each of its parents, as `input` asks for them (`renames`:
-/// `-M` or `--no-renames`), keeping the places of the blobs `wanted`.
+/// `-M` or `--no-renames`), read into `diffs`: refused past its cap.
 fn read_diffs(
     top: &Path,
     input: &[u8],
-    pairs: &[(usize, Option<usize>)],
-    parents: &[Vec<String>],
-    wanted: &dyn Fn(&str) -> bool,
+    mut diffs: Diffs,
     renames: &str,
 ) -> Result<HashMap<(usize, String), Brought>, GitError> {
-    let mut diffs = Diffs::new(pairs, parents, wanted);
     diff_tree(top, input.to_vec(), renames, |record| diffs.take(record))?;
+    if diffs.over_cap {
+        return Err(GitError {
+            message: format!("the diffs name more than {} places", diffs.cap),
+            help: None,
+        });
+    }
     Ok(diffs.found)
 }
 
@@ -428,6 +490,9 @@ struct Diffs<'a> {
     entry: Option<Entry>,
     /// For each (commit, path) of a wanted blob: the blob, and what each parent had.
     found: HashMap<(usize, String), Brought>,
+    /// The most places kept; past it, none more is, and `over_cap` says so.
+    cap: usize,
+    over_cap: bool,
 }
 
 /// A wanted blob at a commit's path, and what each parent had there, as far as read:
@@ -453,6 +518,7 @@ impl<'a> Diffs<'a> {
         pairs: &'a [(usize, Option<usize>)],
         parents: &'a [Vec<String>],
         wanted: &'a dyn Fn(&str) -> bool,
+        cap: usize,
     ) -> Diffs<'a> {
         Diffs {
             pairs,
@@ -461,6 +527,8 @@ impl<'a> Diffs<'a> {
             pair: None,
             entry: None,
             found: HashMap::new(),
+            cap,
+            over_cap: false,
         }
     }
 
@@ -529,7 +597,12 @@ impl<'a> Diffs<'a> {
             path.clone()
         };
         let count = self.parents[commit].len();
-        let brought = self.found.entry((commit, path)).or_insert_with(|| Brought {
+        let key = (commit, path);
+        if self.found.len() >= self.cap && !self.found.contains_key(&key) {
+            self.over_cap = true;
+            return;
+        }
+        let brought = self.found.entry(key).or_insert_with(|| Brought {
             blob: new,
             before: (0..count).map(|_| None).collect(),
         });
@@ -555,7 +628,7 @@ mod tests {
         wanted: &'a dyn Fn(&str) -> bool,
         records: &[&str],
     ) -> HashMap<(usize, String), Brought> {
-        let mut diffs = Diffs::new(pairs, parents, wanted);
+        let mut diffs = Diffs::new(pairs, parents, wanted, NO_CAP);
         for record in records {
             diffs.take(record.as_bytes());
         }
@@ -610,6 +683,28 @@ mod tests {
         let new = &found[&(0, "new.txt".to_string())].before;
         assert_eq!(new, &[Some(renamed), Some(Before::Nothing)]);
         assert_eq!(found.len(), 2, "other.txt's blob is not asked about");
+    }
+
+    #[test]
+    fn places_past_the_cap_are_not_kept_and_said_so() {
+        let (a, b) = ("a".repeat(40), "b".repeat(40));
+        let parents = vec![vec![]];
+        let pairs = [(0, None)];
+        let wanted = |_: &str| true;
+        let added = |blob: &str| format!(":000000 100644 {} {blob} A", "0".repeat(40));
+        let records = ["c", &added(&a), "one.txt", &added(&b), "two.txt"];
+        let mut diffs = Diffs::new(&pairs, &parents, &wanted, 1);
+        for record in records {
+            diffs.take(record.as_bytes());
+        }
+        assert!(diffs.over_cap);
+        assert_eq!(diffs.found.len(), 1);
+        let mut uncapped = Diffs::new(&pairs, &parents, &wanted, 2);
+        for record in records {
+            uncapped.take(record.as_bytes());
+        }
+        assert!(!uncapped.over_cap);
+        assert_eq!(uncapped.found.len(), 2);
     }
 
     #[test]
