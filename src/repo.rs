@@ -180,8 +180,13 @@ impl Repo {
     /// git answers `rev-parse --is-shallow-repository` (`is_repository_shallow`): its
     /// common directory's `shallow` file can be opened for reading. Looked at, not asked
     /// of another git: a push's hook starts as few processes as it can. Opened without
-    /// blocking, should it be a FIFO (git would block on it: [`open`] refuses one).
+    /// blocking, should it be a FIFO (git would block on it: [`open`] refuses one). With a
+    /// `GIT_SHALLOW_FILE` in the environment (`receive-pack` names a temporary one for a
+    /// push of a shallow history), git is asked: that file is what it reads.
     pub(crate) fn is_shallow(&self) -> bool {
+        if std::env::var_os("GIT_SHALLOW_FILE").is_some() {
+            return git::is_shallow(&self.top);
+        }
         let mut options = std::fs::OpenOptions::new();
         options.read(true);
         #[cfg(unix)]

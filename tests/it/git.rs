@@ -262,6 +262,14 @@ fn a_shallow_clone_is_a_warning() {
     let out = tokenlint(p, &["scan", "--history", "--format", "json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("shallow clone"), "{stderr}");
+    // Unless `GIT_SHALLOW_FILE` names one, as `receive-pack` does for a shallow push.
+    let out = common::Tokenlint::new(p)
+        .env("GIT_SHALLOW_FILE", target.join(".git/shallow"))
+        .args(["scan", "--history", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("shallow clone"), "{stderr}");
 }
 
 /// Runs git in `dir` and returns its standard output, trimmed.
