@@ -46,9 +46,17 @@ pub(super) struct Range<'a> {
 /// The places of every blob of a range, read on a thread of their own while the history
 /// scan reads the range's objects: a push's hook then waits for git once, not three times.
 /// Only for a range of at most [`AHEAD_COMMITS`] commits whose diffs name at most
-/// [`AHEAD_PLACES`] blobs' places, so that memory stays bounded; past that, or should git
-/// fail, the places of the blobs asked about are read afterwards, as they would be anyway.
-pub(super) struct ReadAhead(Option<std::thread::JoinHandle<Option<Places>>>);
+/// [`AHEAD_PLACES`] blobs' places, so that memory stays bounded; past that, only its
+/// commits are read ahead, and the places of the blobs asked about afterwards, as they
+/// would be anyway. Should git fail, all is read again afterwards, and fails there.
+pub(super) struct ReadAhead(Option<std::thread::JoinHandle<Option<Ahead>>>);
+
+/// What was read ahead.
+enum Ahead {
+    Places(Places),
+    /// The range's commits, parents first, and each one's parents.
+    Commits(Vec<String>, Vec<Vec<String>>),
+}
 
 /// The most commits a range may have for its places to be read ahead.
 const AHEAD_COMMITS: usize = 2_000;
@@ -69,15 +77,36 @@ impl ReadAhead {
         ReadAhead(Some(std::thread::spawn(move || {
             let (commits, parents) = range_commits(&top, &revs).ok()?;
             if commits.len() > AHEAD_COMMITS {
-                return None;
+                return Some(Ahead::Commits(commits, parents));
             }
-            Places::of_commits(&top, commits, parents, &|_| true, AHEAD_PLACES).ok()
+            let read = Places::of_commits(&top, &commits, &parents, &|_| true, AHEAD_PLACES);
+            Some(match read {
+                Ok(places) => Ahead::Places(places),
+                Err(_) => Ahead::Commits(commits, parents),
+            })
         })))
     }
 
-    /// The places read ahead, if they were.
-    fn places(self) -> Option<Places> {
-        self.0?.join().ok().flatten()
+    /// The places of the blobs `wanted`: those read ahead, or read now.
+    fn places(
+        self,
+        top: &Path,
+        revs: &Revisions,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Places, GitError> {
+        match self.0.and_then(|read| read.join().ok().flatten()) {
+            Some(Ahead::Places(mut places)) => {
+                places.by_blob.retain(|blob, _| wanted(blob));
+                Ok(places)
+            }
+            Some(Ahead::Commits(commits, parents)) => {
+                Places::of_commits(top, &commits, &parents, wanted, NO_CAP)
+            }
+            None => {
+                let (commits, parents) = range_commits(top, revs)?;
+                Places::of_commits(top, &commits, &parents, wanted, NO_CAP)
+            }
+        }
     }
 }
 
@@ -94,13 +123,7 @@ pub(super) fn judge(
     let with_findings: HashSet<String> = found.iter().map(|(oid, _)| oid.clone()).collect();
     let scanned = range.scanned;
     let wanted = |oid: &str| with_findings.contains(oid) || !scanned.contains(oid);
-    let places = match ahead.places() {
-        Some(mut places) => {
-            places.by_blob.retain(|blob, _| wanted(blob));
-            places
-        }
-        None => Places::read(range.top, range.revs, &wanted, NO_CAP)?,
-    };
+    let places = ahead.places(range.top, range.revs, &wanted)?;
     if !places.renames_detected {
         outcome.errors.push(ScanError {
             path: range.top.display().to_string(),
@@ -313,31 +336,20 @@ fn is_null(oid: &str) -> bool {
 const GITLINK: &str = "160000";
 
 impl Places {
-    /// Reads the range's commits (`git rev-list --parents`) and each one's diff against
-    /// each of its parents (one `git diff-tree --stdin -M`), keeping the places of the
-    /// blobs `wanted`, and refused past `cap` places.
-    fn read(
-        top: &Path,
-        revs: &Revisions,
-        wanted: &dyn Fn(&str) -> bool,
-        cap: usize,
-    ) -> Result<Places, GitError> {
-        let (commits, parents) = range_commits(top, revs)?;
-        Self::of_commits(top, commits, parents, wanted, cap)
-    }
-
-    /// As [`Self::read`], for the range's commits (parents first) and their parents.
+    /// Reads the diff of each of the range's commits (parents first) against each of its
+    /// `parents` (one `git diff-tree --stdin -M`), keeping the places of the blobs `wanted`;
+    /// refused past `cap` places.
     fn of_commits(
         top: &Path,
-        commits: Vec<String>,
-        parents: Vec<Vec<String>>,
+        commits: &[String],
+        parents: &[Vec<String>],
         wanted: &dyn Fn(&str) -> bool,
         cap: usize,
     ) -> Result<Places, GitError> {
         // One line of input per (commit, parent); a root commit's alone, against nothing.
         let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
         let mut input = Vec::new();
-        for (i, (commit, parents)) in commits.iter().zip(&parents).enumerate() {
+        for (i, (commit, parents)) in commits.iter().zip(parents).enumerate() {
             if parents.is_empty() {
                 pairs.push((i, None));
                 input.extend_from_slice(format!("{commit}\n").as_bytes());
@@ -351,21 +363,33 @@ impl Places {
         // clone may lack them, and git may not fetch them. Without it, a renamed file's
         // secrets are judged as new, never waved through.
         let mut renames_detected = true;
-        let diffs = Diffs::new(&pairs, &parents, wanted, cap);
-        let found = match read_diffs(top, &input, diffs, "-M") {
+        let diffs = |renames| {
+            read_diffs(
+                top,
+                &input,
+                Diffs::new(&pairs, parents, wanted, cap),
+                renames,
+            )
+        };
+        let diffs = match diffs("-M") {
             Err(_) if git::is_partial_clone(top) => {
                 renames_detected = false;
-                let diffs = Diffs::new(&pairs, &parents, wanted, cap);
-                read_diffs(top, &input, diffs, "--no-renames")?
+                diffs("--no-renames")?
             }
             read => read?,
         };
+        if diffs.over_cap {
+            return Err(GitError {
+                message: format!("the diffs name more than {cap} places"),
+                help: None,
+            });
+        }
         let mut places = Places {
-            commits,
+            commits: commits.to_vec(),
             by_blob: HashMap::new(),
             renames_detected,
         };
-        for ((commit, path), Brought { blob, before }) in found {
+        for ((commit, path), Brought { blob, before }) in diffs.found {
             let before = before
                 .into_iter()
                 .map(|b| b.unwrap_or(Before::Same))
@@ -384,21 +408,15 @@ impl Places {
 }
 
 /// Each commit's diff against each of its parents, as `input` asks for them (`renames`:
-/// `-M` or `--no-renames`), read into `diffs`: refused past its cap.
-fn read_diffs(
+/// `-M` or `--no-renames`), read into `diffs`.
+fn read_diffs<'a>(
     top: &Path,
     input: &[u8],
-    mut diffs: Diffs,
+    mut diffs: Diffs<'a>,
     renames: &str,
-) -> Result<HashMap<(usize, String), Brought>, GitError> {
+) -> Result<Diffs<'a>, GitError> {
     diff_tree(top, input.to_vec(), renames, |record| diffs.take(record))?;
-    if diffs.over_cap {
-        return Err(GitError {
-            message: format!("the diffs name more than {} places", diffs.cap),
-            help: None,
-        });
-    }
-    Ok(diffs.found)
+    Ok(diffs)
 }
 
 /// The range's commits, parents first, and each one's parents.
