@@ -115,6 +115,8 @@ pub(super) fn scan(
 ) -> Result<Outcome, Error> {
     let repo = crate::repo::open(dir)?;
     let top = repo.top.clone();
+    let judging = revs.is_range() && revs.judging == Judging::Introduced;
+    let ahead = introduced::ReadAhead::start(&top, revs, judging);
     let pushed_tags = revs.verify(&top)?;
     let mut outcome = Outcome::default();
     if repo.is_shallow() {
@@ -123,8 +125,6 @@ pub(super) fn scan(
             message: "a shallow clone: the history before its first commit is not scanned".into(),
         });
     }
-    let judging = revs.is_range() && revs.judging == Judging::Introduced;
-    let ahead = introduced::ReadAhead::start(&top, revs, judging);
     let (logs, wanted, mut missing) = list(&top, revs, ignore, judging, &pushed_tags)?;
     let found = scan_objects(&top, &wanted, checker, &mut outcome, &mut missing)?;
     outcome.errors.extend(not_in_clone(&top, &missing)?);
