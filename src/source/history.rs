@@ -207,7 +207,7 @@ fn added_in(commit: &crate::finding::Commit, how: &str) -> String {
 
 /// Scans the blobs through one `git cat-file --batch`, each at its one path, and returns
 /// each finding with its blob's id; adds the ids of the blobs git lacks to `missing`.
-/// No blob starts no git (most of a push's ranges move no older blob).
+/// For no blob, no git is started (a push's range most often moves no older blob).
 pub(super) fn scan_blobs(
     top: &Path,
     blobs: &[HistoryBlob],
