@@ -436,6 +436,18 @@ fn pre_receive_refuses_a_tag_with_a_token_in_its_message() {
         "{text}"
     );
     assert_eq!(server.tip("refs/tags/v2"), None);
+    // A server with a tag: a clean tagged push is accepted, and the next push is judged
+    // on its own commits, never on the tags the server has.
+    git(&server.clone, &["tag", "-d", "v2"]);
+    git(&server.clone, &["tag", "-a", "v0", "-m", "clean release"]);
+    let (accepted, text) = server.push(&["origin", "main", "v0"], &[]);
+    assert!(accepted, "{text}");
+    commit(&server.clone, "leak", &[("c.sh", leak(26))]);
+    let (accepted, text) = server.push(&["origin", "main"], &[]);
+    assert!(!accepted, "{text}");
+    let lines = refused_lines(&text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains(" c.sh:1 "), "{text}");
 }
 
 #[test]
