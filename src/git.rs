@@ -693,7 +693,8 @@ impl Revisions {
     /// range whose base a shallow clone lacks would otherwise fail later, or read too much.
     /// Returns the tips that are annotated tags, as refs named `pushed tag`, with what each
     /// peels to: a push's new tags, which no ref names yet. One `git cat-file
-    /// --batch-check` answers both (a push's hook starts as few processes as it can).
+    /// --batch-check` answers both (a push's hook starts as few processes as it can). The
+    /// tags such a tag names in turn (a tag of a tag) are returned too ([`inner_tags`]).
     pub fn verify(&self, top: &Path) -> Result<Vec<Ref>, GitError> {
         self.args()?;
         let named: Vec<&String> = self.named().filter(|n| !is_remote(self, n)).collect();
@@ -721,13 +722,72 @@ impl Revisions {
         if let Some(name) = named.iter().find(|n| answer(n).ends_with(" missing")) {
             return Err(not_in_repository(top, name));
         }
-        Ok(self
+        let mut tags: Vec<Ref> = self
             .tips
             .iter()
             .zip(&peeled)
             .filter_map(|(tip, peeled)| pushed_tag(answer(tip), answer(peeled)))
-            .collect())
+            .collect();
+        tags.extend(inner_tags(top, &tags)?);
+        Ok(tags)
     }
+}
+
+/// The most tags a pushed tag's chain of tags of tags is followed through; a longer one is
+/// refused, never judged in part.
+const TAG_CHAIN: usize = 16;
+
+/// The annotated tags that the pushed `tags` name in turn (a tag of a tag), as pushed tags
+/// peeled where the outer one is: pushed with it though no ref names them, and fetched
+/// with it, so their messages are the push's too. Read a level at a time, each through
+/// one `git cat-file --batch` (none when no tag is pushed).
+fn inner_tags(top: &Path, tags: &[Ref]) -> Result<Vec<Ref>, GitError> {
+    let mut seen: std::collections::HashSet<String> = tags.iter().map(|t| t.oid.clone()).collect();
+    let (mut inner, mut level) = (Vec::new(), tags.to_vec());
+    for _ in 0..TAG_CHAIN {
+        if level.is_empty() {
+            break;
+        }
+        let oids: Vec<&str> = level.iter().map(|t| t.oid.as_str()).collect();
+        let mut next: Vec<Ref> = Vec::new();
+        read_all(top, &oids, TAG_HEADER as u64, |at, object| {
+            let oid = tagged_tag(object).filter(|oid| seen.insert(oid.clone()));
+            next.extend(oid.map(|oid| Ref {
+                oid,
+                ..level[at].clone()
+            }));
+        })?;
+        inner.extend(next.iter().cloned());
+        level = next;
+    }
+    if !level.is_empty() {
+        return Err(error(format!(
+            "refused: a pushed tag names a chain of more than {TAG_CHAIN} tags"
+        )));
+    }
+    Ok(inner)
+}
+
+/// The bytes of a tag object that hold its `object` and `type` lines, and more.
+const TAG_HEADER: usize = 4096;
+
+/// The id a tag object names, when it names another tag (`object <id>`, `type tag`).
+fn tagged_tag(object: Object) -> Option<String> {
+    let mut head = Vec::new();
+    match object {
+        Object::Held(data) => head = data,
+        Object::Spooled(mut file, _) => {
+            use std::io::Seek;
+            file.seek(io::SeekFrom::Start(0)).ok()?;
+            file.take(TAG_HEADER as u64).read_to_end(&mut head).ok()?;
+        }
+        Object::Missing => {}
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.lines();
+    let oid = lines.next()?.strip_prefix("object ")?;
+    let valid = !oid.is_empty() && oid.bytes().all(|b| b.is_ascii_hexdigit());
+    (valid && lines.next()? == "type tag").then(|| oid.to_string())
 }
 
 /// A pushed tag, as a ref named `pushed tag`, from `git cat-file --batch-check`'s answers
@@ -1269,6 +1329,23 @@ pub fn provenance(top: &Path) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_names_another_tag_only_by_a_full_header() {
+        let inner = "a".repeat(40);
+        let object = |text: &str| Object::Held(text.as_bytes().to_vec());
+        let tag = format!("object {inner}\ntype tag\ntag v1\n\nmessage\n");
+        assert_eq!(tagged_tag(object(&tag)), Some(inner.clone()));
+        for text in [
+            format!("object {inner}\ntype commit\ntag v1\n"),
+            format!("object {inner}\n"),
+            "object HEAD:secret.txt\ntype tag\n".to_string(),
+            format!("tree {inner}\ntype tag\n"),
+        ] {
+            assert_eq!(tagged_tag(object(&text)), None, "{text}");
+        }
+        assert_eq!(tagged_tag(Object::Missing), None);
+    }
 
     #[test]
     fn long_lines_are_cut_and_the_rest_skipped() {
