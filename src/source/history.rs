@@ -116,7 +116,11 @@ pub(super) fn scan(
     let repo = crate::repo::open(dir)?;
     let top = repo.top.clone();
     let judging = revs.is_range() && revs.judging == Judging::Introduced;
-    let ahead = introduced::ReadAhead::start(&top, revs, judging);
+    let ahead = if judging {
+        introduced::ReadAhead::start(&top, revs)
+    } else {
+        introduced::ReadAhead::none()
+    };
     let pushed_tags = revs.verify(&top)?;
     let mut outcome = Outcome::default();
     if repo.is_shallow() {

@@ -45,8 +45,8 @@ pub(super) struct Range<'a> {
 
 /// The places of every blob of a range, read on a thread of their own while the history
 /// scan reads the range's objects: a push's hook then waits for git once, not three times.
-/// Only for a range of at most [`AHEAD_COMMITS`] commits whose diffs name at most
-/// [`AHEAD_PLACES`] blobs' places, so that memory stays bounded; past that, only its
+/// Only for a range of at most [`AHEAD_COMMITS`] commits whose diffs' places take at
+/// most [`AHEAD_BYTES`], so that memory stays bounded; past that, only its
 /// commits are read ahead, and the places of the blobs asked about afterwards, as they
 /// would be anyway. Should git fail, all is read again afterwards, and fails there.
 pub(super) struct ReadAhead(Option<std::thread::JoinHandle<Option<Ahead>>>);
@@ -61,25 +61,31 @@ enum Ahead {
 /// The most commits a range may have for its places to be read ahead.
 const AHEAD_COMMITS: usize = 2_000;
 
-/// The most places kept while reading ahead: a few megabytes.
-const AHEAD_PLACES: usize = 20_000;
+/// The most bytes of places kept while reading ahead, their paths counted (a hostile push
+/// may name long ones): a few megabytes.
+const AHEAD_BYTES: usize = 4 << 20;
+
+/// What a place kept costs besides its paths: its key, its blob's id, its parents' slots.
+const PLACE_BYTES: usize = 160;
 
 /// No cap on the places kept: only those of the blobs asked about are.
 const NO_CAP: usize = usize::MAX;
 
 impl ReadAhead {
-    /// Starts reading the places of every blob of the range `revs`, when `judging` it.
-    pub(super) fn start(top: &Path, revs: &Revisions, judging: bool) -> ReadAhead {
-        if !judging {
-            return ReadAhead(None);
-        }
+    /// Nothing read ahead: the places are read when asked for.
+    pub(super) fn none() -> ReadAhead {
+        ReadAhead(None)
+    }
+
+    /// Starts reading the places of every blob of the range `revs`.
+    pub(super) fn start(top: &Path, revs: &Revisions) -> ReadAhead {
         let (top, revs) = (top.to_path_buf(), revs.clone());
         ReadAhead(Some(std::thread::spawn(move || {
             let (commits, parents) = range_commits(&top, &revs).ok()?;
             if commits.len() > AHEAD_COMMITS {
                 return Some(Ahead::Commits(commits, parents));
             }
-            let read = Places::of_commits(&top, &commits, &parents, &|_| true, AHEAD_PLACES);
+            let read = Places::of_commits(&top, &commits, &parents, &|_| true, AHEAD_BYTES);
             Some(match read {
                 Ok(places) => Ahead::Places(places),
                 Err(_) => Ahead::Commits(commits, parents),
@@ -338,7 +344,7 @@ const GITLINK: &str = "160000";
 impl Places {
     /// Reads the diff of each of the range's commits (parents first) against each of its
     /// `parents` (one `git diff-tree --stdin -M`), keeping the places of the blobs `wanted`;
-    /// refused past `cap` places.
+    /// refused past `cap` bytes of places.
     fn of_commits(
         top: &Path,
         commits: &[String],
@@ -380,7 +386,7 @@ impl Places {
         };
         if diffs.over_cap {
             return Err(GitError {
-                message: format!("the diffs name more than {cap} places"),
+                message: format!("the diffs' places take more than {cap} bytes"),
                 help: None,
             });
         }
@@ -508,8 +514,10 @@ struct Diffs<'a> {
     entry: Option<Entry>,
     /// For each (commit, path) of a wanted blob: the blob, and what each parent had.
     found: HashMap<(usize, String), Brought>,
-    /// The most places kept; past it, none more is, and `over_cap` says so.
+    /// The most bytes of places kept ([`PLACE_BYTES`] each, and their paths); past it,
+    /// none more is, and `over_cap` says so.
     cap: usize,
+    kept: usize,
     over_cap: bool,
 }
 
@@ -546,6 +554,7 @@ impl<'a> Diffs<'a> {
             entry: None,
             found: HashMap::new(),
             cap,
+            kept: 0,
             over_cap: false,
         }
     }
@@ -615,11 +624,13 @@ impl<'a> Diffs<'a> {
             path.clone()
         };
         let count = self.parents[commit].len();
-        let key = (commit, path);
-        if self.found.len() >= self.cap && !self.found.contains_key(&key) {
+        let cost = PLACE_BYTES + path.len() + old_path.len();
+        if self.over_cap || self.kept.saturating_add(cost) > self.cap {
             self.over_cap = true;
             return;
         }
+        self.kept += cost;
+        let key = (commit, path);
         let brought = self.found.entry(key).or_insert_with(|| Brought {
             blob: new,
             before: (0..count).map(|_| None).collect(),
@@ -711,13 +722,22 @@ mod tests {
         let wanted = |_: &str| true;
         let added = |blob: &str| format!(":000000 100644 {} {blob} A", "0".repeat(40));
         let records = ["c", &added(&a), "one.txt", &added(&b), "two.txt"];
-        let mut diffs = Diffs::new(&pairs, &parents, &wanted, 1);
+        let place = PLACE_BYTES + 2 * "one.txt".len();
+        let mut diffs = Diffs::new(&pairs, &parents, &wanted, place);
         for record in records {
             diffs.take(record.as_bytes());
         }
         assert!(diffs.over_cap);
         assert_eq!(diffs.found.len(), 1);
-        let mut uncapped = Diffs::new(&pairs, &parents, &wanted, 2);
+        // A long path costs its length: it alone goes past a cap that holds two short ones.
+        let long = format!("{}.txt", "d/".repeat(PLACE_BYTES));
+        let mut diffs = Diffs::new(&pairs, &parents, &wanted, 2 * place);
+        for record in ["c", &added(&a), &long] {
+            diffs.take(record.as_bytes());
+        }
+        assert!(diffs.over_cap);
+        assert!(diffs.found.is_empty());
+        let mut uncapped = Diffs::new(&pairs, &parents, &wanted, 2 * place);
         for record in records {
             uncapped.take(record.as_bytes());
         }
