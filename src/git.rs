@@ -637,6 +637,12 @@ impl Revisions {
         self.since.is_some() || !self.without.is_empty()
     }
 
+    /// Whether what any ref reaches is left out (`--not --all`, a push's range): then no
+    /// ref names a commit of these revisions, nor a tag that names one.
+    pub fn leaves_out_every_ref(&self) -> bool {
+        self.without.contains(&Without::AllRefs)
+    }
+
     /// Whether these are every ref's history: then objects no ref reaches are read too.
     pub fn is_whole(&self) -> bool {
         !self.is_range() && self.branch.is_none() && self.tips.is_empty()
@@ -685,30 +691,139 @@ impl Revisions {
 
     /// Refuses a revision the repository does not have, before the history is read: a
     /// range whose base a shallow clone lacks would otherwise fail later, or read too much.
-    pub fn verify(&self, top: &Path) -> Result<(), GitError> {
+    /// Returns the tips that are annotated tags, as refs named `pushed tag`, with what each
+    /// peels to: a push's new tags, which no ref names yet. One `git cat-file
+    /// --batch-check` answers both (a push's hook starts as few processes as it can). The
+    /// tags such a tag names in turn (a tag of a tag) are returned too ([`inner_tags`]).
+    pub fn verify(&self, top: &Path) -> Result<Vec<Ref>, GitError> {
         self.args()?;
-        let missing = missing_objects(top, self.named().filter(|n| !is_remote(self, n)))?;
-        let Some(name) = missing.into_iter().next() else {
-            return Ok(());
-        };
-        let shallow = is_shallow(top);
-        Err(GitError {
-            message: match shallow {
-                true => format!(
-                    "`{}` is not in this shallow clone: its history is cut before it",
-                    crate::shown::clean(&name)
-                ),
-                false => format!(
-                    "`{}` is not a revision of this repository",
-                    crate::shown::clean(&name)
-                ),
-            },
-            help: shallow.then(|| {
-                "fetch the history it needs (`git fetch --unshallow`, or actions/checkout with \
-                 `fetch-depth: 0`); a range is never judged on part of its commits"
-                    .into()
-            }),
-        })
+        let named: Vec<&String> = self.named().filter(|n| !is_remote(self, n)).collect();
+        // And each tip peeled (`<tip>^{}`): what a tag names in the end.
+        let peeled: Vec<String> = self.tips.iter().map(|t| format!("{t}^{{}}")).collect();
+        let mut asked: Vec<String> = named
+            .iter()
+            .copied()
+            .chain(&self.tips)
+            .chain(&peeled)
+            .map(|n| n.to_string())
+            .collect();
+        asked.sort_unstable();
+        asked.dedup();
+        if asked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let out = objects_batch_check(top, &asked, "%(objecttype) %(objectname)")?;
+        let answers: std::collections::HashMap<&str, &str> = asked
+            .iter()
+            .map(String::as_str)
+            .zip(out.lines().chain(std::iter::repeat(" missing")))
+            .collect();
+        let answer = |name: &str| answers.get(name).copied().unwrap_or(" missing");
+        if let Some(name) = named.iter().find(|n| answer(n).ends_with(" missing")) {
+            return Err(not_in_repository(top, name));
+        }
+        let mut tags: Vec<Ref> = self
+            .tips
+            .iter()
+            .zip(&peeled)
+            .filter_map(|(tip, peeled)| pushed_tag(answer(tip), answer(peeled)))
+            .collect();
+        tags.extend(inner_tags(top, &tags)?);
+        Ok(tags)
+    }
+}
+
+/// The most tags a pushed tag's chain of tags of tags is followed through; a longer one is
+/// refused, never judged in part.
+const TAG_CHAIN: usize = 16;
+
+/// The annotated tags that the pushed `tags` name in turn (a tag of a tag), as pushed tags
+/// peeled where the outer one is: pushed with it though no ref names them, and fetched
+/// with it, so their messages are the push's too. Read a level at a time, each through
+/// one `git cat-file --batch` (none when no tag is pushed).
+fn inner_tags(top: &Path, tags: &[Ref]) -> Result<Vec<Ref>, GitError> {
+    let mut seen: std::collections::HashSet<String> = tags.iter().map(|t| t.oid.clone()).collect();
+    let (mut inner, mut level) = (Vec::new(), tags.to_vec());
+    for _ in 0..TAG_CHAIN {
+        if level.is_empty() {
+            break;
+        }
+        let oids: Vec<&str> = level.iter().map(|t| t.oid.as_str()).collect();
+        let mut next: Vec<Ref> = Vec::new();
+        read_all(top, &oids, TAG_HEADER as u64, |at, object| {
+            let oid = tagged_tag(object).filter(|oid| seen.insert(oid.clone()));
+            next.extend(oid.map(|oid| Ref {
+                oid,
+                ..level[at].clone()
+            }));
+        })?;
+        inner.extend(next.iter().cloned());
+        level = next;
+    }
+    if !level.is_empty() {
+        return Err(error(format!(
+            "refused: a pushed tag names a chain of more than {TAG_CHAIN} tags"
+        )));
+    }
+    Ok(inner)
+}
+
+/// The bytes of a tag object that hold its `object` and `type` lines, and more.
+const TAG_HEADER: usize = 4096;
+
+/// The id a tag object names, when it names another tag (`object <id>`, `type tag`).
+fn tagged_tag(object: Object) -> Option<String> {
+    let mut head = Vec::new();
+    match object {
+        Object::Held(data) => head = data,
+        Object::Spooled(mut file, _) => {
+            use std::io::Seek;
+            file.seek(io::SeekFrom::Start(0)).ok()?;
+            file.take(TAG_HEADER as u64).read_to_end(&mut head).ok()?;
+        }
+        Object::Missing => {}
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.lines();
+    let oid = lines.next()?.strip_prefix("object ")?;
+    let valid = !oid.is_empty() && oid.bytes().all(|b| b.is_ascii_hexdigit());
+    (valid && lines.next()? == "type tag").then(|| oid.to_string())
+}
+
+/// A pushed tag, as a ref named `pushed tag`, from `git cat-file --batch-check`'s answers
+/// (`<type> <id>`) for a tip and for the tip peeled; `None` when the tip is no tag.
+fn pushed_tag(tip: &str, peeled: &str) -> Option<Ref> {
+    let oid = tip.strip_prefix("tag ")?;
+    let (peeled_kind, peeled) = peeled.split_once(' ').unwrap_or(("", ""));
+    Some(Ref {
+        name: "pushed tag".to_string(),
+        oid: oid.to_string(),
+        kind: "tag".to_string(),
+        peeled: peeled.to_string(),
+        peeled_kind: peeled_kind.to_string(),
+    })
+}
+
+/// Why the revision `name`, which the repository does not have, cannot be read: a shallow
+/// clone's history may be cut before it.
+fn not_in_repository(top: &Path, name: &str) -> GitError {
+    let shallow = is_shallow(top);
+    GitError {
+        message: match shallow {
+            true => format!(
+                "`{}` is not in this shallow clone: its history is cut before it",
+                crate::shown::clean(name)
+            ),
+            false => format!(
+                "`{}` is not a revision of this repository",
+                crate::shown::clean(name)
+            ),
+        },
+        help: shallow.then(|| {
+            "fetch the history it needs (`git fetch --unshallow`, or actions/checkout with \
+             `fetch-depth: 0`); a range is never judged on part of its commits"
+                .into()
+        }),
     }
 }
 
@@ -899,45 +1014,6 @@ pub fn refs(top: &Path) -> Result<Vec<Ref>, GitError> {
         }
     })?;
     Ok(refs)
-}
-
-/// Those of `tips` (object ids) that are annotated tags, as refs named `pushed tag`,
-/// with what each peels to: a push's new tags, which no ref names yet.
-pub fn tag_tips(top: &Path, tips: &[String]) -> Result<Vec<Ref>, GitError> {
-    if tips.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut tags = Vec::new();
-    let kinds = objects_batch_check(top, tips, "%(objecttype) %(objectname)")?;
-    for line in kinds.lines() {
-        if let Some(oid) = line.strip_prefix("tag ") {
-            tags.push(oid.to_string());
-        }
-    }
-    if tags.is_empty() {
-        return Ok(Vec::new());
-    }
-    let peeled: Vec<String> = tags.iter().map(|t| format!("{t}^{{}}")).collect();
-    let peeled = objects_batch_check(top, &peeled, "%(objecttype) %(objectname)")?;
-    Ok(tags
-        .into_iter()
-        .zip(
-            peeled
-                .lines()
-                .map(str::to_string)
-                .chain(std::iter::repeat(String::new())),
-        )
-        .map(|(oid, peeled)| {
-            let (peeled_kind, peeled) = peeled.split_once(' ').unwrap_or(("", ""));
-            Ref {
-                name: "pushed tag".to_string(),
-                oid,
-                kind: "tag".to_string(),
-                peeled: peeled.to_string(),
-                peeled_kind: peeled_kind.to_string(),
-            }
-        })
-        .collect())
 }
 
 /// What one `git cat-file --batch-check=FORMAT` answers for `names`, a line each.
@@ -1253,6 +1329,23 @@ pub fn provenance(top: &Path) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_names_another_tag_only_by_a_full_header() {
+        let inner = "a".repeat(40);
+        let object = |text: &str| Object::Held(text.as_bytes().to_vec());
+        let tag = format!("object {inner}\ntype tag\ntag v1\n\nmessage\n");
+        assert_eq!(tagged_tag(object(&tag)), Some(inner.clone()));
+        for text in [
+            format!("object {inner}\ntype commit\ntag v1\n"),
+            format!("object {inner}\n"),
+            "object HEAD:secret.txt\ntype tag\n".to_string(),
+            format!("tree {inner}\ntype tag\n"),
+        ] {
+            assert_eq!(tagged_tag(object(&text)), None, "{text}");
+        }
+        assert_eq!(tagged_tag(Object::Missing), None);
+    }
 
     #[test]
     fn long_lines_are_cut_and_the_rest_skipped() {

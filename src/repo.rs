@@ -176,6 +176,27 @@ impl Repo {
         self.refuse_links_out(&roots)
     }
 
+    /// Whether the repository is a shallow clone, whose history is cut short. Answered as
+    /// git answers `rev-parse --is-shallow-repository` (`is_repository_shallow`): its
+    /// common directory's `shallow` file can be opened for reading. Looked at, not asked
+    /// of another git: a push's hook starts as few processes as it can. Opened without
+    /// blocking, should it be a FIFO (git would block on it: [`open`] refuses one). With a
+    /// `GIT_SHALLOW_FILE` in the environment (`receive-pack` names a temporary one for a
+    /// push of a shallow history), git is asked: that file is what it reads.
+    pub(crate) fn is_shallow(&self) -> bool {
+        if std::env::var_os("GIT_SHALLOW_FILE").is_some() {
+            return git::is_shallow(&self.top);
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        options.open(self.common.join("shallow")).is_ok()
+    }
+
     /// A repository without a working tree is its own when git found it where it was
     /// asked, at or above that directory (not through a `.git` file naming it), shares no
     /// other's files (no `commondir`), and links none of its refs out of it.

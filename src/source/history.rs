@@ -113,17 +113,23 @@ pub(super) fn scan(
     checker: &Checker,
     ignore: &ProjectIgnore,
 ) -> Result<Outcome, Error> {
-    let top = crate::repo::open(dir)?.top;
-    revs.verify(&top)?;
+    let repo = crate::repo::open(dir)?;
+    let top = repo.top.clone();
+    let judging = revs.is_range() && revs.judging == Judging::Introduced;
+    let ahead = if judging {
+        introduced::ReadAhead::start(&top, revs)
+    } else {
+        introduced::ReadAhead::none()
+    };
+    let pushed_tags = revs.verify(&top)?;
     let mut outcome = Outcome::default();
-    if git::is_shallow(&top) {
+    if repo.is_shallow() {
         outcome.errors.push(ScanError {
             path: top.display().to_string(),
             message: "a shallow clone: the history before its first commit is not scanned".into(),
         });
     }
-    let judging = revs.is_range() && revs.judging == Judging::Introduced;
-    let (logs, wanted, mut missing) = list(&top, revs, ignore, judging)?;
+    let (logs, wanted, mut missing) = list(&top, revs, ignore, judging, &pushed_tags)?;
     let found = scan_objects(&top, &wanted, checker, &mut outcome, &mut missing)?;
     outcome.errors.extend(not_in_clone(&top, &missing)?);
     if !judging {
@@ -159,7 +165,7 @@ pub(super) fn scan(
         commits: &logs.reachable,
         scanned: &scanned,
     };
-    let placed = introduced::judge(&range, found, &mut outcome)?;
+    let placed = introduced::judge(&range, ahead, found, &mut outcome)?;
     outcome
         .findings
         .extend(placed.into_iter().map(|(oid, f, commit)| {
@@ -205,6 +211,7 @@ fn added_in(commit: &crate::finding::Commit, how: &str) -> String {
 
 /// Scans the blobs through one `git cat-file --batch`, each at its one path, and returns
 /// each finding with its blob's id; adds the ids of the blobs git lacks to `missing`.
+/// For no blob, no git is started (a push's range most often moves no older blob).
 pub(super) fn scan_blobs(
     top: &Path,
     blobs: &[HistoryBlob],
@@ -212,6 +219,9 @@ pub(super) fn scan_blobs(
     outcome: &mut Outcome,
     missing: &mut Vec<String>,
 ) -> Result<Vec<(String, Finding)>, Error> {
+    if blobs.is_empty() {
+        return Ok(Vec::new());
+    }
     let wanted: Vec<Wanted> = blobs
         .iter()
         .map(|b| Wanted {
@@ -254,11 +264,13 @@ fn joined<T>(
 /// What to read and where to judge it: the blobs the revisions reach, at every path
 /// the ignore file does not ignore; their commits; the annotated tags; and, for every
 /// ref's history, the objects no ref reaches. Also the ids of the blobs git lacks.
+/// `pushed_tags` are the tips that are annotated tags ([`Revisions::verify`]).
 fn list(
     top: &Path,
     revs: &Revisions,
     ignore: &ProjectIgnore,
     judging: bool,
+    pushed_tags: &[git::Ref],
 ) -> Result<(Logs, Vec<Wanted>, Vec<String>), Error> {
     let log = {
         let (top, revs) = (top.to_path_buf(), revs.clone());
@@ -273,7 +285,11 @@ fn list(
         spawned(move || Ok(git::index_blobs(&top)))
     });
     let (blobs, missing) = git::history_blobs(top, revs)?;
-    let refs = git::refs(top)?;
+    // A push's range leaves out what every ref reaches: no ref's tag names its commits.
+    let refs = match revs.leaves_out_every_ref() {
+        true => Vec::new(),
+        false => git::refs(top)?,
+    };
     let mut logs = Logs {
         reachable: joined(log, "`git log`")?,
         ..Logs::default()
@@ -286,8 +302,7 @@ fn list(
     let commits = commit_places(&logs.reachable, 0, &mut wanted);
     let mut tags = tag_places(&refs, &commits, revs.is_whole(), &mut wanted);
     // A push's new tags are no refs yet: each is read whatever commit it names.
-    let pushed = git::tag_tips(top, &revs.tips)?;
-    tags.extend(tag_places(&pushed, &commits, true, &mut wanted));
+    tags.extend(tag_places(pushed_tags, &commits, true, &mut wanted));
     if let Some(every) = every {
         let every = joined(every, "every object")?;
         let staged = staged.map_or(Ok(Vec::new()), |s| joined(s, "the index"))?;

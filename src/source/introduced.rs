@@ -43,19 +43,93 @@ pub(super) struct Range<'a> {
     pub(super) scanned: &'a HashSet<&'a str>,
 }
 
+/// The places of every blob of a range, read on a thread of their own while the history
+/// scan reads the range's objects: a push's hook then waits for git once, not three times.
+/// Only for a range of at most [`AHEAD_COMMITS`] commits whose diffs' places take at
+/// most [`AHEAD_BYTES`], so that memory stays bounded; past that, only its
+/// commits are read ahead, and the places of the blobs asked about afterwards, as they
+/// would be anyway. Should git fail, all is read again afterwards, and fails there.
+pub(super) struct ReadAhead(Option<std::thread::JoinHandle<Option<Ahead>>>);
+
+/// What was read ahead.
+enum Ahead {
+    Places(Places),
+    /// The range's commits, parents first, and each one's parents.
+    Commits(Vec<String>, Vec<Vec<String>>),
+}
+
+/// The most commits a range may have for its places to be read ahead.
+const AHEAD_COMMITS: usize = 2_000;
+
+/// The most bytes of places kept while reading ahead, their paths counted (a hostile push
+/// may name long ones): a few megabytes.
+const AHEAD_BYTES: usize = 4 << 20;
+
+/// What a place kept costs besides its paths: its key, its blob's id, its parents' slots.
+const PLACE_BYTES: usize = 160;
+
+/// No cap on the places kept: only those of the blobs asked about are.
+const NO_CAP: usize = usize::MAX;
+
+impl ReadAhead {
+    /// Nothing read ahead: the places are read when asked for.
+    pub(super) fn none() -> ReadAhead {
+        ReadAhead(None)
+    }
+
+    /// Starts reading the places of every blob of the range `revs`.
+    pub(super) fn start(top: &Path, revs: &Revisions) -> ReadAhead {
+        let (top, revs) = (top.to_path_buf(), revs.clone());
+        ReadAhead(Some(std::thread::spawn(move || {
+            let (commits, parents) = range_commits(&top, &revs).ok()?;
+            if commits.len() > AHEAD_COMMITS {
+                return Some(Ahead::Commits(commits, parents));
+            }
+            let read = Places::of_commits(&top, &commits, &parents, &|_| true, AHEAD_BYTES);
+            Some(match read {
+                Ok(places) => Ahead::Places(places),
+                Err(_) => Ahead::Commits(commits, parents),
+            })
+        })))
+    }
+
+    /// The places of the blobs `wanted`: those read ahead, or read now.
+    fn places(
+        self,
+        top: &Path,
+        revs: &Revisions,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Places, GitError> {
+        match self.0.and_then(|read| read.join().ok().flatten()) {
+            Some(Ahead::Places(mut places)) => {
+                places.by_blob.retain(|blob, _| wanted(blob));
+                Ok(places)
+            }
+            Some(Ahead::Commits(commits, parents)) => {
+                Places::of_commits(top, &commits, &parents, wanted, NO_CAP)
+            }
+            None => {
+                let (commits, parents) = range_commits(top, revs)?;
+                Places::of_commits(top, &commits, &parents, wanted, NO_CAP)
+            }
+        }
+    }
+}
+
 /// Keeps the findings of `found` (each with its blob's id) whose secret is new to its
 /// path, each at the first commit of the range that brought it there, and adds those of
 /// the older blobs the range brings to new paths; adds the number of distinct older
 /// secrets (path, rule and secret) not judged to `outcome.older`.
 pub(super) fn judge(
     range: &Range,
+    ahead: ReadAhead,
     mut found: Vec<(String, Finding)>,
     outcome: &mut Outcome,
 ) -> Result<Vec<Placed>, Error> {
     let with_findings: HashSet<String> = found.iter().map(|(oid, _)| oid.clone()).collect();
     let scanned = range.scanned;
     let wanted = |oid: &str| with_findings.contains(oid) || !scanned.contains(oid);
-    let places = Places::read(range.top, range.revs, &wanted)?;
+    let places = ahead.places(range.top, range.revs, &wanted)?;
     if !places.renames_detected {
         outcome.errors.push(ScanError {
             path: range.top.display().to_string(),
@@ -268,19 +342,20 @@ fn is_null(oid: &str) -> bool {
 const GITLINK: &str = "160000";
 
 impl Places {
-    /// Reads the range's commits (`git rev-list --parents`) and each one's diff against
-    /// each of its parents (one `git diff-tree --stdin -M`), keeping the places of the
-    /// blobs `wanted`.
-    fn read(
+    /// Reads the diff of each of the range's commits (parents first) against each of its
+    /// `parents` (one `git diff-tree --stdin -M`), keeping the places of the blobs `wanted`;
+    /// refused past `cap` bytes of places.
+    fn of_commits(
         top: &Path,
-        revs: &Revisions,
+        commits: &[String],
+        parents: &[Vec<String>],
         wanted: &dyn Fn(&str) -> bool,
+        cap: usize,
     ) -> Result<Places, GitError> {
-        let (commits, parents) = range_commits(top, revs)?;
         // One line of input per (commit, parent); a root commit's alone, against nothing.
         let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
         let mut input = Vec::new();
-        for (i, (commit, parents)) in commits.iter().zip(&parents).enumerate() {
+        for (i, (commit, parents)) in commits.iter().zip(parents).enumerate() {
             if parents.is_empty() {
                 pairs.push((i, None));
                 input.extend_from_slice(format!("{commit}\n").as_bytes());
@@ -294,19 +369,33 @@ impl Places {
         // clone may lack them, and git may not fetch them. Without it, a renamed file's
         // secrets are judged as new, never waved through.
         let mut renames_detected = true;
-        let found = match read_diffs(top, &input, &pairs, &parents, wanted, "-M") {
+        let diffs = |renames| {
+            read_diffs(
+                top,
+                &input,
+                Diffs::new(&pairs, parents, wanted, cap),
+                renames,
+            )
+        };
+        let diffs = match diffs("-M") {
             Err(_) if git::is_partial_clone(top) => {
                 renames_detected = false;
-                read_diffs(top, &input, &pairs, &parents, wanted, "--no-renames")?
+                diffs("--no-renames")?
             }
             read => read?,
         };
+        if diffs.over_cap {
+            return Err(GitError {
+                message: format!("the diffs' places take more than {cap} bytes"),
+                help: None,
+            });
+        }
         let mut places = Places {
-            commits,
+            commits: commits.to_vec(),
             by_blob: HashMap::new(),
             renames_detected,
         };
-        for ((commit, path), Brought { blob, before }) in found {
+        for ((commit, path), Brought { blob, before }) in diffs.found {
             let before = before
                 .into_iter()
                 .map(|b| b.unwrap_or(Before::Same))
@@ -325,18 +414,15 @@ impl Places {
 }
 
 /// Each commit's diff against each of its parents, as `input` asks for them (`renames`:
-/// `-M` or `--no-renames`), keeping the places of the blobs `wanted`.
-fn read_diffs(
+/// `-M` or `--no-renames`), read into `diffs`.
+fn read_diffs<'a>(
     top: &Path,
     input: &[u8],
-    pairs: &[(usize, Option<usize>)],
-    parents: &[Vec<String>],
-    wanted: &dyn Fn(&str) -> bool,
+    mut diffs: Diffs<'a>,
     renames: &str,
-) -> Result<HashMap<(usize, String), Brought>, GitError> {
-    let mut diffs = Diffs::new(pairs, parents, wanted);
+) -> Result<Diffs<'a>, GitError> {
     diff_tree(top, input.to_vec(), renames, |record| diffs.take(record))?;
-    Ok(diffs.found)
+    Ok(diffs)
 }
 
 /// The range's commits, parents first, and each one's parents.
@@ -428,6 +514,11 @@ struct Diffs<'a> {
     entry: Option<Entry>,
     /// For each (commit, path) of a wanted blob: the blob, and what each parent had.
     found: HashMap<(usize, String), Brought>,
+    /// The most bytes of places kept ([`PLACE_BYTES`] each, and their paths); past it,
+    /// none more is, and `over_cap` says so.
+    cap: usize,
+    kept: usize,
+    over_cap: bool,
 }
 
 /// A wanted blob at a commit's path, and what each parent had there, as far as read:
@@ -453,6 +544,7 @@ impl<'a> Diffs<'a> {
         pairs: &'a [(usize, Option<usize>)],
         parents: &'a [Vec<String>],
         wanted: &'a dyn Fn(&str) -> bool,
+        cap: usize,
     ) -> Diffs<'a> {
         Diffs {
             pairs,
@@ -461,6 +553,9 @@ impl<'a> Diffs<'a> {
             pair: None,
             entry: None,
             found: HashMap::new(),
+            cap,
+            kept: 0,
+            over_cap: false,
         }
     }
 
@@ -529,7 +624,14 @@ impl<'a> Diffs<'a> {
             path.clone()
         };
         let count = self.parents[commit].len();
-        let brought = self.found.entry((commit, path)).or_insert_with(|| Brought {
+        let cost = PLACE_BYTES + path.len() + old_path.len();
+        if self.over_cap || self.kept.saturating_add(cost) > self.cap {
+            self.over_cap = true;
+            return;
+        }
+        self.kept += cost;
+        let key = (commit, path);
+        let brought = self.found.entry(key).or_insert_with(|| Brought {
             blob: new,
             before: (0..count).map(|_| None).collect(),
         });
@@ -555,7 +657,7 @@ mod tests {
         wanted: &'a dyn Fn(&str) -> bool,
         records: &[&str],
     ) -> HashMap<(usize, String), Brought> {
-        let mut diffs = Diffs::new(pairs, parents, wanted);
+        let mut diffs = Diffs::new(pairs, parents, wanted, NO_CAP);
         for record in records {
             diffs.take(record.as_bytes());
         }
@@ -610,6 +712,37 @@ mod tests {
         let new = &found[&(0, "new.txt".to_string())].before;
         assert_eq!(new, &[Some(renamed), Some(Before::Nothing)]);
         assert_eq!(found.len(), 2, "other.txt's blob is not asked about");
+    }
+
+    #[test]
+    fn places_past_the_cap_are_not_kept_and_said_so() {
+        let (a, b) = ("a".repeat(40), "b".repeat(40));
+        let parents = vec![vec![]];
+        let pairs = [(0, None)];
+        let wanted = |_: &str| true;
+        let added = |blob: &str| format!(":000000 100644 {} {blob} A", "0".repeat(40));
+        let records = ["c", &added(&a), "one.txt", &added(&b), "two.txt"];
+        let place = PLACE_BYTES + 2 * "one.txt".len();
+        let mut diffs = Diffs::new(&pairs, &parents, &wanted, place);
+        for record in records {
+            diffs.take(record.as_bytes());
+        }
+        assert!(diffs.over_cap);
+        assert_eq!(diffs.found.len(), 1);
+        // A long path costs its length: it alone goes past a cap that holds two short ones.
+        let long = format!("{}.txt", "d/".repeat(PLACE_BYTES));
+        let mut diffs = Diffs::new(&pairs, &parents, &wanted, 2 * place);
+        for record in ["c", &added(&a), &long] {
+            diffs.take(record.as_bytes());
+        }
+        assert!(diffs.over_cap);
+        assert!(diffs.found.is_empty());
+        let mut uncapped = Diffs::new(&pairs, &parents, &wanted, 2 * place);
+        for record in records {
+            uncapped.take(record.as_bytes());
+        }
+        assert!(!uncapped.over_cap);
+        assert_eq!(uncapped.found.len(), 2);
     }
 
     #[test]

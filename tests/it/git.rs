@@ -250,6 +250,26 @@ fn a_shallow_clone_is_a_warning() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("shallow clone"));
+    // Told as git tells it, by the `shallow` file of the common git directory: a linked
+    // worktree of the shallow clone is shallow too, and the full repository is not.
+    let worktree = clone.path().join("wt");
+    git(
+        &target,
+        &["worktree", "add", "-q", worktree.to_str().unwrap()],
+    );
+    let out = tokenlint(&worktree, &["scan", "--history", "--format", "json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shallow clone"));
+    let out = tokenlint(p, &["scan", "--history", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("shallow clone"), "{stderr}");
+    // Unless `GIT_SHALLOW_FILE` names one, as `receive-pack` does for a shallow push.
+    let out = common::Tokenlint::new(p)
+        .env("GIT_SHALLOW_FILE", target.join(".git/shallow"))
+        .args(["scan", "--history", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("shallow clone"), "{stderr}");
 }
 
 /// Runs git in `dir` and returns its standard output, trimmed.

@@ -156,6 +156,42 @@ fn a_second_token_in_the_same_file_is_reported_alone() {
     assert!(text.contains("1 older secret in touched files"), "{text}");
 }
 
+/// Past the commits whose places are read ahead, on a thread of their own, while the
+/// objects are (`ReadAhead`, for a push's hook), they are read afterwards: the same
+/// verdicts.
+#[test]
+fn a_range_too_long_to_read_ahead_is_judged_the_same() {
+    let (r, [base, _, second]) = old_token_then_edits();
+    let mut stream = String::new();
+    for i in 0..2_001 {
+        let from = match i {
+            0 => format!("from {second}\n"),
+            _ => String::new(),
+        };
+        stream.push_str(&format!(
+            "commit refs/heads/long\ncommitter t <t@example.test> {} +0000\ndata 6\nempty\n{from}\n",
+            1_700_000_000 + i
+        ));
+    }
+    let mut import = std::process::Command::new("git")
+        .current_dir(r.path())
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    import
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(import.wait().unwrap().success());
+    let doc = r.history(&["--since", &base, "--branch", "long"]);
+    assert_eq!(found(&doc), [at("app.env", 3, &second)]);
+    assert_eq!(older(&doc), 1);
+}
+
 /// The findings at `path` and `line`: the commits named, without repeats.
 fn commits_at(doc: &serde_json::Value, path: &str, line: u64) -> Vec<String> {
     let mut commits: Vec<String> = found(doc)

@@ -306,6 +306,14 @@ fn refused_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that a push was refused for one finding, whose line starts with `start`.
+fn refused_with_one_finding(accepted: bool, text: &str, start: &str) {
+    assert!(!accepted, "{text}");
+    let lines = refused_lines(text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].starts_with(start), "{text}");
+}
+
 #[test]
 fn pre_receive_refuses_a_token_names_it_and_leaves_the_ref() {
     let server = Server::new("");
@@ -396,6 +404,47 @@ fn pre_receive_judges_only_the_secrets_a_push_introduces() {
     assert_eq!(server.tip("main"), before);
 }
 
+/// A tag of a tag: the inner tag is pushed with the outer one, though no ref names it, and
+/// its message is the push's too (a clone fetches it with the outer tag).
+#[test]
+fn pre_receive_refuses_a_token_in_the_message_of_a_tag_a_pushed_tag_names() {
+    let server = Server::new("");
+    commit(&server.clone, "clean", &[("b.sh", "x\n".into())]);
+    let new = git_text(&server.clone, &["rev-parse", "HEAD"]);
+    let message = format!("inner\n\n{}", leak(27));
+    git(&server.clone, &["tag", "-a", "inner", "-m", &message]);
+    git(
+        &server.clone,
+        &["tag", "-a", "middle", "inner", "-m", "middle"],
+    );
+    git(
+        &server.clone,
+        &["tag", "-a", "v3", "middle", "-m", "clean release"],
+    );
+    let (accepted, text) = server.push(&["origin", "main", "v3"], &[]);
+    refused_with_one_finding(accepted, &text, &format!("{} <tag message>:8 ", &new[..10]));
+    assert_eq!(server.tip("refs/tags/v3"), None);
+    // Clean all the way down: accepted.
+    git(&server.clone, &["tag", "-d", "v3", "middle", "inner"]);
+    git(&server.clone, &["tag", "-a", "inner", "-m", "inner"]);
+    git(
+        &server.clone,
+        &["tag", "-a", "v3", "inner", "-m", "clean release"],
+    );
+    let (accepted, text) = server.push(&["origin", "main", "v3"], &[]);
+    assert!(accepted, "{text}");
+    // A chain too long to follow is refused, never judged in part.
+    let mut named = "v3".to_string();
+    for i in 0..17 {
+        let tag = format!("t{i}");
+        git(&server.clone, &["tag", "-a", &tag, &named, "-m", "clean"]);
+        named = tag;
+    }
+    let (accepted, text) = server.push(&["origin", &named], &[]);
+    assert!(!accepted, "{text}");
+    assert!(text.contains("a chain of more than 16 tags"), "{text}");
+}
+
 #[test]
 fn pre_receive_refuses_a_force_push_that_adds_a_token() {
     let server = Server::new("");
@@ -420,6 +469,28 @@ fn pre_receive_refuses_a_tag_with_a_token_in_its_message() {
     assert!(!accepted, "{text}");
     assert!(!refused_lines(&text).is_empty(), "{text}");
     assert_eq!(server.tip("refs/tags/v1"), None);
+    // A tag of a tag of a new commit, pushed with it: judged at the commit it names in
+    // the end (found by the same `cat-file` that checks the pushed ids).
+    commit(&server.clone, "clean", &[("b.sh", "x\n".into())]);
+    let new = git_text(&server.clone, &["rev-parse", "HEAD"]);
+    git(&server.clone, &["tag", "-a", "inner", "-m", "inner"]);
+    let message = format!("release\n\n{}", leak(25));
+    git(&server.clone, &["tag", "-a", "v2", "inner", "-m", &message]);
+    let (accepted, text) = server.push(&["origin", "main", "v2"], &[]);
+    refused_with_one_finding(accepted, &text, &format!("{} <tag message>:", &new[..10]));
+    assert_eq!(server.tip("refs/tags/v2"), None);
+    // A server with a tag: a clean tagged push is accepted, and the next push is judged
+    // on its own commits, never on the tags the server has.
+    git(&server.clone, &["tag", "-d", "v2"]);
+    git(&server.clone, &["tag", "-a", "v0", "-m", "clean release"]);
+    let (accepted, text) = server.push(&["origin", "main", "v0"], &[]);
+    assert!(accepted, "{text}");
+    commit(&server.clone, "leak", &[("c.sh", leak(26))]);
+    let (accepted, text) = server.push(&["origin", "main"], &[]);
+    assert!(!accepted, "{text}");
+    let lines = refused_lines(&text);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains(" c.sh:1 "), "{text}");
 }
 
 #[test]
