@@ -1041,6 +1041,11 @@ impl FirstCommits {
         &self.headers[at].id
     }
 
+    /// Every blob the log's commits add at some path, each once, in no set order.
+    pub fn blob_ids(&self) -> impl Iterator<Item = &str> {
+        self.blobs.keys().map(String::as_str)
+    }
+
     /// Forgets which blob is where, once the places are taken: the commits are kept.
     pub fn forget_places(&mut self) {
         self.blobs = Default::default();
@@ -1098,8 +1103,9 @@ fn log_places(
         "log".to_string(),
         "--reverse".to_string(),
         "--raw".to_string(),
-        // Merges too: a blob may first appear in a conflict resolution.
-        "-m".to_string(),
+        // Merges too, against each parent: a blob may first appear in a conflict
+        // resolution. (Not `-m`, whose format `log.diffMerges` may change.)
+        "--diff-merges=separate".to_string(),
         "--no-abbrev".to_string(),
         "--no-renames".to_string(),
         // Whatever `log.showRoot` and `i18n.logOutputEncoding` say.

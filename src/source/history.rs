@@ -12,6 +12,12 @@
 //! leaked. The same secret at the same place in several versions (of a file, of commits'
 //! messages) is one finding, which counts them. A range's blob findings are judged by
 //! `introduced.rs`: only the secrets new to their files count.
+//!
+//! Every ref's history is read otherwise (`list_whole`): every object of the repository
+//! is read at once, in pack order, and scanned at no place of its own, while `git log`
+//! finds the places; only the objects with something to judge are read again and judged
+//! at their places. A repository this cannot list so (a partial clone, replaced objects,
+//! a ref naming a tree or a blob, a shallow clone) is read as a range is.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -116,14 +122,22 @@ pub(super) fn scan(
     let top = crate::repo::open(dir)?.top;
     revs.verify(&top)?;
     let mut outcome = Outcome::default();
-    if git::is_shallow(&top) {
+    let shallow = git::is_shallow(&top);
+    if shallow {
         outcome.errors.push(ScanError {
             path: top.display().to_string(),
             message: "a shallow clone: the history before its first commit is not scanned".into(),
         });
     }
     let judging = revs.is_range() && revs.judging == Judging::Introduced;
-    let (logs, wanted, mut missing) = list(&top, revs, ignore, judging)?;
+    let whole = match revs.is_whole() && !shallow {
+        true => list_whole(&top, revs, ignore, checker, &mut outcome)?,
+        false => None,
+    };
+    let (logs, wanted, mut missing) = match whole {
+        Some((logs, wanted)) => (logs, wanted, Vec::new()),
+        None => list(&top, revs, ignore, judging)?,
+    };
     let found = scan_objects(&top, &wanted, checker, &mut outcome, &mut missing)?;
     outcome.errors.extend(not_in_clone(&top, &missing)?);
     if !judging {
@@ -251,6 +265,19 @@ fn joined<T>(
     Ok(result?)
 }
 
+/// What the history's listing found, before places are made of it.
+struct Listed<'a> {
+    log: FirstCommits,
+    blobs: Vec<HistoryBlob>,
+    missing: Vec<String>,
+    refs: Vec<git::Ref>,
+    /// For every ref's history: every object of the repository, and the index's blobs.
+    every: Option<(&'a [Listing], Vec<String>)>,
+}
+
+/// An object of the repository and its kind, as [`git::all_objects`] lists them.
+type Listing = (String, Kind);
+
 /// What to read and where to judge it: the blobs the revisions reach, at every path
 /// the ignore file does not ignore; their commits; the annotated tags; and, for every
 /// ref's history, the objects no ref reaches. Also the ids of the blobs git lacks.
@@ -274,8 +301,36 @@ fn list(
     });
     let (blobs, missing) = git::history_blobs(top, revs)?;
     let refs = git::refs(top)?;
+    let log = joined(log, "`git log`")?;
+    let every = every.map(|e| joined(e, "every object")).transpose()?;
+    let staged = staged.map_or(Ok(Vec::new()), |s| joined(s, "the index"))?;
+    let listed = Listed {
+        log,
+        blobs,
+        missing,
+        refs,
+        every: every.as_deref().map(|every| (every, staged)),
+    };
+    placed(top, revs, ignore, judging, listed)
+}
+
+/// The places of what `listed` holds, as [`list`] returns them.
+fn placed(
+    top: &Path,
+    revs: &Revisions,
+    ignore: &ProjectIgnore,
+    judging: bool,
+    listed: Listed,
+) -> Result<(Logs, Vec<Wanted>, Vec<String>), Error> {
+    let Listed {
+        log,
+        blobs,
+        missing,
+        refs,
+        every,
+    } = listed;
     let mut logs = Logs {
-        reachable: joined(log, "`git log`")?,
+        reachable: log,
         ..Logs::default()
     };
     let judged = |path: &str| !ignore.ignores(&top.join(path));
@@ -288,9 +343,7 @@ fn list(
     // A push's new tags are no refs yet: each is read whatever commit it names.
     let pushed = git::tag_tips(top, &revs.tips)?;
     tags.extend(tag_places(&pushed, &commits, true, &mut wanted));
-    if let Some(every) = every {
-        let every = joined(every, "every object")?;
-        let staged = staged.map_or(Ok(Vec::new()), |s| joined(s, "the index"))?;
+    if let Some((every, staged)) = every {
         // A staged blob is the index's, which `scan --staged` reads: not unreachable.
         let known_blobs: HashSet<&str> = blobs
             .iter()
@@ -309,7 +362,7 @@ fn list(
             commits: &commits,
             tags: &tags,
         };
-        unreachable_places(&every, &known, &logs, &judged, &mut wanted);
+        unreachable_places(every, &known, &logs, &judged, &mut wanted);
     }
     // Only the commits are named from here on, unless a range's findings are judged.
     if !judging {
@@ -317,6 +370,130 @@ fn list(
     }
     logs.unreachable.forget_places();
     Ok((logs, wanted, missing))
+}
+
+/// The place where every object of a whole history is scanned first, before its places
+/// are known: the scan does not depend on the place (see [`judge`]).
+const UNPLACED: &str = "<history object>";
+
+/// What the first scan of an object, at [`UNPLACED`], told: what it counts for, and
+/// whether it is to be judged again at its places.
+#[derive(Clone, Copy)]
+struct Unplaced {
+    files: u64,
+    bytes: u64,
+    again: bool,
+}
+
+/// [`list`] for every ref's history, without the walk of every tree: every object of the
+/// repository is read once, in the order of its packs, and scanned at [`UNPLACED`] while
+/// `git log` lists the places (its `--raw` diffs name every blob of every commit's tree
+/// at each path, where some commit adds it). Only the objects with a finding or a
+/// warning there, an archive, a large blob, or a place named like a token file are
+/// returned, to be judged again at their places as [`list`]'s are; the others are counted
+/// in `outcome`. `None` for a repository whose history this cannot list alike: a partial
+/// clone (which lacks objects), replaced objects, or a ref that names a tree or a blob.
+fn list_whole(
+    top: &Path,
+    revs: &Revisions,
+    ignore: &ProjectIgnore,
+    checker: &Checker,
+    outcome: &mut Outcome,
+) -> Result<Option<(Logs, Vec<Wanted>)>, Error> {
+    let refs = git::refs(top)?;
+    let unusual = refs.iter().any(|r| {
+        let names_no_commit = [&r.kind, &r.peeled_kind]
+            .iter()
+            .any(|kind| *kind == "blob" || *kind == "tree");
+        r.name.starts_with("refs/replace/") || names_no_commit
+    });
+    if unusual || git::is_partial_clone(top) {
+        return Ok(None);
+    }
+    let log = {
+        let (top, revs) = (top.to_path_buf(), revs.clone());
+        spawned(move || git::first_commits(&top, &revs))
+    };
+    let staged = {
+        let top = top.to_path_buf();
+        spawned(move || Ok(git::index_blobs(&top)))
+    };
+    let every = git::all_objects(top)?;
+    let unplaced = scan_unplaced(top, &every, checker)?;
+    let log = joined(log, "`git log`")?;
+    let staged = joined(staged, "the index")?;
+    let mut ids: Vec<&str> = log.blob_ids().collect();
+    ids.sort_unstable();
+    let blobs = ids
+        .into_iter()
+        .map(|oid| HistoryBlob {
+            oid: oid.to_string(),
+            path: String::new(),
+            in_tree: true,
+        })
+        .collect();
+    let listed = Listed {
+        log,
+        blobs,
+        missing: Vec::new(),
+        refs,
+        every: Some((&every, staged)),
+    };
+    let (logs, mut wanted, _) = placed(top, revs, ignore, false, listed)?;
+    let unplaced: HashMap<&str, Unplaced> = every
+        .iter()
+        .map(|(oid, _)| oid.as_str())
+        .zip(unplaced)
+        .collect();
+    // An object git did not list is read again: git tells whether it lacks it.
+    wanted.retain(|w| match unplaced.get(w.oid.as_str()) {
+        Some(u) if !u.again && !w.places.iter().any(|p| is_token_file_place(&p.shown)) => {
+            outcome.files += u.files;
+            outcome.bytes += u.bytes;
+            false
+        }
+        _ => true,
+    });
+    Ok(Some((logs, wanted)))
+}
+
+/// Whether the place `shown` is named like a token file, which its name makes one.
+fn is_token_file_place(shown: &str) -> bool {
+    let name = shown.rsplit('/').next().unwrap_or_default();
+    crate::token_file::is_token_file_name(name)
+}
+
+/// Reads and scans each object of `every` at [`UNPLACED`]: what each told, in order. An
+/// object git does not give is to be read again.
+fn scan_unplaced(
+    top: &Path,
+    every: &[(String, Kind)],
+    checker: &Checker,
+) -> Result<Vec<Unplaced>, Error> {
+    let oids: Vec<&str> = every.iter().map(|(oid, _)| oid.as_str()).collect();
+    let unknown = Unplaced {
+        files: 0,
+        bytes: 0,
+        again: true,
+    };
+    let mut told = vec![unknown; oids.len()];
+    let path = top.join(UNPLACED);
+    let judge = |_: usize, held: Option<&[u8]>, check: &mut Check| {
+        let checked = check(&path, UNPLACED);
+        // An archive's members are judged by names the place may make token files of.
+        let opaque = held.is_none_or(|data| crate::archive::sniff(data).is_some());
+        Unplaced {
+            files: checked.files,
+            bytes: checked.bytes,
+            again: opaque || !checked.findings.is_empty() || !checked.errors.is_empty(),
+        }
+    };
+    read_scanned(top, &oids, checker, &judge, |at, judged| {
+        if let Some(judged) = judged {
+            told[at] = judged;
+        }
+    })?;
+    Ok(told)
 }
 
 /// Where the blob is judged: at each path the log has it at and the ignore file does
@@ -495,11 +672,16 @@ fn short(oid: &str) -> &str {
 /// Held objects waiting to be scanned, each with its index in the list.
 type Batch = Vec<(usize, Vec<u8>)>;
 
-/// Reads the objects through one `git cat-file --batch` and judges each at its places:
-/// those held in memory in parallel batches, scanned by a thread of their own while the
-/// next batch is read (git never waits for a scan, nor a scan for git, and at most three
-/// batches are held), those spooled one at a time, in windows, as they come. Adds the
-/// ids of the objects git does not have to `missing`.
+/// A check of an object as found at a path and shown under a name.
+type Check<'a> = dyn FnMut(&Path, &str) -> Outcome + 'a;
+
+/// What makes an `R` of an object: given its index, its bytes when held (not when
+/// spooled), and its check.
+type Judge<'a, R> = dyn Fn(usize, Option<&[u8]>, &mut Check) -> R + Sync + 'a;
+
+/// Reads the objects through one `git cat-file --batch` and judges each at its places,
+/// adding its findings and what was scanned to `outcome`; adds the ids of the objects
+/// git does not have to `missing`.
 fn scan_objects(
     top: &Path,
     wanted: &[Wanted],
@@ -507,23 +689,56 @@ fn scan_objects(
     outcome: &mut Outcome,
     missing: &mut Vec<String>,
 ) -> Result<Vec<Found>, Error> {
-    let progress = progress_bar(wanted.len());
     let oids: Vec<&str> = wanted.iter().map(|w| w.oid.as_str()).collect();
-    let (found, read) = std::thread::scope(|scope| {
+    let mut found: Vec<Found> = Vec::new();
+    let judged =
+        |at: usize, _: Option<&[u8]>, check: &mut Check| judge(top, at, &wanted[at], check);
+    read_scanned(top, &oids, checker, &judged, |at, judged| match judged {
+        Some((more, checked)) => {
+            found.extend(more);
+            outcome.merge(checked);
+        }
+        None => missing.push(wanted[at].oid.clone()),
+    })?;
+    Ok(found)
+}
+
+/// Reads the objects `oids` name through one `git cat-file --batch` and hands what
+/// `judge` makes of each (given its index, its bytes when held, and its check) to `sink`,
+/// with its index; `None` for an object git does not have. Those held in memory are judged
+/// in parallel batches, by a thread of their own while the next batch is read (git never
+/// waits for a scan, nor a scan for git, and at most three batches are held); those
+/// spooled one at a time, in windows, as they come.
+fn read_scanned<R: Send>(
+    top: &Path,
+    oids: &[&str],
+    checker: &Checker,
+    judge: &Judge<R>,
+    sink: impl FnMut(usize, Option<R>) + Send,
+) -> Result<(), Error> {
+    let progress = progress_bar(oids.len());
+    let sink = std::sync::Mutex::new(sink);
+    let give = |at: usize, judged: Option<R>| {
+        let mut sink = sink
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        sink(at, judged);
+    };
+    let read = std::thread::scope(|scope| {
         let (batches, received) = std::sync::mpsc::sync_channel::<Batch>(1);
+        let give = &give;
         let scanner = scope.spawn(move || {
-            let (mut found, mut scanned) = (Vec::new(), Outcome::default());
             for mut batch in received {
-                scan_batch(top, wanted, &mut batch, checker, &mut scanned, &mut found);
+                for (at, judged) in scan_batch(&mut batch, checker, judge) {
+                    give(at, Some(judged));
+                }
             }
-            (found, scanned)
         });
         let mut batch: Batch = Vec::new();
         let mut batch_bytes = 0;
-        let mut found: Vec<Found> = Vec::new();
         // The window buffer of large blobs, which are scanned one at a time, never batched.
         let (mut window, mut scratch) = (Vec::new(), Scratch::default());
-        let read = git::read_all(top, &oids, walk::SPOOL_FROM, |at, object| {
+        let read = git::read_all(top, oids, walk::SPOOL_FROM, |at, object| {
             progress.inc(1);
             match object {
                 Object::Held(data) => {
@@ -531,7 +746,7 @@ fn scan_objects(
                     batch.push((at, data));
                 }
                 Object::Spooled(file, limit) => {
-                    let (more, checked) = judge(top, at, &wanted[at], |path, shown| {
+                    let judged = judge(at, None, &mut |path: &Path, shown: &str| {
                         let data = Data::File(OpenFile {
                             file: &file,
                             limit,
@@ -544,10 +759,9 @@ fn scan_objects(
                         };
                         checker.check_item(item, &mut scratch)
                     });
-                    found.extend(more);
-                    outcome.merge(checked);
+                    give(at, Some(judged));
                 }
-                Object::Missing => missing.push(wanted[at].oid.clone()),
+                Object::Missing => give(at, None),
             }
             if batch_bytes >= BATCH_BYTES {
                 // Fails only if the scanning thread panicked, which joining it reports.
@@ -557,45 +771,38 @@ fn scan_objects(
         });
         let _ = batches.send(batch);
         drop(batches);
-        let (more, scanned) = scanner
+        scanner
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        found.extend(more);
-        outcome.merge(scanned);
-        (found, read)
+        read
     });
     read?;
     progress.finish_and_clear();
-    Ok(found)
+    Ok(())
 }
 
-/// Judges the objects of `batch` (held, with their index in `wanted`) in parallel.
-fn scan_batch(
-    top: &Path,
-    wanted: &[Wanted],
+/// Judges the objects of `batch` (held, with their index) in parallel, and empties it.
+fn scan_batch<R: Send>(
     batch: &mut Batch,
     checker: &Checker,
-    outcome: &mut Outcome,
-    found: &mut Vec<Found>,
-) {
-    let results: Vec<(Vec<Found>, Outcome)> = batch
+    judge: &Judge<R>,
+) -> Vec<(usize, R)> {
+    let judged = batch
         .par_iter()
         .map_init(Scratch::default, |scratch, (at, data)| {
-            judge(top, *at, &wanted[*at], |path, shown| {
+            let check = &mut |path: &Path, shown: &str| {
                 let item = Item {
                     path: Some(path),
                     shown,
                     data: Data::Held(data),
                 };
                 checker.check_item(item, scratch)
-            })
+            };
+            (*at, judge(*at, Some(data), check))
         })
         .collect();
-    for (more, checked) in results {
-        found.extend(more);
-        outcome.merge(checked);
-    }
     batch.clear();
+    judged
 }
 
 /// The findings of the object at `at` in the list, `wanted`, judged at each of its
