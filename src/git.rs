@@ -423,6 +423,16 @@ fn grow_pipe(pipe: &ChildStdout) {
     let _ = pipe;
 }
 
+/// What bounds the memory of the `git cat-file --batch` that reads a history (given in
+/// git's environment, as `-c` would): its cache of delta bases (96 MiB by default), and the
+/// part of its packs mapped at once (all of them, up to 1 GiB by default). Read in the
+/// packs' order, as a whole history is, it is as fast with these.
+const READER_CONFIG: &[(&str, &str)] = &[
+    ("core.deltaBaseCacheLimit", "16m"),
+    ("core.packedGitWindowSize", "8m"),
+    ("core.packedGitLimit", "32m"),
+];
+
 /// One `git cat-file --batch` for the whole run.
 struct CatFile {
     child: Child,
@@ -436,6 +446,18 @@ impl CatFile {
         // `--buffer`: git flushes when its buffer fills, not after each object. Safe, as
         // every request is written (by a thread of its own) without waiting for answers.
         let mut child = command(top, &["cat-file", "--batch", "--buffer", "-Z"])?
+            .envs(
+                READER_CONFIG
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, (key, value))| {
+                        [
+                            (format!("GIT_CONFIG_KEY_{i}"), *key),
+                            (format!("GIT_CONFIG_VALUE_{i}"), *value),
+                        ]
+                    }),
+            )
+            .env("GIT_CONFIG_COUNT", READER_CONFIG.len().to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -1237,6 +1259,11 @@ pub fn is_partial_clone(top: &Path) -> bool {
                 .lines()
                 .any(|l| l.ends_with(" true"))
         })
+}
+
+/// The repository's object format: `sha1` or `sha256`.
+pub fn object_format(top: &Path) -> Result<String, GitError> {
+    Ok(one_line(git(top, &["rev-parse", "--show-object-format"])?))
 }
 
 /// Whether the repository is a shallow clone, whose history is cut short.

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 
 use super::ignore::ProjectIgnore;
 use super::introduced;
+use super::packs;
 use super::walk;
 use crate::check::Checker;
 use crate::finding::Finding;
@@ -119,7 +120,8 @@ pub(super) fn scan(
     checker: &Checker,
     ignore: &ProjectIgnore,
 ) -> Result<Outcome, Error> {
-    let top = crate::repo::open(dir)?.top;
+    let repo = crate::repo::open(dir)?;
+    let top = repo.top;
     revs.verify(&top)?;
     let mut outcome = Outcome::default();
     let shallow = git::is_shallow(&top);
@@ -131,7 +133,7 @@ pub(super) fn scan(
     }
     let judging = revs.is_range() && revs.judging == Judging::Introduced;
     let whole = match revs.is_whole() && !shallow {
-        true => list_whole(&top, revs, ignore, checker, &mut outcome)?,
+        true => list_whole(&top, &repo.common, revs, ignore, checker, &mut outcome)?,
         false => None,
     };
     let (logs, wanted, mut missing) = match whole {
@@ -273,6 +275,8 @@ struct Listed<'a> {
     refs: Vec<git::Ref>,
     /// For every ref's history: every object of the repository, and the index's blobs.
     every: Option<(&'a [Listing], Vec<String>)>,
+    /// Which of the blobs to read, once placed (the others are never held).
+    keep: &'a mut dyn FnMut(&Wanted) -> bool,
 }
 
 /// An object of the repository and its kind, as [`git::all_objects`] lists them.
@@ -310,6 +314,7 @@ fn list(
         missing,
         refs,
         every: every.as_deref().map(|every| (every, staged)),
+        keep: &mut |_| true,
     };
     placed(top, revs, ignore, judging, listed)
 }
@@ -328,6 +333,7 @@ fn placed(
         missing,
         refs,
         every,
+        keep,
     } = listed;
     let mut logs = Logs {
         reachable: log,
@@ -337,6 +343,7 @@ fn placed(
     let mut wanted: Vec<Wanted> = blobs
         .iter()
         .filter_map(|blob| blob_places(blob, &logs.reachable, &judged))
+        .filter(|w| keep(w))
         .collect();
     let commits = commit_places(&logs.reachable, 0, &mut wanted);
     let mut tags = tag_places(&refs, &commits, revs.is_whole(), &mut wanted);
@@ -395,6 +402,7 @@ struct Unplaced {
 /// clone (which lacks objects), replaced objects, or a ref that names a tree or a blob.
 fn list_whole(
     top: &Path,
+    common: &Path,
     revs: &Revisions,
     ignore: &ProjectIgnore,
     checker: &Checker,
@@ -419,7 +427,8 @@ fn list_whole(
         spawned(move || Ok(git::index_blobs(&top)))
     };
     let every = git::all_objects(top)?;
-    let unplaced = scan_unplaced(top, &every, checker)?;
+    let objects = packs::object_dir(common, &git::object_format(top)?);
+    let unplaced = scan_unplaced(top, objects.as_deref(), &every, checker)?;
     let log = joined(log, "`git log`")?;
     let staged = joined(staged, "the index")?;
     let mut ids: Vec<&str> = log.blob_ids().collect();
@@ -432,28 +441,30 @@ fn list_whole(
             in_tree: true,
         })
         .collect();
-    let listed = Listed {
-        log,
-        blobs,
-        missing: Vec::new(),
-        refs,
-        every: Some((&every, staged)),
-    };
-    let (logs, mut wanted, _) = placed(top, revs, ignore, false, listed)?;
     let unplaced: HashMap<&str, Unplaced> = every
         .iter()
         .map(|(oid, _)| oid.as_str())
         .zip(unplaced)
         .collect();
     // An object git did not list is read again: git tells whether it lacks it.
-    wanted.retain(|w| match unplaced.get(w.oid.as_str()) {
+    let mut again = |w: &Wanted| match unplaced.get(w.oid.as_str()) {
         Some(u) if !u.again && !w.places.iter().any(|p| is_token_file_place(&p.shown)) => {
             outcome.files += u.files;
             outcome.bytes += u.bytes;
             false
         }
         _ => true,
-    });
+    };
+    let listed = Listed {
+        log,
+        blobs,
+        missing: Vec::new(),
+        refs,
+        every: Some((&every, staged)),
+        keep: &mut again,
+    };
+    let (logs, mut wanted, _) = placed(top, revs, ignore, false, listed)?;
+    wanted.retain(again);
     Ok(Some((logs, wanted)))
 }
 
@@ -463,37 +474,77 @@ fn is_token_file_place(shown: &str) -> bool {
     crate::token_file::is_token_file_name(name)
 }
 
-/// Reads and scans each object of `every` at [`UNPLACED`]: what each told, in order. An
-/// object git does not give is to be read again.
+/// Reads and scans each object of `every` at [`UNPLACED`]: what each told, in order.
+/// Those of the packs of `objects` are read in this process ([`packs`]), and the others
+/// (loose objects, large ones, an alternate's, those a pack could not give) through `git
+/// cat-file`. An object git does not give is to be read again.
 fn scan_unplaced(
     top: &Path,
-    every: &[(String, Kind)],
+    objects: Option<&Path>,
+    every: &[Listing],
     checker: &Checker,
 ) -> Result<Vec<Unplaced>, Error> {
-    let oids: Vec<&str> = every.iter().map(|(oid, _)| oid.as_str()).collect();
+    let path = top.join(UNPLACED);
+    let unpacked = std::sync::Mutex::new(HashMap::new());
+    if let Some(objects) = objects {
+        let each = |scratch: &mut Scratch, oid: &str, _: Kind, data: &[u8]| {
+            // Left to git, which spools it: scanned in windows, as every large blob is.
+            if data.len() as u64 >= walk::SPOOL_FROM {
+                return;
+            }
+            let item = Item {
+                path: Some(&path),
+                shown: UNPLACED,
+                data: Data::Held(data),
+            };
+            let told = told(checker.check_item(item, scratch), Some(data));
+            let mut unpacked = unpacked
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            unpacked.insert(oid.to_string(), told);
+        };
+        // A pack that could not be read whole is read by git, which says what is wrong.
+        // One core is left to `git log`, which finds the places meanwhile.
+        let threads = rayon::current_num_threads().saturating_sub(1).max(1);
+        let _ = packs::each_object(objects, threads, &each);
+    }
+    let unpacked = unpacked
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let unknown = Unplaced {
         files: 0,
         bytes: 0,
         again: true,
     };
-    let mut told = vec![unknown; oids.len()];
-    let path = top.join(UNPLACED);
-    let judge = |_: usize, held: Option<&[u8]>, check: &mut Check| {
-        let checked = check(&path, UNPLACED);
-        // An archive's members are judged by names the place may make token files of.
-        let opaque = held.is_none_or(|data| crate::archive::sniff(data).is_some());
-        Unplaced {
-            files: checked.files,
-            bytes: checked.bytes,
-            again: opaque || !checked.findings.is_empty() || !checked.errors.is_empty(),
+    let mut told_of = vec![unknown; every.len()];
+    let mut rest = Vec::new();
+    for (at, (oid, _)) in every.iter().enumerate() {
+        match unpacked.get(oid.as_str()) {
+            Some(unplaced) => told_of[at] = *unplaced,
+            None => rest.push(at),
         }
-    };
+    }
+    drop(unpacked);
+    let oids: Vec<&str> = rest.iter().map(|&at| every[at].0.as_str()).collect();
+    let judge =
+        |_: usize, held: Option<&[u8]>, check: &mut Check| told(check(&path, UNPLACED), held);
     read_scanned(top, &oids, checker, &judge, |at, judged| {
         if let Some(judged) = judged {
-            told[at] = judged;
+            told_of[rest[at]] = judged;
         }
     })?;
-    Ok(told)
+    Ok(told_of)
+}
+
+/// What an object's scan at [`UNPLACED`] told, `held` its bytes (`None`: spooled).
+fn told(checked: Outcome, held: Option<&[u8]>) -> Unplaced {
+    // An archive's members are judged by names the place may make token files of.
+    let opaque = held.is_none_or(|data| crate::archive::sniff(data).is_some());
+    Unplaced {
+        files: checked.files,
+        bytes: checked.bytes,
+        again: opaque || !checked.findings.is_empty() || !checked.errors.is_empty(),
+    }
 }
 
 /// Where the blob is judged: at each path the log has it at and the ignore file does
@@ -716,6 +767,9 @@ fn read_scanned<R: Send>(
     judge: &Judge<R>,
     sink: impl FnMut(usize, Option<R>) + Send,
 ) -> Result<(), Error> {
+    if oids.is_empty() {
+        return Ok(());
+    }
     let progress = progress_bar(oids.len());
     let sink = std::sync::Mutex::new(sink);
     let give = |at: usize, judged: Option<R>| {
@@ -782,11 +836,7 @@ fn read_scanned<R: Send>(
 }
 
 /// Judges the objects of `batch` (held, with their index) in parallel, and empties it.
-fn scan_batch<R: Send>(
-    batch: &mut Batch,
-    checker: &Checker,
-    judge: &Judge<R>,
-) -> Vec<(usize, R)> {
+fn scan_batch<R: Send>(batch: &mut Batch, checker: &Checker, judge: &Judge<R>) -> Vec<(usize, R)> {
     let judged = batch
         .par_iter()
         .map_init(Scratch::default, |scratch, (at, data)| {

@@ -376,7 +376,7 @@ fn ran(markers: &Path) -> Vec<String> {
 }
 
 /// Asserts that tokenlint exited with `code`, and returns its standard error.
-fn exits(out: &std::process::Output, code: i32) -> String {
+pub(crate) fn exits(out: &std::process::Output, code: i32) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(code), "{stderr}");
     stderr
@@ -1058,7 +1058,7 @@ fn history_scans_a_blob_that_only_a_tag_names() {
 }
 
 /// `PATH` as the tests have it, with only its absolute directories, where git is.
-fn absolute_path() -> String {
+pub(crate) fn absolute_path() -> String {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<_> = std::env::split_paths(&path)
         .filter(|d| d.is_absolute())
@@ -1107,17 +1107,27 @@ fn git_is_never_the_repository_own_git() {
 /// hold: the log must stay true to the repository.)
 #[cfg(unix)]
 fn git_with_a_long_log(bin: &Path, commit: &str, blob: &str, lines: u64) {
+    let zero = "0".repeat(40);
+    let log = format!(
+        "printf '\\001{commit}\\0002026-01-01T00:00:00Z\\000t <t@example.test>\\n'\n    \
+         yes ':100644 100644 {zero} {blob} M|a.sh' | head -n {lines} | tr '|\\n' '\\0\\0'\n    \
+         exit 0"
+    );
+    git_but(bin, "log", &log);
+}
+
+/// A `git` in `bin` that is the real one, first on `PATH`, but runs the shell commands
+/// `instead` when one of its arguments is `arg`.
+#[cfg(unix)]
+pub(crate) fn git_but(bin: &Path, arg: &str, instead: &str) {
     use std::os::unix::fs::PermissionsExt;
     let real = std::env::split_paths(&absolute_path())
         .map(|d| d.join("git"))
         .find(|g| g.is_file())
         .unwrap();
-    let zero = "0".repeat(40);
     let script = format!(
-        "#!/bin/sh\nfor a; do\n  if [ \"$a\" = log ]; then\n    \
-         printf '\\001{commit}\\0002026-01-01T00:00:00Z\\000t <t@example.test>\\n'\n    \
-         yes ':100644 100644 {zero} {blob} M|a.sh' | head -n {lines} | tr '|\\n' '\\0\\0'\n    \
-         exit 0\n  fi\ndone\nexec '{}' \"$@\"\n",
+        "#!/bin/sh\nfor a; do\n  if [ \"$a\" = {arg} ]; then\n    {instead}\n  fi\ndone\n\
+         exec '{}' \"$@\"\n",
         real.display()
     );
     let fake = bin.join("git");
