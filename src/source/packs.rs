@@ -51,6 +51,46 @@ fn packs(objects: &Path) -> Vec<PathBuf> {
 /// What is handed each object: a worker's state, the object's id, kind and content.
 type Each<'a, S> = dyn Fn(&mut S, &str, Kind, &[u8]) + Sync + 'a;
 
+/// How many bytes are decoded between two releases of the pack's pages ([`Mapped`]).
+const RELEASE_EVERY: usize = 32 << 20;
+
+/// A pack mapped into memory, read-only, shared by the traversal's threads. The pages read
+/// stay counted in the process's memory until released: [`Mapped::release`] lets them go
+/// from time to time, so that a pack of gigabytes is not held whole; a page read again is
+/// read again from the file (the system's cache of it, usually).
+#[derive(Clone)]
+struct Mapped(std::sync::Arc<memmap2::Mmap>);
+
+impl Mapped {
+    fn open(path: &Path) -> std::io::Result<Mapped> {
+        let file = std::fs::File::open(path)?;
+        // SAFETY: the pack is mapped read-only, as gix-pack and git map it: git never
+        // writes into a pack, it writes a new one. (A file truncated underneath would end
+        // the run with SIGBUS, as it would end git's.)
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        Ok(Mapped(std::sync::Arc::new(map)))
+    }
+
+    /// Lets the pages read so far go.
+    fn release(&self) {
+        #[cfg(unix)]
+        // SAFETY: `MADV_DONTNEED` on a read-only mapping of a file, whose pages this
+        // process never writes: a page touched again is read again from the file, with the
+        // same bytes, so the slices that gix-pack holds into it stay as they were.
+        unsafe {
+            let _ = self.0.unchecked_advise(memmap2::UncheckedAdvice::DontNeed);
+        }
+    }
+}
+
+impl std::ops::Deref for Mapped {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// A worker's own state, made afresh for each thread the traversal starts.
 struct PerThread<S>(S);
 
@@ -90,14 +130,22 @@ pub(super) fn each_object<S: Default + Send>(
 fn traverse<S: Default + Send>(index: &Path, threads: usize, each: &Each<S>) -> Result<(), String> {
     let sha1 = gix_hash::Kind::Sha1;
     let index = gix_pack::index::File::at(index, sha1).map_err(|e| e.to_string())?;
-    let pack = gix_pack::data::File::at(index.path().with_extension("pack"), sha1)
+    let path = index.path().with_extension("pack");
+    let mapped = Mapped::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let pack = gix_pack::data::File::from_data(mapped.clone(), path, sha1)
         .map_err(|e| e.to_string())?
         .with_alloc_limit_bytes(Some(DECODED_LIMIT));
     let mut state = PerThread(S::default());
+    let decoded = std::sync::atomic::AtomicUsize::new(0);
+    let (decoded, released) = (&decoded, &mapped);
     let processor = move |kind: gix_object::Kind,
                           data: &[u8],
                           entry: &gix_pack::index::Entry,
                           _: &dyn gix_utils::progress::Progress| {
+        let before = decoded.fetch_add(data.len(), std::sync::atomic::Ordering::Relaxed);
+        if (before + data.len()) / RELEASE_EVERY != before / RELEASE_EVERY {
+            released.release();
+        }
         let kind = match kind {
             gix_object::Kind::Commit => Some(Kind::Commit),
             gix_object::Kind::Blob => Some(Kind::Blob),
