@@ -123,6 +123,8 @@ pub(super) fn scan(
     let repo = crate::repo::open(dir)?;
     let top = repo.top;
     revs.verify(&top)?;
+    // The longest of git's parts: started first.
+    let mut log = Some(spawned_log(&top, revs));
     let mut outcome = Outcome::default();
     let shallow = git::is_shallow(&top);
     if shallow {
@@ -133,12 +135,20 @@ pub(super) fn scan(
     }
     let judging = revs.is_range() && revs.judging == Judging::Introduced;
     let whole = match revs.is_whole() && !shallow {
-        true => list_whole(&top, &repo.common, revs, ignore, checker, &mut outcome)?,
+        true => list_whole(
+            &top,
+            &repo.common,
+            revs,
+            &mut log,
+            checker,
+            &mut outcome,
+            ignore,
+        )?,
         false => None,
     };
-    let (logs, wanted, mut missing) = match whole {
-        Some((logs, wanted)) => (logs, wanted, Vec::new()),
-        None => list(&top, revs, ignore, judging)?,
+    let (logs, wanted, mut missing) = match (whole, log) {
+        (Some((logs, wanted)), _) => (logs, wanted, Vec::new()),
+        (None, log) => list(&top, revs, ignore, judging, log)?,
     };
     let found = scan_objects(&top, &wanted, checker, &mut outcome, &mut missing)?;
     outcome.errors.extend(not_in_clone(&top, &missing)?);
@@ -267,6 +277,15 @@ fn joined<T>(
     Ok(result?)
 }
 
+/// The log of the revisions' commits, read on a thread of its own.
+type LogThread = std::thread::JoinHandle<Result<FirstCommits, git::GitError>>;
+
+/// Starts reading the log of `revs`: which commit added which blob where.
+fn spawned_log(top: &Path, revs: &Revisions) -> LogThread {
+    let (top, revs) = (top.to_path_buf(), revs.clone());
+    spawned(move || git::first_commits(&top, &revs))
+}
+
 /// What the history's listing found, before places are made of it.
 struct Listed<'a> {
     log: FirstCommits,
@@ -290,11 +309,9 @@ fn list(
     revs: &Revisions,
     ignore: &ProjectIgnore,
     judging: bool,
+    log: Option<LogThread>,
 ) -> Result<(Logs, Vec<Wanted>, Vec<String>), Error> {
-    let log = {
-        let (top, revs) = (top.to_path_buf(), revs.clone());
-        spawned(move || git::first_commits(&top, &revs))
-    };
+    let log = log.unwrap_or_else(|| spawned_log(top, revs));
     let every = revs.is_whole().then(|| {
         let top = top.to_path_buf();
         spawned(move || git::all_objects(&top))
@@ -404,9 +421,10 @@ fn list_whole(
     top: &Path,
     common: &Path,
     revs: &Revisions,
-    ignore: &ProjectIgnore,
+    log: &mut Option<LogThread>,
     checker: &Checker,
     outcome: &mut Outcome,
+    ignore: &ProjectIgnore,
 ) -> Result<Option<(Logs, Vec<Wanted>)>, Error> {
     let refs = git::refs(top)?;
     let unusual = refs.iter().any(|r| {
@@ -415,20 +433,23 @@ fn list_whole(
             .any(|kind| *kind == "blob" || *kind == "tree");
         r.name.starts_with("refs/replace/") || names_no_commit
     });
-    if unusual || git::is_partial_clone(top) {
-        return Ok(None);
-    }
-    let log = {
-        let (top, revs) = (top.to_path_buf(), revs.clone());
-        spawned(move || git::first_commits(&top, &revs))
+    let log = match log.take() {
+        Some(log) if !unusual && !git::is_partial_clone(top) => log,
+        other => {
+            *log = other;
+            return Ok(None);
+        }
     };
     let staged = {
         let top = top.to_path_buf();
         spawned(move || Ok(git::index_blobs(&top)))
     };
-    let every = git::all_objects(top)?;
+    let every = {
+        let top = top.to_path_buf();
+        spawned(move || git::all_objects(&top))
+    };
     let objects = packs::object_dir(common, &git::object_format(top)?);
-    let unplaced = scan_unplaced(top, objects.as_deref(), &every, checker)?;
+    let (every, unplaced) = scan_unplaced(top, objects.as_deref(), every, checker)?;
     let log = joined(log, "`git log`")?;
     let staged = joined(staged, "the index")?;
     let mut ids: Vec<&str> = log.blob_ids().collect();
@@ -481,9 +502,9 @@ fn is_token_file_place(shown: &str) -> bool {
 fn scan_unplaced(
     top: &Path,
     objects: Option<&Path>,
-    every: &[Listing],
+    every: std::thread::JoinHandle<Result<Vec<Listing>, git::GitError>>,
     checker: &Checker,
-) -> Result<Vec<Unplaced>, Error> {
+) -> Result<(Vec<Listing>, Vec<Unplaced>), Error> {
     let path = top.join(UNPLACED);
     let unpacked = std::sync::Mutex::new(HashMap::new());
     if let Some(objects) = objects {
@@ -504,13 +525,13 @@ fn scan_unplaced(
             unpacked.insert(oid.to_string(), told);
         };
         // A pack that could not be read whole is read by git, which says what is wrong.
-        // One core is left to `git log`, which finds the places meanwhile.
-        let threads = rayon::current_num_threads().saturating_sub(1).max(1);
-        let _ = packs::each_object(objects, threads, &each);
+        // Every core: `git log`, which finds the places meanwhile, ends first.
+        let _ = packs::each_object(objects, rayon::current_num_threads(), &each);
     }
     let unpacked = unpacked
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let every = joined(every, "every object")?;
     let unknown = Unplaced {
         files: 0,
         bytes: 0,
@@ -533,7 +554,7 @@ fn scan_unplaced(
             told_of[rest[at]] = judged;
         }
     })?;
-    Ok(told_of)
+    Ok((every, told_of))
 }
 
 /// What an object's scan at [`UNPLACED`] told, `held` its bytes (`None`: spooled).
