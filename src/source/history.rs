@@ -14,8 +14,9 @@
 //! `introduced.rs`: only the secrets new to their files count.
 //!
 //! Every ref's history is read otherwise (`list_whole`): every object of the repository
-//! is read at once, in pack order, and scanned at no place of its own, while `git log`
-//! finds the places; only the objects with something to judge are read again and judged
+//! is read at once and scanned at no place of its own, while `git log` finds the places
+//! (the packs' objects in this process, by `packs.rs`, in pack order; the others through
+//! `git cat-file`); only the objects with something to judge are read again and judged
 //! at their places. A repository this cannot list so (a partial clone, replaced objects,
 //! a ref naming a tree or a blob, a shallow clone) is read as a range is.
 
