@@ -500,18 +500,34 @@ impl CatFile {
             })?;
             let copied = io::copy(&mut (&mut self.stdout).take(size), &mut spool)?;
             if copied < size {
-                return Err(io::ErrorKind::UnexpectedEof.into());
+                return Err(cut_short(header));
             }
             Object::Spooled(spool, size)
         } else {
             let mut data = vec![0; size as usize];
-            self.stdout.read_exact(&mut data)?;
+            self.stdout
+                .read_exact(&mut data)
+                .map_err(|e| match e.kind() {
+                    io::ErrorKind::UnexpectedEof => cut_short(header),
+                    _ => e,
+                })?;
             Object::Held(data)
         };
         let mut terminator = [0u8; 1];
         self.stdout.read_exact(&mut terminator)?;
         Ok(object)
     }
+}
+
+/// The error of an object whose content `git cat-file` stopped giving (`header` its answer's
+/// first line): git stops so on an object it cannot decode.
+fn cut_short(header: &str) -> io::Error {
+    let oid = header.split(' ').next().unwrap_or_default();
+    io::Error::other(format!(
+        "git cat-file stopped in the middle of object {} (corrupt?); `git fsck` checks the \
+         repository",
+        crate::shown::clean(oid)
+    ))
 }
 
 /// Reads the objects `oids` name, in order, through one `git cat-file --batch` that is

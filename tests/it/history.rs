@@ -205,11 +205,18 @@ fn a_blob_at_two_paths_is_two_findings() {
 }
 
 /// A history with something of every kind: versions of one file (which a pack stores as
-/// deltas), a token in an old version, in a commit's message, in an annotated tag's, in
-/// an amended-away commit, and in a blob never committed.
+/// deltas), a token in an old version, in a gzip file, at the end of a blob of 5 MiB, in
+/// a commit's message, in an annotated tag's, in an amended-away commit, and in a blob
+/// never committed.
 fn every_kind_of_object() -> tempfile::TempDir {
     let dir = started();
     let p = dir.path();
+    let inner = format!("T={}\n", token("pa", 427));
+    fs::write(p.join("config.gz"), crate::archives::gzip(inner.as_bytes())).unwrap();
+    let mut large = "log line\n".repeat(5 << 17);
+    large.push_str(&format!("T={}\n", token("pa", 428)));
+    fs::write(p.join("large.log"), large).unwrap();
+    commit_all(p, "an archive and a large log");
     let lines: Vec<String> = (0..200).map(|i| format!("setting_{i} = {i}\n")).collect();
     for version in 0..6u32 {
         let mut text = lines.concat();
@@ -285,6 +292,7 @@ fn a_packed_history_is_reported_as_its_loose_objects_are() {
     let paths = common::finding_paths(&mixed);
     for path in [
         "settings.txt",
+        "large.log",
         "<commit message>",
         "<tag message>",
         "a.sh",
@@ -292,6 +300,10 @@ fn a_packed_history_is_reported_as_its_loose_objects_are() {
     ] {
         assert!(paths.contains(&path), "{path} in {paths:?}");
     }
+    assert!(
+        paths.iter().any(|p| p.starts_with("config.gz")),
+        "{paths:?}"
+    );
     assert!(
         paths.iter().any(|p| p.starts_with("<unreachable blob ")),
         "{paths:?}"
@@ -362,5 +374,6 @@ fn a_corrupt_pack_is_an_error_not_a_pass() {
     fs::write(&pack, bytes).unwrap();
     let out = common::tokenlint(p, &["scan", "--history", "--format", "json"]);
     let stderr = exits(&out, 2);
+    assert!(stderr.contains("corrupt"), "{stderr}");
     assert!(!stderr.contains("internal error"), "{stderr}");
 }
