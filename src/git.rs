@@ -423,6 +423,16 @@ fn grow_pipe(pipe: &ChildStdout) {
     let _ = pipe;
 }
 
+/// What bounds the memory of the `git cat-file --batch` that reads a history (given in
+/// git's environment, as `-c` would): its cache of delta bases (96 MiB by default), and the
+/// part of its packs mapped at once (all of them, up to 1 GiB by default). Read in the
+/// packs' order, as a whole history is, it is as fast with these.
+const READER_CONFIG: &[(&str, &str)] = &[
+    ("core.deltaBaseCacheLimit", "16m"),
+    ("core.packedGitWindowSize", "8m"),
+    ("core.packedGitLimit", "32m"),
+];
+
 /// One `git cat-file --batch` for the whole run.
 struct CatFile {
     child: Child,
@@ -436,6 +446,18 @@ impl CatFile {
         // `--buffer`: git flushes when its buffer fills, not after each object. Safe, as
         // every request is written (by a thread of its own) without waiting for answers.
         let mut child = command(top, &["cat-file", "--batch", "--buffer", "-Z"])?
+            .envs(
+                READER_CONFIG
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, (key, value))| {
+                        [
+                            (format!("GIT_CONFIG_KEY_{i}"), *key),
+                            (format!("GIT_CONFIG_VALUE_{i}"), *value),
+                        ]
+                    }),
+            )
+            .env("GIT_CONFIG_COUNT", READER_CONFIG.len().to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -478,18 +500,34 @@ impl CatFile {
             })?;
             let copied = io::copy(&mut (&mut self.stdout).take(size), &mut spool)?;
             if copied < size {
-                return Err(io::ErrorKind::UnexpectedEof.into());
+                return Err(cut_short(header));
             }
             Object::Spooled(spool, size)
         } else {
             let mut data = vec![0; size as usize];
-            self.stdout.read_exact(&mut data)?;
+            self.stdout
+                .read_exact(&mut data)
+                .map_err(|e| match e.kind() {
+                    io::ErrorKind::UnexpectedEof => cut_short(header),
+                    _ => e,
+                })?;
             Object::Held(data)
         };
         let mut terminator = [0u8; 1];
         self.stdout.read_exact(&mut terminator)?;
         Ok(object)
     }
+}
+
+/// The error of an object whose content `git cat-file` stopped giving (`header` its answer's
+/// first line): git stops so on an object it cannot decode.
+fn cut_short(header: &str) -> io::Error {
+    let oid = header.split(' ').next().unwrap_or_default();
+    io::Error::other(format!(
+        "git cat-file stopped in the middle of object {} (corrupt?); `git fsck` checks the \
+         repository",
+        crate::shown::clean(oid)
+    ))
 }
 
 /// Reads the objects `oids` name, in order, through one `git cat-file --batch` that is
@@ -1117,6 +1155,11 @@ impl FirstCommits {
         &self.headers[at].id
     }
 
+    /// Every blob the log's commits add at some path, each once, in no set order.
+    pub fn blob_ids(&self) -> impl Iterator<Item = &str> {
+        self.blobs.keys().map(String::as_str)
+    }
+
     /// Forgets which blob is where, once the places are taken: the commits are kept.
     pub fn forget_places(&mut self) {
         self.blobs = Default::default();
@@ -1174,8 +1217,9 @@ fn log_places(
         "log".to_string(),
         "--reverse".to_string(),
         "--raw".to_string(),
-        // Merges too: a blob may first appear in a conflict resolution.
-        "-m".to_string(),
+        // Merges too, against each parent: a blob may first appear in a conflict
+        // resolution. (Not `-m`, whose format `log.diffMerges` may change.)
+        "--diff-merges=separate".to_string(),
         "--no-abbrev".to_string(),
         "--no-renames".to_string(),
         // Whatever `log.showRoot` and `i18n.logOutputEncoding` say.
@@ -1307,6 +1351,11 @@ pub fn is_partial_clone(top: &Path) -> bool {
                 .lines()
                 .any(|l| l.ends_with(" true"))
         })
+}
+
+/// The repository's object format: `sha1` or `sha256`.
+pub fn object_format(top: &Path) -> Result<String, GitError> {
+    Ok(one_line(git(top, &["rev-parse", "--show-object-format"])?))
 }
 
 /// Whether the repository is a shallow clone, whose history is cut short.

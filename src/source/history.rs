@@ -12,6 +12,13 @@
 //! leaked. The same secret at the same place in several versions (of a file, of commits'
 //! messages) is one finding, which counts them. A range's blob findings are judged by
 //! `introduced.rs`: only the secrets new to their files count.
+//!
+//! Every ref's history is read otherwise (`list_whole`): every object of the repository
+//! is read at once and scanned at no place of its own, while `git log` finds the places
+//! (the packs' objects in this process, by `packs.rs`, in pack order; the others through
+//! `git cat-file`); only the objects with something to judge are read again and judged
+//! at their places. A repository this cannot list so (a partial clone, replaced objects,
+//! a ref naming a tree or a blob, a shallow clone) is read as a range is.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -20,6 +27,7 @@ use rayon::prelude::*;
 
 use super::ignore::ProjectIgnore;
 use super::introduced;
+use super::packs;
 use super::walk;
 use crate::check::Checker;
 use crate::finding::Finding;
@@ -122,14 +130,32 @@ pub(super) fn scan(
         introduced::ReadAhead::none()
     };
     let pushed_tags = revs.verify(&top)?;
+    // The longest of git's parts: started first.
+    let mut log = Some(spawned_log(&top, revs));
     let mut outcome = Outcome::default();
-    if repo.is_shallow() {
+    let shallow = repo.is_shallow();
+    if shallow {
         outcome.errors.push(ScanError {
             path: top.display().to_string(),
             message: "a shallow clone: the history before its first commit is not scanned".into(),
         });
     }
-    let (logs, wanted, mut missing) = list(&top, revs, ignore, judging, &pushed_tags)?;
+    let whole = match revs.is_whole() && !shallow {
+        true => list_whole(
+            &top,
+            &repo.common,
+            revs,
+            &mut log,
+            checker,
+            &mut outcome,
+            ignore,
+        )?,
+        false => None,
+    };
+    let (logs, wanted, mut missing) = match (whole, log) {
+        (Some((logs, wanted)), _) => (logs, wanted, Vec::new()),
+        (None, log) => list(&top, revs, ignore, judging, log, &pushed_tags)?,
+    };
     let found = scan_objects(&top, &wanted, checker, &mut outcome, &mut missing)?;
     outcome.errors.extend(not_in_clone(&top, &missing)?);
     if !judging {
@@ -261,6 +287,32 @@ fn joined<T>(
     Ok(result?)
 }
 
+/// The log of the revisions' commits, read on a thread of its own.
+type LogThread = std::thread::JoinHandle<Result<FirstCommits, git::GitError>>;
+
+/// Starts reading the log of `revs`: which commit added which blob where.
+fn spawned_log(top: &Path, revs: &Revisions) -> LogThread {
+    let (top, revs) = (top.to_path_buf(), revs.clone());
+    spawned(move || git::first_commits(&top, &revs))
+}
+
+/// What the history's listing found, before places are made of it.
+struct Listed<'a> {
+    log: FirstCommits,
+    blobs: Vec<HistoryBlob>,
+    missing: Vec<String>,
+    refs: Vec<git::Ref>,
+    /// The pushed tips that are annotated tags ([`Revisions::verify`]).
+    pushed_tags: &'a [git::Ref],
+    /// For every ref's history: every object of the repository, and the index's blobs.
+    every: Option<(&'a [Listing], Vec<String>)>,
+    /// Which of the blobs to read, once placed (the others are never held).
+    keep: &'a mut dyn FnMut(&Wanted) -> bool,
+}
+
+/// An object of the repository and its kind, as [`git::all_objects`] lists them.
+type Listing = (String, Kind);
+
 /// What to read and where to judge it: the blobs the revisions reach, at every path
 /// the ignore file does not ignore; their commits; the annotated tags; and, for every
 /// ref's history, the objects no ref reaches. Also the ids of the blobs git lacks.
@@ -270,12 +322,10 @@ fn list(
     revs: &Revisions,
     ignore: &ProjectIgnore,
     judging: bool,
+    log: Option<LogThread>,
     pushed_tags: &[git::Ref],
 ) -> Result<(Logs, Vec<Wanted>, Vec<String>), Error> {
-    let log = {
-        let (top, revs) = (top.to_path_buf(), revs.clone());
-        spawned(move || git::first_commits(&top, &revs))
-    };
+    let log = log.unwrap_or_else(|| spawned_log(top, revs));
     let every = revs.is_whole().then(|| {
         let top = top.to_path_buf();
         spawned(move || git::all_objects(&top))
@@ -290,22 +340,53 @@ fn list(
         true => Vec::new(),
         false => git::refs(top)?,
     };
+    let log = joined(log, "`git log`")?;
+    let every = every.map(|e| joined(e, "every object")).transpose()?;
+    let staged = staged.map_or(Ok(Vec::new()), |s| joined(s, "the index"))?;
+    let listed = Listed {
+        log,
+        blobs,
+        missing,
+        refs,
+        pushed_tags,
+        every: every.as_deref().map(|every| (every, staged)),
+        keep: &mut |_| true,
+    };
+    placed(top, revs, ignore, judging, listed)
+}
+
+/// The places of what `listed` holds, as [`list`] returns them.
+fn placed(
+    top: &Path,
+    revs: &Revisions,
+    ignore: &ProjectIgnore,
+    judging: bool,
+    listed: Listed,
+) -> Result<(Logs, Vec<Wanted>, Vec<String>), Error> {
+    let Listed {
+        log,
+        blobs,
+        missing,
+        refs,
+        pushed_tags,
+        every,
+        keep,
+    } = listed;
     let mut logs = Logs {
-        reachable: joined(log, "`git log`")?,
+        reachable: log,
         ..Logs::default()
     };
     let judged = |path: &str| !ignore.ignores(&top.join(path));
     let mut wanted: Vec<Wanted> = blobs
         .iter()
         .filter_map(|blob| blob_places(blob, &logs.reachable, &judged))
+        .filter(|w| keep(w))
         .collect();
     let commits = commit_places(&logs.reachable, 0, &mut wanted);
     let mut tags = tag_places(&refs, &commits, revs.is_whole(), &mut wanted);
     // A push's new tags are no refs yet: each is read whatever commit it names.
     tags.extend(tag_places(pushed_tags, &commits, true, &mut wanted));
-    if let Some(every) = every {
-        let every = joined(every, "every object")?;
-        let staged = staged.map_or(Ok(Vec::new()), |s| joined(s, "the index"))?;
+    if let Some((every, staged)) = every {
         // A staged blob is the index's, which `scan --staged` reads: not unreachable.
         let known_blobs: HashSet<&str> = blobs
             .iter()
@@ -324,7 +405,7 @@ fn list(
             commits: &commits,
             tags: &tags,
         };
-        unreachable_places(&every, &known, &logs, &judged, &mut wanted);
+        unreachable_places(every, &known, &logs, &judged, &mut wanted);
     }
     // Only the commits are named from here on, unless a range's findings are judged.
     if !judging {
@@ -332,6 +413,179 @@ fn list(
     }
     logs.unreachable.forget_places();
     Ok((logs, wanted, missing))
+}
+
+/// The place where every object of a whole history is scanned first, before its places
+/// are known: the scan does not depend on the place (see [`judge`]).
+const UNPLACED: &str = "<history object>";
+
+/// What the first scan of an object, at [`UNPLACED`], told: what it counts for, and
+/// whether it is to be judged again at its places.
+#[derive(Clone, Copy)]
+struct Unplaced {
+    files: u64,
+    bytes: u64,
+    again: bool,
+}
+
+/// [`list`] for every ref's history, without the walk of every tree: every object of the
+/// repository is read once, in the order of its packs, and scanned at [`UNPLACED`] while
+/// `git log` lists the places (its `--raw` diffs name every blob of every commit's tree
+/// at each path, where some commit adds it). Only the objects with a finding or a
+/// warning there, an archive, a large blob, or a place named like a token file are
+/// returned, to be judged again at their places as [`list`]'s are; the others are counted
+/// in `outcome`. `None` for a repository whose history this cannot list alike: a partial
+/// clone (which lacks objects), replaced objects, or a ref that names a tree or a blob.
+fn list_whole(
+    top: &Path,
+    common: &Path,
+    revs: &Revisions,
+    log: &mut Option<LogThread>,
+    checker: &Checker,
+    outcome: &mut Outcome,
+    ignore: &ProjectIgnore,
+) -> Result<Option<(Logs, Vec<Wanted>)>, Error> {
+    let refs = git::refs(top)?;
+    let unusual = refs.iter().any(|r| {
+        let names_no_commit = [&r.kind, &r.peeled_kind]
+            .iter()
+            .any(|kind| *kind == "blob" || *kind == "tree");
+        r.name.starts_with("refs/replace/") || names_no_commit
+    });
+    let log = match log.take() {
+        Some(log) if !unusual && !git::is_partial_clone(top) => log,
+        other => {
+            *log = other;
+            return Ok(None);
+        }
+    };
+    let staged = {
+        let top = top.to_path_buf();
+        spawned(move || Ok(git::index_blobs(&top)))
+    };
+    let every = {
+        let top = top.to_path_buf();
+        spawned(move || git::all_objects(&top))
+    };
+    let objects = packs::object_dir(common, &git::object_format(top)?);
+    let (every, unplaced) = scan_unplaced(top, objects.as_deref(), every, checker)?;
+    let log = joined(log, "`git log`")?;
+    let staged = joined(staged, "the index")?;
+    let mut ids: Vec<&str> = log.blob_ids().collect();
+    ids.sort_unstable();
+    let blobs = ids
+        .into_iter()
+        .map(|oid| HistoryBlob {
+            oid: oid.to_string(),
+            path: String::new(),
+            in_tree: true,
+        })
+        .collect();
+    let unplaced: HashMap<&str, Unplaced> = every
+        .iter()
+        .map(|(oid, _)| oid.as_str())
+        .zip(unplaced)
+        .collect();
+    // An object git did not list is read again: git tells whether it lacks it.
+    let mut again = |w: &Wanted| match unplaced.get(w.oid.as_str()) {
+        Some(u) if !u.again && !w.places.iter().any(|p| is_token_file_place(&p.shown)) => {
+            outcome.files += u.files;
+            outcome.bytes += u.bytes;
+            false
+        }
+        _ => true,
+    };
+    let listed = Listed {
+        log,
+        blobs,
+        missing: Vec::new(),
+        refs,
+        pushed_tags: &[],
+        every: Some((&every, staged)),
+        keep: &mut again,
+    };
+    let (logs, mut wanted, _) = placed(top, revs, ignore, false, listed)?;
+    wanted.retain(again);
+    Ok(Some((logs, wanted)))
+}
+
+/// Whether the place `shown` is named like a token file, which its name makes one.
+fn is_token_file_place(shown: &str) -> bool {
+    let name = shown.rsplit('/').next().unwrap_or_default();
+    crate::token_file::is_token_file_name(name)
+}
+
+/// Reads and scans each object of `every` at [`UNPLACED`]: what each told, in order.
+/// Those of the packs of `objects` are read in this process ([`packs`]), and the others
+/// (loose objects, large ones, an alternate's, those a pack could not give) through `git
+/// cat-file`. An object git does not give is to be read again.
+fn scan_unplaced(
+    top: &Path,
+    objects: Option<&Path>,
+    every: std::thread::JoinHandle<Result<Vec<Listing>, git::GitError>>,
+    checker: &Checker,
+) -> Result<(Vec<Listing>, Vec<Unplaced>), Error> {
+    let path = top.join(UNPLACED);
+    let unpacked = std::sync::Mutex::new(HashMap::new());
+    if let Some(objects) = objects {
+        let each = |scratch: &mut Scratch, oid: &str, _: Kind, data: &[u8]| {
+            // Left to git, which spools it: scanned in windows, as every large blob is.
+            if data.len() as u64 >= walk::SPOOL_FROM {
+                return;
+            }
+            let item = Item {
+                path: Some(&path),
+                shown: UNPLACED,
+                data: Data::Held(data),
+            };
+            let told = told(checker.check_item(item, scratch), Some(data));
+            let mut unpacked = unpacked
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            unpacked.insert(oid.to_string(), told);
+        };
+        // A pack that could not be read whole is read by git, which says what is wrong.
+        // Every core: `git log`, which finds the places meanwhile, ends first.
+        let _ = packs::each_object(objects, rayon::current_num_threads(), &each);
+    }
+    let unpacked = unpacked
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let every = joined(every, "every object")?;
+    let unknown = Unplaced {
+        files: 0,
+        bytes: 0,
+        again: true,
+    };
+    let mut told_of = vec![unknown; every.len()];
+    let mut rest = Vec::new();
+    for (at, (oid, _)) in every.iter().enumerate() {
+        match unpacked.get(oid.as_str()) {
+            Some(unplaced) => told_of[at] = *unplaced,
+            None => rest.push(at),
+        }
+    }
+    drop(unpacked);
+    let oids: Vec<&str> = rest.iter().map(|&at| every[at].0.as_str()).collect();
+    let judge =
+        |_: usize, held: Option<&[u8]>, check: &mut Check| told(check(&path, UNPLACED), held);
+    read_scanned(top, &oids, checker, &judge, |at, judged| {
+        if let Some(judged) = judged {
+            told_of[rest[at]] = judged;
+        }
+    })?;
+    Ok((every, told_of))
+}
+
+/// What an object's scan at [`UNPLACED`] told, `held` its bytes (`None`: spooled).
+fn told(checked: Outcome, held: Option<&[u8]>) -> Unplaced {
+    // An archive's members are judged by names the place may make token files of.
+    let opaque = held.is_none_or(|data| crate::archive::sniff(data).is_some());
+    Unplaced {
+        files: checked.files,
+        bytes: checked.bytes,
+        again: opaque || !checked.findings.is_empty() || !checked.errors.is_empty(),
+    }
 }
 
 /// Where the blob is judged: at each path the log has it at and the ignore file does
@@ -510,11 +764,16 @@ fn short(oid: &str) -> &str {
 /// Held objects waiting to be scanned, each with its index in the list.
 type Batch = Vec<(usize, Vec<u8>)>;
 
-/// Reads the objects through one `git cat-file --batch` and judges each at its places:
-/// those held in memory in parallel batches, scanned by a thread of their own while the
-/// next batch is read (git never waits for a scan, nor a scan for git, and at most three
-/// batches are held), those spooled one at a time, in windows, as they come. Adds the
-/// ids of the objects git does not have to `missing`.
+/// A check of an object as found at a path and shown under a name.
+type Check<'a> = dyn FnMut(&Path, &str) -> Outcome + 'a;
+
+/// What makes an `R` of an object: given its index, its bytes when held (not when
+/// spooled), and its check.
+type Judge<'a, R> = dyn Fn(usize, Option<&[u8]>, &mut Check) -> R + Sync + 'a;
+
+/// Reads the objects through one `git cat-file --batch` and judges each at its places,
+/// adding its findings and what was scanned to `outcome`; adds the ids of the objects
+/// git does not have to `missing`.
 fn scan_objects(
     top: &Path,
     wanted: &[Wanted],
@@ -522,23 +781,59 @@ fn scan_objects(
     outcome: &mut Outcome,
     missing: &mut Vec<String>,
 ) -> Result<Vec<Found>, Error> {
-    let progress = progress_bar(wanted.len());
     let oids: Vec<&str> = wanted.iter().map(|w| w.oid.as_str()).collect();
-    let (found, read) = std::thread::scope(|scope| {
+    let mut found: Vec<Found> = Vec::new();
+    let judged =
+        |at: usize, _: Option<&[u8]>, check: &mut Check| judge(top, at, &wanted[at], check);
+    read_scanned(top, &oids, checker, &judged, |at, judged| match judged {
+        Some((more, checked)) => {
+            found.extend(more);
+            outcome.merge(checked);
+        }
+        None => missing.push(wanted[at].oid.clone()),
+    })?;
+    Ok(found)
+}
+
+/// Reads the objects `oids` name through one `git cat-file --batch` and hands what
+/// `judge` makes of each (given its index, its bytes when held, and its check) to `sink`,
+/// with its index; `None` for an object git does not have. Those held in memory are judged
+/// in parallel batches, by a thread of their own while the next batch is read (git never
+/// waits for a scan, nor a scan for git, and at most three batches are held); those
+/// spooled one at a time, in windows, as they come.
+fn read_scanned<R: Send>(
+    top: &Path,
+    oids: &[&str],
+    checker: &Checker,
+    judge: &Judge<R>,
+    sink: impl FnMut(usize, Option<R>) + Send,
+) -> Result<(), Error> {
+    if oids.is_empty() {
+        return Ok(());
+    }
+    let progress = progress_bar(oids.len());
+    let sink = std::sync::Mutex::new(sink);
+    let give = |at: usize, judged: Option<R>| {
+        let mut sink = sink
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        sink(at, judged);
+    };
+    let read = std::thread::scope(|scope| {
         let (batches, received) = std::sync::mpsc::sync_channel::<Batch>(1);
+        let give = &give;
         let scanner = scope.spawn(move || {
-            let (mut found, mut scanned) = (Vec::new(), Outcome::default());
             for mut batch in received {
-                scan_batch(top, wanted, &mut batch, checker, &mut scanned, &mut found);
+                for (at, judged) in scan_batch(&mut batch, checker, judge) {
+                    give(at, Some(judged));
+                }
             }
-            (found, scanned)
         });
         let mut batch: Batch = Vec::new();
         let mut batch_bytes = 0;
-        let mut found: Vec<Found> = Vec::new();
         // The window buffer of large blobs, which are scanned one at a time, never batched.
         let (mut window, mut scratch) = (Vec::new(), Scratch::default());
-        let read = git::read_all(top, &oids, walk::SPOOL_FROM, |at, object| {
+        let read = git::read_all(top, oids, walk::SPOOL_FROM, |at, object| {
             progress.inc(1);
             match object {
                 Object::Held(data) => {
@@ -546,7 +841,7 @@ fn scan_objects(
                     batch.push((at, data));
                 }
                 Object::Spooled(file, limit) => {
-                    let (more, checked) = judge(top, at, &wanted[at], |path, shown| {
+                    let judged = judge(at, None, &mut |path: &Path, shown: &str| {
                         let data = Data::File(OpenFile {
                             file: &file,
                             limit,
@@ -559,10 +854,9 @@ fn scan_objects(
                         };
                         checker.check_item(item, &mut scratch)
                     });
-                    found.extend(more);
-                    outcome.merge(checked);
+                    give(at, Some(judged));
                 }
-                Object::Missing => missing.push(wanted[at].oid.clone()),
+                Object::Missing => give(at, None),
             }
             if batch_bytes >= BATCH_BYTES {
                 // Fails only if the scanning thread panicked, which joining it reports.
@@ -572,45 +866,34 @@ fn scan_objects(
         });
         let _ = batches.send(batch);
         drop(batches);
-        let (more, scanned) = scanner
+        scanner
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        found.extend(more);
-        outcome.merge(scanned);
-        (found, read)
+        read
     });
     read?;
     progress.finish_and_clear();
-    Ok(found)
+    Ok(())
 }
 
-/// Judges the objects of `batch` (held, with their index in `wanted`) in parallel.
-fn scan_batch(
-    top: &Path,
-    wanted: &[Wanted],
-    batch: &mut Batch,
-    checker: &Checker,
-    outcome: &mut Outcome,
-    found: &mut Vec<Found>,
-) {
-    let results: Vec<(Vec<Found>, Outcome)> = batch
+/// Judges the objects of `batch` (held, with their index) in parallel, and empties it.
+fn scan_batch<R: Send>(batch: &mut Batch, checker: &Checker, judge: &Judge<R>) -> Vec<(usize, R)> {
+    let judged = batch
         .par_iter()
         .map_init(Scratch::default, |scratch, (at, data)| {
-            judge(top, *at, &wanted[*at], |path, shown| {
+            let check = &mut |path: &Path, shown: &str| {
                 let item = Item {
                     path: Some(path),
                     shown,
                     data: Data::Held(data),
                 };
                 checker.check_item(item, scratch)
-            })
+            };
+            (*at, judge(*at, Some(data), check))
         })
         .collect();
-    for (more, checked) in results {
-        found.extend(more);
-        outcome.merge(checked);
-    }
     batch.clear();
+    judged
 }
 
 /// The findings of the object at `at` in the list, `wanted`, judged at each of its

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::common::{self, token, tokenlint};
 
 /// gzip of `data`.
-fn gzip(data: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     encoder.write_all(data).unwrap();
     encoder.finish().unwrap()

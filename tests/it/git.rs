@@ -396,7 +396,7 @@ fn ran(markers: &Path) -> Vec<String> {
 }
 
 /// Asserts that tokenlint exited with `code`, and returns its standard error.
-fn exits(out: &std::process::Output, code: i32) -> String {
+pub(crate) fn exits(out: &std::process::Output, code: i32) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(code), "{stderr}");
     stderr
@@ -1078,7 +1078,7 @@ fn history_scans_a_blob_that_only_a_tag_names() {
 }
 
 /// `PATH` as the tests have it, with only its absolute directories, where git is.
-fn absolute_path() -> String {
+pub(crate) fn absolute_path() -> String {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<_> = std::env::split_paths(&path)
         .filter(|d| d.is_absolute())
@@ -1122,21 +1122,32 @@ fn git_is_never_the_repository_own_git() {
 }
 
 /// A `git` first on `PATH` that is the real one, but for `git log`, whose output it makes
-/// `lines` lines long: each line a file that one commit changes to one blob.
+/// `lines` records long, as `-z` cuts them: each the file `a.sh` that one commit changes
+/// to `blob`. (A whole history's scan takes the log's blobs for every blob its commits
+/// hold: the log must stay true to the repository.)
 #[cfg(unix)]
-fn git_with_a_long_log(bin: &Path, commit: &str, lines: u64) {
+fn git_with_a_long_log(bin: &Path, commit: &str, blob: &str, lines: u64) {
+    let zero = "0".repeat(40);
+    let log = format!(
+        "printf '\\001{commit}\\0002026-01-01T00:00:00Z\\000t <t@example.test>\\n'\n    \
+         yes ':100644 100644 {zero} {blob} M|a.sh' | head -n {lines} | tr '|\\n' '\\0\\0'\n    \
+         exit 0"
+    );
+    git_but(bin, "log", &log);
+}
+
+/// A `git` in `bin` that is the real one, first on `PATH`, but runs the shell commands
+/// `instead` when one of its arguments is `arg`.
+#[cfg(unix)]
+pub(crate) fn git_but(bin: &Path, arg: &str, instead: &str) {
     use std::os::unix::fs::PermissionsExt;
     let real = std::env::split_paths(&absolute_path())
         .map(|d| d.join("git"))
         .find(|g| g.is_file())
         .unwrap();
-    let zero = "0".repeat(40);
-    let one = "1".repeat(40);
     let script = format!(
-        "#!/bin/sh\nfor a; do\n  if [ \"$a\" = log ]; then\n    \
-         printf '\\001{commit}\\0002026-01-01T00:00:00Z\\000t <t@example.test>\\n'\n    \
-         yes ':100644 100644 {zero} {one} M\tdir/a-long-path-to-a-file.txt' | head -n {lines}\n    \
-         exit 0\n  fi\ndone\nexec '{}' \"$@\"\n",
+        "#!/bin/sh\nfor a; do\n  if [ \"$a\" = {arg} ]; then\n    {instead}\n  fi\ndone\n\
+         exec '{}' \"$@\"\n",
         real.display()
     );
     let fake = bin.join("git");
@@ -1150,7 +1161,7 @@ fn a_history_log_of_millions_of_lines_is_read_as_it_comes() {
     // A tree of 2,000 directories that are one tree of 2,000 files makes `git log --raw`
     // print four million lines from a repository of a few kilobytes. Here git's part is
     // played by `yes`, so that only tokenlint's memory is bounded (`ulimit -d`), and it
-    // must not hold git's output (some 300 MB) whole.
+    // must not hold git's output (some 180 MB) whole.
     let dir = repo();
     let p = dir.path();
     fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 64))).unwrap();
@@ -1158,7 +1169,8 @@ fn a_history_log_of_millions_of_lines_is_read_as_it_comes() {
     let bin = tempfile::tempdir().unwrap();
     // The log's commit is a real one: its message is read, as every commit's is.
     let head = git_out(p, &["rev-parse", "HEAD"]);
-    git_with_a_long_log(bin.path(), &head, 3_500_000);
+    let blob = git_out(p, &["rev-parse", "HEAD:a.sh"]);
+    git_with_a_long_log(bin.path(), &head, &blob, 2_000_000);
     let path = format!("{}:{}", bin.path().display(), absolute_path());
     let out = common::Tokenlint::via(p, "sh")
         .args(["-c", "ulimit -d 131072 && exec \"$@\"", "sh"])

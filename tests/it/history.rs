@@ -5,7 +5,9 @@ use std::fs;
 use std::path::Path;
 
 use crate::common;
-use crate::git::{commit_all, git_out, history};
+#[cfg(unix)]
+use crate::git::{absolute_path, git_but};
+use crate::git::{commit_all, exits, git_out, history};
 use common::{git, repo, token};
 
 const RULE: &str = "remotive-personal-access-token";
@@ -200,4 +202,178 @@ fn a_blob_at_two_paths_is_two_findings() {
     assert_eq!(findings.len(), 2, "{doc}");
     assert_at(&findings[0], "a.env", 1, &one);
     assert_at(&findings[1], "b.env", 1, &head(p));
+}
+
+/// A history with something of every kind: versions of one file (which a pack stores as
+/// deltas), a token in an old version, in a gzip file, at the end of a blob of 5 MiB, in
+/// a commit's message, in an annotated tag's, in an amended-away commit, and in a blob
+/// never committed.
+fn every_kind_of_object() -> tempfile::TempDir {
+    let dir = started();
+    let p = dir.path();
+    let inner = format!("T={}\n", token("pa", 427));
+    fs::write(p.join("config.gz"), crate::archives::gzip(inner.as_bytes())).unwrap();
+    let mut large = "log line\n".repeat(5 << 17);
+    large.push_str(&format!("T={}\n", token("pa", 428)));
+    fs::write(p.join("large.log"), large).unwrap();
+    commit_all(p, "an archive and a large log");
+    let lines: Vec<String> = (0..200).map(|i| format!("setting_{i} = {i}\n")).collect();
+    for version in 0..6u32 {
+        let mut text = lines.concat();
+        if version == 2 {
+            text.push_str(&format!("T={}\n", token("pa", 420)));
+        }
+        text.push_str(&format!("version = {version}\n"));
+        fs::write(p.join("settings.txt"), text).unwrap();
+        commit_all(p, &format!("version {version}"));
+    }
+    let message = format!("deploy\n\nT={}", token("pa", 421));
+    git(p, &["commit", "-q", "--allow-empty", "-m", &message]);
+    let tag = format!("release\n\nT={}", token("pa", 422));
+    git(p, &["tag", "-a", "v1", "-m", &tag]);
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 423))).unwrap();
+    commit_all(p, "a token");
+    fs::write(p.join("a.sh"), "T=$TOKEN\n").unwrap();
+    git(p, &["commit", "-qa", "--amend", "-m", "no token"]);
+    let file = p.join("never-committed");
+    fs::write(&file, format!("T={}\n", token("pa", 424))).unwrap();
+    git_out(p, &["hash-object", "-w", file.to_str().unwrap()]);
+    fs::remove_file(file).unwrap();
+    dir
+}
+
+/// Every pack of the repository at `p` unpacked into loose objects, and removed, with its
+/// index and what else git keeps beside it.
+fn unpack_all(p: &Path) {
+    let pack_dir = p.join(".git/objects/pack");
+    let files: Vec<_> = fs::read_dir(&pack_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for path in &files {
+        if path.extension().is_some_and(|e| e == "pack") {
+            let aside = p.join("aside.pack");
+            fs::rename(path, &aside).unwrap();
+            let status = std::process::Command::new("git")
+                .current_dir(p)
+                .args(["unpack-objects", "-q"])
+                .stdin(fs::File::open(&aside).unwrap())
+                .status()
+                .unwrap();
+            assert!(status.success());
+            fs::remove_file(aside).unwrap();
+        }
+    }
+    for path in files.iter().filter(|path| path.exists()) {
+        fs::remove_file(path).unwrap();
+    }
+}
+
+#[test]
+fn a_packed_history_is_reported_as_its_loose_objects_are() {
+    // Packed (with deltas, the unreachable objects kept), then one commit more, loose:
+    // what the process reads of the packs itself is reported as git's reading of the
+    // same objects, all loose.
+    let dir = every_kind_of_object();
+    let p = dir.path();
+    git(p, &["repack", "-q", "-a", "-d", "-f", "--keep-unreachable"]);
+    let packed = fs::read_dir(p.join(".git/objects/pack")).unwrap().count();
+    assert!(packed >= 2, "a pack and its index");
+    fs::write(p.join("b.sh"), format!("T={}\n", token("pa", 425))).unwrap();
+    commit_all(p, "loose");
+    let mixed = history(p, &[]);
+    unpack_all(p);
+    assert_eq!(
+        fs::read_dir(p.join(".git/objects/pack")).unwrap().count(),
+        0
+    );
+    let loose = history(p, &[]);
+    assert_eq!(mixed, loose);
+    let paths = common::finding_paths(&mixed);
+    for path in [
+        "settings.txt",
+        "large.log",
+        "<commit message>",
+        "<tag message>",
+        "a.sh",
+        "b.sh",
+    ] {
+        assert!(paths.contains(&path), "{path} in {paths:?}");
+    }
+    assert!(
+        paths.iter().any(|p| p.starts_with("config.gz")),
+        "{paths:?}"
+    );
+    assert!(
+        paths.iter().any(|p| p.starts_with("<unreachable blob ")),
+        "{paths:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_packed_history_is_read_in_the_process_and_a_sha256_one_by_git() {
+    // With no `git cat-file --batch` to read them, a packed history is read whole (every
+    // commit and blob counted), by the process itself. A SHA-256 repository's packs are
+    // git's to read: that git is needed shows that they are not read here.
+    let scan = |p: &Path, bin: &Path| {
+        common::Tokenlint::new(p)
+            .args(["scan", "--history", "--format", "json"])
+            .env("PATH", format!("{}:{}", bin.display(), absolute_path()))
+            .output()
+            .unwrap()
+    };
+    let bin = tempfile::tempdir().unwrap();
+    // A `git` that refuses to read objects with `git cat-file --batch`.
+    git_but(bin.path(), "--batch", "exit 1");
+    let dir = started();
+    let p = dir.path();
+    for i in 0..3 {
+        fs::write(p.join("notes.txt"), format!("note {i}\n")).unwrap();
+        commit_all(p, &format!("note {i}"));
+    }
+    git(p, &["repack", "-q", "-a", "-d"]);
+    let out = scan(p, bin.path());
+    exits(&out, 0);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Four commits, the README and three versions of the notes.
+    assert_eq!(doc["summary"]["files"], 8, "{doc}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    git(p, &["init", "-q", "--object-format=sha256"]);
+    fs::write(p.join("a.sh"), format!("T={}\n", token("pa", 426))).unwrap();
+    commit_all(p, "a token");
+    git(p, &["repack", "-q", "-a", "-d"]);
+    assert_eq!(scan(p, bin.path()).status.code(), Some(2));
+    let f = only(&history(p, &[])).clone();
+    assert_at(&f, "a.sh", 1, &head(p));
+}
+
+#[test]
+fn a_corrupt_pack_is_an_error_not_a_pass() {
+    // Bytes of the pack overwritten: what cannot be decoded is asked of git, which says
+    // the pack is corrupt; the scan fails (exit 2), it never passes, nor panics.
+    let dir = every_kind_of_object();
+    let p = dir.path();
+    git(p, &["repack", "-q", "-a", "-d", "-f"]);
+    let pack = fs::read_dir(p.join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|path| path.extension().is_some_and(|e| e == "pack"))
+        .unwrap();
+    let mut bytes = fs::read(&pack).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 64] {
+        *b = 0xff;
+    }
+    let mut perms = fs::metadata(&pack).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    fs::set_permissions(&pack, perms).unwrap();
+    fs::write(&pack, bytes).unwrap();
+    let out = common::tokenlint(p, &["scan", "--history", "--format", "json"]);
+    let stderr = exits(&out, 2);
+    assert!(stderr.contains("corrupt"), "{stderr}");
+    assert!(!stderr.contains("internal error"), "{stderr}");
 }
