@@ -377,3 +377,57 @@ fn a_corrupt_pack_is_an_error_not_a_pass() {
     assert!(stderr.contains("corrupt"), "{stderr}");
     assert!(!stderr.contains("internal error"), "{stderr}");
 }
+
+#[test]
+fn a_pack_entry_shorter_than_its_stream_is_an_error_not_a_pass() {
+    // A blob's entry in the pack made to claim 16 bytes fewer than its zlib stream holds:
+    // it inflates, cut short before its token, which only the stream's end or the
+    // object's id tell. git says the object is corrupt; the scan fails (exit 2), it never
+    // passes on the cut bytes.
+    let dir = started();
+    let p = dir.path();
+    let mut text = "# settings\n".repeat(20);
+    text.push_str(&format!("T={}\n", token("pa", 429)));
+    assert!(
+        (256..2048).contains(&text.len()),
+        "a size of two bytes in the header"
+    );
+    fs::write(p.join("a.sh"), &text).unwrap();
+    commit_all(p, "a token");
+    git(p, &["repack", "-q", "-a", "-d", "-f"]);
+    let blob = git_out(p, &["rev-parse", "HEAD:a.sh"]);
+    let packs: Vec<_> = fs::read_dir(p.join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let index = packs
+        .iter()
+        .find(|f| f.extension().is_some_and(|e| e == "idx"));
+    let shown = std::process::Command::new("git")
+        .current_dir(p)
+        .arg("show-index")
+        .stdin(fs::File::open(index.unwrap()).unwrap())
+        .output()
+        .unwrap();
+    let listing = String::from_utf8(shown.stdout).unwrap();
+    let offset: usize = listing
+        .lines()
+        .find(|line| line.contains(&blob))
+        .and_then(|line| line.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let pack = index.unwrap().with_extension("pack");
+    let mut bytes = fs::read(&pack).unwrap();
+    // The type and the size's low four bits, then its next seven: 16 bytes fewer.
+    assert_eq!(bytes[offset] & 0xf0, 0xb0, "a blob, its size continued");
+    bytes[offset + 1] -= 1;
+    let mut perms = fs::metadata(&pack).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    fs::set_permissions(&pack, perms).unwrap();
+    fs::write(&pack, bytes).unwrap();
+    let out = common::tokenlint(p, &["scan", "--history", "--format", "json"]);
+    let stderr = exits(&out, 2);
+    assert!(stderr.contains("corrupt"), "{stderr}");
+}
