@@ -242,3 +242,25 @@ pub fn base64_encode(data: &[u8]) -> String {
     }
     out
 }
+
+/// A pack and its index made of arbitrary bytes (the first two say how many of the rest
+/// are the index's), written to a temporary object directory and read whole as a history
+/// scan reads a repository's packs: no panic, and no object handed over larger than the
+/// decoding limit, or with an id that is not one.
+pub fn packs(data: &[u8]) {
+    let Some((head, rest)) = data.split_first_chunk::<2>() else {
+        return;
+    };
+    let (index, pack) = rest.split_at(usize::from(u16::from_le_bytes(*head)).min(rest.len()));
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let packs = dir.path().join("pack");
+    std::fs::create_dir(&packs).expect("a directory in it");
+    std::fs::write(packs.join("pack-fuzz.idx"), index).expect("the index written");
+    std::fs::write(packs.join("pack-fuzz.pack"), pack).expect("the pack written");
+    let each = |seen: &mut usize, oid: &str, _: crate::git::Kind, data: &[u8]| {
+        assert!(oid.len() == 40 && oid.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(data.len() <= crate::source::packs::DECODED_LIMIT);
+        *seen += 1;
+    };
+    let _ = crate::source::packs::each_object::<usize>(dir.path(), 2, &each);
+}

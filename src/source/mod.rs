@@ -7,7 +7,7 @@
 mod history;
 mod ignore;
 mod introduced;
-mod packs;
+pub(crate) mod packs;
 mod paths;
 pub(crate) mod push;
 mod staged;

@@ -16,7 +16,7 @@ use crate::git::Kind;
 
 /// The largest object a pack may make this decode: a larger one (a hostile pack's delta
 /// can claim gigabytes) ends the pack's traversal, and git reads the rest of the pack.
-const DECODED_LIMIT: usize = 128 << 20;
+pub(crate) const DECODED_LIMIT: usize = 128 << 20;
 
 /// The object directory whose packs can be read here: a SHA-1 repository's own,
 /// unless git's environment puts the objects elsewhere (a push's quarantine).
@@ -112,7 +112,7 @@ impl<S: Default> Clone for PerThread<S> {
 /// its id (hexadecimal), on `threads` threads, each with a state of its own. Returns
 /// why a pack could not be read whole, one line per pack (the objects handed over
 /// before that were read whole).
-pub(super) fn each_object<S: Default + Send>(
+pub(crate) fn each_object<S: Default + Send>(
     objects: &Path,
     threads: usize,
     each: &Each<S>,
