@@ -378,12 +378,8 @@ fn a_corrupt_pack_is_an_error_not_a_pass() {
     assert!(!stderr.contains("internal error"), "{stderr}");
 }
 
-#[test]
-fn a_pack_entry_shorter_than_its_stream_is_an_error_not_a_pass() {
-    // A blob's entry in the pack made to claim 16 bytes fewer than its zlib stream holds:
-    // it inflates, cut short before its token, which only the stream's end or the
-    // object's id tell. git says the object is corrupt; the scan fails (exit 2), it never
-    // passes on the cut bytes.
+/// A repository whose one pack holds a blob of some 300 bytes, `a.sh`, ending in a token.
+fn a_packed_token() -> tempfile::TempDir {
     let dir = started();
     let p = dir.path();
     let mut text = "# settings\n".repeat(20);
@@ -395,18 +391,27 @@ fn a_pack_entry_shorter_than_its_stream_is_an_error_not_a_pass() {
     fs::write(p.join("a.sh"), &text).unwrap();
     commit_all(p, "a token");
     git(p, &["repack", "-q", "-a", "-d", "-f"]);
-    let blob = git_out(p, &["rev-parse", "HEAD:a.sh"]);
-    let packs: Vec<_> = fs::read_dir(p.join(".git/objects/pack"))
+    dir
+}
+
+/// The index of the one pack of the repository at `p`.
+fn pack_index(p: &Path) -> std::path::PathBuf {
+    fs::read_dir(p.join(".git/objects/pack"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .collect();
-    let index = packs
-        .iter()
-        .find(|f| f.extension().is_some_and(|e| e == "idx"));
+        .find(|f| f.extension().is_some_and(|e| e == "idx"))
+        .unwrap()
+}
+
+/// The pack of the index `index`, written to `to` with the entry of `a.sh`'s blob made
+/// to claim 16 bytes fewer than its zlib stream holds: it inflates, cut short before its
+/// token, which only the stream's end or the object's id tell.
+fn cut_short(p: &Path, index: &Path, to: &Path) {
+    let blob = git_out(p, &["rev-parse", "HEAD:a.sh"]);
     let shown = std::process::Command::new("git")
         .current_dir(p)
         .arg("show-index")
-        .stdin(fs::File::open(index.unwrap()).unwrap())
+        .stdin(fs::File::open(index).unwrap())
         .output()
         .unwrap();
     let listing = String::from_utf8(shown.stdout).unwrap();
@@ -417,17 +422,54 @@ fn a_pack_entry_shorter_than_its_stream_is_an_error_not_a_pass() {
         .unwrap()
         .parse()
         .unwrap();
-    let pack = index.unwrap().with_extension("pack");
+    let pack = index.with_extension("pack");
     let mut bytes = fs::read(&pack).unwrap();
     // The type and the size's low four bits, then its next seven: 16 bytes fewer.
     assert_eq!(bytes[offset] & 0xf0, 0xb0, "a blob, its size continued");
     bytes[offset + 1] -= 1;
-    let mut perms = fs::metadata(&pack).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    fs::set_permissions(&pack, perms).unwrap();
-    fs::write(&pack, bytes).unwrap();
+    if to.exists() {
+        let mut perms = fs::metadata(to).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        fs::set_permissions(to, perms).unwrap();
+    }
+    fs::write(to, bytes).unwrap();
+}
+
+#[test]
+fn a_pack_entry_shorter_than_its_stream_is_an_error_not_a_pass() {
+    // git says the object is corrupt; the scan fails (exit 2), it never passes on the
+    // cut bytes.
+    let dir = a_packed_token();
+    let p = dir.path();
+    let index = pack_index(p);
+    cut_short(p, &index, &index.with_extension("pack"));
     let out = common::tokenlint(p, &["scan", "--history", "--format", "json"]);
     let stderr = exits(&out, 2);
     assert!(stderr.contains("corrupt"), "{stderr}");
+}
+
+#[test]
+fn a_corrupt_copy_of_a_pack_beside_the_pack_hides_nothing() {
+    // A copy of the pack, its blob cut short, older than the pack (git reads the newer
+    // one first, and finds nothing wrong): read after the pack, it does not replace what
+    // the pack gave. The report is the repository's without the copy.
+    let dir = a_packed_token();
+    let p = dir.path();
+    let sound = history(p, &[]);
+    assert_eq!(common::finding_paths(&sound), ["a.sh"]);
+    let index = pack_index(p);
+    let copy = index.with_file_name(format!("pack-{}.idx", "f".repeat(40)));
+    fs::copy(&index, &copy).unwrap();
+    cut_short(p, &index, &copy.with_extension("pack"));
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+    for file in [&copy, &copy.with_extension("pack")] {
+        fs::File::options()
+            .append(true)
+            .open(file)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    assert_eq!(history(p, &[]), sound);
 }
