@@ -911,8 +911,7 @@ fn judge(
     let mut found = Vec::new();
     let mut scanned = Outcome::default();
     for (i, place) in wanted.places.iter().enumerate() {
-        let name = place.shown.rsplit('/').next().unwrap_or_default();
-        if i > 0 && found.is_empty() && !crate::token_file::is_token_file_name(name) {
+        if i > 0 && found.is_empty() && !is_token_file_place(&place.shown) {
             continue;
         }
         let mut checked = check(&top.join(&place.shown), &place.shown);
