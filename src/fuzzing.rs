@@ -88,6 +88,13 @@ pub fn rule_file(text: &str) {
     let _ = crate::rules::parse_rule("fuzz.toml", text);
 }
 
+/// `scanner` decoding every long base64 run whole, and whether `scanner` itself decodes
+/// them only where a match may start (when its rules allow).
+pub fn decoding_runs_whole(scanner: crate::scan::Scanner) -> (crate::scan::Scanner, bool) {
+    let sliced = scanner.decodes_runs_in_slices();
+    (scanner.decoding_runs_whole(), sliced)
+}
+
 /// `data` scanned in windows of `size` (at least 4) bytes with `context` bytes of context,
 /// as a large file is, read in pieces of `piece` bytes; spans are offsets in `data`.
 pub fn scan_in_windows(

@@ -287,7 +287,9 @@ pub(crate) fn encoded_runs(
             // Too short to be a run of its own or a line that another goes on from: worth
             // a look only as the last line of a wrapped run.
             if piece.len() < min.base64.min(MIN_WRAPPED_LINE) && !last_line(hay, &piece) {
-                p = piece.end + 1;
+                // Sample points stay at most a stride apart from the piece's end on, as a run
+                // after it needs; short pieces are common (words, paths, ids).
+                p = (piece.end + 1).max(p + stride);
                 continue;
             }
             wrapped_run(hay, piece, view_start, &mut pieces);
@@ -657,8 +659,47 @@ fn base64_mask(window: &[u8; WINDOW]) -> u32 {
     masks(window).base64
 }
 
+/// The window's [`Masks`], from one load: each byte's classes looked up by its two
+/// nibbles (`pshufb`), a bit for each group of bytes that share a high nibble.
+#[cfg(all(target_arch = "x86_64", target_feature = "ssse3"))]
+fn masks(window: &[u8; WINDOW]) -> Masks {
+    use std::arch::x86_64::*;
+    // Bit 7: line feed. Bits 6 and 5: the other spacing (0x09-0x0D, 0x20). Bits 0-4: the
+    // base64 characters of high nibble 2 (`+ - /`), 3 (digits), 4 and 6 (letters from A or
+    // a), 5 (P-Z, `_`) and 7 (p-z).
+    const LOW: [u8; 16] = [
+        0x3A, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x5E, 0xDC, 0x45, 0x44, 0x45, 0x04,
+        0x0D,
+    ];
+    const HIGH: [u8; 16] = [
+        0xC0, 0, 0x21, 0x02, 0x04, 0x08, 0x04, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    // SAFETY: SSSE3 is enabled; the loads read exactly 16 bytes each.
+    unsafe {
+        let x = _mm_loadu_si128(window.as_ptr().cast());
+        let low = _mm_loadu_si128(LOW.as_ptr().cast());
+        let high = _mm_loadu_si128(HIGH.as_ptr().cast());
+        // Bytes above 0x7F look up nothing in `low`.
+        let by_low = _mm_shuffle_epi8(low, x);
+        let nibbles = _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
+        let class = _mm_and_si128(by_low, _mm_shuffle_epi8(high, nibbles));
+        // A byte with any of `bits` gets its top bit set.
+        let any = |bits: i8| {
+            _mm_adds_epu8(
+                _mm_and_si128(class, _mm_set1_epi8(bits)),
+                _mm_set1_epi8(0x7F),
+            )
+        };
+        Masks {
+            base64: _mm_movemask_epi8(any(0x1F)) as u32,
+            spacing: _mm_movemask_epi8(any(0x60 | -0x80)) as u32,
+            breaks: _mm_movemask_epi8(class) as u32,
+        }
+    }
+}
+
 /// The window's [`Masks`], from one load.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(target_feature = "ssse3")))]
 fn masks(window: &[u8; WINDOW]) -> Masks {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86_64, and the load reads exactly the 16 bytes of `window`.
@@ -763,6 +804,137 @@ pub(crate) fn base64_encoded_span(span: &Range<usize>) -> Range<usize> {
     char_of(span.start)..char_of(span.end.max(span.start + 1) - 1) + 2
 }
 
+/// The bytes a [`Base64Finder`] looks for: the first bytes of every match.
+pub(crate) const FINDER_LITERAL: usize = 3;
+
+/// Where, in a long base64 run, the text it encodes may hold a match: where the characters
+/// stand that encode the first [`FINDER_LITERAL`] bytes of one, in any of the three places a
+/// byte can have in a quantum, in either alphabet. Decoding just there, rather than all of a
+/// run, keeps a base64'd file cheap.
+///
+/// Only the characters that those bytes fill alone are looked for (3 or 4 of them); a
+/// place counts only where the quantum it implies starts at a multiple of 4, as decoding
+/// from the run's start reads it.
+pub(crate) struct Base64Finder {
+    automaton: aho_corasick::AhoCorasick,
+    /// The characters looked for.
+    needles: Vec<Vec<u8>>,
+    /// For each needle: where its first character stands in its quantum, and where in
+    /// its quantum the literal's first byte stands.
+    places: Vec<Vec<(usize, usize)>>,
+}
+
+impl Base64Finder {
+    /// The finder of `literals`, each [`FINDER_LITERAL`] bytes long; `None` when there are
+    /// none or the automaton cannot be built.
+    pub(crate) fn new<'a>(literals: impl IntoIterator<Item = &'a [u8]>) -> Option<Base64Finder> {
+        let mut needles: Vec<(Vec<u8>, (usize, usize))> = Vec::new();
+        for literal in literals {
+            let literal: &[u8; FINDER_LITERAL] = literal.try_into().ok()?;
+            for phase in 0..3 {
+                let (first, chars) = encoded_alone(literal, phase);
+                for needle in both_alphabets(&chars) {
+                    needles.push((needle, (first, phase)));
+                }
+            }
+        }
+        needles.sort();
+        needles.dedup();
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        let mut places: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (needle, place) in needles {
+            if texts.last() != Some(&needle) {
+                texts.push(needle);
+                places.push(Vec::new());
+            }
+            places.last_mut()?.push(place);
+        }
+        if texts.is_empty() {
+            return None;
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&texts)
+            .ok()?;
+        Some(Base64Finder {
+            automaton,
+            needles: texts,
+            places,
+        })
+    }
+
+    /// Where a literal may start in the bytes that decoding `text` from its start gives,
+    /// into `out` (cleared first), ascending.
+    pub(crate) fn starts(&self, text: &[u8], out: &mut Vec<usize>) {
+        out.clear();
+        let mut from = 0;
+        // Searched for one start at a time (the search's prefilter skips the rest), then
+        // every needle checked there: needles overlap, and may start together.
+        while let Some(m) = self
+            .automaton
+            .find(aho_corasick::Input::new(text).range(from..))
+        {
+            let at = m.start();
+            for (needle, places) in self.needles.iter().zip(&self.places) {
+                if !text[at..].starts_with(needle) {
+                    continue;
+                }
+                for &(first, phase) in places {
+                    if let Some(quantum) = at.checked_sub(first).filter(|q| q % 4 == 0) {
+                        out.push(quantum / 4 * 3 + phase);
+                    }
+                }
+            }
+            from = at + 1;
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}
+
+/// The base64 characters that `literal`'s bytes alone decide, when its first byte is byte
+/// `phase` of a quantum: where the first of them stands in the quantum, and them.
+fn encoded_alone(literal: &[u8; FINDER_LITERAL], phase: usize) -> (usize, Vec<u8>) {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    // The bits of two quanta, the literal's bytes placed from byte `phase` on.
+    let mut bits: u64 = 0;
+    for (i, &b) in literal.iter().enumerate() {
+        bits |= u64::from(b) << (40 - 8 * (phase + i));
+    }
+    let (known_from, known_to) = (8 * phase, 8 * (phase + FINDER_LITERAL));
+    let decided: Vec<usize> = (0..8)
+        .filter(|c| 6 * c >= known_from && 6 * c + 6 <= known_to)
+        .collect();
+    let chars = decided
+        .iter()
+        .map(|c| ALPHABET[((bits >> (42 - 6 * c)) & 63) as usize])
+        .collect();
+    (decided[0], chars)
+}
+
+/// `chars` written in the standard alphabet, in each way the url-safe one may write it.
+fn both_alphabets(chars: &[u8]) -> Vec<Vec<u8>> {
+    let mut ways = vec![Vec::new()];
+    for &c in chars {
+        let url_safe = match c {
+            b'+' => Some(b'-'),
+            b'/' => Some(b'_'),
+            _ => None,
+        };
+        let mut more = Vec::new();
+        for way in &mut ways {
+            if let Some(u) = url_safe {
+                let mut other = way.clone();
+                other.push(u);
+                more.push(other);
+            }
+            way.push(c);
+        }
+        ways.extend(more);
+    }
+    ways
+}
+
 /// Calls `f` with every maximal run of hex digits in `text` (all base64 characters: hex
 /// bytes are found inside base64 runs) at least `min_run` long.
 pub(crate) fn hex_runs(text: &[u8], min_run: usize, mut f: impl FnMut(Range<usize>)) {
@@ -825,6 +997,38 @@ mod tests {
     }
 
     #[test]
+    fn the_finder_finds_every_literal_in_every_phase_and_alphabet() {
+        // Every byte value around the literals, and literals whose encoding holds `+` and
+        // `/` (0xFB 0xEF 0xBE is `++++`, 0xFF 0xFF 0xFF `////`).
+        let literals: [&[u8]; 4] = [b"pa1", b"sa9", &[0xFB, 0xEF, 0xBE], &[0xFF, 0xFF, 0xFF]];
+        let finder = Base64Finder::new(literals).expect("a finder");
+        let mut starts = Vec::new();
+        for (n, literal) in literals.iter().enumerate() {
+            for at in 0..12 {
+                let mut data: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(97) ^ n as u8).collect();
+                data[at..at + 3].copy_from_slice(literal);
+                let text = encode(&data);
+                for text in [text.clone(), text.replace('+', "-").replace('/', "_")] {
+                    finder.starts(text.trim_end_matches('=').as_bytes(), &mut starts);
+                    assert!(starts.contains(&at), "{literal:?} at {at} in {text}");
+                    assert!(starts.windows(2).all(|w| w[0] < w[1]));
+                }
+            }
+        }
+        // Nowhere else: not in other text, nor out of phase.
+        finder.starts(
+            encode(b"no literal here, just words and digits 0123").as_bytes(),
+            &mut starts,
+        );
+        assert_eq!(starts, Vec::<usize>::new());
+        let shifted = format!("A{}", encode(b"xxpa1xxxxxx"));
+        finder.starts(shifted.as_bytes(), &mut starts);
+        assert_eq!(starts, Vec::<usize>::new());
+        assert!(Base64Finder::new([b"ab".as_slice()]).is_none());
+        assert!(Base64Finder::new(std::iter::empty()).is_none());
+    }
+
+    #[test]
     fn percent_encoded_runs_are_found_wherever_they_start() {
         let encoded: String = "pa1.0/0F1E".bytes().map(|b| format!("%{b:02X}")).collect();
         for pad in 0..40 {
@@ -884,13 +1088,33 @@ mod tests {
     }
 
     #[test]
-    fn the_window_mask_agrees_with_the_table() {
+    fn the_window_masks_agree_with_the_table() {
+        let spacing = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
         for b in 0..=255u8 {
             for pos in 0..WINDOW {
-                let mut w = [b'A'; WINDOW];
-                w[pos] = b;
-                let expected = if is_base64(b) { ALL } else { ALL & !(1 << pos) };
-                assert_eq!(base64_mask(&w), expected, "byte {b:#x} at {pos}");
+                for fill in [b'A', b' ', b'\n', 0xFF] {
+                    let mut w = [fill; WINDOW];
+                    w[pos] = b;
+                    let bits = |f: &dyn Fn(u8) -> bool| {
+                        (0..WINDOW).fold(0, |m, i| m | (u32::from(f(w[i])) << i))
+                    };
+                    let m = masks(&w);
+                    assert_eq!(
+                        m.base64,
+                        bits(&is_base64),
+                        "byte {b:#x} at {pos} in {fill:#x}"
+                    );
+                    assert_eq!(
+                        m.spacing,
+                        bits(&spacing),
+                        "byte {b:#x} at {pos} in {fill:#x}"
+                    );
+                    assert_eq!(
+                        m.breaks,
+                        bits(&|c| c == b'\n'),
+                        "byte {b:#x} at {pos} in {fill:#x}"
+                    );
+                }
             }
         }
     }

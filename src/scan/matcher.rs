@@ -7,7 +7,7 @@
 //! regex finds its matches inside another rule's and its `secret` group, so that every
 //! rule matches as if it ran alone.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
@@ -16,6 +16,12 @@ use regex_syntax::hir::Hir;
 
 use crate::rules::{regex_builder, Boundary, Pattern, RuleError, RuleRegex, RuleSet};
 use crate::token;
+
+use super::decode;
+
+/// A [`decode::Base64Finder`] for more first literals than this would search long base64
+/// runs no faster than decoding them.
+const MAX_FINDER_LITERALS: usize = 64;
 
 /// One match of a pattern rule in a haystack.
 #[derive(Clone, Debug)]
@@ -85,6 +91,9 @@ pub(crate) struct Matcher {
     pub min_match_len: usize,
     /// The longest text any pattern matches, if every pattern has a limit.
     pub max_match_len: Option<usize>,
+    /// Where long base64 runs may encode a match, when every match starts with one of few
+    /// literals, every match is bounded, and no keyword gate decides over a whole text.
+    pub(crate) base64_finder: Option<decode::Base64Finder>,
 }
 
 /// What a pattern's secret may stand next to, for its match to be a finding.
@@ -172,12 +181,18 @@ impl Matcher {
         // With no pattern rule at all nothing matches; the bound stays one that callers
         // can scale (`4n/3` base64 characters) without overflowing.
         let min_match_len = min_match_len.unwrap_or(usize::MAX).min(usize::MAX / 4);
+        let base64_finder = match (&gate, max_match_len) {
+            (None, Some(_)) => first_literals(&hirs)
+                .and_then(|literals| decode::Base64Finder::new(literals.iter().map(Vec::as_slice))),
+            _ => None,
+        };
         Ok(Matcher {
             patterns,
             regex,
             gate,
             min_match_len,
             max_match_len,
+            base64_finder,
         })
     }
 
@@ -484,6 +499,21 @@ fn compile_pattern(p: &Parsed) -> CompiledPattern {
     }
 }
 
+/// The first [`decode::FINDER_LITERAL`] bytes every match of `hirs` starts with, when
+/// there are few such literals: `None` when a match may start otherwise.
+fn first_literals(hirs: &[&Hir]) -> Option<BTreeSet<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut literals = BTreeSet::new();
+    for hir in hirs {
+        let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+        for literal in prefixes.literals()? {
+            let first = literal.as_bytes().get(..decode::FINDER_LITERAL)?;
+            literals.insert(first.to_vec());
+        }
+    }
+    (!literals.is_empty() && literals.len() <= MAX_FINDER_LITERALS).then_some(literals)
+}
+
 fn meta_input(hay: &[u8], range: Range<usize>) -> regex_automata::Input<'_> {
     regex_automata::Input::new(hay).range(range)
 }
@@ -622,5 +652,20 @@ mod tests {
         let keywords = [("pass", 0), ("as", 1)].map(|(text, pattern)| Keyword { text, pattern });
         let implied = implied_patterns(&keywords, 2);
         assert_eq!(implied, vec![vec![0, 1], vec![1]]);
+    }
+
+    #[test]
+    fn the_builtin_rules_tell_where_base64_may_hold_a_match() {
+        let set = RuleSet::load(&[]).expect("the built-in rules");
+        let matcher = Matcher::new(&set).expect("they compile");
+        assert!(matcher.base64_finder.is_some());
+        // A match that may start anywhere, or with too short a literal: no finder.
+        for regex in [r"[A-Z]{20}", r"(?:ab|cde)", r"x*"] {
+            let regex = RuleRegex::new(regex).expect("a valid regex");
+            assert!(first_literals(&[regex.hir()]).is_none(), "{regex:?}");
+        }
+        let regex = RuleRegex::new(r"pa[0-9]\.[0-9]").expect("a valid regex");
+        let literals = first_literals(&[regex.hir()]).expect("literals");
+        assert_eq!(literals.len(), 10);
     }
 }

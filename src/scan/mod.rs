@@ -36,6 +36,10 @@ const BLOCK: usize = 1 << 16;
 /// Base64 runs up to this long are also decoded from their 2nd, 3rd and 4th character.
 const MAX_REALIGNED_RUN: usize = 4096;
 
+/// Decoded bytes around where a match may start in a long base64 run, decoded with it: on
+/// either side, more than a rule's regex and its `boundary` look at.
+const SLICE_MARGIN: usize = 16;
+
 /// What a finding needs from its rule, copied out of the rule set once.
 struct RuleInfo {
     id: String,
@@ -63,6 +67,10 @@ pub struct Scratch {
     decoded: Vec<u8>,
     /// The characters of a wrapped base64 run, without its line breaks and indentation.
     joined: Vec<u8>,
+    /// Where matches may start in a long base64 run's decoded bytes.
+    starts: Vec<usize>,
+    /// The slices of a base64 run's characters to decode.
+    slices: Vec<Range<usize>>,
 }
 
 /// A base64 run's characters, joined when the run is wrapped over several lines.
@@ -204,6 +212,20 @@ impl Scanner {
             min_base64_run,
             redact,
         })
+    }
+
+    /// The scanner, decoding every long base64 run whole rather than only where a match
+    /// may start: what the property tests and fuzzing compare it with.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn decoding_runs_whole(mut self) -> Scanner {
+        self.matcher.base64_finder = None;
+        self
+    }
+
+    /// Whether long base64 runs are decoded only where a match may start.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn decodes_runs_in_slices(&self) -> bool {
+        self.matcher.base64_finder.is_some()
     }
 
     /// Every finding in `data`, the content of the file shown as `path`, in order, as
@@ -420,32 +442,72 @@ impl Scanner {
         let view = part.bytes;
         // Taken out of the scratch while the run borrows it, and put back.
         let mut joined = std::mem::take(&mut scratch.joined);
+        let mut slices = std::mem::take(&mut scratch.slices);
         let run = Run::new(view, pieces, &mut joined);
+        self.slices_to_decode(&run, pieces, before, scratch, &mut slices);
         let Scratch {
             decoded_matches: matches,
             raw,
             decoded,
             ..
         } = &mut *scratch;
-        // The secret may start at any byte of the decoded text, but decoding must start on
-        // a quantum boundary. A run's start usually is one; for short runs, which may have
-        // base64-like text glued before them, try the others too.
-        let span = pieces[0].start..pieces[pieces.len() - 1].end;
-        let realign = span.len() + before <= MAX_REALIGNED_RUN;
-        let skips = if realign { 4 } else { 1 };
-        for skip in 0..skips.min(run.text.len()) {
-            decode::base64_decode(&run.text[skip..], decoded);
+        for chars in slices.drain(..) {
+            decode::base64_decode(&run.text[chars.clone()], decoded);
             self.matcher.find_all(decoded, matches, raw);
             // A glued match in decoded text never shows in a snippet: the encoded text does.
             for m in raw.drain(..).filter(|m| m.alone) {
                 let enc = decode::base64_encoded_span(&m.span);
                 let mut h = hit(&m, decoded, part.outer, Some(Encoding::Base64));
-                h.span = run.span(view, skip + enc.start..skip + enc.end, true);
+                h.span = run.span(view, chars.start + enc.start..chars.start + enc.end, true);
                 hits.push(h);
             }
         }
+        scratch.slices = slices;
         self.hex_hits(part, &run, scratch, hits);
         scratch.joined = joined;
+    }
+
+    /// The slices of a base64 run's characters to decode and search, into `slices`. The
+    /// secret may start at any byte of the decoded text, but decoding must start on a
+    /// quantum boundary. A run's start usually is one; for short runs, which may have
+    /// base64-like text glued before them, the others are tried too. A long run is
+    /// decoded from its start, and only around where a match may start, when the
+    /// matcher can tell where that is.
+    fn slices_to_decode(
+        &self,
+        run: &Run,
+        pieces: &[Range<usize>],
+        before: usize,
+        scratch: &mut Scratch,
+        slices: &mut Vec<Range<usize>>,
+    ) {
+        let len = run.text.len();
+        slices.clear();
+        let span = pieces[0].start..pieces[pieces.len() - 1].end;
+        if span.len() + before <= MAX_REALIGNED_RUN {
+            slices.extend((0..4.min(len)).map(|skip| skip..len));
+            return;
+        }
+        let (Some(finder), Some(longest)) =
+            (&self.matcher.base64_finder, self.matcher.max_match_len)
+        else {
+            slices.push(0..len);
+            return;
+        };
+        finder.starts(run.text, &mut scratch.starts);
+        for &start in &scratch.starts {
+            // Characters, from a quantum's start, around the bytes a match there may take,
+            // with room for what its rule checks beside it.
+            let from = start.saturating_sub(SLICE_MARGIN) / 3 * 4;
+            let to = (start + longest + SLICE_MARGIN).div_ceil(3) * 4;
+            let to = to.min(len);
+            match slices.last_mut() {
+                // Overlapping slices are one, so that a match is searched for as in the
+                // whole decoded run, after the matches before it.
+                Some(last) if from <= last.end => last.end = last.end.max(to),
+                _ => slices.push(from..to),
+            }
+        }
     }
 
     /// Matches in a run of percent-encoded bytes, every byte written `%` and two digits.

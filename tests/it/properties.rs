@@ -287,6 +287,113 @@ fn a_long_base64_run_is_long_in_every_window() {
     }
 }
 
+/// The scanner that decodes every long base64 run whole, which decoding long runs only
+/// around where a match may start must agree with.
+fn scanner_decoding_runs_whole() -> &'static Scanner {
+    static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+    SCANNER.get_or_init(|| {
+        let (whole, sliced) = tokenlint::fuzzing::decoding_runs_whole(scanner());
+        assert!(
+            sliced,
+            "the built-in rules let long runs be decoded in slices"
+        );
+        whole
+    })
+}
+
+/// What a long base64 run may hold around a token: near misses, prefixes of one, and
+/// tokens side by side.
+fn planted(kind: usize, seed: u32) -> Vec<u8> {
+    let t = token(if seed.is_multiple_of(2) { "pa" } else { "sa" }, seed);
+    let body = &t[6..];
+    match kind {
+        0 => format!(" {t} "),
+        // Glued to the bytes around it.
+        1 => t.clone(),
+        2 => format!("{t}{}", token("sa", seed ^ 1)),
+        // Near misses: a tenth hex digit, a ninth group, a placeholder.
+        3 => format!("{t}A"),
+        4 => format!("{t}-ABCDEF01"),
+        5 => format!("pa1.0/{}", ["0000ABCD"; 8].join("-")),
+        // Other ways of writing the slash and the version, lowercase hex.
+        6 => format!("pa1.0\\/{body}"),
+        7 => format!("sa1.0%2F{body}"),
+        8 => format!("pa99999999.12345678&#x2F;{body}"),
+        9 => format!(" {} ", t.to_lowercase()),
+        // The first bytes of a token, twice, then a token.
+        10 => format!("pa1.0/pa1.0/sa2{t}"),
+        _ => "pa1sa2pa3.".to_string(),
+    }
+    .into_bytes()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// A base64 run too long to be decoded from every phase is decoded only around where
+    /// its characters may encode a match's first bytes: that finds what decoding all of
+    /// it finds, whatever stands where, in either alphabet, wrapped or not.
+    #[test]
+    fn long_base64_runs_decoded_in_slices_find_what_decoding_them_whole_finds(
+        plants in proptest::collection::vec((0..12usize, any::<u32>(), 0..4000usize), 1..10),
+        noise in any::<u64>(),
+        len in 3100..6000usize,
+        url_safe in any::<bool>(),
+        wrapped in any::<bool>(),
+        glued in any::<bool>(),
+        at_edges in any::<bool>(),
+    ) {
+        let mut state = noise | 1;
+        let mut blob: Vec<u8> = (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        let mut plants = plants;
+        plants.sort_by_key(|p| std::cmp::Reverse(p.2));
+        for &(kind, seed, at) in &plants {
+            let at = at.min(blob.len());
+            blob.splice(at..at, planted(kind, seed));
+        }
+        if at_edges {
+            blob.splice(0..0, format!("{} ", token("pa", 7)).into_bytes());
+            blob.extend_from_slice(format!(" {}", token("sa", 8)).as_bytes());
+        }
+        let mut run = base64(&blob);
+        if url_safe {
+            run = run.replace('+', "-").replace('/', "_");
+        }
+        // A base64 character glued before the run puts every quantum out of phase.
+        if glued {
+            run.insert(0, 'A');
+        }
+        let text = if wrapped {
+            format!("key: |\n{}", wrap(&run, 76, "  ", "\n"))
+        } else {
+            format!("x = \"{run}\"\n")
+        };
+        let key = |f: tokenlint::finding::Finding| {
+            (f.rule_id, f.position, f.span, f.encoding, f.message)
+        };
+        let scan = |scanner: &Scanner| -> Vec<_> {
+            scanner
+                .scan("f", text.as_bytes(), &mut Scratch::default())
+                .into_iter()
+                .map(key)
+                .collect()
+        };
+        let whole = scan(scanner_decoding_runs_whole());
+        // Tokens set apart by spaces are found, unless the run is out of phase.
+        if !glued && (at_edges || plants.iter().any(|p| p.0 == 0)) {
+            prop_assert!(!whole.is_empty());
+        }
+        prop_assert_eq!(scan(&scanner()), whole);
+    }
+}
+
 /// A window's regex looks for its own matches only, so at first the secrets just outside
 /// it went unmasked in the snippets of its findings near its ends: on a line of tokens,
 /// the one across a window boundary showed its neighbour.
