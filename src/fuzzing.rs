@@ -17,10 +17,23 @@ pub fn decoders(data: &[u8]) {
         percent: 3 * min,
     };
     let start = decode::ViewStart::Line;
-    decode::encoded_runs(data, 0..data.len(), mins, start, |run| match run {
+    let next = decode::encoded_runs(data, 0..data.len(), mins, start, |run| match run {
         decode::Found::Base64(run) => runs.push(run.to_vec()),
         decode::Found::Percent(run) => percent.push(run),
     });
+    // Whichever way a CPU classifies sample windows, the same runs.
+    let mut portable = (Vec::new(), Vec::new());
+    let next_portable =
+        decode::encoded_runs_by::<decode::Compares>(data, 0..data.len(), mins, start, |run| {
+            match run {
+                decode::Found::Base64(run) => portable.0.push(run.to_vec()),
+                decode::Found::Percent(run) => portable.1.push(run),
+            }
+        });
+    assert_eq!(
+        (&runs, &percent, next),
+        (&portable.0, &portable.1, next_portable)
+    );
     for run in runs {
         assert!(run.iter().map(|p| p.len()).sum::<usize>() >= min);
         assert!(run.windows(2).all(|w| w[0].end < w[1].start));

@@ -255,6 +255,38 @@ pub(crate) fn encoded_runs(
     samples: Range<usize>,
     min: MinRuns,
     view_start: ViewStart,
+    f: impl FnMut(Found),
+) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("ssse3") {
+        // SAFETY: the CPU has SSSE3.
+        return unsafe { encoded_runs_ssse3(hay, samples, min, view_start, f) };
+    }
+    encoded_runs_by::<Compares>(hay, samples, min, view_start, f)
+}
+
+/// [`encoded_runs`] compiled for SSSE3, whose byte shuffle classifies a window's bytes in
+/// half the instructions.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+unsafe fn encoded_runs_ssse3(
+    hay: &[u8],
+    samples: Range<usize>,
+    min: MinRuns,
+    view_start: ViewStart,
+    f: impl FnMut(Found),
+) -> usize {
+    encoded_runs_by::<Nibbles>(hay, samples, min, view_start, f)
+}
+
+/// [`encoded_runs`], with sample windows classified by `C` ([`Compares`] is what a CPU
+/// without SSSE3 runs).
+#[inline(always)]
+pub(crate) fn encoded_runs_by<C: Classify>(
+    hay: &[u8],
+    samples: Range<usize>,
+    min: MinRuns,
+    view_start: ViewStart,
     mut f: impl FnMut(Found),
 ) -> usize {
     // Every run of `min.base64` characters, wrapped or not, and every percent-encoded run
@@ -267,9 +299,9 @@ pub(crate) fn encoded_runs(
     let mut percent_at = p;
     while p < samples.end && p + WINDOW <= hay.len() {
         let w = window(hay, p);
-        if let Some(at) = masks(w).run_at(w) {
+        if let Some(at) = C::masks(w).run_at(w) {
             let piece = if at == 0 {
-                run_start(hay, p)..run_end(hay, p + 1)
+                run_start_by::<C>(hay, p)..run_end_by::<C>(hay, p + 1)
             } else {
                 // After spacing: where it ends, past an indentation that fills the window
                 // (deep ones do), a run may start.
@@ -282,7 +314,7 @@ pub(crate) fn encoded_runs(
                         continue;
                     }
                 }
-                at..run_end(hay, at)
+                at..run_end_by::<C>(hay, at)
             };
             // Too short to be a run of its own or a line that another goes on from: worth
             // a look only as the last line of a wrapped run.
@@ -318,7 +350,7 @@ pub(crate) fn encoded_runs(
 
 /// The bytes of a sample window that sampling tells apart: a bit for each byte.
 #[derive(Clone, Copy)]
-struct Masks {
+pub(crate) struct Masks {
     /// Base64 characters.
     base64: u32,
     /// Spaces and the controls of spacing: tab, line feed, vertical tab, form feed, return.
@@ -333,6 +365,7 @@ impl Masks {
     /// indentation (`\r\n` or `\n`, then spaces or tabs) in a wrapped run, whole or cut
     /// by the window's edges. The window's end when a break or an indentation fills it:
     /// the run may start after it.
+    #[inline(always)]
     fn run_at(self, window: &[u8; WINDOW]) -> Option<usize> {
         let gap = !self.base64 & ALL;
         let lowest = gap & gap.wrapping_neg();
@@ -619,14 +652,21 @@ pub(crate) fn in_run(hay: &[u8], at: usize, view_start: ViewStart) -> Option<InR
 /// A mask with a bit for every byte of a window.
 const ALL: u32 = (1 << WINDOW) - 1;
 
+#[inline(always)]
 fn window(hay: &[u8], at: usize) -> &[u8; WINDOW] {
     hay[at..at + WINDOW].try_into().expect("a whole window")
 }
 
 /// Where the run of base64 characters that ends at `end` starts.
-fn run_start(hay: &[u8], mut start: usize) -> usize {
+fn run_start(hay: &[u8], start: usize) -> usize {
+    run_start_by::<Compares>(hay, start)
+}
+
+/// [`run_start`], with windows classified by `C`.
+#[inline(always)]
+fn run_start_by<C: Classify>(hay: &[u8], mut start: usize) -> usize {
     while start >= WINDOW {
-        let valid = base64_mask(window(hay, start - WINDOW));
+        let valid = C::masks(window(hay, start - WINDOW)).base64;
         if valid != ALL {
             // The valid bytes at the end of the window, above its last invalid one.
             return start - (valid << (32 - WINDOW)).leading_ones() as usize;
@@ -640,9 +680,15 @@ fn run_start(hay: &[u8], mut start: usize) -> usize {
 }
 
 /// Where the run of base64 characters that continues at `end` ends.
-fn run_end(hay: &[u8], mut end: usize) -> usize {
+fn run_end(hay: &[u8], end: usize) -> usize {
+    run_end_by::<Compares>(hay, end)
+}
+
+/// [`run_end`], with windows classified by `C`.
+#[inline(always)]
+fn run_end_by<C: Classify>(hay: &[u8], mut end: usize) -> usize {
     while end + WINDOW <= hay.len() {
-        let valid = base64_mask(window(hay, end));
+        let valid = C::masks(window(hay, end)).base64;
         if valid != ALL {
             return end + valid.trailing_ones() as usize;
         }
@@ -654,52 +700,67 @@ fn run_end(hay: &[u8], mut end: usize) -> usize {
     end
 }
 
-/// A bit for each byte of the window, set where the byte is a base64 character.
-fn base64_mask(window: &[u8; WINDOW]) -> u32 {
-    masks(window).base64
+/// How sampling tells a window's bytes apart.
+pub(crate) trait Classify {
+    fn masks(window: &[u8; WINDOW]) -> Masks;
 }
 
-/// The window's [`Masks`], from one load: each byte's classes looked up by its two
-/// nibbles (`pshufb`), a bit for each group of bytes that share a high nibble.
-#[cfg(all(target_arch = "x86_64", target_feature = "ssse3"))]
-fn masks(window: &[u8; WINDOW]) -> Masks {
-    use std::arch::x86_64::*;
-    // Bit 7: line feed. Bits 6 and 5: the other spacing (0x09-0x0D, 0x20). Bits 0-4: the
-    // base64 characters of high nibble 2 (`+ - /`), 3 (digits), 4 and 6 (letters from A or
-    // a), 5 (P-Z, `_`) and 7 (p-z).
-    const LOW: [u8; 16] = [
-        0x3A, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x5E, 0xDC, 0x45, 0x44, 0x45, 0x04,
-        0x0D,
-    ];
-    const HIGH: [u8; 16] = [
-        0xC0, 0, 0x21, 0x02, 0x04, 0x08, 0x04, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
-    ];
-    // SAFETY: SSSE3 is enabled; the loads read exactly 16 bytes each.
-    unsafe {
-        let x = _mm_loadu_si128(window.as_ptr().cast());
-        let low = _mm_loadu_si128(LOW.as_ptr().cast());
-        let high = _mm_loadu_si128(HIGH.as_ptr().cast());
-        // Bytes above 0x7F look up nothing in `low`.
-        let by_low = _mm_shuffle_epi8(low, x);
-        let nibbles = _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
-        let class = _mm_and_si128(by_low, _mm_shuffle_epi8(high, nibbles));
-        // A byte with any of `bits` gets its top bit set.
-        let any = |bits: i8| {
-            _mm_adds_epu8(
-                _mm_and_si128(class, _mm_set1_epi8(bits)),
-                _mm_set1_epi8(0x7F),
-            )
-        };
-        Masks {
-            base64: _mm_movemask_epi8(any(0x1F)) as u32,
-            spacing: _mm_movemask_epi8(any(0x60 | -0x80)) as u32,
-            breaks: _mm_movemask_epi8(class) as u32,
+/// By comparisons ([`masks`]): any CPU.
+pub(crate) struct Compares;
+
+impl Classify for Compares {
+    #[inline(always)]
+    fn masks(window: &[u8; WINDOW]) -> Masks {
+        masks(window)
+    }
+}
+
+/// By a lookup of each byte's two nibbles (`pshufb`), a bit for each group of bytes that
+/// share a high nibble: only where SSSE3 is enabled ([`encoded_runs_ssse3`]).
+#[cfg(target_arch = "x86_64")]
+struct Nibbles;
+
+#[cfg(target_arch = "x86_64")]
+impl Classify for Nibbles {
+    #[inline(always)]
+    fn masks(window: &[u8; WINDOW]) -> Masks {
+        use std::arch::x86_64::*;
+        // Bit 7: line feed. Bits 6 and 5: the other spacing (0x09-0x0D, 0x20). Bits 0-4:
+        // the base64 characters of high nibble 2 (`+ - /`), 3 (digits), 4 and 6 (letters
+        // from A or a), 5 (P-Z, `_`) and 7 (p-z).
+        const LOW: [u8; 16] = [
+            0x3A, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x5E, 0xDC, 0x45, 0x44, 0x45,
+            0x04, 0x0D,
+        ];
+        const HIGH: [u8; 16] = [
+            0xC0, 0, 0x21, 0x02, 0x04, 0x08, 0x04, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        // SAFETY: only code compiled for SSSE3 calls this (`encoded_runs_ssse3`, and tests
+        // that check the CPU first); the loads read exactly 16 bytes each.
+        unsafe {
+            let x = _mm_loadu_si128(window.as_ptr().cast());
+            let low = _mm_loadu_si128(LOW.as_ptr().cast());
+            let high = _mm_loadu_si128(HIGH.as_ptr().cast());
+            // Bytes above 0x7F look up nothing in `low`.
+            let by_low = _mm_shuffle_epi8(low, x);
+            let nibbles = _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
+            let class = _mm_and_si128(by_low, _mm_shuffle_epi8(high, nibbles));
+            // A byte with any of `bits` gets its top bit set.
+            let any = |bits: u8| {
+                let some = _mm_and_si128(class, _mm_set1_epi8(bits as i8));
+                _mm_adds_epu8(some, _mm_set1_epi8(0x7F))
+            };
+            Masks {
+                base64: _mm_movemask_epi8(any(0x1F)) as u32,
+                spacing: _mm_movemask_epi8(any(0xE0)) as u32,
+                breaks: _mm_movemask_epi8(class) as u32,
+            }
         }
     }
 }
 
 /// The window's [`Masks`], from one load.
-#[cfg(all(target_arch = "x86_64", not(target_feature = "ssse3")))]
+#[cfg(target_arch = "x86_64")]
 fn masks(window: &[u8; WINDOW]) -> Masks {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86_64, and the load reads exactly the 16 bytes of `window`.
@@ -1098,22 +1159,17 @@ mod tests {
                     let bits = |f: &dyn Fn(u8) -> bool| {
                         (0..WINDOW).fold(0, |m, i| m | (u32::from(f(w[i])) << i))
                     };
-                    let m = masks(&w);
-                    assert_eq!(
-                        m.base64,
-                        bits(&is_base64),
-                        "byte {b:#x} at {pos} in {fill:#x}"
-                    );
-                    assert_eq!(
-                        m.spacing,
-                        bits(&spacing),
-                        "byte {b:#x} at {pos} in {fill:#x}"
-                    );
-                    assert_eq!(
-                        m.breaks,
-                        bits(&|c| c == b'\n'),
-                        "byte {b:#x} at {pos} in {fill:#x}"
-                    );
+                    let mut each = vec![Compares::masks(&w)];
+                    #[cfg(target_arch = "x86_64")]
+                    if std::arch::is_x86_feature_detected!("ssse3") {
+                        each.push(Nibbles::masks(&w));
+                    }
+                    for m in each {
+                        let at = format!("byte {b:#x} at {pos} in {fill:#x}");
+                        assert_eq!(m.base64, bits(&is_base64), "{at}");
+                        assert_eq!(m.spacing, bits(&spacing), "{at}");
+                        assert_eq!(m.breaks, bits(&|c| c == b'\n'), "{at}");
+                    }
                 }
             }
         }
@@ -1139,23 +1195,29 @@ mod tests {
     }
 
     /// The runs in `hay`, their pieces joined.
+    /// The runs that sampling finds, as both classifiers of sample windows find them.
     fn runs(hay: &str, min: usize) -> Vec<String> {
-        let mut found = Vec::new();
         let min = MinRuns {
             base64: min,
             percent: 3 * min,
         };
-        encoded_runs(
-            hay.as_bytes(),
-            0..hay.len(),
-            min,
-            ViewStart::Line,
-            |r| match r {
+        let mut each = Vec::new();
+        for compares in [false, true] {
+            let mut found = Vec::new();
+            let f = |r: Found| match r {
                 Found::Base64(r) => found.push(r.iter().map(|p| &hay[p.clone()]).collect()),
                 Found::Percent(r) => found.push(format!("%:{}", &hay[r])),
-            },
-        );
-        found
+            };
+            let (bytes, start) = (hay.as_bytes(), ViewStart::Line);
+            if compares {
+                encoded_runs_by::<Compares>(bytes, 0..hay.len(), min, start, f);
+            } else {
+                encoded_runs(bytes, 0..hay.len(), min, start, f);
+            }
+            each.push(found);
+        }
+        assert_eq!(each[0], each[1], "{hay:?}");
+        each.remove(0)
     }
 
     #[test]
