@@ -194,19 +194,13 @@ impl<'r> Checker<'r> {
             size: HELD_WINDOW,
             ..Windows::DEFAULT
         };
-        let open = |skip: u64| {
-            Ok(&data[usize::try_from(skip).map_or(data.len(), |s| s.min(data.len()))..])
-        };
         let each = |_: &[u8], offset: usize, mut m: Match| {
             if let Some(span) = &mut m.span {
                 *span = span.start + offset..span.end + offset;
             }
             emit(m);
         };
-        let mut buf = Vec::new();
-        self.scanner
-            .scan_file_windows(open, &mut buf, windows, scratch, each)
-            .expect("reading a slice does not fail");
+        self.scanner.scan_held_windows(data, windows, scratch, each);
     }
 
     /// The item's findings, and what could not be read of it.

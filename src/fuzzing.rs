@@ -140,6 +140,24 @@ pub fn scan_in_windows(
     findings
 }
 
+/// `data` held whole and scanned in windows as [`scan_in_windows`] scans it read from a
+/// file, each window a slice of it: the same findings.
+pub fn scan_held_in_windows(
+    scanner: &crate::scan::Scanner,
+    data: &[u8],
+    size: usize,
+    context: usize,
+) -> Vec<crate::finding::Finding> {
+    let mut findings = Vec::new();
+    let windows = crate::scan::stream::Windows { size, context };
+    let mut scratch = crate::scan::Scratch::default();
+    scanner.scan_held_windows(data, windows, &mut scratch, |_, offset, mut m| {
+        m.span = m.span.map(|s| s.start + offset..s.end + offset);
+        findings.push(scanner.finding("fuzz", m));
+    });
+    findings
+}
+
 /// A reader that hands out at most `piece` bytes at a time.
 struct Pieces<'a> {
     data: &'a [u8],

@@ -1,5 +1,6 @@
 #![no_main]
-//! Large files are scanned in overlapping windows: on any input, with any window size,
+//! Large files are scanned in overlapping windows, read from a file or slices of a file held
+//! whole: on any input, with any window size,
 //! the findings are those of the input scanned whole, at the same places.
 
 use std::sync::OnceLock;
@@ -24,11 +25,12 @@ fuzz_target!(|input: (u16, u8, u16, &[u8])| {
         .filter(compared)
         .map(key)
         .collect();
+    // At most about 32 windows, so that each run stays quick.
+    let size = (4 + usize::from(size)).max(data.len() / 32);
     let windowed: Vec<_> = tokenlint::fuzzing::scan_in_windows(
         scanner,
         data,
-        // At most about 32 windows, so that each run stays quick.
-        (4 + usize::from(size)).max(data.len() / 32),
+        size,
         usize::from(context),
         usize::from(piece),
     )
@@ -37,6 +39,14 @@ fuzz_target!(|input: (u16, u8, u16, &[u8])| {
     .map(key)
     .collect();
     assert_eq!(whole, windowed);
+    // Held whole, its windows slices of it.
+    let held: Vec<_> =
+        tokenlint::fuzzing::scan_held_in_windows(scanner, data, size, usize::from(context))
+            .into_iter()
+            .filter(compared)
+            .map(key)
+            .collect();
+    assert_eq!(whole, held);
 });
 
 /// Every finding is compared but one kind, a known difference (see the README): matches

@@ -174,17 +174,81 @@ impl Scanner {
             // A window's own matches start before the overlap at its end, where the next
             // window's start.
             let keep_to = (!eof).then(|| cursor.offset + buf.len() - overlap);
-            let line = cursor.run_line.clone();
-            let part = cursor.part(buf, keep_to, &view, line.as_ref());
-            let offset = cursor.offset;
-            let window: &[u8] = buf;
-            let emit = &mut |f| each(window, offset, f);
-            self.scan_part(&part, Some(&mut cursor), scratch, emit);
+            self.scan_window(buf, keep_to, &view, &mut cursor, scratch, &mut each);
             let Some(keep_to) = keep_to else {
                 return Ok(());
             };
             cursor.advance(buf, keep_to, overlap);
         }
+    }
+
+    /// Scans `data`, a file held whole, window by window as [`Scanner::scan_file_windows`]
+    /// scans a file read from disk, with the same findings; each window is a slice of
+    /// `data`, copied nowhere. Its UTF-16 or UTF-32 text, which must be decoded, is read
+    /// as a file's is.
+    pub(crate) fn scan_held_windows(
+        &self,
+        data: &[u8],
+        windows: Windows,
+        scratch: &mut Scratch,
+        mut each: impl FnMut(&[u8], usize, Match),
+    ) {
+        if text_encoding(data).is_some() {
+            let open = |skip: u64| {
+                Ok(&data[usize::try_from(skip).map_or(data.len(), |s| s.min(data.len()))..])
+            };
+            return self
+                .scan_file_windows(open, &mut Vec::new(), windows, scratch, each)
+                .expect("reading a slice does not fail");
+        }
+        let overlap = self
+            .window_overlap(windows.context)
+            .expect("windows need rules with bounded matches");
+        let active = self.matcher.has_keyword_gate().then(|| {
+            let mut active = Vec::new();
+            self.matcher.keywords_in(data, &mut active);
+            active
+        });
+        let view = View {
+            source: Source::Raw(io::empty()),
+            content: if super::is_binary(data) {
+                Content::Binary
+            } else {
+                Content::Text
+            },
+            active: None,
+        };
+        let mut cursor = WindowCursor::new(active);
+        loop {
+            // As `Source::fill` fills a window: at its end when fewer bytes are left.
+            let want = windows.size + 2 * overlap;
+            let eof = data.len() - cursor.offset < want;
+            let window = &data[cursor.offset..data.len().min(cursor.offset + want)];
+            let keep_to = (!eof).then(|| cursor.offset + window.len() - overlap);
+            self.scan_window(window, keep_to, &view, &mut cursor, scratch, &mut each);
+            let Some(keep_to) = keep_to else {
+                return;
+            };
+            cursor.advance_in(window, keep_to, overlap);
+        }
+    }
+
+    /// Scans one window of a view, whose own matches start before `keep_to` (anywhere
+    /// after its start for the last window).
+    fn scan_window<R>(
+        &self,
+        window: &[u8],
+        keep_to: Option<usize>,
+        view: &View<R>,
+        cursor: &mut WindowCursor,
+        scratch: &mut Scratch,
+        each: &mut impl FnMut(&[u8], usize, Match),
+    ) {
+        let line = cursor.run_line.clone();
+        let part = cursor.part(window, keep_to, view, line.as_ref());
+        let offset = cursor.offset;
+        let emit = &mut |f| each(window, offset, f);
+        self.scan_part(&part, Some(cursor), scratch, emit);
     }
 }
 
@@ -282,17 +346,24 @@ impl WindowCursor {
     /// Moves on to the next window, dropping from `buf` what it no longer needs: the
     /// next window's own matches start at `keep_to`, and it starts up to `overlap` before.
     fn advance(&mut self, buf: &mut Vec<u8>, keep_to: usize, overlap: usize) {
-        let (next, run) = window_start(buf, keep_to - overlap - self.offset, self.view_start());
+        let next = self.advance_in(buf, keep_to, overlap);
+        buf.drain(..next);
+    }
+
+    /// Moves on past `window`, the one just scanned, to the next window: where it starts
+    /// in `window` is returned.
+    fn advance_in(&mut self, window: &[u8], keep_to: usize, overlap: usize) -> usize {
+        let (next, run) = window_start(window, keep_to - overlap - self.offset, self.view_start());
         let (run_start, run_line) = run.map_or((None, None), |r| (Some(r.run_start), r.line));
         self.run_start = run_start.map(|r| match (r, self.run_start) {
             (0, Some(start)) => start,
             (r, _) => self.offset + r,
         });
         self.run_line = run_line;
-        self.origin = self.origin.advance(&buf[..next]);
-        buf.drain(..next);
+        self.origin = self.origin.advance(&window[..next]);
         self.offset += next;
         self.keep_from = keep_to;
+        next
     }
 
     /// What the window carries over, for the matcher.
