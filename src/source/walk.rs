@@ -334,13 +334,72 @@ fn walk_error(err: &ignore::Error) -> ScanError {
     }
 }
 
+/// `path` without its leading `.` component, if it has one. Paths the walk makes from `.`
+/// (`./dir/file`, once per file) have their `./` cut off as bytes: parsing components, as
+/// `strip_prefix` does, costs more than a small file's regex search.
+fn without_dot(path: &Path) -> &Path {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        // Only when plain components follow, with no `.` component or repeated or trailing
+        // separator for `strip_prefix` to tidy away: then it cuts exactly `./`.
+        if let Some(rest) = bytes.strip_prefix(b"./") {
+            let plain = !rest.is_empty()
+                && !rest.starts_with(b"/")
+                && !rest.ends_with(b"/")
+                && rest != b"."
+                && !rest.starts_with(b"./");
+            if plain && !rest.windows(2).any(|w| w == b"//") {
+                return Path::new(std::ffi::OsStr::from_bytes(rest));
+            }
+        }
+    }
+    path.strip_prefix(".").unwrap_or(path)
+}
+
 /// A path as reports show it: as walked, without a leading `./`, with `/` separators.
 pub fn display_path(path: &Path) -> String {
-    let path = path.strip_prefix(".").unwrap_or(path);
+    let path = without_dot(path);
     let shown = path.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '\\' {
         shown.replace('\\', "/")
     } else {
         shown.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leading_dot_is_cut_as_strip_prefix_cuts_it() {
+        for path in [
+            "./a",
+            "./a/b.txt",
+            "./.hidden/x",
+            "./..",
+            "./../a",
+            "./a/./b",
+            "./a/../b",
+            "./a/",
+            "./a//b",
+            ".//a",
+            "././a",
+            "./.",
+            ".",
+            "./",
+            "a/b",
+            "/abs/x",
+            "../a",
+            ".a/b",
+            "./ é/ü",
+        ] {
+            let path = Path::new(path);
+            let slow = path.strip_prefix(".").unwrap_or(path);
+            // As bytes: paths compare by components, `a/` equal to `a`.
+            assert_eq!(without_dot(path).as_os_str(), slow.as_os_str(), "{path:?}");
+        }
     }
 }
