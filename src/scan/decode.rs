@@ -925,18 +925,26 @@ impl Base64Finder {
     }
 
     /// Where a literal may start in the bytes that decoding `text` from its start gives,
-    /// into `out` (cleared first), ascending.
-    pub(crate) fn starts(&self, text: &[u8], out: &mut Vec<usize>) {
+    /// into `out` (cleared first), ascending; `false` when the needles occur more than
+    /// `limit` times, and the caller had better decode all of `text`.
+    pub(crate) fn starts(&self, text: &[u8], limit: usize, out: &mut Vec<usize>) -> bool {
         out.clear();
-        let mut from = 0;
+        let (mut from, mut hits) = (0, 0);
         // Searched for one start at a time (the search's prefilter skips the rest), then
-        // every needle checked there: needles overlap, and may start together.
+        // the needles with that first character checked there (they are sorted): needles
+        // overlap, and may start together.
         while let Some(m) = self
             .automaton
             .find(aho_corasick::Input::new(text).range(from..))
         {
+            hits += 1;
+            if hits > limit {
+                return false;
+            }
             let at = m.start();
-            for (needle, places) in self.needles.iter().zip(&self.places) {
+            let lower = self.needles.partition_point(|n| n[0] < text[at]);
+            let needles = self.needles[lower..].iter().zip(&self.places[lower..]);
+            for (needle, places) in needles.take_while(|(n, _)| n[0] == text[at]) {
                 if !text[at..].starts_with(needle) {
                     continue;
                 }
@@ -950,6 +958,7 @@ impl Base64Finder {
         }
         out.sort_unstable();
         out.dedup();
+        true
     }
 }
 
@@ -1070,21 +1079,25 @@ mod tests {
                 data[at..at + 3].copy_from_slice(literal);
                 let text = encode(&data);
                 for text in [text.clone(), text.replace('+', "-").replace('/', "_")] {
-                    finder.starts(text.trim_end_matches('=').as_bytes(), &mut starts);
+                    assert!(finder.starts(text.trim_end_matches('=').as_bytes(), 99, &mut starts));
                     assert!(starts.contains(&at), "{literal:?} at {at} in {text}");
                     assert!(starts.windows(2).all(|w| w[0] < w[1]));
                 }
             }
         }
         // Nowhere else: not in other text, nor out of phase.
-        finder.starts(
-            encode(b"no literal here, just words and digits 0123").as_bytes(),
-            &mut starts,
-        );
+        let words = encode(b"no literal here, just words and digits 0123");
+        assert!(finder.starts(words.as_bytes(), 0, &mut starts));
         assert_eq!(starts, Vec::<usize>::new());
         let shifted = format!("A{}", encode(b"xxpa1xxxxxx"));
-        finder.starts(shifted.as_bytes(), &mut starts);
+        assert!(finder.starts(shifted.as_bytes(), 99, &mut starts));
         assert_eq!(starts, Vec::<usize>::new());
+        // Needles more often than the limit, in phase or not: the caller decodes it all.
+        let crafted = encode(&b"pa1".repeat(100));
+        assert!(finder.starts(crafted.as_bytes(), 100, &mut starts));
+        assert_eq!(starts.len(), 100);
+        assert!(!finder.starts(crafted.as_bytes(), 99, &mut starts));
+        assert!(!finder.starts(format!("A{crafted}").as_bytes(), 99, &mut starts));
         assert!(Base64Finder::new([b"ab".as_slice()]).is_none());
         assert!(Base64Finder::new(std::iter::empty()).is_none());
     }

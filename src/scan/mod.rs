@@ -40,6 +40,10 @@ const MAX_REALIGNED_RUN: usize = 4096;
 /// either side, more than a rule's regex and its `boundary` look at.
 const SLICE_MARGIN: usize = 16;
 
+/// A long base64 run is decoded in slices around its finder's needles only while they
+/// are at least this many characters apart on average.
+const MIN_CHARS_PER_NEEDLE: usize = 128;
+
 /// What a finding needs from its rule, copied out of the rule set once.
 struct RuleInfo {
     id: String,
@@ -494,7 +498,13 @@ impl Scanner {
             slices.push(0..len);
             return;
         };
-        finder.starts(run.text, &mut scratch.starts);
+        // Needles more often than this and the slices would cover most of the run: it is
+        // decoded whole, as fast, and a run crafted of needles costs no more than that.
+        let limit = len / MIN_CHARS_PER_NEEDLE;
+        if !finder.starts(run.text, limit, &mut scratch.starts) {
+            slices.push(0..len);
+            return;
+        }
         for &start in &scratch.starts {
             // Characters, from a quantum's start, around the bytes a match there may take,
             // with room for what its rule checks beside it.

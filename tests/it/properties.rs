@@ -294,17 +294,18 @@ fn a_long_base64_run_is_long_in_every_window() {
     }
 }
 
-/// The scanner that decodes every long base64 run whole, which decoding long runs only
-/// around where a match may start must agree with.
-fn scanner_decoding_runs_whole() -> &'static Scanner {
-    static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
-    SCANNER.get_or_init(|| {
+/// The built-in rules and custom ones that look around their matches (word boundaries,
+/// `standalone`, line anchors, a `secret` group), as a scanner that decodes long base64 runs
+/// in slices and one that decodes them whole.
+fn finder_scanners() -> &'static (Scanner, Scanner) {
+    static SCANNERS: std::sync::OnceLock<(Scanner, Scanner)> = std::sync::OnceLock::new();
+    SCANNERS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/finder-rules");
+        let scanner =
+            || Scanner::new(&RuleSet::load(std::slice::from_ref(&dir)).unwrap(), true).unwrap();
         let (whole, sliced) = tokenlint::fuzzing::decoding_runs_whole(scanner());
-        assert!(
-            sliced,
-            "the built-in rules let long runs be decoded in slices"
-        );
-        whole
+        assert!(sliced, "these rules let long runs be decoded in slices");
+        (scanner(), whole)
     })
 }
 
@@ -329,7 +330,15 @@ fn planted(kind: usize, seed: u32) -> Vec<u8> {
         9 => format!(" {} ", t.to_lowercase()),
         // The first bytes of a token, twice, then a token.
         10 => format!("pa1.0/pa1.0/sa2{t}"),
-        _ => "pa1sa2pa3.".to_string(),
+        11 => "pa1sa2pa3.".to_string(),
+        // The custom rules': alone or glued, on a line of its own, a `secret` group.
+        12 => format!(" wkey_{seed:08x}{:08X} ", seed.rotate_left(7)),
+        13 => format!("xWKEY_{seed:08x}{seed:08x}"),
+        14 => format!("\nlkey={seed:012}\n"),
+        _ => format!(
+            "skey:{}!",
+            &"abcdefghijklmnopqrst"[seed as usize % 10..][..10]
+        ),
     }
     .into_bytes()
 }
@@ -342,7 +351,7 @@ proptest! {
     /// it finds, whatever stands where, in either alphabet, wrapped or not.
     #[test]
     fn long_base64_runs_decoded_in_slices_find_what_decoding_them_whole_finds(
-        plants in proptest::collection::vec((0..12usize, any::<u32>(), 0..4000usize), 1..10),
+        plants in proptest::collection::vec((0..16usize, any::<u32>(), 0..4000usize), 1..10),
         noise in any::<u64>(),
         len in 3100..6000usize,
         url_safe in any::<bool>(),
@@ -392,12 +401,16 @@ proptest! {
                 .map(key)
                 .collect()
         };
-        let whole = scan(scanner_decoding_runs_whole());
+        let (sliced, whole) = finder_scanners();
+        let whole = scan(whole);
         // Tokens set apart by spaces are found, unless the run is out of phase.
         if !glued && (at_edges || plants.iter().any(|p| p.0 == 0)) {
             prop_assert!(!whole.is_empty());
         }
-        prop_assert_eq!(scan(&scanner()), whole);
+        if !glued && plants.iter().any(|p| p.0 == 12) {
+            prop_assert!(whole.iter().any(|f| f.0 == "test-word-key"));
+        }
+        prop_assert_eq!(scan(sliced), whole);
     }
 }
 
