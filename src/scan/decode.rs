@@ -1068,8 +1068,8 @@ mod tests {
 
     #[test]
     fn the_finder_finds_every_literal_in_every_phase_and_alphabet() {
-        // Every byte value around the literals, and literals whose encoding holds `+` and
-        // `/` (0xFB 0xEF 0xBE is `++++`, 0xFF 0xFF 0xFF `////`).
+        // Varied bytes around the literals, and literals whose encoding holds `+` and `/`
+        // (0xFB 0xEF 0xBE is `++++`, 0xFF 0xFF 0xFF `////`).
         let literals: [&[u8]; 4] = [b"pa1", b"sa9", &[0xFB, 0xEF, 0xBE], &[0xFF, 0xFF, 0xFF]];
         let finder = Base64Finder::new(literals).expect("a finder");
         let mut starts = Vec::new();
