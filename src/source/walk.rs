@@ -342,14 +342,16 @@ fn without_dot(path: &Path) -> &Path {
     {
         use std::os::unix::ffi::OsStrExt;
         let bytes = path.as_os_str().as_bytes();
-        // Only when plain components follow, with no `.` component or repeated or trailing
-        // separator for `strip_prefix` to tidy away: then it cuts exactly `./`.
+        // Only when plain components follow, with no leading or trailing `.` component or
+        // repeated or trailing separator for `strip_prefix` to tidy away: then it cuts
+        // exactly `./`.
         if let Some(rest) = bytes.strip_prefix(b"./") {
             let plain = !rest.is_empty()
                 && !rest.starts_with(b"/")
                 && !rest.ends_with(b"/")
                 && rest != b"."
-                && !rest.starts_with(b"./");
+                && !rest.starts_with(b"./")
+                && !rest.ends_with(b"/.");
             if plain && !rest.windows(2).any(|w| w == b"//") {
                 return Path::new(std::ffi::OsStr::from_bytes(rest));
             }
@@ -384,6 +386,9 @@ mod tests {
             "./a/./b",
             "./a/../b",
             "./a/",
+            "./a/.",
+            "./a/b/.",
+            "./../.",
             "./a//b",
             ".//a",
             "././a",
@@ -399,6 +404,35 @@ mod tests {
             let path = Path::new(path);
             let slow = path.strip_prefix(".").unwrap_or(path);
             // As bytes: paths compare by components, `a/` equal to `a`.
+            assert_eq!(without_dot(path).as_os_str(), slow.as_os_str(), "{path:?}");
+        }
+    }
+
+    /// Every path of up to six pieces of `.`, `/`, `a` and a byte that is not UTF-8: a
+    /// trailing `/.` (`./a/.`, a directory named on the command line) was kept as bytes,
+    /// where `strip_prefix` tidies it away.
+    #[cfg(unix)]
+    #[test]
+    fn every_short_path_is_cut_as_strip_prefix_cuts_it() {
+        use std::os::unix::ffi::OsStrExt;
+        let pieces: [&[u8]; 4] = [b".", b"/", b"a", b"\xFF"];
+        let mut paths: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..6 {
+            let longer: Vec<Vec<u8>> = paths
+                .iter()
+                .flat_map(|p| {
+                    pieces
+                        .iter()
+                        .map(move |piece| [p.as_slice(), piece].concat())
+                })
+                .collect();
+            paths.extend(longer);
+            paths.sort();
+            paths.dedup();
+        }
+        for bytes in &paths {
+            let path = Path::new(std::ffi::OsStr::from_bytes(bytes));
+            let slow = path.strip_prefix(".").unwrap_or(path);
             assert_eq!(without_dot(path).as_os_str(), slow.as_os_str(), "{path:?}");
         }
     }
