@@ -448,7 +448,7 @@ impl Scanner {
         let mut joined = std::mem::take(&mut scratch.joined);
         let mut slices = std::mem::take(&mut scratch.slices);
         let run = Run::new(view, pieces, &mut joined);
-        self.slices_to_decode(&run, pieces, before, scratch, &mut slices);
+        self.slices_to_decode(&run, before, scratch, &mut slices);
         let Scratch {
             decoded_matches: matches,
             raw,
@@ -480,13 +480,13 @@ impl Scanner {
     fn slices_to_decode(
         &self,
         run: &Run,
-        pieces: &[Range<usize>],
         before: usize,
         scratch: &mut Scratch,
         slices: &mut Vec<Range<usize>>,
     ) {
         let len = run.text.len();
         slices.clear();
+        let pieces = run.pieces;
         let span = pieces[0].start..pieces[pieces.len() - 1].end;
         if span.len() + before <= MAX_REALIGNED_RUN {
             slices.extend((0..4.min(len)).map(|skip| skip..len));
