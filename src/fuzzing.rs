@@ -5,35 +5,55 @@
 
 use crate::scan::decode;
 
-/// Decoders on arbitrary bytes: UTF-16 and UTF-32, and the detection and decoding of
-/// base64 runs (wrapped too), hex digits and percent-encoded bytes.
-pub fn decoders(data: &[u8]) {
-    let _ = decode::decoded_text(data);
-    let mut decoded = Vec::new();
-    let (mut runs, mut percent) = (Vec::new(), Vec::new());
-    let min = 16 + usize::from(data.first().copied().unwrap_or(0) % 100);
+/// The base64 runs (as their pieces) and the percent-encoded runs that sampling finds in
+/// `data`, when runs must be `min` characters long; checks that every way a CPU may
+/// classify sample windows finds the same, and that windows of 16 and 32 bytes do.
+pub fn sampled_runs_agree(
+    data: &[u8],
+    min: usize,
+) -> (
+    Vec<Vec<std::ops::Range<usize>>>,
+    Vec<std::ops::Range<usize>>,
+) {
     let mins = decode::MinRuns {
         base64: min,
         percent: 3 * min,
     };
     let start = decode::ViewStart::Line;
-    let next = decode::encoded_runs(data, 0..data.len(), mins, start, |run| match run {
-        decode::Found::Base64(run) => runs.push(run.to_vec()),
-        decode::Found::Percent(run) => percent.push(run),
-    });
-    // Whichever way a CPU classifies sample windows, the same runs.
-    let mut portable = (Vec::new(), Vec::new());
-    let next_portable =
-        decode::encoded_runs_by::<decode::Compares>(data, 0..data.len(), mins, start, |run| {
-            match run {
-                decode::Found::Base64(run) => portable.0.push(run.to_vec()),
-                decode::Found::Percent(run) => portable.1.push(run),
+    let sampled = |way: Option<bool>| {
+        let (mut runs, mut percent) = (Vec::new(), Vec::new());
+        let f = |run: decode::Found| match run {
+            decode::Found::Base64(run) => runs.push(run.to_vec()),
+            decode::Found::Percent(run) => percent.push(run),
+        };
+        let next = match way {
+            None => decode::encoded_runs(data, 0..data.len(), mins, start, f),
+            Some(true) => {
+                decode::encoded_runs_by::<decode::Compares, 32>(data, 0..data.len(), mins, start, f)
             }
-        });
-    assert_eq!(
-        (&runs, &percent, next),
-        (&portable.0, &portable.1, next_portable)
-    );
+            Some(false) => {
+                decode::encoded_runs_by::<decode::Compares, 16>(data, 0..data.len(), mins, start, f)
+            }
+        };
+        (runs, percent, next)
+    };
+    let found = sampled(None);
+    // Windows as wide are sampled at the same points, whichever way they are classified.
+    assert_eq!(found, sampled(Some(decode::samples_wide(mins))));
+    if min >= 32 {
+        let (narrow, wide) = (sampled(Some(false)), sampled(Some(true)));
+        assert_eq!((&narrow.0, &narrow.1), (&wide.0, &wide.1));
+    }
+    (found.0, found.1)
+}
+
+/// Decoders on arbitrary bytes: UTF-16 and UTF-32, and the detection and decoding of
+/// base64 runs (wrapped too), hex digits and percent-encoded bytes.
+pub fn decoders(data: &[u8]) {
+    let _ = decode::decoded_text(data);
+    let mut decoded = Vec::new();
+    let min = 16 + usize::from(data.first().copied().unwrap_or(0) % 100);
+    let (runs, percent) = sampled_runs_agree(data, min);
     for run in runs {
         assert!(run.iter().map(|p| p.len()).sum::<usize>() >= min);
         assert!(run.windows(2).all(|w| w[0].end < w[1].start));
@@ -50,7 +70,7 @@ pub fn decoders(data: &[u8]) {
         assert_eq!(decoded.len(), run.len() / 3);
     }
     for at in [0, data.len() / 3, data.len() / 2] {
-        if let Some(run) = decode::in_run(data, at, start) {
+        if let Some(run) = decode::in_run(data, at, decode::ViewStart::Line) {
             assert!(run.at >= at && decode::is_base64(data[run.at]));
         }
     }

@@ -3,8 +3,9 @@
 //! `%2F`, are simple enough that the rule regexes match them directly.)
 //!
 //! Finding base64 must not cost a pass over every byte. A run long enough to hold a
-//! secret holds a whole window of 16 bytes that starts at a sample point, when sample
-//! points are at most `stride` apart: only there do we look closer. A wrapped run is one
+//! secret holds a whole window of 16 bytes (32 where the CPU has AVX2 and runs are that
+//! long) that starts at a sample point, when sample points are at most `stride` apart:
+//! only there do we look closer. A wrapped run is one
 //! stretch of such windows too, line breaks and indentation included ([`Masks::run_at`]),
 //! so its lines need not be long for sampling to stay sparse.
 
@@ -181,8 +182,13 @@ pub(crate) fn is_base64(b: u8) -> bool {
     BASE64[b as usize] != INVALID
 }
 
-/// Bytes checked at each sample point, all at once.
+/// Bytes checked at each sample point, all at once: a window.
 const WINDOW: usize = 16;
+
+/// A wider window, for runs at least this long on CPUs that classify it in one step
+/// (AVX2). Sample points lie further apart, and the many pieces of 16 to 31 characters
+/// (ids, hashes, words joined by `_`) no longer fill a window.
+const WIDE: usize = 32;
 
 /// Every line of a wrapped run but its last holds at least this many characters (`xxd -p`
 /// wraps at 60, PEM at 64, MIME and GNU `base64` at 76), so that short lines of words are
@@ -258,11 +264,39 @@ pub(crate) fn encoded_runs(
     f: impl FnMut(Found),
 ) -> usize {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("ssse3") {
-        // SAFETY: the CPU has SSSE3.
-        return unsafe { encoded_runs_ssse3(hay, samples, min, view_start, f) };
+    {
+        if samples_wide(min) {
+            // SAFETY: the CPU has AVX2.
+            return unsafe { encoded_runs_avx2(hay, samples, min, view_start, f) };
+        }
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            // SAFETY: the CPU has SSSE3.
+            return unsafe { encoded_runs_ssse3(hay, samples, min, view_start, f) };
+        }
     }
-    encoded_runs_by::<Compares>(hay, samples, min, view_start, f)
+    encoded_runs_by::<Compares, WINDOW>(hay, samples, min, view_start, f)
+}
+
+/// Whether [`encoded_runs`] samples runs at least as long as `min` says in windows of
+/// [`WIDE`] bytes on this CPU.
+pub(crate) fn samples_wide(min: MinRuns) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return min.base64 >= WIDE && std::arch::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// [`encoded_runs`] compiled for AVX2, with windows of [`WIDE`] bytes classified at once.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn encoded_runs_avx2(
+    hay: &[u8],
+    samples: Range<usize>,
+    min: MinRuns,
+    view_start: ViewStart,
+    f: impl FnMut(Found),
+) -> usize {
+    encoded_runs_by::<WideNibbles, WIDE>(hay, samples, min, view_start, f)
 }
 
 /// [`encoded_runs`] compiled for SSSE3, whose byte shuffle classifies a window's bytes in
@@ -276,13 +310,14 @@ unsafe fn encoded_runs_ssse3(
     view_start: ViewStart,
     f: impl FnMut(Found),
 ) -> usize {
-    encoded_runs_by::<Nibbles>(hay, samples, min, view_start, f)
+    encoded_runs_by::<Nibbles, WINDOW>(hay, samples, min, view_start, f)
 }
 
-/// [`encoded_runs`], with sample windows classified by `C` ([`Compares`] is what a CPU
-/// without SSSE3 runs).
+/// [`encoded_runs`], with sample windows of `W` bytes (16 or 32) classified by `C`
+/// ([`Compares`] is what a CPU without SSSE3 runs). Windows of 32 need runs of at least
+/// 32 characters.
 #[inline(always)]
-pub(crate) fn encoded_runs_by<C: Classify>(
+pub(crate) fn encoded_runs_by<C: Classify, const W: usize>(
     hay: &[u8],
     samples: Range<usize>,
     min: MinRuns,
@@ -291,22 +326,23 @@ pub(crate) fn encoded_runs_by<C: Classify>(
 ) -> usize {
     // Every run of `min.base64` characters, wrapped or not, and every percent-encoded run
     // holds a whole window that starts at a sample point.
-    let stride = min.base64.max(WINDOW) - WINDOW + 1;
-    debug_assert!(min.percent >= stride + WINDOW);
+    debug_assert!(W == WINDOW || (W == WIDE && min.base64 >= WIDE));
+    let stride = min.base64.max(W) - W + 1;
+    debug_assert!(min.percent >= stride + W);
     let mut pieces = Vec::new();
     let mut p = samples.start;
     // Percent-encoded runs are long: sampled more sparsely, from here on.
     let mut percent_at = p;
-    while p < samples.end && p + WINDOW <= hay.len() {
-        let w = window(hay, p);
+    while p < samples.end && p + W <= hay.len() {
+        let w = window::<W>(hay, p);
         if let Some(at) = C::masks(w).run_at(w) {
             let piece = if at == 0 {
-                run_start_by::<C>(hay, p)..run_end_by::<C>(hay, p + 1)
+                run_start_by::<C, W>(hay, p)..run_end_by::<C, W>(hay, p + 1)
             } else {
                 // After spacing: where it ends, past an indentation that fills the window
                 // (deep ones do), a run may start.
                 let mut at = p + at;
-                if at == p + WINDOW {
+                if at == p + W {
                     let blanks = hay[at..].iter().take(MAX_INDENT);
                     at += blanks.take_while(|&&b| b == b' ' || b == b'\t').count();
                     if !hay.get(at).is_some_and(|&b| is_base64(b)) {
@@ -314,7 +350,7 @@ pub(crate) fn encoded_runs_by<C: Classify>(
                         continue;
                     }
                 }
-                at..run_end_by::<C>(hay, at)
+                at..run_end_by::<C, W>(hay, at)
             };
             // Too short to be a run of its own or a line that another goes on from: worth
             // a look only as the last line of a wrapped run.
@@ -331,7 +367,7 @@ pub(crate) fn encoded_runs_by<C: Classify>(
             p = pieces.last().map_or(p, |last| last.end) + 1;
         } else if p < percent_at {
             p += stride;
-        } else if let Some(first) = every_third(byte_mask(w, b'%')) {
+        } else if let Some(first) = every_third::<W>(byte_mask(w, b'%')) {
             let run = percent_run(hay, p + first);
             if run.len() >= min.percent {
                 f(Found::Percent(run.clone()));
@@ -341,7 +377,7 @@ pub(crate) fn encoded_runs_by<C: Classify>(
             // Every percent-encoded run of `min.percent` bytes still holds a whole window
             // that starts at a sample point checked for one: checks are at most
             // `min.percent - WINDOW` apart.
-            percent_at = p + (min.percent - WINDOW).saturating_sub(stride);
+            percent_at = p + (min.percent - W).saturating_sub(stride);
             p += stride;
         }
     }
@@ -352,11 +388,11 @@ pub(crate) fn encoded_runs_by<C: Classify>(
 #[derive(Clone, Copy)]
 pub(crate) struct Masks {
     /// Base64 characters.
-    base64: u32,
+    base64: u64,
     /// Spaces and the controls of spacing: tab, line feed, vertical tab, form feed, return.
-    spacing: u32,
+    spacing: u64,
     /// Line feeds.
-    breaks: u32,
+    breaks: u64,
 }
 
 impl Masks {
@@ -366,14 +402,15 @@ impl Masks {
     /// by the window's edges. The window's end when a break or an indentation fills it:
     /// the run may start after it.
     #[inline(always)]
-    fn run_at(self, window: &[u8; WINDOW]) -> Option<usize> {
-        let gap = !self.base64 & ALL;
+    fn run_at<const W: usize>(self, window: &[u8; W]) -> Option<usize> {
+        let all = all::<W>();
+        let gap = !self.base64 & all;
         let lowest = gap & gap.wrapping_neg();
         // Told without branches, as most windows are not: all base64, or base64 beside
         // one stretch of spacing that holds a line break or lies at an edge of the window.
-        let maybe = ((self.base64 | self.spacing) == ALL)
+        let maybe = ((self.base64 | self.spacing) == all)
             & ((gap + lowest) & gap == 0)
-            & ((gap == 0) | (self.breaks != 0) | (gap & 1 != 0) | (gap >> (WINDOW - 1) != 0));
+            & ((gap == 0) | (self.breaks != 0) | (gap & 1 != 0) | (gap >> (W - 1) != 0));
         if !maybe {
             return None;
         }
@@ -388,7 +425,7 @@ impl Masks {
                 // Returns before the break, the indentation after it.
                 1 => returns < breaks && blanks & ((breaks << 1) - 1) == 0,
                 // The window starts in the indentation, or ends after a return.
-                0 => (first == 0 && returns == 0) || (blanks == 0 && gap >> (WINDOW - 1) != 0),
+                0 => (first == 0 && returns == 0) || (blanks == 0 && gap >> (W - 1) != 0),
                 _ => false,
             };
         fits.then(|| {
@@ -430,9 +467,9 @@ fn last_line(hay: &[u8], piece: &Range<usize>) -> bool {
 
 /// Where the first `%` stands in a window that `%` fills every third byte of, as in
 /// percent-encoded bytes.
-fn every_third(percents: u32) -> Option<usize> {
-    const EVERY_THIRD: u32 = 0b1001_0010_0100_1001;
-    (0..3).find(|&phase| percents == (EVERY_THIRD << phase) & ALL)
+fn every_third<const W: usize>(percents: u64) -> Option<usize> {
+    const EVERY_THIRD: u64 = 0x9249_2492_4924_9249;
+    (0..3).find(|&phase| percents == (EVERY_THIRD << phase) & all::<W>())
 }
 
 /// The run of percent-encoded bytes around the `%` at `at`.
@@ -649,29 +686,32 @@ pub(crate) fn in_run(hay: &[u8], at: usize, view_start: ViewStart) -> Option<InR
     None
 }
 
-/// A mask with a bit for every byte of a window.
-const ALL: u32 = (1 << WINDOW) - 1;
+/// A mask with a bit for every byte of a window of `W` bytes.
+#[inline(always)]
+fn all<const W: usize>() -> u64 {
+    u64::MAX >> (64 - W)
+}
 
 #[inline(always)]
-fn window(hay: &[u8], at: usize) -> &[u8; WINDOW] {
-    hay[at..at + WINDOW].try_into().expect("a whole window")
+fn window<const W: usize>(hay: &[u8], at: usize) -> &[u8; W] {
+    hay[at..at + W].try_into().expect("a whole window")
 }
 
 /// Where the run of base64 characters that ends at `end` starts.
 fn run_start(hay: &[u8], start: usize) -> usize {
-    run_start_by::<Compares>(hay, start)
+    run_start_by::<Compares, WINDOW>(hay, start)
 }
 
 /// [`run_start`], with windows classified by `C`.
 #[inline(always)]
-fn run_start_by<C: Classify>(hay: &[u8], mut start: usize) -> usize {
-    while start >= WINDOW {
-        let valid = C::masks(window(hay, start - WINDOW)).base64;
-        if valid != ALL {
+fn run_start_by<C: Classify, const W: usize>(hay: &[u8], mut start: usize) -> usize {
+    while start >= W {
+        let valid = C::masks(window::<W>(hay, start - W)).base64;
+        if valid != all::<W>() {
             // The valid bytes at the end of the window, above its last invalid one.
-            return start - (valid << (32 - WINDOW)).leading_ones() as usize;
+            return start - (valid << (64 - W)).leading_ones() as usize;
         }
-        start -= WINDOW;
+        start -= W;
     }
     while start > 0 && is_base64(hay[start - 1]) {
         start -= 1;
@@ -681,18 +721,18 @@ fn run_start_by<C: Classify>(hay: &[u8], mut start: usize) -> usize {
 
 /// Where the run of base64 characters that continues at `end` ends.
 fn run_end(hay: &[u8], end: usize) -> usize {
-    run_end_by::<Compares>(hay, end)
+    run_end_by::<Compares, WINDOW>(hay, end)
 }
 
 /// [`run_end`], with windows classified by `C`.
 #[inline(always)]
-fn run_end_by<C: Classify>(hay: &[u8], mut end: usize) -> usize {
-    while end + WINDOW <= hay.len() {
-        let valid = C::masks(window(hay, end)).base64;
-        if valid != ALL {
+fn run_end_by<C: Classify, const W: usize>(hay: &[u8], mut end: usize) -> usize {
+    while end + W <= hay.len() {
+        let valid = C::masks(window::<W>(hay, end)).base64;
+        if valid != all::<W>() {
             return end + valid.trailing_ones() as usize;
         }
-        end += WINDOW;
+        end += W;
     }
     while end < hay.len() && is_base64(hay[end]) {
         end += 1;
@@ -702,7 +742,25 @@ fn run_end_by<C: Classify>(hay: &[u8], mut end: usize) -> usize {
 
 /// How sampling tells a window's bytes apart.
 pub(crate) trait Classify {
-    fn masks(window: &[u8; WINDOW]) -> Masks;
+    /// The masks of a window of [`WINDOW`] or [`WIDE`] bytes.
+    fn masks<const W: usize>(window: &[u8; W]) -> Masks;
+}
+
+/// The masks of a window, from the masks of each [`WINDOW`] bytes of it by `f`.
+#[inline(always)]
+fn by_halves<const W: usize>(window: &[u8; W], f: impl Fn(&[u8; WINDOW]) -> Masks) -> Masks {
+    let mut masks = Masks {
+        base64: 0,
+        spacing: 0,
+        breaks: 0,
+    };
+    for (i, half) in window.chunks_exact(WINDOW).enumerate() {
+        let m = f(half.try_into().expect("a whole window"));
+        masks.base64 |= m.base64 << (i * WINDOW);
+        masks.spacing |= m.spacing << (i * WINDOW);
+        masks.breaks |= m.breaks << (i * WINDOW);
+    }
+    masks
 }
 
 /// By comparisons ([`masks`]): any CPU.
@@ -710,8 +768,8 @@ pub(crate) struct Compares;
 
 impl Classify for Compares {
     #[inline(always)]
-    fn masks(window: &[u8; WINDOW]) -> Masks {
-        masks(window)
+    fn masks<const W: usize>(window: &[u8; W]) -> Masks {
+        by_halves(window, masks)
     }
 }
 
@@ -720,46 +778,90 @@ impl Classify for Compares {
 #[cfg(target_arch = "x86_64")]
 struct Nibbles;
 
+/// Bit 7: line feed. Bits 6 and 5: the other spacing (0x09-0x0D, 0x20). Bits 0-4: the
+/// base64 characters of high nibble 2 (`+ - /`), 3 (digits), 4 and 6 (letters from A or
+/// a), 5 (P-Z, `_`) and 7 (p-z). By low nibble: the classes a byte may be in.
+#[cfg(target_arch = "x86_64")]
+const BY_LOW_NIBBLE: [u8; 16] = [
+    0x3A, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x5E, 0xDC, 0x45, 0x44, 0x45, 0x04, 0x0D,
+];
+
+/// See [`BY_LOW_NIBBLE`]; by high nibble.
+#[cfg(target_arch = "x86_64")]
+const BY_HIGH_NIBBLE: [u8; 16] = [
+    0xC0, 0, 0x21, 0x02, 0x04, 0x08, 0x04, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
 #[cfg(target_arch = "x86_64")]
 impl Classify for Nibbles {
     #[inline(always)]
-    fn masks(window: &[u8; WINDOW]) -> Masks {
+    fn masks<const W: usize>(window: &[u8; W]) -> Masks {
+        by_halves(window, |half| {
+            use std::arch::x86_64::*;
+            // SAFETY: only code compiled for SSSE3 calls this (`encoded_runs_ssse3`,
+            // `encoded_runs_avx2` and tests that check the CPU first); the loads read
+            // exactly 16 bytes each.
+            unsafe {
+                let x = _mm_loadu_si128(half.as_ptr().cast());
+                let low = _mm_loadu_si128(BY_LOW_NIBBLE.as_ptr().cast());
+                let high = _mm_loadu_si128(BY_HIGH_NIBBLE.as_ptr().cast());
+                // Bytes above 0x7F look up nothing in `low`.
+                let by_low = _mm_shuffle_epi8(low, x);
+                let nibbles = _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
+                let class = _mm_and_si128(by_low, _mm_shuffle_epi8(high, nibbles));
+                // A byte with any of `bits` gets its top bit set.
+                let any = |bits: u8| {
+                    let some = _mm_and_si128(class, _mm_set1_epi8(bits as i8));
+                    _mm_adds_epu8(some, _mm_set1_epi8(0x7F))
+                };
+                Masks {
+                    base64: _mm_movemask_epi8(any(0x1F)) as u16 as u64,
+                    spacing: _mm_movemask_epi8(any(0xE0)) as u16 as u64,
+                    breaks: _mm_movemask_epi8(class) as u16 as u64,
+                }
+            }
+        })
+    }
+}
+
+/// [`Nibbles`], a window of [`WIDE`] bytes at once: only where AVX2 is enabled
+/// ([`encoded_runs_avx2`]).
+#[cfg(target_arch = "x86_64")]
+struct WideNibbles;
+
+#[cfg(target_arch = "x86_64")]
+impl Classify for WideNibbles {
+    #[inline(always)]
+    fn masks<const W: usize>(window: &[u8; W]) -> Masks {
+        if W != WIDE {
+            return Nibbles::masks(window);
+        }
         use std::arch::x86_64::*;
-        // Bit 7: line feed. Bits 6 and 5: the other spacing (0x09-0x0D, 0x20). Bits 0-4:
-        // the base64 characters of high nibble 2 (`+ - /`), 3 (digits), 4 and 6 (letters
-        // from A or a), 5 (P-Z, `_`) and 7 (p-z).
-        const LOW: [u8; 16] = [
-            0x3A, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x1E, 0x5E, 0xDC, 0x45, 0x44, 0x45,
-            0x04, 0x0D,
-        ];
-        const HIGH: [u8; 16] = [
-            0xC0, 0, 0x21, 0x02, 0x04, 0x08, 0x04, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
-        ];
-        // SAFETY: only code compiled for SSSE3 calls this (`encoded_runs_ssse3`, and tests
-        // that check the CPU first); the loads read exactly 16 bytes each.
+        // SAFETY: only code compiled for AVX2 calls this (`encoded_runs_avx2`, and tests
+        // that check the CPU first); the load reads exactly the 32 bytes of `window`.
         unsafe {
-            let x = _mm_loadu_si128(window.as_ptr().cast());
-            let low = _mm_loadu_si128(LOW.as_ptr().cast());
-            let high = _mm_loadu_si128(HIGH.as_ptr().cast());
-            // Bytes above 0x7F look up nothing in `low`.
-            let by_low = _mm_shuffle_epi8(low, x);
-            let nibbles = _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
-            let class = _mm_and_si128(by_low, _mm_shuffle_epi8(high, nibbles));
-            // A byte with any of `bits` gets its top bit set.
+            let x = _mm256_loadu_si256(window.as_ptr().cast());
+            let table =
+                |t: &[u8; 16]| _mm256_broadcastsi128_si256(_mm_loadu_si128(t.as_ptr().cast()));
+            // Each 16 bytes look up in their own copy of the tables.
+            let by_low = _mm256_shuffle_epi8(table(&BY_LOW_NIBBLE), x);
+            let nibbles = _mm256_and_si256(_mm256_srli_epi16(x, 4), _mm256_set1_epi8(0x0F));
+            let class =
+                _mm256_and_si256(by_low, _mm256_shuffle_epi8(table(&BY_HIGH_NIBBLE), nibbles));
             let any = |bits: u8| {
-                let some = _mm_and_si128(class, _mm_set1_epi8(bits as i8));
-                _mm_adds_epu8(some, _mm_set1_epi8(0x7F))
+                let some = _mm256_and_si256(class, _mm256_set1_epi8(bits as i8));
+                _mm256_adds_epu8(some, _mm256_set1_epi8(0x7F))
             };
             Masks {
-                base64: _mm_movemask_epi8(any(0x1F)) as u32,
-                spacing: _mm_movemask_epi8(any(0xE0)) as u32,
-                breaks: _mm_movemask_epi8(class) as u32,
+                base64: _mm256_movemask_epi8(any(0x1F)) as u32 as u64,
+                spacing: _mm256_movemask_epi8(any(0xE0)) as u32 as u64,
+                breaks: _mm256_movemask_epi8(class) as u32 as u64,
             }
         }
     }
 }
 
-/// The window's [`Masks`], from one load.
+/// The masks of [`WINDOW`] bytes, from one load.
 #[cfg(target_arch = "x86_64")]
 fn masks(window: &[u8; WINDOW]) -> Masks {
     use std::arch::x86_64::*;
@@ -780,30 +882,37 @@ fn masks(window: &[u8; WINDOW]) -> Masks {
         let valid = _mm_or_si128(letters, _mm_or_si128(slash_digits, signs));
         let spacing = _mm_or_si128(in_range(x, b'\t', b'\r'), eq(b' '));
         Masks {
-            base64: _mm_movemask_epi8(valid) as u32,
-            spacing: _mm_movemask_epi8(spacing) as u32,
-            breaks: _mm_movemask_epi8(eq(b'\n')) as u32,
+            base64: _mm_movemask_epi8(valid) as u16 as u64,
+            spacing: _mm_movemask_epi8(spacing) as u16 as u64,
+            breaks: _mm_movemask_epi8(eq(b'\n')) as u16 as u64,
         }
     }
 }
 
 /// A bit for each byte of the window, set where the byte is `b`.
 #[cfg(target_arch = "x86_64")]
-fn byte_mask(window: &[u8; WINDOW], b: u8) -> u32 {
+fn byte_mask<const W: usize>(window: &[u8; W], b: u8) -> u64 {
     use std::arch::x86_64::*;
-    // SAFETY: SSE2 is part of x86_64, and the load reads exactly the 16 bytes of `window`.
-    unsafe {
-        let x = _mm_loadu_si128(window.as_ptr().cast());
-        _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8))) as u32
-    }
+    window
+        .chunks_exact(WINDOW)
+        .enumerate()
+        .fold(0, |mask, (i, half)| {
+            // SAFETY: SSE2 is part of x86_64, and the load reads exactly the 16 bytes of
+            // `half`.
+            let bits = unsafe {
+                let x = _mm_loadu_si128(half.as_ptr().cast());
+                _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8))) as u16 as u64
+            };
+            mask | bits << (i * WINDOW)
+        })
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn byte_mask(window: &[u8; WINDOW], b: u8) -> u32 {
+fn byte_mask<const W: usize>(window: &[u8; W], b: u8) -> u64 {
     window
         .iter()
         .enumerate()
-        .fold(0, |mask, (i, &x)| mask | (u32::from(x == b) << i))
+        .fold(0, |mask, (i, &x)| mask | (u64::from(x == b) << i))
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -812,7 +921,7 @@ fn masks(window: &[u8; WINDOW]) -> Masks {
         window
             .iter()
             .enumerate()
-            .fold(0, |mask, (i, &b)| mask | (u32::from(f(b)) << i))
+            .fold(0, |mask, (i, &b)| mask | (u64::from(f(b)) << i))
     };
     Masks {
         base64: mask(is_base64),
@@ -1163,25 +1272,37 @@ mod tests {
 
     #[test]
     fn the_window_masks_agree_with_the_table() {
+        assert_masks_agree::<WINDOW>();
+        assert_masks_agree::<WIDE>();
+    }
+
+    /// Every classifier this CPU has gives the masks of every byte, at every place in a
+    /// window of `W` bytes, as the table says.
+    fn assert_masks_agree<const W: usize>() {
         let spacing = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
         for b in 0..=255u8 {
-            for pos in 0..WINDOW {
+            for pos in 0..W {
                 for fill in [b'A', b' ', b'\n', 0xFF] {
-                    let mut w = [fill; WINDOW];
+                    let mut w = [fill; W];
                     w[pos] = b;
                     let bits = |f: &dyn Fn(u8) -> bool| {
-                        (0..WINDOW).fold(0, |m, i| m | (u32::from(f(w[i])) << i))
+                        (0..W).fold(0, |m, i| m | (u64::from(f(w[i])) << i))
                     };
                     let mut each = vec![Compares::masks(&w)];
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("ssse3") {
                         each.push(Nibbles::masks(&w));
                     }
+                    #[cfg(target_arch = "x86_64")]
+                    if std::arch::is_x86_feature_detected!("avx2") {
+                        each.push(WideNibbles::masks(&w));
+                    }
                     for m in each {
                         let at = format!("byte {b:#x} at {pos} in {fill:#x}");
                         assert_eq!(m.base64, bits(&is_base64), "{at}");
                         assert_eq!(m.spacing, bits(&spacing), "{at}");
                         assert_eq!(m.breaks, bits(&|c| c == b'\n'), "{at}");
+                        assert_eq!(byte_mask(&w, b'%'), bits(&|c| c == b'%'), "{at}");
                     }
                 }
             }
@@ -1207,29 +1328,34 @@ mod tests {
         }
     }
 
-    /// The runs in `hay`, their pieces joined.
-    /// The runs that sampling finds, as both classifiers of sample windows find them.
+    /// The runs that sampling finds in `hay`, their pieces joined: the same whichever way
+    /// this CPU classifies sample windows, and with windows of either width.
     fn runs(hay: &str, min: usize) -> Vec<String> {
         let min = MinRuns {
             base64: min,
             percent: 3 * min,
         };
         let mut each = Vec::new();
-        for compares in [false, true] {
+        for way in 0..3 {
             let mut found = Vec::new();
             let f = |r: Found| match r {
                 Found::Base64(r) => found.push(r.iter().map(|p| &hay[p.clone()]).collect()),
                 Found::Percent(r) => found.push(format!("%:{}", &hay[r])),
             };
             let (bytes, start) = (hay.as_bytes(), ViewStart::Line);
-            if compares {
-                encoded_runs_by::<Compares>(bytes, 0..hay.len(), min, start, f);
-            } else {
-                encoded_runs(bytes, 0..hay.len(), min, start, f);
-            }
+            match way {
+                0 => encoded_runs(bytes, 0..hay.len(), min, start, f),
+                1 => encoded_runs_by::<Compares, WINDOW>(bytes, 0..hay.len(), min, start, f),
+                _ if min.base64 >= WIDE => {
+                    encoded_runs_by::<Compares, WIDE>(bytes, 0..hay.len(), min, start, f)
+                }
+                _ => continue,
+            };
             each.push(found);
         }
-        assert_eq!(each[0], each[1], "{hay:?}");
+        for other in &each[1..] {
+            assert_eq!(&each[0], other, "{hay:?}");
+        }
         each.remove(0)
     }
 

@@ -603,3 +603,71 @@ proptest! {
         tokenlint::fuzzing::encodings(windows_scanner(), &data);
     }
 }
+
+/// Text made for sampling: base64 runs of any length around the shortest a run may be,
+/// wrapped runs of any width and indentation, percent-encoded runs, and what stands between
+/// them.
+fn sampled_text() -> impl Strategy<Value = Vec<u8>> {
+    let run = proptest::string::string_regex("[A-Za-z0-9+/_-]{1,150}").unwrap();
+    let wrapped = (
+        proptest::string::string_regex("[A-Za-z0-9+/]{120,300}").unwrap(),
+        55..90usize,
+        prop_oneof![
+            Just(""),
+            Just("  "),
+            Just("\t"),
+            Just("                                 ")
+        ],
+        prop_oneof![Just("\n"), Just("\r\n")],
+        prop_oneof![Just(""), Just("="), Just("==")],
+    )
+        .prop_map(|(text, width, indent, eol, pad)| {
+            let lines: Vec<String> = text
+                .as_bytes()
+                .chunks(width)
+                .map(|l| format!("{indent}{}", String::from_utf8_lossy(l)))
+                .collect();
+            format!("{}{pad}{eol}", lines.join(eol))
+        });
+    let percent = (1..90usize).prop_map(|n| "%4A".repeat(n));
+    let between = prop_oneof![
+        Just(" "),
+        Just("\n"),
+        Just("\r\n"),
+        Just(", "),
+        Just("\t"),
+        Just("  \n"),
+        Just("\""),
+        Just("é"),
+    ];
+    let piece = prop_oneof![4 => run, 2 => wrapped, 1 => percent];
+    proptest::collection::vec((piece, between), 1..12).prop_map(|pieces| {
+        pieces
+            .into_iter()
+            .flat_map(|(p, b)| [p, b.to_string()])
+            .collect::<String>()
+            .into_bytes()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Sampling finds every run long enough, wherever its sample points fall: windows of 16
+    /// and of 32 bytes find the same runs, and so does every way a CPU classifies them.
+    #[test]
+    fn sample_windows_of_either_width_find_every_long_run(text in sampled_text(), min in 16..130usize) {
+        let (runs, _) = tokenlint::fuzzing::sampled_runs_agree(&text, min);
+        let pieces: Vec<_> = runs.iter().flatten().cloned().collect();
+        // Every unwrapped run long enough is one of them.
+        let mut at = 0;
+        while at < text.len() {
+            let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || b"+/_-".contains(b);
+            let len = text[at..].iter().take_while(|b| is_b64(b)).count();
+            if len >= min {
+                prop_assert!(pieces.contains(&(at..at + len)), "{at}..{}", at + len);
+            }
+            at += len.max(1);
+        }
+    }
+}
