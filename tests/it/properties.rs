@@ -370,8 +370,9 @@ proptest! {
             .collect();
         let mut plants = plants;
         plants.sort_by_key(|p| std::cmp::Reverse(p.2));
+        // From the last place on, each within the noise: no plant lands inside another.
         for &(kind, seed, at) in &plants {
-            let at = at.min(blob.len());
+            let at = at.min(len);
             blob.splice(at..at, planted(kind, seed));
         }
         if at_edges {
@@ -671,3 +672,4 @@ proptest! {
         }
     }
 }
+
