@@ -128,6 +128,13 @@ pub fn decoding_runs_whole(scanner: crate::scan::Scanner) -> (crate::scan::Scann
     (scanner.decoding_runs_whole(), sliced)
 }
 
+/// `scanner` with its combined regex searching on its own, and whether `scanner` itself
+/// searches behind the lead bytes (when its rules and the CPU allow).
+pub fn searching_without_lead_bytes(scanner: crate::scan::Scanner) -> (crate::scan::Scanner, bool) {
+    let behind = scanner.searches_behind_lead_bytes();
+    (scanner.searching_without_lead_bytes(), behind)
+}
+
 /// `data` scanned in windows of `size` (at least 4) bytes with `context` bytes of context,
 /// as a large file is, read in pieces of `piece` bytes; spans are offsets in `data`.
 pub fn scan_in_windows(

@@ -18,10 +18,25 @@ use crate::rules::{regex_builder, Boundary, Pattern, RuleError, RuleRegex, RuleS
 use crate::token;
 
 use super::decode;
+use super::lead::{LeadBytes, LEAD};
 
 /// A [`decode::Base64Finder`] for more first literals than this would search long base64
 /// runs no faster than decoding them.
 const MAX_FINDER_LITERALS: usize = 64;
+
+/// Where the [`LeadBytes`] fit but no match starts: past this many in one search, and one
+/// per [`MISS_SPACING`] bytes searched, the combined regex searches on its own, so that text
+/// made of such places costs no more than its own prefilter.
+const MAX_MISSES: usize = 16;
+const MISS_SPACING: usize = 256;
+
+/// The places the lead bytes fit where no match starts, over the searches of one
+/// [`Matcher::find_starting_in`].
+struct Misses {
+    /// Where the first search started.
+    from: usize,
+    count: usize,
+}
 
 /// One match of a pattern rule in a haystack.
 #[derive(Clone, Debug)]
@@ -85,6 +100,9 @@ pub(crate) struct Matcher {
     patterns: Vec<CompiledPattern>,
     /// Every pattern at once: finds the leftmost match of any.
     regex: meta::Regex,
+    /// Where any match may start, when its first bytes tell it faster than the regex's own
+    /// prefilter.
+    pub(crate) lead: Option<LeadBytes>,
     /// The keyword prefilter over every keyword of every pattern rule.
     gate: Option<KeywordGate>,
     /// The shortest text any pattern matches: encoded text shorter than this is not decoded.
@@ -181,14 +199,17 @@ impl Matcher {
         // With no pattern rule at all nothing matches; the bound stays one that callers
         // can scale (`4n/3` base64 characters) without overflowing.
         let min_match_len = min_match_len.unwrap_or(usize::MAX).min(usize::MAX / 4);
-        let base64_finder = match (&gate, max_match_len) {
-            (None, Some(_)) => first_literals(&hirs)
-                .and_then(|literals| decode::Base64Finder::new(literals.iter().map(Vec::as_slice))),
+        let literals = first_literals(&hirs);
+        let base64_finder = match (&gate, max_match_len, &literals) {
+            (None, Some(_), Some(literals)) => {
+                decode::Base64Finder::new(literals.iter().map(Vec::as_slice))
+            }
             _ => None,
         };
         Ok(Matcher {
             patterns,
             regex,
+            lead: literals.as_ref().and_then(LeadBytes::new),
             gate,
             min_match_len,
             max_match_len,
@@ -281,8 +302,9 @@ impl Matcher {
         out: &mut Vec<RawMatch>,
     ) {
         let mut at = starts.start;
+        let mut misses = Misses { from: at, count: 0 };
         while at < starts.end {
-            let Some(m) = self.regex.search(&meta_input(hay, at..limit)) else {
+            let Some(m) = self.leftmost(hay, at..starts.end, limit, &mut misses) else {
                 break;
             };
             if m.start() >= starts.end {
@@ -314,6 +336,35 @@ impl Matcher {
             }
             at = m.end().max(m.start() + 1);
         }
+    }
+
+    /// The leftmost match of any pattern that starts in `starts` and ends by `limit` (or
+    /// one that starts later).
+    fn leftmost(
+        &self,
+        hay: &[u8],
+        starts: Range<usize>,
+        limit: usize,
+        misses: &mut Misses,
+    ) -> Option<regex_automata::Match> {
+        let Some(lead) = &self.lead else {
+            return self.regex.search(&meta_input(hay, starts.start..limit));
+        };
+        let mut at = starts.start;
+        // A match ends by `limit` and is at least `LEAD` bytes long.
+        let last = starts.end.min(limit.saturating_sub(LEAD - 1));
+        while let Some(place) = lead.find(hay, at..last) {
+            let anchored = meta_input(hay, place..limit).anchored(regex_automata::Anchored::Yes);
+            if let Some(m) = self.regex.search(&anchored) {
+                return Some(m);
+            }
+            misses.count += 1;
+            at = place + 1;
+            if misses.count > MAX_MISSES + (at - misses.from) / MISS_SPACING {
+                return self.regex.search(&meta_input(hay, at..limit));
+            }
+        }
+        None
     }
 
     /// Records a match of pattern `q`, saying whether it stands alone when its rule wants it

@@ -7,6 +7,7 @@
 
 pub(crate) mod decode;
 mod examples;
+mod lead;
 mod locate;
 mod matcher;
 pub(crate) mod stream;
@@ -224,6 +225,20 @@ impl Scanner {
     pub(crate) fn decoding_runs_whole(mut self) -> Scanner {
         self.matcher.base64_finder = None;
         self
+    }
+
+    /// The scanner, its combined regex searching on its own rather than behind the lead
+    /// bytes: what the property tests compare it with.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn searching_without_lead_bytes(mut self) -> Scanner {
+        self.matcher.lead = None;
+        self
+    }
+
+    /// Whether the combined regex searches behind the lead bytes.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn searches_behind_lead_bytes(&self) -> bool {
+        self.matcher.lead.is_some()
     }
 
     /// Whether long base64 runs are decoded only where a match may start.

@@ -673,3 +673,63 @@ proptest! {
     }
 }
 
+/// The built-in rules, alone and with custom ones whose first bytes lie in the same ranges,
+/// each as a scanner whose regex searches behind the lead bytes and one whose regex
+/// searches alone.
+fn lead_scanners() -> &'static [(Scanner, Scanner); 2] {
+    static SCANNERS: std::sync::OnceLock<[(Scanner, Scanner); 2]> = std::sync::OnceLock::new();
+    SCANNERS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lead-rules");
+        [vec![], vec![dir]].map(|dirs| {
+            let scanner = || Scanner::new(&RuleSet::load(&dirs).unwrap(), true).unwrap();
+            let (alone, behind) = tokenlint::fuzzing::searching_without_lead_bytes(scanner());
+            if std::arch::is_x86_feature_detected!("avx2") {
+                assert!(behind, "these rules' first bytes lie in narrow ranges");
+            }
+            (scanner(), alone)
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Behind the lead bytes the regex finds what it finds alone: in text where they fit
+    /// often, beside tokens, near misses and the custom rules' keys, and in text made of
+    /// places where they fit and no match starts.
+    #[test]
+    fn the_regex_behind_the_lead_bytes_finds_what_it_finds_alone(
+        pieces in proptest::collection::vec((0..24usize, any::<u32>()), 1..40),
+        custom in any::<bool>(),
+    ) {
+        let mut text = Vec::new();
+        for (kind, seed) in pieces {
+            match kind {
+                0..=11 => text.extend(planted(kind, seed)),
+                12 => text.extend(format!(" ra{}_{:012x} ", seed % 10, seed).bytes()),
+                13 => text.extend(format!("xra1_{seed:012x}").bytes()),
+                14 => text.extend(format!("\nqa{seed}:ABCDEFGH\n").bytes()),
+                15 => text.extend(format!("qa{}:", seed % 100).bytes()),
+                // Places where the lead bytes fit and no match starts, many side by side.
+                16 => text.extend("pa1.".repeat(seed as usize % 300).bytes()),
+                17 => text.extend("sa9ra0qa5".repeat(seed as usize % 100).bytes()),
+                _ => {
+                    let noise = b"pqrsa0123456789.-/\\%&#xX2Ff ABCDEF\n";
+                    text.extend(seed.to_le_bytes().map(|b| noise[b as usize % noise.len()]));
+                }
+            }
+        }
+        let key = |f: tokenlint::finding::Finding| {
+            (f.rule_id, f.position, f.span, f.encoding, f.message)
+        };
+        let scan = |scanner: &Scanner| -> Vec<_> {
+            scanner
+                .scan("f", &text, &mut Scratch::default())
+                .into_iter()
+                .map(key)
+                .collect()
+        };
+        let (behind, alone) = &lead_scanners()[usize::from(custom)];
+        prop_assert_eq!(scan(behind), scan(alone));
+    }
+}
