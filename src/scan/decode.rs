@@ -283,7 +283,10 @@ pub(crate) fn samples_wide(min: MinRuns) -> bool {
     #[cfg(target_arch = "x86_64")]
     return min.base64 >= WIDE && std::arch::is_x86_feature_detected!("avx2");
     #[cfg(not(target_arch = "x86_64"))]
-    false
+    {
+        let _ = min;
+        false
+    }
 }
 
 /// [`encoded_runs`] compiled for AVX2, with windows of [`WIDE`] bytes classified at once.
@@ -1288,6 +1291,7 @@ mod tests {
                     let bits = |f: &dyn Fn(u8) -> bool| {
                         (0..W).fold(0, |m, i| m | (u64::from(f(w[i])) << i))
                     };
+                    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
                     let mut each = vec![Compares::masks(&w)];
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("ssse3") {

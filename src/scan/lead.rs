@@ -57,15 +57,16 @@ impl LeadBytes {
 
     /// The first place in `starts` where the bytes of `hay` fit the ranges.
     pub(crate) fn find(&self, hay: &[u8], starts: Range<usize>) -> Option<usize> {
-        let mut at = starts.start;
         #[cfg(target_arch = "x86_64")]
-        {
+        let starts = {
+            let mut at = starts.start;
             // SAFETY: `new` made this only on a CPU with AVX2.
             if let Some(found) = unsafe { self.find_avx2(hay, &mut at, starts.end) } {
                 return Some(found);
             }
-        }
-        (at..starts.end).find(|&at| self.fits(hay, at))
+            at..starts.end
+        };
+        starts.into_iter().find(|&at| self.fits(hay, at))
     }
 
     /// [`LeadBytes::find`] 32 places at a time while all the bytes they need are in `hay`;

@@ -683,9 +683,11 @@ fn lead_scanners() -> &'static [(Scanner, Scanner); 2] {
         [vec![], vec![dir]].map(|dirs| {
             let scanner = || Scanner::new(&RuleSet::load(&dirs).unwrap(), true).unwrap();
             let (alone, behind) = tokenlint::fuzzing::searching_without_lead_bytes(scanner());
+            #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx2") {
                 assert!(behind, "these rules' first bytes lie in narrow ranges");
             }
+            let _ = behind;
             (scanner(), alone)
         })
     })
