@@ -54,6 +54,7 @@ pub fn walk(paths: &[PathBuf], opts: &WalkOptions, checker: &Checker) -> Outcome
     let mut visitors = Visitors {
         checker,
         shared: &shared,
+        opts,
     };
     builder.build_parallel().visit(&mut visitors);
     let mut outcome = shared.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -93,6 +94,7 @@ pub(crate) const SPOOL_FROM: u64 = LARGE;
 struct Visitors<'s> {
     checker: &'s Checker<'s>,
     shared: &'s Mutex<Outcome>,
+    opts: &'s WalkOptions,
 }
 
 impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
@@ -103,7 +105,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
             local: Outcome::default(),
             buf: Vec::new(),
             scratch: Scratch::default(),
-            parent: Parent::default(),
+            dir: OpenDir::new(self.opts),
         })
     }
 }
@@ -114,7 +116,7 @@ struct Worker<'s> {
     local: Outcome,
     buf: Vec<u8>,
     scratch: Scratch,
-    parent: Parent,
+    dir: OpenDir,
 }
 
 impl ParallelVisitor for Worker<'_> {
@@ -165,7 +167,7 @@ impl Worker<'_> {
         }
         let windowed = self.checker.windowed();
         let content = match self
-            .parent
+            .dir
             .open(entry)
             .and_then(|file| Content::read(file, &mut self.buf, windowed))
         {
@@ -263,14 +265,44 @@ impl Content {
 
 /// The directory a worker's last file was in, open: a file found in it is opened by its
 /// name there (`openat`), so that the kernel looks up one name rather than every directory
-/// of the file's path again, which took a tenth of a scan's system time.
-#[derive(Default)]
-struct Parent {
+/// of the file's path again.
+///
+/// It also narrows what a tree changed during the scan can do: the file opened is the one
+/// of that name in the directory opened, a link put in place of a walked file is not
+/// followed, nor (without `--follow`) one put in place of a walked directory's last
+/// component.
+struct OpenDir {
+    /// Whether directories are kept open at all: not when the open-file limit is low for
+    /// the walk's threads, each of which keeps one more file open.
     #[cfg(unix)]
-    dir: Option<(PathBuf, std::os::fd::OwnedFd)>,
+    keep: bool,
+    /// Whether the walk follows links, so that a walked directory may be one.
+    #[cfg(unix)]
+    follow: bool,
+    #[cfg(unix)]
+    open: Option<Dir>,
 }
 
-impl Parent {
+/// A directory kept open, and the path the walk names it by.
+#[cfg(unix)]
+struct Dir {
+    path: PathBuf,
+    fd: std::os::fd::OwnedFd,
+}
+
+impl OpenDir {
+    fn new(opts: &WalkOptions) -> OpenDir {
+        let _ = opts;
+        OpenDir {
+            #[cfg(unix)]
+            keep: files_to_spare(opts.threads),
+            #[cfg(unix)]
+            follow: opts.follow,
+            #[cfg(unix)]
+            open: None,
+        }
+    }
+
     /// The file at `entry`, opened for reading.
     fn open(&mut self, entry: &DirEntry) -> std::io::Result<File> {
         #[cfg(unix)]
@@ -281,33 +313,68 @@ impl Parent {
     }
 
     /// The file at `entry` opened in its directory; `None` for a path named on the command
-    /// line, or when its directory does not open.
+    /// line, or when directories are not kept open.
     #[cfg(unix)]
     fn open_in_dir(&mut self, entry: &DirEntry) -> Option<std::io::Result<File>> {
-        use rustix::fs::{open, openat, Mode, OFlags};
+        use rustix::fs::{openat, Mode, OFlags};
+        use rustix::io::Errno;
         use std::os::fd::AsFd;
         let path = entry.path();
-        let (dir, name) = (path.parent()?, path.file_name()?);
-        if entry.depth() == 0 {
+        if !self.keep || entry.depth() == 0 {
             return None;
         }
+        let (dir, name) = (path.parent()?, path.file_name()?);
         if self
-            .dir
+            .open
             .as_ref()
-            .is_none_or(|(open, _)| open.as_os_str() != dir.as_os_str())
+            .is_none_or(|open| open.path.as_os_str() != dir.as_os_str())
         {
-            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            self.dir = Some((dir.to_path_buf(), open(dir, flags, Mode::empty()).ok()?));
+            // Let go of the last one first: one directory open per worker at most.
+            self.open = None;
+            let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            // A directory the walk went into (not a root) is no link, unless links are
+            // followed.
+            if entry.depth() >= 2 && !self.follow {
+                flags |= OFlags::NOFOLLOW;
+            }
+            let fd = match rustix::fs::open(dir, flags, Mode::empty()) {
+                Ok(fd) => fd,
+                // A link refused is told as not a directory (O_DIRECTORY).
+                Err(Errno::LOOP | Errno::NOTDIR) => {
+                    return Some(Err(std::io::Error::other(
+                        "its directory was replaced since the walk listed it; not followed",
+                    )))
+                }
+                Err(err) => return Some(Err(err.into())),
+            };
+            self.open = Some(Dir {
+                path: dir.to_path_buf(),
+                fd,
+            });
         }
-        let (_, fd) = self.dir.as_ref()?;
+        let fd = &self.open.as_ref()?.fd;
+        // Blocking, as `File::open`: a file under a lease (fcntl(2)) is waited for.
         let mut flags = OFlags::RDONLY | OFlags::CLOEXEC;
-        // The walk saw a file, not a link: a link put in its place since is not followed.
         if !entry.path_is_symlink() {
             flags |= OFlags::NOFOLLOW;
         }
-        let file = openat(fd.as_fd(), name, flags, Mode::empty());
-        Some(file.map(File::from).map_err(std::io::Error::from))
+        Some(match openat(fd.as_fd(), name, flags, Mode::empty()) {
+            Ok(fd) => Ok(File::from(fd)),
+            Err(Errno::LOOP) if flags.contains(OFlags::NOFOLLOW) => Err(std::io::Error::other(
+                "replaced by a symbolic link since the walk listed it; not followed",
+            )),
+            Err(err) => Err(err.into()),
+        })
     }
+}
+
+/// Whether the process may keep a directory open per walk thread: its limit on open files
+/// leaves room for twice what the walk needs at most otherwise (a file, a directory being
+/// listed and an ignore file per thread).
+#[cfg(unix)]
+fn files_to_spare(threads: usize) -> bool {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
+    limit.is_none_or(|limit| limit >= 8 * threads as u64 + 32)
 }
 
 /// Warns of each line of an ignore file that is not a valid pattern, which the walk leaves
@@ -502,6 +569,25 @@ mod tests {
         all
     }
 
+    /// A walk's directory opener, keeping directories open whatever the open-file limit.
+    fn opener() -> OpenDir {
+        #[cfg(unix)]
+        return OpenDir {
+            keep: true,
+            ..OpenDir::new(&WalkOptions::default())
+        };
+        #[cfg(not(unix))]
+        OpenDir::new(&WalkOptions::default())
+    }
+
+    /// The walk's entry for `file` under `root`, listed before the file is replaced.
+    fn entry_of(root: &Path, file: &Path) -> DirEntry {
+        entries(root)
+            .into_iter()
+            .find(|e| e.path() == file)
+            .unwrap()
+    }
+
     /// Files opened in their directory are the files their paths name, from directory to
     /// directory and back.
     #[test]
@@ -522,26 +608,26 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, format!("file {i}")).unwrap();
         }
-        let mut parent = Parent::default();
+        let mut opener = opener();
         let mut opened = 0;
         for entry in entries(dir.path()) {
             if !entry.file_type().unwrap().is_file() {
                 continue;
             }
+            #[cfg(unix)]
+            let file = opener.open_in_dir(&entry).expect("opened in its directory");
+            #[cfg(not(unix))]
+            let file = opener.open(&entry);
             let mut text = String::new();
-            parent
-                .open(&entry)
-                .unwrap()
-                .read_to_string(&mut text)
-                .unwrap();
+            file.unwrap().read_to_string(&mut text).unwrap();
             assert_eq!(text, std::fs::read_to_string(entry.path()).unwrap());
             opened += 1;
         }
         assert_eq!(opened, 6);
     }
 
-    /// A link put in place of a file after the walk saw it is not followed out of the
-    /// project.
+    /// A link put in place of a walked file is not followed out of the project, and the
+    /// warning says why.
     #[cfg(unix)]
     #[test]
     fn a_link_put_in_place_of_a_walked_file_is_not_followed() {
@@ -551,11 +637,69 @@ mod tests {
         let file = dir.path().join("d/f.txt");
         std::fs::create_dir(dir.path().join("d")).unwrap();
         std::fs::write(&file, "inside").unwrap();
-        let walked = entries(dir.path());
-        let entry = walked.iter().find(|e| e.path() == file).unwrap();
+        let entry = entry_of(dir.path(), &file);
         std::fs::remove_file(&file).unwrap();
         std::os::unix::fs::symlink(outside.path(), &file).unwrap();
-        let err = Parent::default().open(entry).unwrap_err();
-        assert_eq!(err.raw_os_error(), Some(libc::ELOOP), "{err}");
+        let err = opener().open(&entry).unwrap_err();
+        assert!(
+            err.to_string().contains("replaced by a symbolic link"),
+            "{err}"
+        );
+    }
+
+    /// Nor is a link put in place of a walked directory, once its files are listed.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_put_in_place_of_a_walked_directory_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("f.txt"), "outside").unwrap();
+        let file = dir.path().join("d/f.txt");
+        std::fs::create_dir(dir.path().join("d")).unwrap();
+        std::fs::write(&file, "inside").unwrap();
+        let entry = entry_of(dir.path(), &file);
+        std::fs::rename(dir.path().join("d"), dir.path().join("moved")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("d")).unwrap();
+        let err = opener().open(&entry).unwrap_err();
+        assert!(err.to_string().contains("directory was replaced"), "{err}");
+        // With links followed, the walk may have gone into a link itself.
+        let mut following = OpenDir {
+            follow: true,
+            ..opener()
+        };
+        let mut text = String::new();
+        let file = following.open_in_dir(&entry).expect("not a root").unwrap();
+        (&file).read_to_string(&mut text).unwrap();
+        assert_eq!(text, "outside");
+    }
+
+    /// A file whose whole path is too long to open by it, in a directory whose path is not,
+    /// is opened in its directory: scanned, not warned about.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_past_the_path_length_limit_is_opened_in_its_directory() {
+        use rustix::fs::{Mode, OFlags};
+        let root = tempfile::tempdir().unwrap();
+        let mut dir = root.path().to_path_buf();
+        while dir.as_os_str().len() < 3850 {
+            dir.push("d".repeat(200));
+        }
+        std::fs::create_dir_all(&dir).unwrap();
+        let name = "f".repeat(255);
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+        let fd = rustix::fs::open(&dir, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        let file = rustix::fs::openat(&fd, name.as_str(), flags, Mode::RUSR | Mode::WUSR).unwrap();
+        rustix::io::write(&file, b"deep").unwrap();
+        let path = dir.join(&name);
+        assert!(path.as_os_str().len() > 4096);
+        assert!(File::open(&path).is_err(), "too long to open by its path");
+        let entry = entry_of(root.path(), &path);
+        let mut text = String::new();
+        opener()
+            .open(&entry)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "deep");
     }
 }
