@@ -40,7 +40,7 @@ pub fn sampled_runs_agree(
     let found = sampled(None);
     // Windows as wide are sampled at the same points, whichever way they are classified.
     assert_eq!(found, sampled(Some(decode::samples_wide(mins))));
-    if min >= 32 {
+    if min >= decode::MIN_WIDE_RUN {
         let (narrow, wide) = (sampled(Some(false)), sampled(Some(true)));
         assert_eq!((&narrow.0, &narrow.1), (&wide.0, &wide.1));
     }

@@ -190,6 +190,11 @@ const WINDOW: usize = 16;
 /// (ids, hashes, words joined by `_`) no longer fill a window.
 const WIDE: usize = 32;
 
+/// Runs at least this long may be sampled in windows of [`WIDE`] bytes. Sampling goes on one
+/// byte past a percent-encoded run, whose last two hex digits may start a base64 run glued
+/// to it: 3 of that run's characters lie before the next sample point.
+pub(crate) const MIN_WIDE_RUN: usize = WIDE + 3;
+
 /// Every line of a wrapped run but its last holds at least this many characters (`xxd -p`
 /// wraps at 60, PEM at 64, MIME and GNU `base64` at 76), so that short lines of words are
 /// not read as one run, and a token's encoded text spans few lines.
@@ -281,7 +286,7 @@ pub(crate) fn encoded_runs(
 /// [`WIDE`] bytes on this CPU.
 pub(crate) fn samples_wide(min: MinRuns) -> bool {
     #[cfg(target_arch = "x86_64")]
-    return min.base64 >= WIDE && std::arch::is_x86_feature_detected!("avx2");
+    return min.base64 >= MIN_WIDE_RUN && std::arch::is_x86_feature_detected!("avx2");
     #[cfg(not(target_arch = "x86_64"))]
     {
         let _ = min;
@@ -318,7 +323,7 @@ unsafe fn encoded_runs_ssse3(
 
 /// [`encoded_runs`], with sample windows of `W` bytes (16 or 32) classified by `C`
 /// ([`Compares`] is what a CPU without SSSE3 runs). Windows of 32 need runs of at least
-/// 32 characters.
+/// [`MIN_WIDE_RUN`] characters.
 #[inline(always)]
 pub(crate) fn encoded_runs_by<C: Classify, const W: usize>(
     hay: &[u8],
@@ -328,8 +333,10 @@ pub(crate) fn encoded_runs_by<C: Classify, const W: usize>(
     mut f: impl FnMut(Found),
 ) -> usize {
     // Every run of `min.base64` characters, wrapped or not, and every percent-encoded run
-    // holds a whole window that starts at a sample point.
-    debug_assert!(W == WINDOW || (W == WIDE && min.base64 >= WIDE));
+    // holds a whole window that starts at a sample point; but a base64 run glued after a
+    // percent-encoded one does so only past its first 3 characters (`MIN_WIDE_RUN`), so
+    // that one of 16 to 18 characters is missed in windows of 16.
+    debug_assert!(W == WINDOW || (W == WIDE && min.base64 >= MIN_WIDE_RUN));
     let stride = min.base64.max(W) - W + 1;
     debug_assert!(min.percent >= stride + W);
     let mut pieces = Vec::new();
@@ -1350,7 +1357,7 @@ mod tests {
             match way {
                 0 => encoded_runs(bytes, 0..hay.len(), min, start, f),
                 1 => encoded_runs_by::<Compares, WINDOW>(bytes, 0..hay.len(), min, start, f),
-                _ if min.base64 >= WIDE => {
+                _ if min.base64 >= MIN_WIDE_RUN => {
                     encoded_runs_by::<Compares, WIDE>(bytes, 0..hay.len(), min, start, f)
                 }
                 _ => continue,
@@ -1435,6 +1442,20 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A base64 run glued to a percent-encoded one starts in its last hex digits, before
+    /// where sampling goes on after it: windows of 32 bytes sampled such a run of 32 to 34
+    /// characters nowhere, and missed it.
+    #[test]
+    fn a_base64_run_glued_after_a_percent_encoded_one_is_found() {
+        let blob = "cWExX0FCQ0RFRkdISUpLTE1OT1BRUlNU";
+        for len in 32..40 {
+            let run = format!("{blob}{}", "Q".repeat(len - blob.len()));
+            let hay = format!("{}{run}\",", "%41".repeat(12));
+            let found = runs(&hay, 32.max(len - 2));
+            assert_eq!(found, vec![format!("41{run}")], "{hay}");
         }
     }
 

@@ -25,10 +25,15 @@ use super::lead::{LeadBytes, LEAD};
 const MAX_FINDER_LITERALS: usize = 64;
 
 /// Where the [`LeadBytes`] fit but no match starts: past this many in one search, and one
-/// per [`MISS_SPACING`] bytes searched, the combined regex searches on its own, so that text
-/// made of such places costs no more than its own prefilter.
+/// per [`MISS_SPACING`] bytes searched, the combined regex searches on its own. Each miss
+/// costs an anchored search over at most the longest match, which the lead bytes need to
+/// be at most [`MISS_SPACING`]: the misses of a text then cost a bounded multiple of
+/// searching it once.
 const MAX_MISSES: usize = 16;
 const MISS_SPACING: usize = 256;
+
+// The lead bytes are taken from the finder's literals.
+const _: () = assert!(decode::FINDER_LITERAL >= LEAD);
 
 /// The places the lead bytes fit where no match starts, over the searches of one
 /// [`Matcher::find_starting_in`].
@@ -209,7 +214,10 @@ impl Matcher {
         Ok(Matcher {
             patterns,
             regex,
-            lead: literals.as_ref().and_then(LeadBytes::new),
+            lead: literals
+                .as_ref()
+                .filter(|_| max_match_len.is_some_and(|max| max <= MISS_SPACING))
+                .and_then(LeadBytes::new),
             gate,
             min_match_len,
             max_match_len,
@@ -718,5 +726,27 @@ mod tests {
         let regex = RuleRegex::new(r"pa[0-9]\.[0-9]").expect("a valid regex");
         let literals = first_literals(&[regex.hir()]).expect("literals");
         assert_eq!(literals.len(), 10);
+    }
+
+    /// The lead bytes are used only where every match is short: a miss, an anchored search
+    /// that may run as far as the longest match, then costs little.
+    #[test]
+    fn only_short_matches_are_searched_for_behind_the_lead_bytes() {
+        if !cfg!(target_arch = "x86_64") {
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let matcher = |dirs: &[&str]| {
+            let dirs: Vec<_> = dirs.iter().map(|d| fixtures.join(d)).collect();
+            Matcher::new(&RuleSet::load(&dirs).expect("the rules")).expect("they compile")
+        };
+        assert!(matcher(&[]).lead.is_some());
+        assert!(matcher(&["lead-rules"]).lead.is_some());
+        // A rule whose matches are unbounded, whatever its first bytes.
+        assert!(matcher(&["unbounded-rule"]).lead.is_none());
     }
 }
