@@ -26,10 +26,11 @@ const MAX_FINDER_LITERALS: usize = 64;
 
 /// Where the [`LeadBytes`] fit but no match starts: past this many in one search, and one
 /// per [`MISS_SPACING`] bytes searched, the combined regex searches on its own. Each miss
-/// costs an anchored search over at most the longest match, which the lead bytes need to
-/// be at most [`MISS_SPACING`]: the misses of a text then cost a bounded multiple of
-/// searching it once.
-const MAX_MISSES: usize = 16;
+/// costs an anchored search over about the longest match (the lazy DFA's; an engine it
+/// falls back to may look further), which the lead bytes need to be at most
+/// [`MISS_SPACING`]: the misses of a text, or of each of many short decoded texts, then
+/// cost about as much as searching it once more.
+const MAX_MISSES: usize = 1;
 const MISS_SPACING: usize = 256;
 
 // The lead bytes are taken from the finder's literals.
@@ -746,7 +747,15 @@ mod tests {
         };
         assert!(matcher(&[]).lead.is_some());
         assert!(matcher(&["lead-rules"]).lead.is_some());
-        // A rule whose matches are unbounded, whatever its first bytes.
+        // A rule whose matches are unbounded, or may be longer than a miss may cost,
+        // whatever its first bytes.
         assert!(matcher(&["unbounded-rule"]).lead.is_none());
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let rule = std::fs::read_to_string(fixtures.join("lead-rules/ra-short.toml"))
+            .expect("the short rule")
+            .replace(r"\bra[0-9]\b", r"\bra[0-9][a-z]{0,300}\b");
+        std::fs::write(dir.path().join("ra-long.toml"), rule).expect("written");
+        let set = RuleSet::load(&[dir.path().to_path_buf()]).expect("the rules");
+        assert!(Matcher::new(&set).expect("they compile").lead.is_none());
     }
 }

@@ -342,7 +342,7 @@ impl OpenDir {
                 // A link refused is told as not a directory (O_DIRECTORY).
                 Err(Errno::LOOP | Errno::NOTDIR) => {
                     return Some(Err(std::io::Error::other(
-                        "its directory was replaced since the walk listed it; not followed",
+                        "its directory was replaced since the walk listed it; skipped",
                     )))
                 }
                 Err(err) => return Some(Err(err.into())),
