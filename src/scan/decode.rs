@@ -3,9 +3,9 @@
 //! `%2F`, are simple enough that the rule regexes match them directly.)
 //!
 //! Finding base64 must not cost a pass over every byte. A run long enough to hold a
-//! secret holds a whole window of 16 bytes (32 where the CPU has AVX2 and runs are that
-//! long) that starts at a sample point, when sample points are at most `stride` apart:
-//! only there do we look closer. A wrapped run is one
+//! secret holds a whole window of 16 bytes (32 where the CPU has AVX2 and runs must be at
+//! least [`MIN_WIDE_RUN`] long) that starts at a sample point, when sample points are at
+//! most `stride` apart: only there do we look closer. A wrapped run is one
 //! stretch of such windows too, line breaks and indentation included ([`Masks::run_at`]),
 //! so its lines need not be long for sampling to stay sparse.
 
