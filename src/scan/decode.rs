@@ -386,7 +386,7 @@ pub(crate) fn encoded_runs_by<C: Classify, const W: usize>(
         } else {
             // Every percent-encoded run of `min.percent` bytes still holds a whole window
             // that starts at a sample point checked for one: checks are at most
-            // `min.percent - WINDOW` apart.
+            // `min.percent - W` apart.
             percent_at = p + (min.percent - W).saturating_sub(stride);
             p += stride;
         }
